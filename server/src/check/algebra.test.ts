@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { add, app, fn, mul, num, pow, sub, v, div } from './expr';
+import { diff } from './diff';
+import { compare } from './compare';
+import { toLatex, formatNumber } from './latex';
+import { evaluate } from './evaluate';
+import { differsInHighPrecision } from './bignum';
+
+const x = v('x');
+const far = () => Date.now() + 5000;
+
+test('diff: product and chain rules on concrete expressions', () => {
+  // d/dx x^2 sin x = 2x sin x + x^2 cos x
+  const d = diff(mul(pow(x, num(2)), fn('sin', x)), 'x');
+  const expected = add(mul(num(2), x, fn('sin', x)), mul(pow(x, num(2)), fn('cos', x)));
+  assert.equal(compare(d, expected, { seed: 't1', deadline: far() }).kind, 'equal');
+  // d/dx sin(x^2) = 2x cos(x^2)
+  const d2 = diff(fn('sin', pow(x, num(2))), 'x');
+  assert.equal(toLatex(d2), '2x\\cos(x^2)');
+});
+
+test('diff: abstract functions keep their derivative index', () => {
+  const d = diff(app('f', [app('g', [x])]), 'x');
+  // f'(g(x)) g'(x)
+  assert.equal(toLatex(d), "f'(g(x))g'(x)");
+  assert.equal(toLatex(d, { bareVariable: 'x' }), "f'(g)g'");
+});
+
+test('compare: the quotient rule with a plus sign is false, with a minus sign equal', () => {
+  const f = app('f', [x]);
+  const g = app('g', [x]);
+  const lhs = diff(div(f, g), 'x');
+  const fp = app('f', [x], [1]);
+  const gp = app('g', [x], [1]);
+  const wrong = div(add(mul(fp, g), mul(f, gp)), pow(g, num(2)));
+  const right = div(sub(mul(fp, g), mul(f, gp)), pow(g, num(2)));
+  const bad = compare(lhs, wrong, { seed: 'q', deadline: far() });
+  assert.equal(bad.kind, 'differ');
+  if (bad.kind === 'differ') {
+    assert.equal(bad.at.functions.length, 2);
+    assert.notEqual(bad.at.left, bad.at.right);
+  }
+  assert.equal(compare(lhs, right, { seed: 'q', deadline: far() }).kind, 'equal');
+});
+
+test('compare: |x| derivative is caught at a negative point', () => {
+  const d = diff(fn('abs', x), 'x');
+  const res = compare(d, num(1), { seed: 'abs', deadline: far() });
+  assert.equal(res.kind, 'differ');
+  if (res.kind === 'differ') assert.ok(res.at.point[0][1] < 0);
+});
+
+test('compare: cosh^2 5x - sinh^2 5x = 1 is not faked false by round-off', () => {
+  const five = mul(num(5), x);
+  const e = sub(pow(fn('cosh', five), num(2)), pow(fn('sinh', five), num(2)));
+  assert.equal(compare(e, num(1), { seed: 'cosh', deadline: far() }).kind, 'equal');
+});
+
+test('compare: points outside the domain are skipped, not counted against the claim', () => {
+  // d/dx ln x = 1/x: ln is undefined for x < 0, those points are resampled.
+  const res = compare(diff(fn('ln', x), 'x'), pow(x, num(-1)), { seed: 'ln', deadline: far() });
+  assert.equal(res.kind, 'equal');
+});
+
+test('compare: a tiny budget gives up instead of hanging', () => {
+  const res = compare(fn('sin', x), fn('sin', x), { seed: 'b', deadline: Date.now() - 1 });
+  assert.equal(res.kind, 'undecided');
+});
+
+test('high precision re-check tells round-off from a real difference', () => {
+  const env = new Map([['x', 3]]);
+  const five = mul(num(5), x);
+  const e = sub(pow(fn('cosh', five), num(2)), pow(fn('sinh', five), num(2)));
+  const dbl = evaluate(e, env, new Map());
+  assert.ok(Math.abs(dbl.v - 1) > 1e-6 || dbl.m > 1e10, 'double precision alone is unreliable here');
+  assert.equal(differsInHighPrecision(e, num(1), env, dbl.m), false);
+  assert.equal(differsInHighPrecision(fn('sin', x), fn('cos', x), env, 1), true);
+});
+
+test('latex printer is readable', () => {
+  assert.equal(toLatex(mul(num(2), x, fn('cos', pow(x, num(2))))), '2x\\cos(x^2)');
+  assert.equal(toLatex(div(num(1), x)), '\\frac{1}{x}');
+  assert.equal(toLatex(fn('exp', mul(num(2), x))), 'e^{2x}');
+  assert.equal(toLatex(sub(pow(x, num(2)), num(1))), 'x^2 - 1');
+  assert.equal(toLatex(mul(num(0.5), x)), '\\frac{x}{2}');
+  assert.equal(formatNumber(-0.123456), '−0.1235');
+});

@@ -1,0 +1,275 @@
+/**
+ * Stage 4 — check. Decides one claim: verified, false (with a counterexample that was confirmed in high
+ * precision), or unchecked with the reason. A claim is only called false when evaluation proves it and no
+ * doubtful reading of the notation was involved.
+ */
+import type { Claim, ClaimKind, Condition } from '../interpret/claims';
+import { Expr, abstractFns, freeVars, same, size } from './expr';
+import { TooBig } from './diff';
+import { Lowerer, LowerOptions, Unsupported, show } from './lower';
+import { compare, CompareResult, Counterexample } from './compare';
+import { evaluate, type Env, type TestFn } from './evaluate';
+import { formatNumber, toLatex } from './latex';
+
+export type VerdictName = 'verified' | 'false' | 'unchecked';
+
+export interface CheckedClaim {
+  verdict: VerdictName;
+  kind: ClaimKind;
+  /** verified: how; false: the message for the author; unchecked: why not. */
+  reason: string;
+  counterexample?: {
+    point: [string, number][];
+    functions: [string, string][];
+    left: number;
+    right: number;
+  };
+  /** LaTeX of what the right side should be, when we can compute it. */
+  expected?: string;
+  /** LaTeX of the computed left side (derivatives), for hovers. */
+  computed?: string;
+}
+
+export interface CheckOptions extends LowerOptions {
+  /** Time budget per claim in ms. */
+  budgetMs: number;
+}
+
+const DEFAULT_OPTIONS: CheckOptions = { logBase: 'e', budgetMs: 200 };
+
+/** Collapse whitespace and a few LaTeX spellings so a message reads as plain text. */
+export function readable(latex: string): string {
+  return latex
+    .replace(/\\(left|right|big|Big|bigg|Bigg)(?![a-zA-Z])/g, '')
+    .replace(/\\[,;:! ]/g, ' ')
+    .replace(/\\cdot/g, '·')
+    .replace(/\^\{?2\}?(?![0-9])/g, '²')
+    .replace(/\^\{?3\}?(?![0-9])/g, '³')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export function checkClaim(claim: Claim, options: Partial<CheckOptions> = {}): CheckedClaim {
+  const opts = { ...DEFAULT_OPTIONS, ...options };
+  if (claim.preset) return { verdict: 'unchecked', kind: claim.preset.kind, reason: claim.preset.reason };
+  const deadline = Date.now() + opts.budgetMs;
+  try {
+    return decide(claim, opts, deadline);
+  } catch (err) {
+    if (err instanceof Unsupported) return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${err.message}` };
+    if (err instanceof TooBig) return { verdict: 'unchecked', kind: guessKind(claim), reason: 'not checked: the derivative grows too large' };
+    if (err instanceof RangeError) return { verdict: 'unchecked', kind: guessKind(claim), reason: 'not checked: the expression is nested too deeply' };
+    return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${(err as Error).message ?? 'internal error'}` };
+  }
+}
+
+function guessKind(claim: Claim): ClaimKind {
+  if (claim.link > 0 && !claim.chainHasDerivative) return 'identity';
+  if (claim.link > 0) return 'step';
+  return claim.chainHasDerivative ? 'derivative' : 'identity';
+}
+
+interface Lowered {
+  lw: Lowerer;
+  l: Expr;
+  r: Expr;
+}
+
+function lowerClaim(claim: Claim, opts: CheckOptions, orders: Map<string, number>): Lowered {
+  const lw = new Lowerer(claim.context, [claim.lhs.node, claim.rhs.node], opts, orders);
+  const l = lw.lower(claim.lhs.node);
+  const r = lw.lower(claim.rhs.node);
+  return { lw, l, r };
+}
+
+function decide(claim: Claim, opts: CheckOptions, deadline: number): CheckedClaim {
+  const first = lowerClaim(claim, opts, new Map());
+  const { lw } = first;
+  const abstract = new Set([...abstractFns(first.l), ...abstractFns(first.r)]);
+  const kind: ClaimKind =
+    abstract.size > 0 && lw.usedDerivative
+      ? 'rule'
+      : claim.link > 0 && !lw.usedDerivative
+        ? 'step'
+        : lw.usedDerivative
+          ? 'derivative'
+          : claim.chainHasDerivative
+            ? 'step'
+            : 'identity';
+
+  // Variants for symbolic derivative orders (d^n f / dx^n): check n = 1, 2, 3.
+  const variants: { l: Expr; r: Expr; orders: Map<string, number> }[] = [];
+  if (lw.orderSymbols.size) {
+    for (const n of [1, 2, 3]) {
+      const orders = new Map([...lw.orderSymbols].map((s) => [s, n] as [string, number]));
+      const lo = lowerClaim(claim, opts, orders);
+      variants.push({ l: lo.l, r: lo.r, orders });
+    }
+  } else variants.push({ l: first.l, r: first.r, orders: new Map() });
+
+  if (variants.every((x) => same(x.l, x.r))) {
+    return {
+      verdict: 'verified',
+      kind: kind === 'derivative' && isNotation(claim) ? 'notation' : kind,
+      reason: 'verified: both sides are the same expression',
+      computed: computedLatex(claim, first.l, lw),
+    };
+  }
+
+  const integers = new Set(lw.orderSymbols);
+  const conditions = conditionPredicates(claim, opts, lw);
+  let points = 0;
+  let draws = 0;
+  for (const variant of variants) {
+    const res: CompareResult = compare(variant.l, variant.r, {
+      seed: `${claim.latex}#${[...variant.orders.values()].join(',')}`,
+      deadline,
+      conditions,
+      integers,
+    });
+    if (res.kind === 'undecided') return { verdict: 'unchecked', kind, reason: `not checked: ${res.reason}` };
+    if (res.kind === 'differ') return falseVerdict(claim, kind, lw, variant.l, variant.r, res.at, variant.orders);
+    points += res.points;
+    draws = Math.max(draws, res.draws);
+  }
+  const fnNames = [...abstract].filter((f) => !lw.dependents.has(f));
+  const how =
+    fnNames.length || lw.dependents.size
+      ? `verified at ${points} points, with ${draws} random choices of ${[...abstract].map(show).join(', ')}`
+      : `verified at ${points} random points`;
+  return {
+    verdict: 'verified',
+    kind: kind === 'derivative' && isNotation(claim) ? 'notation' : kind,
+    reason: how,
+    computed: computedLatex(claim, first.l, lw),
+  };
+}
+
+/** Both sides are derivative notations of the same thing (`f'(x) = \frac{df}{dx}`). */
+function isNotation(claim: Claim): boolean {
+  const isDer = (n: Claim['lhs']['node']): boolean =>
+    n.type === 'deriv' || n.type === 'prime' || (n.type === 'apply' && (n.fn.type === 'prime' || n.fn.type === 'deriv'));
+  return isDer(claim.lhs.node) && isDer(claim.rhs.node);
+}
+
+function computedLatex(claim: Claim, l: Expr, lw: Lowerer): string | undefined {
+  const n = claim.lhs.node;
+  const isDer = n.type === 'deriv' || n.type === 'prime' || (n.type === 'apply' && n.fn.type === 'prime');
+  if (!isDer || size(l, 300) > 300) return undefined;
+  return toLatex(l, { bareVariable: bareStyle(claim) ? lw.implicitVar : undefined });
+}
+
+/** Did the note write abstract functions without arguments (`(fg)' = fg' + f'g`)? */
+function bareStyle(claim: Claim): boolean {
+  return !/[a-zA-Z]'*\s*\(/.test(claim.latex);
+}
+
+function conditionPredicates(claim: Claim, opts: CheckOptions, lw: Lowerer): ((env: Env, fns: Map<string, TestFn>) => boolean)[] {
+  const out: ((env: Env, fns: Map<string, TestFn>) => boolean)[] = [];
+  for (const c of claim.conditions) {
+    const p = conditionPredicate(c, claim, opts, lw);
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+function conditionPredicate(c: Condition, claim: Claim, opts: CheckOptions, lw: Lowerer): ((env: Env, fns: Map<string, TestFn>) => boolean) | null {
+  try {
+    const cl = new Lowerer(claim.context, [c.lhs, c.rhs], opts);
+    const a = cl.lower(c.lhs);
+    const b = cl.lower(c.rhs);
+    if (abstractFns(a).size || abstractFns(b).size) return null;
+    const vars = new Set([...freeVars(a), ...freeVars(b)]);
+    if (vars.size === 0) return null;
+    void lw;
+    return (env, fns) => {
+      for (const x of vars) if (!env.has(x)) return true; // a condition on something this claim does not use
+      const u = evaluate(a, env, fns).v;
+      const w = evaluate(b, env, fns).v;
+      switch (c.op) {
+        case '<':
+          return u < w;
+        case '>':
+          return u > w;
+        case '\\le':
+          return u <= w;
+        case '\\ge':
+          return u >= w;
+        case '\\neq':
+          return Math.abs(u - w) > 1e-9;
+        default:
+          return true;
+      }
+    };
+  } catch {
+    return null;
+  }
+}
+
+function showFunction(name: string, t: TestFn, lw: Lowerer): string {
+  const deps = lw.dependents.get(name);
+  let body = t.show;
+  for (let i = 0; i < t.arity; i++) {
+    const x = deps?.[i] ? show(deps[i]) : t.arity === 1 ? lw.implicitVar : `x_${i + 1}`;
+    body = body.split(`#${i}`).join(x);
+  }
+  return `${show(name)} = ${body}`;
+}
+
+function falseVerdict(
+  claim: Claim,
+  kind: ClaimKind,
+  lw: Lowerer,
+  l: Expr,
+  r: Expr,
+  at: Counterexample,
+  orders: Map<string, number>,
+): CheckedClaim {
+  const doubts = [...claim.doubts, ...lw.doubts];
+  // A side that mentions a function or name the other side does not is a condition or a definition, not a rule.
+  const fl = abstractFns(l);
+  const fr = abstractFns(r);
+  for (const f of fl) if (!fr.has(f)) doubts.push(`${show(f)} appears only on the left and is not defined`);
+  for (const f of fr) if (!fl.has(f)) doubts.push(`${show(f)} appears only on the right and is not defined`);
+  const vl = freeVars(l);
+  const vr = freeVars(r);
+  const variable = lw.implicitVar;
+  for (const x of vl) if (!vr.has(x) && x !== variable) doubts.push(`${show(x)} appears only on the left`);
+  for (const x of vr) if (!vl.has(x) && x !== variable) doubts.push(`${show(x)} appears only on the right`);
+  if (kind === 'identity') doubts.push('it involves no derivative: read as an equation, not an identity');
+  if ((r.k === 'num' || l.k === 'num') && /\(\s*[a-zA-Z]_?\{?0\}?\s*\)|\|_/.test(claim.latex)) doubts.push('a condition at a point, not an identity');
+
+  const counterexample = {
+    point: at.point,
+    functions: at.functions.map(([n, t]) => [n, showFunction(n, t, lw)] as [string, string]),
+    left: at.left,
+    right: at.right,
+  };
+  if (doubts.length) {
+    return {
+      verdict: 'unchecked',
+      kind,
+      reason: `not checked: the two sides differ (${pointText(at, orders)}), but ${doubts[0]}`,
+      counterexample,
+    };
+  }
+  const L = readable(claim.lhs.latex);
+  const R = readable(claim.rhs.latex);
+  const withFns = counterexample.functions.length ? `with ${counterexample.functions.map(([, s]) => readable(s)).join(', ')} ` : '';
+  const where = pointText(at, orders);
+  let msg: string;
+  if (claim.link > 0) {
+    msg = `This step does not follow: ${withFns}${where ? `at ${where} ` : ''}the previous expression ${L} is ${formatNumber(at.left)} but ${R} is ${formatNumber(at.right)}.`;
+  } else {
+    msg = `${L} is not ${R}: ${withFns}${where ? `at ${where} ` : ''}the left side is ${formatNumber(at.left)} and the right side is ${formatNumber(at.right)}.`;
+  }
+  const expected = computedLatex(claim, l, lw);
+  if (expected && claim.link === 0) msg += ` Expected ${readable(expected)}.`;
+  return { verdict: 'false', kind, reason: msg, counterexample, expected };
+}
+
+function pointText(at: Counterexample, orders: Map<string, number>): string {
+  const parts = at.point.map(([x, val]) => `${show(x)} = ${formatNumber(val)}`);
+  for (const [n, val] of orders) if (!at.point.some(([x]) => x === n)) parts.push(`${show(n)} = ${val}`);
+  return parts.join(', ');
+}

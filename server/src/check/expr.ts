@@ -1,0 +1,225 @@
+/**
+ * The algebra the checker works in: a small expression IR with resolved meaning (no notation left).
+ * Built by `lower.ts` from the parse tree, differentiated by `diff.ts`, evaluated by `evaluate.ts`,
+ * printed for people by `latex.ts`.
+ */
+
+/** Elementary functions of one argument, one entry each in `functions.ts`. */
+export type FnName =
+  | 'sin' | 'cos' | 'tan' | 'cot' | 'sec' | 'csc'
+  | 'asin' | 'acos' | 'atan'
+  | 'sinh' | 'cosh' | 'tanh' | 'coth' | 'sech' | 'csch'
+  | 'exp' | 'ln' | 'abs' | 'sign' | 'step'
+  | 'sigmoid' | 'relu' | 'softplus' | 'erf';
+
+export type Expr =
+  | { k: 'num'; v: number }
+  | { k: 'var'; name: string }
+  | { k: 'add'; a: Expr[] }
+  | { k: 'mul'; a: Expr[] }
+  | { k: 'pow'; b: Expr; e: Expr }
+  | { k: 'fn'; f: FnName; a: Expr }
+  /**
+   * An abstract function (`f`, `g`, or a dependent variable `y` that depends on others) applied to arguments.
+   * `d[i]` is how many times it is differentiated in its i-th argument (all zeros: the function itself).
+   */
+  | { k: 'app'; f: string; a: Expr[]; d: number[] };
+
+export const num = (v: number): Expr => ({ k: 'num', v });
+export const v = (name: string): Expr => ({ k: 'var', name });
+export const ZERO = num(0);
+export const ONE = num(1);
+
+export function isNum(e: Expr, value?: number): boolean {
+  return e.k === 'num' && (value === undefined || e.v === value);
+}
+
+/** Sum with light simplification: flattening, constant folding, dropping zeros. */
+export function add(...terms: Expr[]): Expr {
+  const out: Expr[] = [];
+  let c = 0;
+  for (const t of terms) {
+    if (t.k === 'add') {
+      for (const u of t.a) {
+        if (u.k === 'num') c += u.v;
+        else out.push(u);
+      }
+    } else if (t.k === 'num') c += t.v;
+    else out.push(t);
+  }
+  if (c !== 0 || Number.isNaN(c)) out.push(num(c));
+  if (out.length === 0) return ZERO;
+  if (out.length === 1) return out[0];
+  return { k: 'add', a: out };
+}
+
+/** Product with light simplification: flattening, constant folding, zero and one. */
+export function mul(...factors: Expr[]): Expr {
+  const out: Expr[] = [];
+  let c = 1;
+  for (const f of factors) {
+    if (f.k === 'mul') {
+      for (const u of f.a) {
+        if (u.k === 'num') c *= u.v;
+        else out.push(u);
+      }
+    } else if (f.k === 'num') c *= f.v;
+    else out.push(f);
+  }
+  if (c === 0) return ZERO;
+  if (c !== 1) out.unshift(num(c));
+  if (out.length === 0) return ONE;
+  if (out.length === 1) return out[0];
+  return { k: 'mul', a: out };
+}
+
+export function pow(b: Expr, e: Expr): Expr {
+  if (isNum(e, 1)) return b;
+  if (isNum(e, 0)) return ONE;
+  if (b.k === 'num' && e.k === 'num') {
+    const r = Math.pow(b.v, e.v);
+    if (Number.isFinite(r) && Number.isInteger(r) && Math.abs(r) < 1e15) return num(r);
+  }
+  if (isNum(b, 1)) return ONE;
+  // (b^p)^q = b^(pq) only for integer q, which is always valid.
+  if (b.k === 'pow' && e.k === 'num' && Number.isInteger(e.v) && b.e.k === 'num') return pow(b.b, num(b.e.v * e.v));
+  return { k: 'pow', b, e };
+}
+
+export const neg = (e: Expr): Expr => mul(num(-1), e);
+export const sub = (a: Expr, b: Expr): Expr => add(a, neg(b));
+export const div = (a: Expr, b: Expr): Expr => mul(a, pow(b, num(-1)));
+export const fn = (f: FnName, a: Expr): Expr => ({ k: 'fn', f, a });
+export const app = (f: string, a: Expr[], d?: number[]): Expr => ({ k: 'app', f, a, d: d ?? a.map(() => 0) });
+
+/** Number of nodes, used to cap work on pathological input. */
+export function size(e: Expr, cap = Infinity): number {
+  let n = 0;
+  const stack: Expr[] = [e];
+  while (stack.length && n <= cap) {
+    const x = stack.pop()!;
+    n++;
+    switch (x.k) {
+      case 'add':
+      case 'mul':
+        for (const y of x.a) stack.push(y);
+        break;
+      case 'pow':
+        stack.push(x.b, x.e);
+        break;
+      case 'fn':
+        stack.push(x.a);
+        break;
+      case 'app':
+        for (const y of x.a) stack.push(y);
+        break;
+      default:
+        break;
+    }
+  }
+  return n;
+}
+
+/** Free variable names. */
+export function freeVars(e: Expr, out = new Set<string>()): Set<string> {
+  switch (e.k) {
+    case 'var':
+      out.add(e.name);
+      break;
+    case 'add':
+    case 'mul':
+      for (const y of e.a) freeVars(y, out);
+      break;
+    case 'pow':
+      freeVars(e.b, out);
+      freeVars(e.e, out);
+      break;
+    case 'fn':
+      freeVars(e.a, out);
+      break;
+    case 'app':
+      for (const y of e.a) freeVars(y, out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** Names of abstract functions used. */
+export function abstractFns(e: Expr, out = new Set<string>()): Set<string> {
+  switch (e.k) {
+    case 'add':
+    case 'mul':
+      for (const y of e.a) abstractFns(y, out);
+      break;
+    case 'pow':
+      abstractFns(e.b, out);
+      abstractFns(e.e, out);
+      break;
+    case 'fn':
+      abstractFns(e.a, out);
+      break;
+    case 'app':
+      out.add(e.f);
+      for (const y of e.a) abstractFns(y, out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+/** Replace variables by expressions. */
+export function substitute(e: Expr, map: Map<string, Expr>): Expr {
+  if (map.size === 0) return e;
+  switch (e.k) {
+    case 'var':
+      return map.get(e.name) ?? e;
+    case 'num':
+      return e;
+    case 'add':
+      return add(...e.a.map((y) => substitute(y, map)));
+    case 'mul':
+      return mul(...e.a.map((y) => substitute(y, map)));
+    case 'pow':
+      return pow(substitute(e.b, map), substitute(e.e, map));
+    case 'fn':
+      return fn(e.f, substitute(e.a, map));
+    case 'app':
+      return { k: 'app', f: e.f, a: e.a.map((y) => substitute(y, map)), d: e.d };
+  }
+}
+
+/** Structural equality. */
+export function same(a: Expr, b: Expr): boolean {
+  if (a.k !== b.k) return false;
+  switch (a.k) {
+    case 'num':
+      return a.v === (b as typeof a).v;
+    case 'var':
+      return a.name === (b as typeof a).name;
+    case 'add':
+    case 'mul': {
+      const bb = b as typeof a;
+      return a.a.length === bb.a.length && a.a.every((x, i) => same(x, bb.a[i]));
+    }
+    case 'pow': {
+      const bb = b as typeof a;
+      return same(a.b, bb.b) && same(a.e, bb.e);
+    }
+    case 'fn': {
+      const bb = b as typeof a;
+      return a.f === bb.f && same(a.a, bb.a);
+    }
+    case 'app': {
+      const bb = b as typeof a;
+      return (
+        a.f === bb.f &&
+        a.a.length === bb.a.length &&
+        a.a.every((x, i) => same(x, bb.a[i])) &&
+        a.d.every((x, i) => x === bb.d[i])
+      );
+    }
+  }
+}

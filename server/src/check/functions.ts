@@ -1,0 +1,82 @@
+/**
+ * One entry per elementary function: how to evaluate it, its derivative, how to print it and what mathjs
+ * calls it (for the high-precision re-check). Adding a function is adding a row.
+ */
+import { Expr, FnName, add, div, fn, mul, neg, num, pow, sub } from './expr';
+
+export interface FnEntry {
+  evaluate: (x: number) => number;
+  /** d/du f(u), as an expression in u. */
+  derivative: (u: Expr) => Expr;
+  /** LaTeX used when printing: a command (`\sin`) or an operator name. */
+  latex: string;
+  /** mathjs function name for BigNumber evaluation, or a composition built in `bignum.ts`. */
+  mathjs: string | null;
+}
+
+const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+
+/** Abramowitz–Stegun 7.1.26 is too coarse for checking; use a series / continued fraction instead. */
+function erf(x: number): number {
+  const s = Math.sign(x);
+  const a = Math.abs(x);
+  if (a < 3) {
+    // Maclaurin series, converges fast enough for |x| < 3 in double precision.
+    let term = a;
+    let sum = a;
+    for (let n = 1; n < 200; n++) {
+      term *= (-a * a) / n;
+      const t = term / (2 * n + 1);
+      sum += t;
+      if (Math.abs(t) < 1e-17 * Math.abs(sum)) break;
+    }
+    return (s * 2 * sum) / Math.sqrt(Math.PI);
+  }
+  // Continued fraction for erfc.
+  let f = 0;
+  for (let n = 60; n >= 1; n--) f = n / 2 / (a + f);
+  const erfc = Math.exp(-a * a) / Math.sqrt(Math.PI) / (a + f);
+  return s * (1 - erfc);
+}
+
+export const FUNCTIONS: Record<FnName, FnEntry> = {
+  sin: { evaluate: Math.sin, derivative: (u) => fn('cos', u), latex: '\\sin', mathjs: 'sin' },
+  cos: { evaluate: Math.cos, derivative: (u) => neg(fn('sin', u)), latex: '\\cos', mathjs: 'cos' },
+  tan: { evaluate: Math.tan, derivative: (u) => pow(fn('sec', u), num(2)), latex: '\\tan', mathjs: 'tan' },
+  cot: { evaluate: (x) => 1 / Math.tan(x), derivative: (u) => neg(pow(fn('csc', u), num(2))), latex: '\\cot', mathjs: 'cot' },
+  sec: { evaluate: (x) => 1 / Math.cos(x), derivative: (u) => mul(fn('sec', u), fn('tan', u)), latex: '\\sec', mathjs: 'sec' },
+  csc: { evaluate: (x) => 1 / Math.sin(x), derivative: (u) => neg(mul(fn('csc', u), fn('cot', u))), latex: '\\csc', mathjs: 'csc' },
+  asin: { evaluate: Math.asin, derivative: (u) => pow(sub(num(1), pow(u, num(2))), num(-0.5)), latex: '\\arcsin', mathjs: 'asin' },
+  acos: { evaluate: Math.acos, derivative: (u) => neg(pow(sub(num(1), pow(u, num(2))), num(-0.5))), latex: '\\arccos', mathjs: 'acos' },
+  atan: { evaluate: Math.atan, derivative: (u) => div(num(1), add(num(1), pow(u, num(2)))), latex: '\\arctan', mathjs: 'atan' },
+  sinh: { evaluate: Math.sinh, derivative: (u) => fn('cosh', u), latex: '\\sinh', mathjs: 'sinh' },
+  cosh: { evaluate: Math.cosh, derivative: (u) => fn('sinh', u), latex: '\\cosh', mathjs: 'cosh' },
+  tanh: { evaluate: Math.tanh, derivative: (u) => pow(fn('sech', u), num(2)), latex: '\\tanh', mathjs: 'tanh' },
+  coth: { evaluate: (x) => 1 / Math.tanh(x), derivative: (u) => neg(pow(fn('csch', u), num(2))), latex: '\\coth', mathjs: 'coth' },
+  sech: { evaluate: (x) => 1 / Math.cosh(x), derivative: (u) => neg(mul(fn('sech', u), fn('tanh', u))), latex: '\\operatorname{sech}', mathjs: 'sech' },
+  csch: { evaluate: (x) => 1 / Math.sinh(x), derivative: (u) => neg(mul(fn('csch', u), fn('coth', u))), latex: '\\operatorname{csch}', mathjs: 'csch' },
+  exp: { evaluate: Math.exp, derivative: (u) => fn('exp', u), latex: 'e', mathjs: 'exp' },
+  ln: { evaluate: Math.log, derivative: (u) => pow(u, num(-1)), latex: '\\ln', mathjs: 'log' },
+  abs: { evaluate: Math.abs, derivative: (u) => fn('sign', u), latex: 'abs', mathjs: 'abs' },
+  sign: { evaluate: Math.sign, derivative: () => num(0), latex: '\\operatorname{sign}', mathjs: 'sign' },
+  step: { evaluate: (x) => (x > 0 ? 1 : x < 0 ? 0 : NaN), derivative: () => num(0), latex: '\\mathbb{1}', mathjs: null },
+  sigmoid: {
+    evaluate: sigmoid,
+    derivative: (u) => mul(fn('sigmoid', u), sub(num(1), fn('sigmoid', u))),
+    latex: '\\sigma',
+    mathjs: null,
+  },
+  relu: { evaluate: (x) => (x > 0 ? x : 0), derivative: (u) => fn('step', u), latex: '\\operatorname{ReLU}', mathjs: null },
+  softplus: {
+    evaluate: (x) => (x > 30 ? x : Math.log1p(Math.exp(x))),
+    derivative: (u) => fn('sigmoid', u),
+    latex: '\\operatorname{softplus}',
+    mathjs: null,
+  },
+  erf: {
+    evaluate: erf,
+    derivative: (u) => mul(num(2 / Math.sqrt(Math.PI)), fn('exp', neg(pow(u, num(2))))),
+    latex: '\\operatorname{erf}',
+    mathjs: null,
+  },
+};

@@ -1,0 +1,190 @@
+/**
+ * Printing the IR for people: readable LaTeX (`2x\cos(x^2)`, `\frac{f'g - fg'}{g^2}`) for messages, hovers and
+ * quick fixes, and plain numbers for counterexamples.
+ */
+import type { Expr } from './expr';
+import { FUNCTIONS } from './functions';
+
+const GREEK = new Set([
+  'alpha', 'beta', 'gamma', 'delta', 'epsilon', 'varepsilon', 'zeta', 'eta', 'theta', 'vartheta', 'iota', 'kappa',
+  'lambda', 'mu', 'nu', 'xi', 'pi', 'rho', 'sigma', 'tau', 'upsilon', 'phi', 'varphi', 'chi', 'psi', 'omega',
+  'Gamma', 'Delta', 'Theta', 'Lambda', 'Xi', 'Pi', 'Sigma', 'Phi', 'Psi', 'Omega', 'ell',
+]);
+
+const FONTS: Record<string, string> = { bold: '\\mathbf', cal: '\\mathcal', bb: '\\mathbb', rm: '\\mathrm', frak: '\\mathfrak', scr: '\\mathscr', sf: '\\mathsf' };
+const ACCENTS = new Set(['hat', 'bar', 'tilde', 'vec', 'dot', 'ddot', 'check', 'breve']);
+
+/** A canonical symbol name (`x_ij`, `bold:theta`, `hat:y`) as LaTeX. */
+export function symbolLatex(name: string): string {
+  let prefix = '';
+  let rest = name;
+  const m = /^(\w+):(.*)$/.exec(name);
+  if (m) {
+    prefix = m[1];
+    rest = m[2];
+  }
+  const us = rest.indexOf('_');
+  let base = us >= 0 ? rest.slice(0, us) : rest;
+  const sub = us >= 0 ? rest.slice(us + 1) : '';
+  if (GREEK.has(base)) base = `\\${base}`;
+  if (prefix && FONTS[prefix]) base = `${FONTS[prefix]}{${base}}`;
+  else if (prefix && ACCENTS.has(prefix)) base = `\\${prefix}{${base}}`;
+  if (!sub) return base;
+  return sub.length === 1 ? `${base}_${sub}` : `${base}_{${sub}}`;
+}
+
+/** A number for people: integers as they are, simple fractions as fractions, else 4 significant digits. */
+export function numberLatex(v: number): string {
+  if (Number.isInteger(v)) return String(v);
+  for (let d = 2; d <= 12; d++) {
+    const n = v * d;
+    if (Math.abs(n - Math.round(n)) < 1e-12 && Math.abs(n) < 1000) {
+      const s = v < 0 ? '-' : '';
+      return `${s}\\frac{${Math.abs(Math.round(n))}}{${d}}`;
+    }
+  }
+  if (Math.abs(v - Math.PI) < 1e-12) return '\\pi';
+  if (Math.abs(v - Math.E) < 1e-12) return 'e';
+  return formatNumber(v);
+}
+
+/** Plain-text number for messages: up to 4 significant digits, a real minus sign. */
+export function formatNumber(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  let s: string;
+  if (v !== 0 && (Math.abs(v) >= 1e6 || Math.abs(v) < 1e-4)) s = v.toExponential(3).replace(/\.?0+e/, 'e');
+  else s = String(Number(v.toPrecision(4)));
+  return s.replace(/^-/, '−');
+}
+
+export interface PrintOptions {
+  /** Show abstract functions applied to this variable without the argument: `f'` rather than `f'(x)`. */
+  bareVariable?: string;
+  /** Display names for abstract functions (dependent variables print as their own name). */
+  names?: (f: string) => string;
+}
+
+const PREC_ADD = 1;
+const PREC_MUL = 2;
+const PREC_NEG = 3;
+const PREC_POW = 4;
+
+export function toLatex(e: Expr, opts: PrintOptions = {}): string {
+  return print(e, 0, opts);
+}
+
+function wrap(s: string, need: boolean): string {
+  return need ? `\\left(${s}\\right)` : s;
+}
+
+function negative(e: Expr): Expr | null {
+  if (e.k === 'num' && e.v < 0) return { k: 'num', v: -e.v };
+  if (e.k === 'mul' && e.a[0].k === 'num' && e.a[0].v < 0) {
+    const c = -e.a[0].v;
+    const rest = e.a.slice(1);
+    if (c === 1) return rest.length === 1 ? rest[0] : { k: 'mul', a: rest };
+    return { k: 'mul', a: [{ k: 'num', v: c }, ...rest] };
+  }
+  return null;
+}
+
+function print(e: Expr, prec: number, o: PrintOptions): string {
+  switch (e.k) {
+    case 'num': {
+      const s = numberLatex(e.v);
+      return e.v < 0 && prec > PREC_ADD ? wrap(s, true) : s;
+    }
+    case 'var':
+      return symbolLatex(e.name);
+    case 'add': {
+      let s = '';
+      e.a.forEach((t, i) => {
+        const n = negative(t);
+        if (i === 0) s = n ? `-${print(n, PREC_NEG, o)}` : print(t, PREC_ADD, o);
+        else s += n ? ` - ${print(n, PREC_MUL, o)}` : ` + ${print(t, PREC_ADD, o)}`;
+      });
+      return wrap(s, prec > PREC_ADD);
+    }
+    case 'mul': {
+      const n = negative(e);
+      if (n) return wrap(`-${print(n, PREC_NEG, o)}`, prec > PREC_ADD);
+      const top: Expr[] = [];
+      const bottom: Expr[] = [];
+      for (const f of e.a) {
+        if (f.k === 'pow' && f.e.k === 'num' && f.e.v < 0) {
+          bottom.push(f.e.v === -1 ? f.b : { k: 'pow', b: f.b, e: { k: 'num', v: -f.e.v } });
+        } else if (f.k === 'num' && !Number.isInteger(f.v) && Number.isInteger(1 / f.v)) {
+          bottom.push({ k: 'num', v: 1 / f.v });
+        } else top.push(f);
+      }
+      if (bottom.length) {
+        const t = top.length ? product(top, o) : '1';
+        return `\\frac{${t}}{${product(bottom, o)}}`;
+      }
+      return wrap(product(top, o), prec > PREC_MUL);
+    }
+    case 'pow': {
+      if (e.e.k === 'num' && e.e.v === 0.5) return `\\sqrt{${print(e.b, 0, o)}}`;
+      if (e.e.k === 'num' && e.e.v < 0) return print({ k: 'mul', a: [e] }, prec, o);
+      const base = e.b.k === 'fn' && e.b.f !== 'exp' && e.b.f !== 'abs' ? fnWithPower(e.b, e.e, o) : null;
+      if (base) return base;
+      const b = print(e.b, PREC_POW + 1, o);
+      const x = print(e.e, 0, o);
+      return `${b}^${x.length === 1 ? x : `{${x}}`}`;
+    }
+    case 'fn': {
+      if (e.f === 'exp') return `e^{${print(e.a, 0, o)}}`;
+      if (e.f === 'abs') return `\\left|${print(e.a, 0, o)}\\right|`;
+      const name = FUNCTIONS[e.f].latex;
+      return `${name}${fnArg(e.a, o)}`;
+    }
+    case 'app': {
+      const name = o.names ? o.names(e.f) : symbolLatex(e.f);
+      const total = e.d.reduce((s, x) => s + x, 0);
+      const bare = o.bareVariable !== undefined && e.a.length === 1 && e.a[0].k === 'var' && e.a[0].name === o.bareVariable;
+      const args = bare ? '' : `(${e.a.map((a) => print(a, 0, o)).join(', ')})`;
+      if (total === 0) return `${name}${args}`;
+      if (e.a.length === 1) {
+        const primes = total <= 3 ? "'".repeat(total) : `^{(${total})}`;
+        return `${name}${primes}${args}`;
+      }
+      const parts = e.d.map((n, i) => (n === 0 ? '' : n === 1 ? `\\partial_${i + 1}` : `\\partial_${i + 1}^${n}`)).join(' ');
+      return `${parts} ${name}${args}`;
+    }
+  }
+}
+
+function fnWithPower(f: Extract<Expr, { k: 'fn' }>, p: Expr, o: PrintOptions): string | null {
+  if (p.k !== 'num' || !Number.isInteger(p.v) || p.v < 2) return null;
+  return `${FUNCTIONS[f.f].latex}^${p.v}${fnArg(f.a, o)}`;
+}
+
+function fnArg(a: Expr, o: PrintOptions): string {
+  const s = print(a, 0, o);
+  if (a.k === 'var' || (a.k === 'num' && a.v >= 0)) return ` ${s}`;
+  return `(${s})`;
+}
+
+/** Order of factors in a printed product: numbers, letters and their powers, functions, then sums. */
+function rank(e: Expr): number {
+  if (e.k === 'num') return 0;
+  if (e.k === 'var' || (e.k === 'pow' && e.b.k === 'var')) return 1;
+  if (e.k === 'app' || (e.k === 'pow' && e.b.k === 'app')) return 2;
+  if (e.k === 'add') return 4;
+  return 3;
+}
+
+function product(unsorted: Expr[], o: PrintOptions): string {
+  const fs = unsorted.map((e, i) => ({ e, i })).sort((a, b) => rank(a.e) - rank(b.e) || a.i - b.i).map((p) => p.e);
+  const parts = fs.map((f) => ({ f, s: print(f, PREC_MUL, o) }));
+  let s = parts[0].s;
+  for (let i = 1; i < parts.length; i++) {
+    const prev = parts[i - 1];
+    const cur = parts[i].s;
+    // `\sin x` followed by a factor, or a factor starting with a digit, needs an explicit dot.
+    const needDot = /^[0-9]/.test(cur) || (prev.f.k === 'fn' && !/[)}]$/.test(prev.s)) || cur.startsWith('-');
+    const needSpace = /\\[a-zA-Z]+$/.test(s) && /^[a-zA-Z]/.test(cur);
+    s += needDot ? ` \\cdot ${cur}` : needSpace ? ` ${cur}` : cur;
+  }
+  return s;
+}

@@ -1,0 +1,678 @@
+/**
+ * From the parse tree to the IR: notation is resolved here. Derivatives in any notation become symbolic
+ * derivatives; the note's definitions are substituted; letters that are applied or primed become abstract
+ * functions; a name that is differentiated but never defined (`y` in `dy/dx = dy/dz · dz/dx`) becomes a
+ * dependent variable, an abstract function of what it is differentiated by.
+ *
+ * Anything we cannot give a sure meaning throws `Unsupported` (the claim is then "not checked"); a reading
+ * that is possible but doubtful is recorded in `doubts` (a claim that fails only under it is not called false).
+ */
+import type { DerivNode, Node, SymNode, WrtVar } from '../parse/ast';
+import type { NoteContext } from '../interpret/context';
+import { Expr, add, app, div, fn, freeVars, mul, neg, num, pow, substitute, v as mkVar } from './expr';
+import { diff } from './diff';
+
+export class Unsupported extends Error {}
+
+export interface LowerOptions {
+  logBase: 'e' | '10';
+}
+
+/** Letters that, applied to an argument, are read as functions without a second thought. */
+const FUNCTION_LETTERS = new Set('fghpqruvwyzFGHJLPQRSUVWYZ'.split(''));
+/** Letters usually numbers or variables: applying them to a parenthesis is more likely a product. */
+const PRODUCT_LETTERS = new Set('abcdeijklmnstxABCDIKMNOTX'.split(''));
+
+const CONSTANTS: Record<string, number> = { pi: Math.PI };
+
+function symName(n: Node | null | undefined): string | null {
+  return n && n.type === 'sym' ? n.name : null;
+}
+
+/** Order of a derivative as written: a number, or a symbol whose value the caller fixes. */
+type Order = number | string;
+
+interface DepEdge {
+  to: string;
+  partial: boolean;
+}
+
+/** Visit every node of a tree (children before nothing: order does not matter here). */
+export function walk(n: Node | null | undefined, f: (n: Node) => void): void {
+  if (!n) return;
+  f(n);
+  switch (n.type) {
+    case 'neg':
+      walk(n.arg, f);
+      break;
+    case 'add':
+      n.terms.forEach((t) => walk(t, f));
+      break;
+    case 'mul':
+      n.factors.forEach((t) => walk(t, f));
+      break;
+    case 'div':
+      walk(n.num, f);
+      walk(n.den, f);
+      break;
+    case 'pow':
+      walk(n.base, f);
+      walk(n.exp, f);
+      break;
+    case 'call':
+      n.args.forEach((t) => walk(t, f));
+      walk(n.power, f);
+      walk(n.base, f);
+      walk(n.index, f);
+      break;
+    case 'apply':
+      walk(n.fn, f);
+      n.args.forEach((t) => walk(t, f));
+      break;
+    case 'prime':
+      walk(n.arg, f);
+      if (typeof n.order !== 'number') walk(n.order, f);
+      break;
+    case 'deriv':
+      walk(n.of, f);
+      n.wrt.forEach((w) => walk(w.v, f));
+      break;
+    case 'evalat':
+      walk(n.expr, f);
+      walk(n.variable, f);
+      walk(n.at, f);
+      break;
+    case 'limit':
+      walk(n.body, f);
+      break;
+    case 'bigop':
+      walk(n.body, f);
+      break;
+    case 'tuple':
+      n.items.forEach((t) => walk(t, f));
+      break;
+    case 'matrix':
+      n.rows.forEach((r) => r.forEach((t) => walk(t, f)));
+      break;
+    case 'norm':
+      walk(n.arg, f);
+      break;
+    case 'unknown':
+      n.args.forEach((t) => walk(t, f));
+      break;
+    default:
+      break;
+  }
+}
+
+export class Lowerer {
+  /** Reasons a false result may be a misreading. */
+  readonly doubts: string[] = [];
+  /** Symbolic derivative orders met (`d^n f/dx^n`): the caller checks several values. */
+  readonly orderSymbols = new Set<string>();
+  /** True once any derivative notation was lowered. */
+  usedDerivative = false;
+  /** Abstract functions and dependent variables, with how they are shown in messages. */
+  readonly abstractNames = new Set<string>();
+  readonly dependents = new Map<string, string[]>();
+
+  private readonly functionSyms = new Set<string>();
+  private readonly implicitArgs = new Map<string, Node[] | null>();
+  private readonly diffVars = new Set<string>();
+  private locals: Map<string, Expr>[] = [];
+  private expanding = new Set<string>();
+  private opaque: Set<string> | null = null;
+  private implicitVarName: string;
+
+  constructor(
+    private readonly ctx: NoteContext,
+    roots: Node[],
+    private readonly options: LowerOptions,
+    private readonly orderValues: Map<string, number> = new Map(),
+  ) {
+    const seen = new Set<Node>();
+    const all: Node[] = [];
+    const collect = (n: Node) => {
+      walk(n, (m) => {
+        if (seen.has(m)) return;
+        seen.add(m);
+        all.push(m);
+        // Follow the note's definitions the claim refers to.
+        if (m.type === 'sym') {
+          const b = ctx.bindings.get(m.name);
+          if (b && !seen.has(b.body)) collect(b.body);
+        }
+      });
+    };
+    roots.forEach(collect);
+
+    // Variables of differentiation.
+    for (const m of all) if (m.type === 'deriv') for (const w of m.wrt) if (w.v.type === 'sym') this.diffVars.add(w.v.name);
+
+    // Function symbols: declared, defined with parameters, applied, or primed.
+    for (const name of ctx.functions) this.functionSyms.add(name);
+    for (const [name, b] of ctx.bindings) if (b.params) this.functionSyms.add(name);
+    const addFunctionUse = (s: SymNode, args: Node[] | null) => {
+      if (this.diffVars.has(s.name)) return;
+      const b = ctx.bindings.get(s.name);
+      if (b && !b.params) return; // a defined name, not a function
+      if (s.base === 'sigma' && !s.sub && !b) return; // the logistic function
+      this.functionSyms.add(s.name);
+      if (args) {
+        const prev = this.implicitArgs.get(s.name);
+        if (prev === undefined) this.implicitArgs.set(s.name, args);
+        else if (prev !== null && !sameArgs(prev, args)) this.implicitArgs.set(s.name, null);
+      }
+    };
+    for (const m of all) {
+      if (m.type === 'apply' && m.fn.type === 'sym') {
+        if (isFunctionLike(m.fn) || ctx.functions.has(m.fn.name)) addFunctionUse(m.fn, m.args);
+      } else if (m.type === 'apply' && m.fn.type === 'prime' && m.fn.arg.type === 'sym') {
+        addFunctionUse(m.fn.arg, m.args);
+      } else if (m.type === 'prime' && m.arg.type === 'sym' && !ctx.bindings.has(m.arg.name) && isFunctionLike(m.arg)) {
+        addFunctionUse(m.arg, null);
+      }
+    }
+
+    // Dependent variables: undefined names that are differentiated.
+    const edges = new Map<string, DepEdge[]>();
+    for (const m of all) {
+      if (m.type !== 'deriv' || m.form !== 'leibniz') continue;
+      const s = symName(m.of);
+      if (!s || ctx.bindings.has(s) || this.functionSyms.has(s)) continue;
+      const list = edges.get(s) ?? [];
+      for (const w of m.wrt) {
+        const t = symName(w.v);
+        if (t && t !== s && !list.some((e) => e.to === t)) list.push({ to: t, partial: m.kind === 'partial' });
+      }
+      edges.set(s, list);
+    }
+    const reach = (from: string, to: string, skip: DepEdge | null, depth = 0): boolean => {
+      if (depth > 50) return false;
+      for (const e of edges.get(from) ?? []) {
+        if (e === skip) continue;
+        if (e.to === to || reach(e.to, to, null, depth + 1)) return true;
+      }
+      return false;
+    };
+    for (const [s, list] of edges) {
+      if (reach(s, s, null)) throw new Unsupported(`${show(s)} is differentiated with respect to something that depends on it`);
+      const kept = list.filter((e) => e.partial || !reach(s, e.to, e));
+      this.dependents.set(s, kept.map((e) => e.to));
+      this.abstractNames.add(s);
+    }
+
+    this.implicitVarName = this.pickImplicitVar(all);
+  }
+
+  /** The variable of `(E)'`, `f'` and of bare function names: x when present, else the one free letter. */
+  private pickImplicitVar(all: Node[]): string {
+    const leaves = new Set<string>();
+    for (const m of all) {
+      if (m.type !== 'sym') continue;
+      if (this.functionSyms.has(m.name) || this.dependents.has(m.name) || this.ctx.bindings.has(m.name)) continue;
+      if (m.name === 'e' || m.name in CONSTANTS) continue;
+      leaves.add(m.name);
+    }
+    for (const d of this.diffVars) if (!this.dependents.has(d) && !this.functionSyms.has(d)) return d;
+    for (const pref of ['x', 't', 'z', 's', 'u']) if (leaves.has(pref)) return pref;
+    if (leaves.size === 1) return [...leaves][0];
+    return 'x';
+  }
+
+  get implicitVar(): string {
+    return this.implicitVarName;
+  }
+
+  isFunctionSymbol(name: string): boolean {
+    return this.functionSyms.has(name);
+  }
+
+  /** Names that stand for something else (definitions and dependent variables): opaque in partial derivatives. */
+  private isIntermediate(name: string): boolean {
+    const b = this.ctx.bindings.get(name);
+    return (b !== undefined && b.params === null) || this.dependents.has(name);
+  }
+
+  private lookupLocal(name: string): Expr | undefined {
+    for (let i = this.locals.length - 1; i >= 0; i--) {
+      const r = this.locals[i].get(name);
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  private withLocals<T>(m: Map<string, Expr>, f: () => T): T {
+    this.locals.push(m);
+    try {
+      return f();
+    } finally {
+      this.locals.pop();
+    }
+  }
+
+  private withOpaque<T>(names: Set<string> | null, f: () => T): T {
+    const prev = this.opaque;
+    this.opaque = names;
+    try {
+      return f();
+    } finally {
+      this.opaque = prev;
+    }
+  }
+
+  private allIntermediates(): Set<string> {
+    const s = new Set<string>();
+    for (const [name, b] of this.ctx.bindings) if (!b.params) s.add(name);
+    for (const name of this.dependents.keys()) s.add(name);
+    return s;
+  }
+
+  lower(n: Node): Expr {
+    switch (n.type) {
+      case 'num':
+        return num(n.value);
+      case 'sym':
+        return this.lowerSym(n);
+      case 'neg':
+        return neg(this.lower(n.arg));
+      case 'add':
+        return add(...n.terms.map((t) => this.lower(t)));
+      case 'mul': {
+        for (const op of n.ops) {
+          if (op === 'odot' || op === 'otimes') throw new Unsupported('elementwise and Kronecker products are vector calculus, not checked yet');
+          if (op === 'circ') throw new Unsupported('function composition with \\circ is not understood yet');
+        }
+        return mul(...n.factors.map((t) => this.lower(t)));
+      }
+      case 'div':
+        return div(this.lower(n.num), this.lower(n.den));
+      case 'pow':
+        return this.lowerPow(n.base, n.exp);
+      case 'call':
+        return this.lowerCall(n);
+      case 'apply':
+        return this.lowerApply(n.fn, n.args);
+      case 'prime':
+        return this.lowerPrime(n.arg, n.order, null);
+      case 'deriv':
+        return this.lowerDeriv(n);
+      case 'evalat':
+        return this.lowerEvalAt(n.expr, n.variable ?? null, n.at);
+      case 'limit':
+        throw new Unsupported('it contains a limit');
+      case 'bigop':
+        throw new Unsupported(n.op === 'sum' ? 'it contains a sum (\\sum)' : n.op === 'prod' ? 'it contains a product (\\prod)' : 'it contains an integral');
+      case 'tuple':
+        throw new Unsupported('it contains a vector or list');
+      case 'matrix':
+        throw new Unsupported('it contains a matrix');
+      case 'norm':
+        throw new Unsupported('it contains a norm (vector calculus is not checked yet)');
+      case 'ellipsis':
+        throw new Unsupported('it contains an ellipsis (…)');
+      case 'unknown':
+        throw new Unsupported(`${n.what.startsWith('operatorname:') ? `\\operatorname{${n.what.slice(13)}}` : n.what} is not understood`);
+    }
+  }
+
+  private lowerSym(s: SymNode): Expr {
+    const local = this.lookupLocal(s.name);
+    if (local) return local;
+    if (s.font === 'bold' || s.accent === 'vec') throw new Unsupported(`${s.font === 'bold' ? 'bold' : 'arrowed'} ${s.base} is a vector; vector calculus is not checked yet`);
+    if (s.font === 'bb') throw new Unsupported(`\\mathbb{${s.base}} is a set, not a value`);
+    if (this.opaque?.has(s.name)) return mkVar(s.name);
+    const b = this.ctx.bindings.get(s.name);
+    if (b && !b.params && !this.expanding.has(s.name)) {
+      this.expanding.add(s.name);
+      try {
+        return this.lower(b.body);
+      } finally {
+        this.expanding.delete(s.name);
+      }
+    }
+    if (b && b.params) {
+      // A defined function used bare: f means f(x) in its own parameters.
+      return this.callBound(s.name, b.params.map((p) => mkVar(p)));
+    }
+    const deps = this.dependents.get(s.name);
+    if (deps) return app(s.name, deps.map((d) => this.lowerName(d)));
+    if (this.functionSyms.has(s.name)) {
+      this.abstractNames.add(s.name);
+      return app(s.name, this.implicitArgExprs(s.name));
+    }
+    if (s.name === 'e' || (s.base === 'e' && s.font === 'rm' && !s.sub)) return num(Math.E);
+    if (s.name in CONSTANTS) return num(CONSTANTS[s.name]);
+    if (s.base === 'infty') throw new Unsupported('it involves infinity');
+    return mkVar(s.name);
+  }
+
+  /** Lower a bare name (used for dependencies of dependent variables). */
+  private lowerName(name: string): Expr {
+    return this.lowerSym({ type: 'sym', name, base: name, span: { start: 0, end: 0 } });
+  }
+
+  private implicitArgExprs(name: string): Expr[] {
+    const args = this.implicitArgs.get(name);
+    if (args) return args.map((a) => this.lower(a));
+    return [mkVar(this.implicitVarName)];
+  }
+
+  private callBound(name: string, args: Expr[]): Expr {
+    const b = this.ctx.bindings.get(name)!;
+    const params = b.params!;
+    if (params.length !== args.length) throw new Unsupported(`${show(name)} is defined with ${params.length} argument(s) but used with ${args.length}`);
+    if (this.expanding.has(name)) throw new Unsupported(`${show(name)} is defined in terms of itself`);
+    const m = new Map<string, Expr>();
+    params.forEach((p, i) => m.set(p, mkVar(`#param:${p}`)));
+    this.expanding.add(name);
+    let body: Expr;
+    try {
+      body = this.withLocals(m, () => this.withOpaque(null, () => this.lower(b.body)));
+    } finally {
+      this.expanding.delete(name);
+    }
+    const sub = new Map<string, Expr>();
+    params.forEach((p, i) => sub.set(`#param:${p}`, args[i]));
+    return substitute(body, sub);
+  }
+
+  private lowerPow(base: Node, exp: Node): Expr {
+    if (exp.type === 'sym' && (exp.name === 'T' || exp.name === 'top' || exp.name === 'intercal' || exp.name === 'rm:T')) {
+      throw new Unsupported('it contains a transpose; matrix calculus is not checked yet');
+    }
+    if (base.type === 'sym' && (base.name === 'e' || (base.base === 'e' && base.font === 'rm' && !base.sub)) && !this.ctx.bindings.has(base.name)) {
+      return fn('exp', this.lower(exp));
+    }
+    if (base.type === 'sym' && /^[A-Z]$/.test(base.base) && exp.type === 'neg' && !this.functionSyms.has(base.name)) {
+      this.doubts.push(`${base.base}^{-1} may be a matrix inverse`);
+    }
+    return pow(this.lower(base), this.lower(exp));
+  }
+
+  private lowerCall(n: Extract<Node, { type: 'call' }>): Expr {
+    const args = n.args.map((a) => this.lower(a));
+    const one = (): Expr => {
+      if (args.length !== 1) throw new Unsupported(`${n.name} takes one argument here`);
+      return args[0];
+    };
+    let r: Expr;
+    switch (n.name) {
+      case 'sin': case 'cos': case 'tan': case 'cot': case 'sec': case 'csc':
+      case 'sinh': case 'cosh': case 'tanh': case 'coth': case 'sech': case 'csch':
+      case 'exp': case 'abs': case 'sign': case 'relu': case 'softplus': case 'erf':
+        r = fn(n.name, one());
+        break;
+      case 'arcsin':
+        r = fn('asin', one());
+        break;
+      case 'arccos':
+        r = fn('acos', one());
+        break;
+      case 'arctan':
+        r = fn('atan', one());
+        break;
+      case 'ln':
+        r = fn('ln', one());
+        break;
+      case 'log': {
+        const x = fn('ln', one());
+        if (n.base) r = div(x, fn('ln', this.lower(n.base)));
+        else r = this.options.logBase === '10' ? div(x, num(Math.LN10)) : x;
+        break;
+      }
+      case 'lg':
+        r = div(fn('ln', one()), num(Math.LN10));
+        break;
+      case 'sqrt':
+        r = pow(one(), n.index ? div(num(1), this.lower(n.index)) : num(0.5));
+        break;
+      case 'logsumexp':
+        if (args.length < 2) throw new Unsupported('log-sum-exp of a vector is vector calculus, not checked yet');
+        r = fn('ln', add(...args.map((a) => fn('exp', a))));
+        break;
+      default:
+        throw new Unsupported(`${n.name} is not checked yet`);
+    }
+    if (n.power) {
+      const p = n.power;
+      if (p.type === 'neg' && p.arg.type === 'num' && p.arg.value === 1) throw new Unsupported(`${n.name}^{-1} is ambiguous (inverse or reciprocal)`);
+      r = pow(r, this.lower(p));
+    }
+    return r;
+  }
+
+  private lowerApply(f: Node, argNodes: Node[]): Expr {
+    if (f.type === 'sym') {
+      const b = this.ctx.bindings.get(f.name);
+      if (b?.params) return this.callBound(f.name, argNodes.map((a) => this.lower(a)));
+      if (f.base === 'sigma' && !f.sub && !b && !this.functionSyms.has(f.name)) {
+        if (argNodes.length !== 1) throw new Unsupported('σ with several arguments is not understood');
+        return fn('sigmoid', this.lower(argNodes[0]));
+      }
+      if (this.functionSyms.has(f.name) && !b) {
+        if (!FUNCTION_LETTERS.has(f.base) && !this.ctx.functions.has(f.name)) this.doubts.push(`reading ${show(f.name)}(…) as a function applied to an argument`);
+        this.abstractNames.add(f.name);
+        return app(f.name, argNodes.map((a) => this.lower(a)));
+      }
+      if (b || this.dependents.has(f.name)) {
+        // `z(x, y)` for a name that stands for an expression: the arguments restate what it depends on.
+        if (argNodes.every((a) => a.type === 'sym')) return this.lowerSym(f);
+      }
+      // A variable or constant followed by a parenthesis: a product.
+      this.doubts.push(`reading ${show(f.name)}(…) as a product`);
+      const arg = argNodes.length === 1 ? this.lower(argNodes[0]) : null;
+      if (!arg) throw new Unsupported(`${show(f.name)}(…, …) is not understood`);
+      return mul(this.lowerSym(f), arg);
+    }
+    if (f.type === 'prime') return this.lowerPrime(f.arg, f.order, argNodes);
+    if (f.type === 'deriv') return this.lowerDerivAt(f, argNodes);
+    // (f + g)(x) and the like: apply the expression's functions at the point, else a product.
+    this.doubts.push('reading a bracket followed by a parenthesis as a product');
+    if (argNodes.length !== 1) throw new Unsupported('an expression applied to several arguments is not understood');
+    return mul(this.lower(f), this.lower(argNodes[0]));
+  }
+
+  private order(o: number | Node): number {
+    if (typeof o === 'number') return o;
+    if (o.type === 'num' && Number.isInteger(o.value) && o.value >= 0) return o.value;
+    if (o.type === 'sym') {
+      this.orderSymbols.add(o.name);
+      return this.orderValues.get(o.name) ?? 1;
+    }
+    throw new Unsupported('the order of this derivative is not understood');
+  }
+
+  private lowerPrime(arg: Node, orderNode: number | Node, argNodes: Node[] | null): Expr {
+    this.usedDerivative = true;
+    const k = this.order(orderNode);
+    if (k > 8) throw new Unsupported('derivatives above order 8 are not checked');
+    if (arg.type === 'sym') {
+      const b = this.ctx.bindings.get(arg.name);
+      if (b?.params) {
+        if (b.params.length !== 1) throw new Unsupported(`${show(arg.name)} has several variables: say which one the prime differentiates`);
+        const p = b.params[0];
+        const at = argNodes ? argNodes.map((a) => this.lower(a)) : [mkVar(p)];
+        if (at.length !== 1) throw new Unsupported(`${show(arg.name)} takes one argument`);
+        let body = this.callBound(arg.name, [mkVar(`#prime:${p}`)]);
+        for (let i = 0; i < k; i++) body = diff(body, `#prime:${p}`);
+        return substitute(body, new Map([[`#prime:${p}`, at[0]]]));
+      }
+      if (this.functionSyms.has(arg.name) && !b) {
+        this.abstractNames.add(arg.name);
+        const at = argNodes ? argNodes.map((a) => this.lower(a)) : this.implicitArgExprs(arg.name);
+        if (at.length !== 1) throw new Unsupported(`${show(arg.name)}' with several arguments is not understood`);
+        if (!argNodes) {
+          // f' for f(g(x)) is f'(g(x)) only when f's argument is the variable itself; otherwise the
+          // derivative function at the same argument.
+          return app(arg.name, at, [k]);
+        }
+        return app(arg.name, at, [k]);
+      }
+      if (b || this.dependents.has(arg.name)) {
+        if (argNodes) throw new Unsupported(`${show(arg.name)}'(…) is not understood for a name that stands for an expression`);
+        let r = this.lowerSym(arg);
+        for (let i = 0; i < k; i++) r = diff(r, this.implicitVarName);
+        return r;
+      }
+      throw new Unsupported(`${show(arg.name)}' is not understood (${show(arg.name)} is not a function here)`);
+    }
+    // (E)': the derivative of an expression in its one variable.
+    if (argNodes) throw new Unsupported('(…)\'(…) is not understood');
+    let r = this.lower(arg);
+    const x = this.implicitVarName;
+    for (let i = 0; i < k; i++) r = diff(r, x);
+    return r;
+  }
+
+  /** `\frac{dg}{dh}(h(x))`: the derivative function evaluated at a point. */
+  private lowerDerivAt(d: DerivNode, argNodes: Node[]): Expr {
+    this.usedDerivative = true;
+    const f = symName(d.of);
+    if (f && this.functionSyms.has(f) && d.wrt.length <= 1 && argNodes.length === 1) {
+      const k = this.order(d.wrt.length ? d.wrt[0].order : d.order);
+      const b = this.ctx.bindings.get(f);
+      const at = this.lower(argNodes[0]);
+      if (b?.params) {
+        if (b.params.length !== 1) throw new Unsupported(`${show(f)} has several variables`);
+        let body = this.callBound(f, [mkVar('#at')]);
+        for (let i = 0; i < k; i++) body = diff(body, '#at');
+        return substitute(body, new Map([['#at', at]]));
+      }
+      this.abstractNames.add(f);
+      return app(f, [at], [k]);
+    }
+    // Otherwise: the derivative as an expression in its variable, evaluated at the argument.
+    const val = this.lowerDeriv(d);
+    if (d.wrt.length === 1 && d.wrt[0].v.type === 'sym' && argNodes.length === 1) {
+      const x = d.wrt[0].v.name;
+      if (argNodes[0].type === 'sym' && argNodes[0].name === x) return val;
+      return substitute(val, new Map([[x, this.lower(argNodes[0])]]));
+    }
+    throw new Unsupported('a derivative applied to arguments is not understood here');
+  }
+
+  private lowerEvalAt(expr: Node, variable: Node | null, at: Node): Expr {
+    const inner = this.lower(expr);
+    let x = symName(variable);
+    if (!x && expr.type === 'deriv' && expr.wrt.length === 1) x = symName(expr.wrt[0].v);
+    if (!x) x = this.implicitVarName;
+    return substitute(inner, new Map([[x, this.lower(at)]]));
+  }
+
+  private lowerDeriv(d: DerivNode): Expr {
+    this.usedDerivative = true;
+    if (d.kind === 'nabla') throw new Unsupported('gradients (\\nabla) are vector calculus, not checked yet');
+    if (!d.of) throw new Unsupported('a derivative operator with nothing to act on');
+    let wrt: WrtVar[] = d.wrt;
+    if (wrt.length === 0) {
+      if (d.form !== 'D') throw new Unsupported('a derivative without a variable');
+      wrt = [{ v: { type: 'sym', name: this.implicitVarName, base: this.implicitVarName, span: d.span }, order: d.order, span: d.span }];
+    }
+    for (const w of wrt) {
+      if (w.transposed) throw new Unsupported('derivatives by a transposed vector are matrix calculus, not checked yet');
+      if (w.v.type === 'sym' && (w.v.font === 'bold' || /^[A-Z]$/.test(w.v.base))) {
+        throw new Unsupported(`differentiating by ${w.v.font === 'bold' ? 'a vector' : 'a matrix'} is not checked yet`);
+      }
+      if (w.v.type === 'sym' && (d.form === 'D' || d.form === 'subscript') && /^[ijk]$/.test(w.v.name)) {
+        throw new Unsupported(`${d.form === 'D' ? 'D' : '\\partial'}_${w.v.name} (by index) is not understood`);
+      }
+    }
+    // Total order: when written d^2 y / dx^2 the per-variable orders carry it.
+    const plan: { node: Node; k: number }[] = wrt.map((w) => ({ node: w.v, k: this.order(w.order) }));
+    if (plan.length === 1 && typeof d.order !== 'number') plan[0].k = this.order(d.order);
+    if (plan.reduce((s, p) => s + p.k, 0) > 8) throw new Unsupported('derivatives above order 8 are not checked');
+    const of = d.of;
+    // Differentiate from the innermost written variable outwards (∂²f/∂x∂y = ∂/∂x (∂f/∂y)).
+    let current: { direct: Expr; full: () => Expr } = this.directAndFull(of);
+    for (let i = plan.length - 1; i >= 0; i--) {
+      for (let j = 0; j < plan[i].k; j++) current = this.derivOnce(current, plan[i].node, d.kind === 'partial');
+    }
+    return current.full();
+  }
+
+  /** An expression both as written one level deep (definitions and dependents as variables) and in full. */
+  private directAndFull(n: Node): { direct: Expr; full: () => Expr } {
+    const opaque = this.allIntermediates();
+    const s = symName(n);
+    let direct: Expr;
+    if (s && this.isIntermediate(s) && !this.opaque?.has(s)) {
+      const b = this.ctx.bindings.get(s);
+      if (b && !b.params) direct = this.withOpaque(opaque, () => this.lower(b.body));
+      else direct = this.withOpaque(opaque, () => app(s, (this.dependents.get(s) ?? []).map((x) => mkVar(x))));
+    } else {
+      direct = this.withOpaque(opaque, () => this.lower(n));
+    }
+    return { direct, full: () => this.expandAll(direct) };
+  }
+
+  /** Substitute every intermediate name in an expression by its full meaning. */
+  private expandAll(e: Expr): Expr {
+    const m = new Map<string, Expr>();
+    for (const name of freeVars(e)) if (this.isIntermediate(name)) m.set(name, this.lowerName(name));
+    return m.size ? substitute(e, m) : e;
+  }
+
+  private derivOnce(cur: { direct: Expr; full: () => Expr }, varNode: Node, partial: boolean): { direct: Expr; full: () => Expr } {
+    const x = symName(varNode);
+    if (x && this.functionSyms.has(x) && !this.isIntermediate(x)) {
+      // d f / d g for functions: through their common variable.
+      return this.chainThrough(cur, this.lower(varNode));
+    }
+    if (x && !this.isIntermediate(x)) {
+      // A leaf variable.
+      if (partial && freeVars(cur.direct).has(x)) {
+        const dd = diff(cur.direct, x);
+        return { direct: dd, full: () => this.expandAll(dd) };
+      }
+      const total = diff(cur.full(), x);
+      return { direct: total, full: () => total };
+    }
+    if (x && freeVars(cur.direct).has(x)) {
+      // Differentiating by an intermediate the expression is written in: hold the others fixed.
+      const dd = diff(cur.direct, x);
+      return { direct: dd, full: () => this.expandAll(dd) };
+    }
+    // By an expression or by an intermediate not written directly: divide through the common variable.
+    return this.chainThrough(cur, x ? this.lowerName(x) : this.lower(varNode));
+  }
+
+  private chainThrough(cur: { direct: Expr; full: () => Expr }, by: Expr): { direct: Expr; full: () => Expr } {
+    const full = cur.full();
+    const leaves = new Set([...freeVars(by)]);
+    if (leaves.size !== 1) throw new Unsupported('differentiating by an expression of several variables is not understood');
+    const t = [...leaves][0];
+    const r = div(diff(full, t), diff(by, t));
+    return { direct: r, full: () => r };
+  }
+}
+
+function isFunctionLike(s: SymNode): boolean {
+  if (s.font === 'bold' || s.font === 'bb') return false;
+  if (FUNCTION_LETTERS.has(s.base) || s.font === 'cal') return true;
+  if (PRODUCT_LETTERS.has(s.base)) return false;
+  // Greek letters and other Latin letters: possibly functions (ψ(x)); the caller records the doubt.
+  return s.base.length > 1 || /^[a-zA-Z]$/.test(s.base);
+}
+
+function sameArgs(a: Node[], b: Node[]): boolean {
+  return a.length === b.length && a.every((x, i) => nodeKey(x) === nodeKey(b[i]));
+}
+
+/** A structural key for small trees (spans ignored). */
+export function nodeKey(n: Node): string {
+  return JSON.stringify(n, (k, val) => (k === 'span' ? undefined : val));
+}
+
+/** How a canonical symbol name is shown in messages. */
+export function show(name: string): string {
+  const m = /^(?:(\w+):)?([A-Za-z]+)(?:_(.+))?$/.exec(name);
+  if (!m) return name;
+  const [, , base, sub] = m;
+  const GREEK: Record<string, string> = {
+    alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', theta: 'θ', lambda: 'λ', mu: 'μ', sigma: 'σ',
+    phi: 'φ', varphi: 'φ', psi: 'ψ', omega: 'ω', tau: 'τ', eta: 'η', xi: 'ξ', rho: 'ρ', pi: 'π', nu: 'ν', kappa: 'κ',
+  };
+  const b = GREEK[base] ?? base;
+  return sub ? `${b}_${sub}` : b;
+}

@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const CLI = path.resolve(__dirname, 'main.js');
+const REPO = path.resolve(__dirname, '../../..');
+
+function runCli(args: string[], cwd = REPO) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function tmpNotes(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calcnotes-cli-'));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const WRONG = "# Rules\n\nThe quotient rule: $(f/g)' = (f'g + fg')/g^2$.\n";
+const RIGHT = '# Fine\n\n$\\frac{d}{dx} x^2 = 2x$ and $\\frac{d}{dx}\\sin x = \\cos x$.\n';
+
+test('exit 1 and a path:line:col error line for a false claim, then the summary', () => {
+  const dir = tmpNotes({ 'wrong.md': WRONG });
+  const r = runCli(['check', path.join(dir, 'wrong.md')]);
+  assert.equal(r.code, 1, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  assert.match(lines[0], /wrong\.md:3:20: error: \(f\/g\)' is not \(f'g \+ fg'\)\/g²: .* \[false-claim\]$/);
+  assert.equal(lines[lines.length - 1], '1 claims: 0 verified, 1 false, 0 unchecked');
+});
+
+test('exit 0 when nothing is false; folders are searched for .md, .markdown and .txt', () => {
+  const dir = tmpNotes({ 'a/right.md': RIGHT, 'b/more.markdown': RIGHT, 'c/plain.txt': "(fg)' = fg' + f'g\n", 'd/skip.tex': WRONG });
+  const r = runCli(['check', dir]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(r.stdout.trim(), '5 claims: 5 verified, 0 false, 0 unchecked');
+});
+
+test('exit 2 with a one-line message for a missing file, and for bad usage', () => {
+  const r = runCli(['check', 'no/such/file.md']);
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr.trim(), 'calcnotes: no/such/file.md: no such file or folder');
+  assert.equal(r.stdout, '');
+  const u = runCli(['check', '--format', 'xml', 'x.md']);
+  assert.equal(u.code, 2);
+  assert.match(u.stderr, /--format must be text or json/);
+  assert.equal(runCli([]).code, 2);
+  assert.equal(runCli(['check']).code, 2);
+});
+
+test('JSON format has exactly the documented shape, 1-based lines and columns, end exclusive', () => {
+  const dir = tmpNotes({ 'wrong.md': WRONG });
+  const r = runCli(['check', '--format', 'json', path.join(dir, 'wrong.md')]);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, '');
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(Object.keys(out), ['files', 'summary']);
+  assert.deepEqual(out.summary, { files: 1, claims: 1, verified: 0, false: 1, unchecked: 0 });
+  const [file] = out.files;
+  assert.deepEqual(Object.keys(file), ['path', 'claims', 'diagnostics']);
+  const [claim] = file.claims;
+  assert.deepEqual(Object.keys(claim).slice(0, 8), ['line', 'column', 'endLine', 'endColumn', 'latex', 'kind', 'verdict', 'reason']);
+  assert.equal(claim.line, 3);
+  assert.equal(claim.column, 20);
+  assert.equal(claim.endColumn, 20 + "(f/g)' = (f'g + fg')/g^2".length);
+  assert.equal(claim.latex, "(f/g)' = (f'g + fg')/g^2");
+  assert.equal(claim.verdict, 'false');
+  assert.equal(claim.kind, 'rule');
+  const [diag] = file.diagnostics;
+  assert.deepEqual(Object.keys(diag), ['line', 'column', 'endLine', 'endColumn', 'severity', 'code', 'message']);
+  assert.equal(diag.severity, 'error');
+  assert.equal(diag.code, 'false-claim');
+});
+
+test('--all lists verified and unchecked claims with reasons', () => {
+  const dir = tmpNotes({ 'n.md': 'Let $u = x^3$. $\\frac{d}{dx} x^2 = 2x$.\n' });
+  const r = runCli(['check', '--all', dir]);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /n\.md:1:6: unchecked: u = x\^3 — defines u \[definition\]/);
+  assert.match(r.stdout, /n\.md:1:17: verified: \\frac\{d\}\{dx\} x\^2 = 2x — verified at \d+ random points \[derivative\]/);
+});
+
+test('no progress line when stderr is not a terminal', () => {
+  const dir = tmpNotes({ 'a.md': RIGHT, 'b.md': RIGHT });
+  const r = runCli(['check', dir]);
+  assert.equal(r.stderr, '');
+});
+
+test('the example notes: the planted mistakes are found and nothing else', () => {
+  const r = runCli(['check', '--format', 'json', 'examples']);
+  assert.equal(r.code, 1, r.stderr);
+  const out = JSON.parse(r.stdout);
+  const falses: string[] = [];
+  for (const f of out.files) for (const c of f.claims) if (c.verdict === 'false') falses.push(`${path.basename(f.path)}: ${c.latex}`);
+  assert.deepEqual(falses.sort(), [
+    "deep-learning.md: \\frac{d}{dz}\\tanh(z) = 1 - \\tanh(z)",
+    "pasted-notes.txt: (f/g)' = (f'g + fg')/g^2",
+    "rules.md: (f/g)' = (f'g + fg')/g^2",
+    'worked-steps.md: \\cos(x^2)\\cdot\\frac{d}{dx}x^2 = \\cos(x^2)\\cdot x',
+    'worked-steps.md: \\frac{d}{dx}|x| = 1',
+  ]);
+  // The trap note has no false claim at all, and checks something.
+  const traps = out.files.find((f: { path: string }) => f.path.endsWith('traps.md'));
+  assert.ok(traps.claims.length > 5);
+  assert.ok(traps.claims.every((c: { verdict: string }) => c.verdict !== 'false'));
+});

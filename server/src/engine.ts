@@ -1,0 +1,140 @@
+/**
+ * The checking core, end to end and pure: note text in, claims with verdicts and diagnostics out (document
+ * offsets, no LSP types). The command-line checker and the language server both call `checkDocument`, so the
+ * editor and CI always agree.
+ *
+ *   scan (find math) → parse (LaTeX → tree with spans) → interpret (claims in context) → check (verdicts)
+ */
+import { scanMath } from './scan/scan';
+import type { MathFragment } from './scan/types';
+import { parseLatex } from './parse/parser';
+import { validateLatex } from './parse/katex';
+import type { ParseResult } from './parse/ast';
+import { interpret, type ClaimKind } from './interpret/claims';
+import { checkClaim, type CheckedClaim, type VerdictName } from './check/check';
+
+export interface EngineOptions {
+  /** 'markdown' for .md/.markdown, 'text' for .txt. Default 'markdown'. */
+  mode?: 'markdown' | 'text';
+  /** Meaning of `\log` without a base. Default 'e'. */
+  logBase?: 'e' | '10';
+  /** Time budget per claim, ms. Default 200. */
+  budgetMs?: number;
+  /** Detect formulas written without delimiters. Default true. */
+  bareFormulas?: boolean;
+}
+
+export interface ClaimReport {
+  start: number;
+  end: number;
+  latex: string;
+  kind: ClaimKind;
+  verdict: VerdictName;
+  reason: string;
+  counterexample?: CheckedClaim['counterexample'];
+  expected?: string;
+  computed?: string;
+  /** Document range of the right-hand side (what a quick fix replaces). */
+  rhsStart: number;
+  rhsEnd: number;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface EngineDiagnostic {
+  start: number;
+  end: number;
+  severity: Severity;
+  code: 'false-claim' | 'latex-syntax';
+  message: string;
+}
+
+export interface DocumentReport {
+  fragments: MathFragment[];
+  claims: ClaimReport[];
+  diagnostics: EngineDiagnostic[];
+}
+
+export function checkDocument(text: string, options: EngineOptions = {}): DocumentReport {
+  const mode = options.mode ?? 'markdown';
+  const { fragments } = scanMath(text, { mode, bareFormulas: options.bareFormulas ?? true });
+  const diagnostics: EngineDiagnostic[] = [];
+  const parses: ParseResult[] = fragments.map((f) => safeParse(f.latex));
+
+  for (const f of fragments) {
+    if (f.disabled || f.delimiter === 'bare' || f.delimiter === 'bare-inline') continue;
+    const err = safeValidate(f.latex, f.display || f.delimiter === 'env');
+    if (err) {
+      const start = f.start + Math.max(0, Math.min(err.start, f.latex.length));
+      const end = Math.max(start + 1, f.start + Math.max(0, Math.min(err.end, f.latex.length)));
+      diagnostics.push({ start, end: Math.min(end, f.end || end), severity: 'error', code: 'latex-syntax', message: `LaTeX error: ${err.message}` });
+    }
+  }
+
+  const claims = interpret(fragments, parses, { text, mode });
+  const reports: ClaimReport[] = [];
+  const wrongChains = new Set<number>();
+  for (const claim of claims) {
+    if (claim.disabled) continue;
+    let result: CheckedClaim;
+    if (wrongChains.has(claim.chain)) {
+      const r = checkClaim(claim, { logBase: options.logBase ?? 'e', budgetMs: options.budgetMs ?? 200 });
+      result = r.verdict === 'false' ? { verdict: 'unchecked', kind: r.kind, reason: 'not checked: it follows a wrong step earlier in this chain' } : r;
+    } else {
+      result = checkClaim(claim, { logBase: options.logBase ?? 'e', budgetMs: options.budgetMs ?? 200 });
+    }
+    if (result.verdict === 'false') wrongChains.add(claim.chain);
+    reports.push({
+      start: claim.start,
+      end: claim.end,
+      latex: claim.latex,
+      kind: result.kind,
+      verdict: result.verdict,
+      reason: result.reason,
+      counterexample: result.counterexample,
+      expected: result.expected,
+      computed: result.computed,
+      rhsStart: claim.rhs.base + claim.rhs.node.span.start,
+      rhsEnd: claim.rhs.base + claim.rhs.node.span.end,
+    });
+    if (result.verdict === 'false') {
+      diagnostics.push({ start: claim.start, end: claim.end, severity: 'error', code: 'false-claim', message: result.reason });
+    }
+  }
+  diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
+  return { fragments, claims: reports, diagnostics };
+}
+
+function safeParse(latex: string): ParseResult {
+  try {
+    return parseLatex(latex);
+  } catch (e) {
+    return { formulas: [], texts: [], problems: [{ message: `parser failure: ${(e as Error).message}`, span: { start: 0, end: latex.length } }] };
+  }
+}
+
+function safeValidate(latex: string, display: boolean): { message: string; start: number; end: number } | null {
+  try {
+    return validateLatex(latex, display);
+  } catch {
+    return null;
+  }
+}
+
+export interface Summary {
+  claims: number;
+  verified: number;
+  false: number;
+  unchecked: number;
+}
+
+export function summarize(reports: { claims: ClaimReport[] }[]): Summary {
+  const s: Summary = { claims: 0, verified: 0, false: 0, unchecked: 0 };
+  for (const r of reports) {
+    for (const c of r.claims) {
+      s.claims++;
+      s[c.verdict]++;
+    }
+  }
+  return s;
+}

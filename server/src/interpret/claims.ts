@@ -1,0 +1,287 @@
+/**
+ * Stage 3 — interpret. Turns the parsed fragments of a note, in reading order, into claims: each `=` between
+ * neighbours of a chain `A = B = C` (rows of aligned blocks and lines starting with `=` continue the chain),
+ * with the note's context as it stood, the conditions stated with it, and what the prose around it says.
+ * Definitions, values and approximations are recorded as claims that are not checked, with the reason.
+ */
+import type { Formula, Node, ParseResult, RelOp, Span } from '../parse/ast';
+import type { MathFragment } from '../scan/types';
+import { Binding, EMPTY_CONTEXT, NoteContext, withBinding, withoutBinding } from './context';
+
+export type ClaimKind =
+  | 'derivative' // a derivative of a concrete expression
+  | 'rule' // a general rule over abstract functions
+  | 'step' // a worked step following a previous expression
+  | 'notation' // two notations for the same derivative
+  | 'identity' // an algebraic identity without derivatives
+  | 'definition'
+  | 'value'
+  | 'approximation'
+  | 'equation';
+
+export interface Operand {
+  node: Node;
+  /** Document offset of the fragment's LaTeX start (node spans are relative to it). */
+  base: number;
+  latex: string;
+}
+
+export interface Condition {
+  lhs: Node;
+  op: RelOp;
+  rhs: Node;
+}
+
+export interface Claim {
+  fragment: number;
+  lhs: Operand;
+  rhs: Operand;
+  op: RelOp;
+  /** Document offsets of the claim: from the left operand's start to the right operand's end. */
+  start: number;
+  end: number;
+  latex: string;
+  /** Position in its chain: 0 for `A = B`, 1 for `B = C`, … */
+  link: number;
+  /** All operands of the chain (for "worked steps" reporting). */
+  chain: number;
+  context: NoteContext;
+  conditions: Condition[];
+  /** Set when the interpreter already knows the claim is not to be checked. */
+  preset?: { kind: ClaimKind; reason: string };
+  /** Reasons from the prose why a failing check may not mean the claim is wrong. */
+  doubts: string[];
+  disabled: boolean;
+  /** True when some operand of the chain uses derivative notation. */
+  chainHasDerivative: boolean;
+}
+
+export interface InterpretOptions {
+  /** Claims are made only from these delimiters ('bare-inline' runs only feed context). */
+  contextOnly?: (f: MathFragment) => boolean;
+  /** The note's text and kind, to see section headings (definitions are local to their section). */
+  text?: string;
+  mode?: 'markdown' | 'text';
+}
+
+/** Is there a section heading in this stretch of prose? Markdown `#` headings, or in plain text a short title line. */
+export function hasHeading(prose: string, mode: 'markdown' | 'text'): boolean {
+  if (mode === 'markdown') return /(^|\n)[ ]{0,3}#{1,6}[ \t]/.test(prose);
+  const lines = prose.split(/\r?\n/);
+  for (let i = 1; i + 1 < lines.length; i++) {
+    const l = lines[i].trim();
+    if (!l || lines[i - 1].trim() !== '' || lines[i + 1].trim() !== '') continue;
+    if (l.length <= 60 && l.split(/\s+/).length <= 6 && !/[.,:;=?!]$/.test(l) && !/[=\\^_]/.test(l)) return true;
+  }
+  return false;
+}
+
+const CLAIM_OPS = new Set<RelOp>(['=', '\\approx', ':=', '\\equiv']);
+const CONDITION_OPS = new Set<RelOp>(['<', '>', '\\le', '\\ge', '\\neq']);
+
+const SOLVING = /\b(setting|set|solv(?:e|es|ing)|suppose|assume|assuming|if|when|whenever|such that|requires?|satisf(?:y|ies|ied)|provided|only when)\b[^.]*$/i;
+
+function sliceLatex(f: MathFragment, s: Span): string {
+  return f.latex.slice(s.start, s.end);
+}
+
+export function containsNode(n: Node, pred: (m: Node) => boolean): boolean {
+  let found = false;
+  const stack: Node[] = [n];
+  while (stack.length && !found) {
+    const m = stack.pop()!;
+    if (pred(m)) {
+      found = true;
+      break;
+    }
+    for (const c of children(m)) stack.push(c);
+  }
+  return found;
+}
+
+export function children(n: Node): Node[] {
+  switch (n.type) {
+    case 'neg':
+      return [n.arg];
+    case 'add':
+      return n.terms;
+    case 'mul':
+      return n.factors;
+    case 'div':
+      return [n.num, n.den];
+    case 'pow':
+      return [n.base, n.exp];
+    case 'call':
+      return [...n.args, ...(n.power ? [n.power] : []), ...(n.base ? [n.base] : []), ...(n.index ? [n.index] : [])];
+    case 'apply':
+      return [n.fn, ...n.args];
+    case 'prime':
+      return typeof n.order === 'number' ? [n.arg] : [n.arg, n.order];
+    case 'deriv':
+      return [...(n.of ? [n.of] : []), ...n.wrt.map((w) => w.v)];
+    case 'evalat':
+      return [n.expr, n.at, ...(n.variable ? [n.variable] : [])];
+    case 'limit':
+      return [n.body];
+    case 'bigop':
+      return [n.body];
+    case 'tuple':
+      return n.items;
+    case 'matrix':
+      return n.rows.flat();
+    case 'norm':
+      return [n.arg];
+    case 'unknown':
+      return n.args;
+    default:
+      return [];
+  }
+}
+
+const isDerivativeNode = (m: Node): boolean => m.type === 'deriv' || m.type === 'prime';
+
+/** `f(x, y) = …` or `u = …`: what the left side defines, or null when it is not a definition's shape. */
+function definitionTarget(lhs: Node): { name: string; params: string[] | null } | null {
+  if (lhs.type === 'sym') return { name: lhs.name, params: null };
+  if (lhs.type === 'apply' && lhs.fn.type === 'sym' && lhs.args.length > 0 && lhs.args.every((a) => a.type === 'sym')) {
+    const params = lhs.args.map((a) => (a as { name: string }).name);
+    if (new Set(params).size !== params.length) return null;
+    return { name: lhs.fn.name, params };
+  }
+  return null;
+}
+
+function mentions(n: Node, name: string): boolean {
+  return containsNode(n, (m) => m.type === 'sym' && m.name === name);
+}
+
+export function interpret(
+  fragments: MathFragment[],
+  parses: ParseResult[],
+  options: InterpretOptions = {},
+): Claim[] {
+  const contextOnly = options.contextOnly ?? ((f: MathFragment) => f.delimiter === 'bare-inline');
+
+  // Conditions stated anywhere in a sentence apply to the claims of that sentence.
+  const sentenceConditions = new Map<number, Condition[]>();
+  fragments.forEach((f, i) => {
+    for (const formula of parses[i].formulas) {
+      formula.relations.forEach((r, k) => {
+        if (!CONDITION_OPS.has(r.op)) return;
+        const list = sentenceConditions.get(f.sentence) ?? [];
+        list.push({ lhs: formula.operands[k], op: r.op, rhs: formula.operands[k + 1] });
+        sentenceConditions.set(f.sentence, list);
+      });
+    }
+  });
+
+  const claims: Claim[] = [];
+  let ctx: NoteContext = EMPTY_CONTEXT;
+  let chainId = 0;
+  let previous: { operand: Operand; fragment: number; chain: number; link: number; hasDerivative: boolean } | null = null;
+
+  fragments.forEach((f, fi) => {
+    const parse = parses[fi];
+    if (options.text !== undefined && fi > 0) {
+      const gap = options.text.slice(fragments[fi - 1].outerEnd, f.outerStart);
+      if (hasHeading(gap, options.mode ?? 'markdown')) ctx = EMPTY_CONTEXT;
+    }
+    // A bare mention `z(x, y)` declares what z depends on: it forgets an earlier definition of z.
+    for (const formula of parse.formulas) {
+      const only = formula.operands.length === 1 && !formula.leading ? formula.operands[0] : null;
+      if (only && only.type === 'apply' && only.fn.type === 'sym' && only.args.every((a) => a.type === 'sym') && ctx.bindings.has(only.fn.name)) {
+        ctx = withoutBinding(ctx, only.fn.name);
+      }
+    }
+    const onlyContext = contextOnly(f);
+    const proseDoubt = SOLVING.test(f.proseBefore.slice(-200)) ? `the sentence sets up an equation or condition ("${SOLVING.exec(f.proseBefore.slice(-200))![1]}…")` : null;
+    const conditions = sentenceConditions.get(f.sentence) ?? [];
+
+    // A chain may continue from the previous fragment only when this one starts with a relation.
+    if (previous && previous.fragment !== fi - 1) previous = null;
+
+    parse.formulas.forEach((formula: Formula, formulaIndex) => {
+      let operands: Operand[] = formula.operands.map((node) => ({ node, base: f.start, latex: sliceLatex(f, node.span) }));
+      let relations = formula.relations.map((r) => r.op);
+      let link0 = 0;
+      let chain: number;
+      let carriedDerivative = false;
+      if (formula.leading && previous && operands.length >= 1) {
+        operands = [previous.operand, ...operands];
+        relations = [formula.leading.op, ...relations];
+        chain = previous.chain;
+        link0 = previous.link + 1;
+        carriedDerivative = previous.hasDerivative;
+      } else {
+        chain = ++chainId;
+      }
+      if (formula.leading && !previous) {
+        // A dangling continuation: nothing to compare it with.
+        if (operands.length < 2) return;
+      }
+      const hasDerivative = carriedDerivative || operands.some((o) => containsNode(o.node, isDerivativeNode));
+
+      for (let k = 0; k < relations.length; k++) {
+        const op = relations[k];
+        const lhs = operands[k];
+        const rhs = operands[k + 1];
+        if (!lhs || !rhs || !CLAIM_OPS.has(op)) continue;
+        const start = lhs.base + lhs.node.span.start;
+        const end = rhs.base + rhs.node.span.end;
+        const claim: Claim = {
+          fragment: fi,
+          lhs,
+          rhs,
+          op,
+          start,
+          end,
+          latex: lhs.base === rhs.base ? f.latex.slice(lhs.node.span.start, rhs.node.span.end) : `${lhs.latex} ${op} ${rhs.latex}`,
+          link: link0 + k,
+          chain,
+          context: ctx,
+          conditions,
+          doubts: proseDoubt ? [proseDoubt] : [],
+          disabled: f.disabled,
+          chainHasDerivative: hasDerivative,
+        };
+
+        const isFirst = link0 + k === 0;
+        const target = isFirst && op !== '\\approx' ? definitionTarget(lhs.node) : null;
+        if (op === '\\approx') {
+          claim.preset = { kind: 'approximation', reason: 'an approximation (≈): approximations are not checked yet' };
+        } else if (op === ':=' || op === '\\equiv') {
+          claim.preset = { kind: 'definition', reason: `a definition (${op === ':=' ? ':=' : '≡'})` };
+          if (target) ctx = bind(ctx, target, rhs, f);
+        } else if (target && !containsNode(lhs.node, isDerivativeNode)) {
+          const selfRef = mentions(rhs.node, target.name);
+          const isValue = !containsNode(rhs.node, (m) => m.type === 'sym' || m.type === 'apply' || m.type === 'call');
+          if (isValue && target.params === null) {
+            claim.preset = { kind: 'value', reason: `gives ${lhs.latex.trim()} a value` };
+          } else {
+            claim.preset = { kind: 'definition', reason: `defines ${lhs.latex.trim()}` };
+            if (!selfRef) ctx = bind(ctx, target, rhs, f);
+          }
+        } else if (containsNode(rhs.node, (m) => m.type === 'limit') || containsNode(lhs.node, (m) => m.type === 'limit')) {
+          claim.preset = { kind: 'definition', reason: 'a definition by a limit' };
+        }
+        if (!onlyContext) claims.push(claim);
+      }
+
+      const last = operands[operands.length - 1];
+      if (last) previous = { operand: last, fragment: fi, chain, link: link0 + relations.length - 1, hasDerivative };
+      void formulaIndex;
+    });
+  });
+  return claims;
+}
+
+function bind(ctx: NoteContext, target: { name: string; params: string[] | null }, rhs: Operand, f: MathFragment): NoteContext {
+  const b: Binding = {
+    name: target.name,
+    params: target.params,
+    body: rhs.node,
+    bodyLatex: rhs.latex,
+    at: f.start + rhs.node.span.start,
+  };
+  return withBinding(ctx, b);
+}

@@ -1,0 +1,47 @@
+/**
+ * The note's own context, tracked in reading order: names the note has defined ("Let $f(x) = x^2\sin x$",
+ * "$y = f(u)$, $u = g(x)$", "Set $u = x^3$") and symbols it has declared to be functions ("$f: \mathbb{R} \to
+ * \mathbb{R}$"). Each claim sees the context as it stood when the claim was read.
+ */
+import type { Node } from '../parse/ast';
+
+export interface Binding {
+  /** Canonical symbol name (see SymNode.name). */
+  name: string;
+  /** Parameter names for a function definition `f(x, y) = …`; null for a plain name `u = x^3`. */
+  params: string[] | null;
+  body: Node;
+  /** The LaTeX of the body, for messages. */
+  bodyLatex: string;
+  /** Document offset where the definition was made. */
+  at: number;
+}
+
+export interface NoteContext {
+  readonly bindings: ReadonlyMap<string, Binding>;
+  /** Symbols declared to be functions (`f: \mathbb{R}^n \to \mathbb{R}`). */
+  readonly functions: ReadonlySet<string>;
+}
+
+export const EMPTY_CONTEXT: NoteContext = { bindings: new Map(), functions: new Set() };
+
+/** Copy-on-write: a new context with one more binding. */
+export function withBinding(ctx: NoteContext, b: Binding): NoteContext {
+  const bindings = new Map(ctx.bindings);
+  bindings.set(b.name, b);
+  return { bindings, functions: ctx.functions };
+}
+
+export function withFunction(ctx: NoteContext, name: string): NoteContext {
+  if (ctx.functions.has(name)) return ctx;
+  const functions = new Set(ctx.functions);
+  functions.add(name);
+  return { bindings: ctx.bindings, functions };
+}
+
+export function withoutBinding(ctx: NoteContext, name: string): NoteContext {
+  if (!ctx.bindings.has(name)) return ctx;
+  const bindings = new Map(ctx.bindings);
+  bindings.delete(name);
+  return { bindings, functions: ctx.functions };
+}

@@ -1,0 +1,239 @@
+/**
+ * Stage 2 — parse. The LaTeX math lexer: turns a fragment into tokens with spans (offsets into the input, end
+ * exclusive). Unicode math characters are mapped to the LaTeX they stand for (`θ` → `\theta`, `²` → `^{2}`); the
+ * resulting tokens keep the span of the original character.
+ */
+
+import type { ParseProblem } from './ast';
+import {
+  MATH_ALPHA_STYLES,
+  MATH_DIGIT_STYLES,
+  UNICODE,
+  UNICODE_SUBSCRIPTS,
+  UNICODE_SUPERSCRIPTS,
+} from './commands';
+
+export type TokenType =
+  /** `\name` or a single-character command `\,`; `value` is the name without the backslash. */
+  | 'cmd'
+  /** One letter. */
+  | 'letter'
+  /** A number: `12`, `0.5`, `.5`. */
+  | 'num'
+  /** One punctuation character: `^ _ { } ( ) [ ] | & , ; : = + - * / < > ! .` and anything else. */
+  | 'punct'
+  /** One `'`. */
+  | 'prime'
+  /** `\\` (with an optional `[2pt]`). */
+  | 'rowbreak';
+
+export interface Token {
+  type: TokenType;
+  value: string;
+  start: number;
+  end: number;
+  /** Whitespace (or a comment) came right before this token. */
+  space: boolean;
+}
+
+export interface LexResult {
+  tokens: Token[];
+  problems: ParseProblem[];
+}
+
+const DIMENSION = /^\[\s*-?\d*\.?\d+\s*(pt|em|ex|mm|cm|in|mu|bp|pc|sp|dd|cc)\s*\]/;
+
+function isAsciiLetter(c: string): boolean {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+function isDigit(c: string | undefined): boolean {
+  return c !== undefined && c >= '0' && c <= '9';
+}
+
+const LETTER_RE = /^\p{L}$/u;
+
+/** The LaTeX a Mathematical Alphanumeric Symbol stands for, or null. */
+function mathAlphanumeric(cp: number): string | null {
+  if (cp >= 0x1d400 && cp < 0x1d400 + 52 * MATH_ALPHA_STYLES.length) {
+    const style = Math.floor((cp - 0x1d400) / 52);
+    const idx = (cp - 0x1d400) % 52;
+    const letter = idx < 26 ? String.fromCharCode(65 + idx) : String.fromCharCode(97 + idx - 26);
+    const font = MATH_ALPHA_STYLES[style];
+    return font ? `\\${font}{${letter}}` : letter;
+  }
+  if (cp >= 0x1d6a8 && cp < 0x1d6a8 + 58 * 5) {
+    const style = Math.floor((cp - 0x1d6a8) / 58);
+    const idx = (cp - 0x1d6a8) % 58;
+    let ch: string;
+    if (idx < 25) ch = idx === 17 ? 'Θ' : String.fromCharCode(0x391 + idx);
+    else if (idx === 25) ch = '∇';
+    else if (idx < 51) ch = String.fromCharCode(0x3b1 + idx - 26);
+    else ch = ['∂', 'ϵ', 'ϑ', 'ϰ', 'ϕ', 'ϱ', 'ϖ'][idx - 51] ?? '?';
+    const latex = UNICODE.get(ch) ?? ch;
+    return style === 1 ? latex : `\\boldsymbol{${latex}}`;
+  }
+  if (cp >= 0x1d7ce && cp <= 0x1d7ff) {
+    const style = Math.floor((cp - 0x1d7ce) / 10);
+    const digit = String((cp - 0x1d7ce) % 10);
+    const font = MATH_DIGIT_STYLES[style];
+    return font ? `\\${font}{${digit}}` : digit;
+  }
+  return null;
+}
+
+/** Lex `input`. Never throws. */
+export function lex(input: string): LexResult {
+  const tokens: Token[] = [];
+  const problems: ParseProblem[] = [];
+  lexInto(input, 0, input.length, tokens, problems, null, 0);
+  return { tokens, problems };
+}
+
+/**
+ * Lex `input[from, to)`, pushing tokens. With `fixed` set, every token gets that span (used for the replacement
+ * text of a Unicode character).
+ */
+function lexInto(
+  input: string,
+  from: number,
+  to: number,
+  tokens: Token[],
+  problems: ParseProblem[],
+  fixed: { start: number; end: number; space: boolean } | null,
+  level: number,
+): void {
+  let i = from;
+  let space = fixed ? fixed.space : false;
+  const push = (type: TokenType, value: string, start: number, end: number): void => {
+    if (fixed) tokens.push({ type, value, start: fixed.start, end: fixed.end, space });
+    else tokens.push({ type, value, start, end, space });
+    space = false;
+  };
+  while (i < to) {
+    const c = input[i];
+    // Whitespace
+    if (/\s/.test(c)) {
+      space = true;
+      i++;
+      continue;
+    }
+    // Comments
+    if (c === '%') {
+      while (i < to && input[i] !== '\n') i++;
+      space = true;
+      continue;
+    }
+    if (c === '\\') {
+      const n = input[i + 1];
+      if (n === undefined || i + 1 >= to) {
+        problems.push({ message: 'Lone backslash at the end of the formula', span: { start: i, end: i + 1 } });
+        push('cmd', '', i, i + 1);
+        i++;
+        continue;
+      }
+      if (n === '\\') {
+        let end = i + 2;
+        const m = DIMENSION.exec(input.slice(end, Math.min(to, end + 20)).replace(/^\s+/, (s) => s));
+        if (m) end += m[0].length;
+        push('rowbreak', '\\\\', i, end);
+        i = end;
+        continue;
+      }
+      if (isAsciiLetter(n)) {
+        let j = i + 1;
+        while (j < to && isAsciiLetter(input[j])) j++;
+        let name = input.slice(i + 1, j);
+        // Starred forms that matter: \operatorname*, \hspace*, \tag*.
+        if (input[j] === '*' && (name === 'operatorname' || name === 'hspace' || name === 'tag' || name === 'vspace'
+          || name === 'DeclareMathOperator')) {
+          if (name !== 'operatorname') name += '*';
+          j++;
+        }
+        push('cmd', name, i, j);
+        i = j;
+        continue;
+      }
+      // Single-character command: \, \; \! \  \{ \} \| etc. A backslash before a newline is a control space.
+      const cp = input.codePointAt(i + 1) ?? 0;
+      const len = cp > 0xffff ? 2 : 1;
+      const ch = input.slice(i + 1, i + 1 + len);
+      push('cmd', /\s/.test(ch) ? ' ' : ch, i, i + 1 + len);
+      i += 1 + len;
+      continue;
+    }
+    if (isDigit(c) || (c === '.' && isDigit(input[i + 1]) && i + 1 < to)) {
+      let j = i;
+      while (j < to && isDigit(input[j])) j++;
+      if (input[j] === '.' && isDigit(input[j + 1]) && j + 1 < to) {
+        j++;
+        while (j < to && isDigit(input[j])) j++;
+      }
+      push('num', input.slice(i, j), i, j);
+      i = j;
+      continue;
+    }
+    if (c === '.' && input[i + 1] === '.' && input[i + 2] === '.' && i + 2 < to) {
+      push('cmd', 'ldots', i, i + 3);
+      i += 3;
+      continue;
+    }
+    if (c === "'") {
+      push('prime', "'", i, i + 1);
+      i++;
+      continue;
+    }
+    if (isAsciiLetter(c)) {
+      push('letter', c, i, i + 1);
+      i++;
+      continue;
+    }
+    if (c.charCodeAt(0) < 128) {
+      push('punct', c, i, i + 1);
+      i++;
+      continue;
+    }
+    // Non-ASCII.
+    const cp = input.codePointAt(i) ?? 0;
+    const len = cp > 0xffff ? 2 : 1;
+    const ch = input.slice(i, i + len);
+    if (UNICODE_SUPERSCRIPTS.has(ch) || UNICODE_SUBSCRIPTS.has(ch)) {
+      const table = UNICODE_SUPERSCRIPTS.has(ch) ? UNICODE_SUPERSCRIPTS : UNICODE_SUBSCRIPTS;
+      let j = i;
+      let text = '';
+      while (j < to && table.has(input[j])) {
+        text += table.get(input[j]);
+        j++;
+      }
+      const repl = (table === UNICODE_SUPERSCRIPTS ? '^{' : '_{') + text + '}';
+      replace(repl, i, j);
+      i = j;
+      continue;
+    }
+    const mapped = UNICODE.get(ch) ?? mathAlphanumeric(cp);
+    if (mapped !== null && mapped !== undefined && level < 2) {
+      replace(mapped, i, i + len);
+      i += len;
+      continue;
+    }
+    if (LETTER_RE.test(ch)) push('letter', ch, i, i + len);
+    else push('punct', ch, i, i + len);
+    i += len;
+  }
+
+  function replace(repl: string, start: number, end: number): void {
+    const span = fixed ? { start: fixed.start, end: fixed.end, space } : { start, end, space };
+    lexInto(repl, 0, repl.length, tokens, [], span, level + 1);
+    space = false;
+  }
+}
+
+/** The source text of a token (for messages). */
+export function tokenText(t: Token): string {
+  switch (t.type) {
+    case 'cmd':
+      return '\\' + t.value;
+    default:
+      return t.value;
+  }
+}

@@ -1,0 +1,322 @@
+/**
+ * Inline pass of the scanner: walks the text outside the block-level exclusions and finds delimited math
+ * (`$…$`, `$$…$$`, `\(…\)`, `\[…\]`, `\\(…\\)`, `\\[…\\]`, bare `\begin{env}…\end{env}`), code spans and
+ * inline HTML comments. Delimited math never spans a blank line or a code block; an unclosed delimiter is
+ * plain text. Every search for a closer is bounded by the paragraph end, and failed searches are cached, so
+ * the pass is linear in practice even on pathological input.
+ */
+import { Blocks, CommentRegion, Region } from './blocks';
+import {
+  BACKSLASH,
+  BACKTICK,
+  DOLLAR,
+  LBRACKET,
+  LPAREN,
+  LT,
+  isBlankRange,
+  isDigit,
+  isWs,
+} from './chars';
+import { Delimiter } from './types';
+
+export interface RawFragment {
+  start: number;
+  end: number;
+  outerStart: number;
+  outerEnd: number;
+  delimiter: Delimiter;
+  display: boolean;
+}
+
+export interface InlineResult {
+  fragments: RawFragment[];
+  codeSpans: Region[];
+  comments: CommentRegion[];
+}
+
+/** Environments recognised when they stand bare in the note (outside other math delimiters). */
+export const MATH_ENVIRONMENTS: ReadonlySet<string> = new Set([
+  'equation',
+  'equation*',
+  'align',
+  'align*',
+  'aligned',
+  'alignat',
+  'alignat*',
+  'alignedat',
+  'gather',
+  'gather*',
+  'gathered',
+  'multline',
+  'multline*',
+  'eqnarray',
+  'eqnarray*',
+  'flalign',
+  'flalign*',
+  'displaymath',
+  'math',
+]);
+
+const DISPLAY_ENV_INLINE = new Set(['math']);
+
+const BEGIN_RE = /\\begin\{([A-Za-z]+\*?)\}/y;
+
+interface Failure {
+  from: number;
+  to: number;
+}
+
+export function scanInline(text: string, blocks: Blocks): InlineResult {
+  const N = text.length;
+  const fragments: RawFragment[] = [];
+  const codeSpans: Region[] = [];
+  const comments: CommentRegion[] = [];
+  const excluded = blocks.excluded;
+  const blanks = blocks.blankStarts;
+
+  // Failed closer searches: "no closer of this kind in [from, to)".
+  const failures = new Map<string, Failure>();
+  const failedBefore = (key: string, from: number, limit: number): boolean => {
+    const f = failures.get(key);
+    return f !== undefined && f.from <= from && limit <= f.to;
+  };
+  const fail = (key: string, from: number, limit: number): void => {
+    failures.set(key, { from, to: limit });
+  };
+
+  // Cache for `-->` look-ups: the first `-->` at or after `from` is at `at` (-1: none).
+  let commentCacheFrom = -1;
+  let commentCacheAt = -2;
+  const findCommentClose = (from: number): number => {
+    if (commentCacheAt !== -2 && commentCacheFrom <= from && (commentCacheAt === -1 || from <= commentCacheAt)) {
+      return commentCacheAt;
+    }
+    commentCacheFrom = from;
+    commentCacheAt = text.indexOf('-->', from);
+    return commentCacheAt;
+  };
+
+  const push = (
+    delimiter: Delimiter,
+    outerStart: number,
+    start: number,
+    end: number,
+    outerEnd: number,
+    display: boolean,
+  ): void => {
+    if (isBlankRange(text, start, end)) return;
+    fragments.push({ start, end, outerStart, outerEnd, delimiter, display });
+  };
+
+  /** Offset of `closer` at or after `from` and before `limit` (backslash pairs skipped), or -1. */
+  const findClose = (closer: string, from: number, limit: number): number => {
+    if (failedBefore(closer, from, limit)) return -1;
+    const first = closer.charCodeAt(0);
+    const last = limit - closer.length;
+    for (let j = from; j <= last; j++) {
+      const c = text.charCodeAt(j);
+      if (c === first && text.startsWith(closer, j)) return j;
+      if (c === BACKSLASH) j++;
+    }
+    fail(closer, from, limit);
+    return -1;
+  };
+
+  const findDisplayDollarClose = (from: number, limit: number): number => {
+    if (failedBefore('$$', from, limit)) return -1;
+    for (let j = from; j + 1 < limit; j++) {
+      const c = text.charCodeAt(j);
+      if (c === BACKSLASH) j++;
+      else if (c === DOLLAR && text.charCodeAt(j + 1) === DOLLAR) return j;
+    }
+    fail('$$', from, limit);
+    return -1;
+  };
+
+  /** Pandoc: the closing `$` follows a non-space and is not followed by a digit. */
+  const findInlineDollarClose = (from: number, limit: number): number => {
+    if (failedBefore('$', from, limit)) return -1;
+    for (let j = from; j < limit; j++) {
+      const c = text.charCodeAt(j);
+      if (c === BACKSLASH) {
+        j++;
+        continue;
+      }
+      if (c === DOLLAR && j > from && !isWs(text.charCodeAt(j - 1)) && !isDigit(text.charCodeAt(j + 1))) return j;
+    }
+    fail('$', from, limit);
+    return -1;
+  };
+
+  /** Offset of a run of exactly `n` backticks at or after `from` and before `limit`, or -1. */
+  const findBacktickRun = (n: number, from: number, limit: number): number => {
+    const key = '`' + n;
+    if (failedBefore(key, from, limit)) return -1;
+    let j = from;
+    while (j < limit) {
+      if (text.charCodeAt(j) !== BACKTICK) {
+        j++;
+        continue;
+      }
+      let k = j;
+      while (k < limit && text.charCodeAt(k) === BACKTICK) k++;
+      if (k - j === n) return j;
+      j = k;
+    }
+    fail(key, from, limit);
+    return -1;
+  };
+
+  /** Offset just past the `\end{name}` matching an opened `\begin{name}`, or -1. */
+  const findEnvEnd = (name: string, from: number, limit: number): number => {
+    const key = 'env:' + name;
+    if (failedBefore(key, from, limit)) return -1;
+    const open = '\\begin{' + name + '}';
+    const close = '\\end{' + name + '}';
+    let depth = 1;
+    let sawEnd = false;
+    for (let j = from; j < limit; j++) {
+      if (text.charCodeAt(j) !== BACKSLASH) continue;
+      if (text.startsWith(close, j)) {
+        sawEnd = true;
+        depth--;
+        j += close.length - 1;
+        if (depth === 0) return j + 1 <= limit ? j + 1 : -1;
+      } else if (text.startsWith(open, j)) {
+        depth++;
+        j += open.length - 1;
+      } else {
+        j++;
+      }
+    }
+    if (!sawEnd) fail(key, from, limit);
+    return -1;
+  };
+
+  let ex = 0; // first excluded region that ends after i
+  let bl = 0; // first blank line starting after i
+
+  let i = 0;
+  while (i < N) {
+    while (ex < excluded.length && excluded[ex].end <= i) ex++;
+    if (ex < excluded.length && i >= excluded[ex].start) {
+      i = excluded[ex].end;
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    if (c !== BACKSLASH && c !== DOLLAR && c !== BACKTICK && c !== LT) {
+      i++;
+      continue;
+    }
+    while (bl < blanks.length && blanks[bl] <= i) bl++;
+    const limit = Math.min(bl < blanks.length ? blanks[bl] : N, ex < excluded.length ? excluded[ex].start : N);
+
+    if (c === BACKSLASH) {
+      const c1 = text.charCodeAt(i + 1);
+      if (c1 === BACKSLASH) {
+        // `\\(…\\)` and `\\[…\\]`: math delimiters written with Markdown-escaped backslashes.
+        const c2 = text.charCodeAt(i + 2);
+        if (c2 === LPAREN || c2 === LBRACKET) {
+          const closer = c2 === LPAREN ? '\\\\)' : '\\\\]';
+          const r = findClose(closer, i + 3, limit);
+          if (r >= 0) {
+            push(c2 === LPAREN ? '\\(' : '\\[', i, i + 3, r, r + 3, c2 === LBRACKET);
+            i = r + 3;
+            continue;
+          }
+        }
+        i += 2;
+        continue;
+      }
+      if (c1 === LPAREN || c1 === LBRACKET) {
+        const closer = c1 === LPAREN ? '\\)' : '\\]';
+        const r = findClose(closer, i + 2, limit);
+        if (r >= 0) {
+          push(c1 === LPAREN ? '\\(' : '\\[', i, i + 2, r, r + 2, c1 === LBRACKET);
+          i = r + 2;
+          continue;
+        }
+        i += 2;
+        continue;
+      }
+      if (c1 === 0x62 /* b */) {
+        BEGIN_RE.lastIndex = i;
+        const m = BEGIN_RE.exec(text);
+        if (m && MATH_ENVIRONMENTS.has(m[1])) {
+          const r = findEnvEnd(m[1], i + m[0].length, limit);
+          if (r >= 0) {
+            push('env', i, i, r, r, !DISPLAY_ENV_INLINE.has(m[1]));
+            i = r;
+            continue;
+          }
+        }
+      }
+      i += 2;
+      continue;
+    }
+
+    if (c === DOLLAR) {
+      if (text.charCodeAt(i + 1) === DOLLAR) {
+        const r = findDisplayDollarClose(i + 2, limit);
+        if (r >= 0) {
+          push('$$', i, i + 2, r, r + 2, true);
+          i = r + 2;
+        } else {
+          i += 2;
+        }
+        continue;
+      }
+      if (text.charCodeAt(i + 1) === BACKTICK) {
+        // GitHub's $`…`$ inline math.
+        let k = i + 1;
+        while (k < limit && text.charCodeAt(k) === BACKTICK) k++;
+        const n = k - i - 1;
+        const r = findBacktickRun(n, k, limit);
+        if (r >= 0 && text.charCodeAt(r + n) === DOLLAR && r + n < limit) {
+          push('$', i, k, r, r + n + 1, false);
+          i = r + n + 1;
+          continue;
+        }
+      }
+      if (i + 1 < limit && !isWs(text.charCodeAt(i + 1))) {
+        const r = findInlineDollarClose(i + 1, limit);
+        if (r >= 0) {
+          push('$', i, i + 1, r, r + 1, false);
+          i = r + 1;
+          continue;
+        }
+      }
+      i++;
+      continue;
+    }
+
+    if (c === BACKTICK) {
+      let k = i;
+      while (k < limit && text.charCodeAt(k) === BACKTICK) k++;
+      const n = k - i;
+      const r = findBacktickRun(n, k, limit);
+      if (r >= 0) {
+        codeSpans.push({ start: i, end: r + n });
+        i = r + n;
+      } else {
+        i = k;
+      }
+      continue;
+    }
+
+    // c === LT
+    if (text.startsWith('<!--', i)) {
+      const r = findCommentClose(i + 4);
+      if (r >= 0 && r + 3 <= limit) {
+        comments.push({ start: i, end: r + 3, body: text.slice(i + 4, r) });
+        i = r + 3;
+        continue;
+      }
+      i += 4;
+      continue;
+    }
+    i++;
+  }
+
+  return { fragments, codeSpans, comments };
+}

@@ -1,0 +1,116 @@
+/**
+ * Stage 1 — scan: finds the math in a note (Markdown or plain text).
+ *
+ *   1. block pass (blocks.ts): line kinds, code blocks, front matter, block comments, ```math fences;
+ *   2. inline pass (inline.ts): delimited math, code spans, inline comments;
+ *   3. bare formulas (bare.ts): formula lines / runs written without delimiters;
+ *   4. sentences (sentences.ts) and comment directives (directives.ts).
+ *
+ * Pure, never throws, linear in practice.
+ */
+import { scanBlocks, CommentRegion, Region } from './blocks';
+import { findBareFormulas, Opaque } from './bare';
+import { commentEffects, disabledFlags } from './directives';
+import { RawFragment, scanInline } from './inline';
+import { LineMap } from './lines';
+import { assignSentences, sentenceBoundaries } from './sentences';
+import { MathFragment, ScanOptions, ScanResult } from './types';
+
+export { LineMap } from './lines';
+export type { Position } from './lines';
+export type { MathFragment, ScanOptions, ScanResult, Delimiter } from './types';
+
+export function scanMath(text: string, options: ScanOptions): ScanResult {
+  try {
+    return scanUnguarded(typeof text === 'string' ? text : '', options);
+  } catch {
+    // Defensive: a bug must not take the whole checker down. Tests make sure this path is not taken.
+    return { fragments: [], directives: {} };
+  }
+}
+
+function byStart<T extends { start: number }>(a: T, b: T): number {
+  return a.start - b.start;
+}
+
+function byOuter(a: RawFragment, b: RawFragment): number {
+  return a.outerStart - b.outerStart || a.outerEnd - b.outerEnd;
+}
+
+/** `scanMath` without the safety net: an internal bug throws instead of giving an empty result (for tests). */
+export function scanUnguarded(text: string, options: ScanOptions | undefined): ScanResult {
+  const mode: 'markdown' | 'text' = options && options.mode === 'text' ? 'text' : 'markdown';
+  const bare = !options || options.bareFormulas !== false;
+  const lines = new LineMap(text);
+  const blocks = scanBlocks(text, lines, mode);
+  const inline = scanInline(text, blocks);
+
+  const raw: RawFragment[] = inline.fragments.slice();
+  for (const f of blocks.mathFences) {
+    raw.push({ start: f.start, end: f.end, outerStart: f.outerStart, outerEnd: f.outerEnd, delimiter: 'math-fence', display: true });
+  }
+  raw.sort(byOuter);
+
+  const comments: CommentRegion[] = blocks.comments.concat(inline.comments).sort(byStart);
+  const others: Opaque[] = [];
+  for (const r of inline.codeSpans) others.push({ start: r.start, end: r.end, kind: 'code' });
+  for (const r of blocks.code) others.push({ start: r.start, end: r.end, kind: 'code' });
+  for (const r of comments) others.push({ start: r.start, end: r.end, kind: 'comment' });
+
+  if (bare) {
+    const opaque: Opaque[] = others.slice();
+    for (const f of raw) opaque.push({ start: f.outerStart, end: f.outerEnd, kind: 'math' });
+    opaque.sort(byStart);
+    for (const f of findBareFormulas(text, lines, blocks, normalize(opaque), mode)) raw.push(f);
+    raw.sort(byOuter);
+  }
+
+  // Keep only well-formed, non-overlapping fragments (a safety net; the passes do not produce overlaps).
+  const N = text.length;
+  const frags: RawFragment[] = [];
+  let lastEnd = 0;
+  for (const f of raw) {
+    if (!(0 <= f.outerStart && f.outerStart <= f.start && f.start < f.end && f.end <= f.outerEnd && f.outerEnd <= N)) continue;
+    if (f.outerStart < lastEnd) continue;
+    frags.push(f);
+    lastEnd = f.outerEnd;
+  }
+
+  const fragRegions: Region[] = frags.map((f) => ({ start: f.outerStart, end: f.outerEnd }));
+  const opaque: Region[] = normalize(
+    (others as Region[]).concat(fragRegions).sort(byStart),
+  );
+  const boundaries = sentenceBoundaries(text, lines, blocks, fragRegions, opaque);
+  const sentences = assignSentences(text, boundaries, frags);
+  const effects = commentEffects(text, lines, comments);
+  const disabled = disabledFlags(frags, effects.disabledRanges);
+
+  const fragments: MathFragment[] = frags.map((f, k) => ({
+    latex: text.slice(f.start, f.end),
+    start: f.start,
+    end: f.end,
+    outerStart: f.outerStart,
+    outerEnd: f.outerEnd,
+    delimiter: f.delimiter,
+    display: f.display,
+    sentence: sentences[k].sentence,
+    proseBefore: sentences[k].proseBefore,
+    proseAfter: sentences[k].proseAfter,
+    disabled: disabled[k],
+  }));
+  return { fragments, directives: effects.directives };
+}
+
+/** Sorted ranges with overlaps folded into the earlier range. */
+function normalize<T extends Region>(sorted: T[]): T[] {
+  const out: T[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.start < last.end) {
+      if (r.end > last.end) out[out.length - 1] = { ...last, end: r.end };
+      continue;
+    }
+    out.push(r);
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+/**
+ * The three seed notes in ../shared/seeds: real notes of the kind our users write. Their formulas are test
+ * facts: the only false claim is the quotient rule in 000, and the listed rules are verified.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { check, sharedDir, verdictsOf } from './helpers';
+import type { DocumentReport } from '../engine';
+
+const seeds = sharedDir('seeds');
+
+function load(prefix: string): { text: string; report: DocumentReport } | null {
+  if (!seeds) return null;
+  const file = fs.readdirSync(seeds).find((f) => f.startsWith(prefix));
+  if (!file) return null;
+  const text = fs.readFileSync(path.join(seeds, file), 'utf8');
+  return { text, report: check(text, { mode: file.endsWith('.txt') ? 'text' : 'markdown', budgetMs: 1000 }) };
+}
+
+/** The claim whose source text (whitespace ignored) equals or contains `needle`. */
+function verdictOf(s: { text: string; report: DocumentReport }, needle: string): string {
+  const norm = (x: string) => x.replace(/\s+/g, '');
+  const c = s.report.claims.find((k) => norm(s.text.slice(k.start, k.end)).includes(norm(needle)));
+  if (!c) throw new Error(`no claim with ${needle}\n${verdictsOf(s.report)}`);
+  return c.verdict;
+}
+
+test('seed 000: the quotient rule is the only false claim; the rules are verified', (t) => {
+  const s = load('000_');
+  if (!s) return t.skip('../shared/seeds not present');
+  const falses = s.report.claims.filter((c) => c.verdict === 'false');
+  assert.equal(falses.length, 1, verdictsOf(s.report));
+  assert.match(s.text.slice(falses[0].start, falses[0].end), /\(f\/g\)' = \(f'g \+ fg'\)\/g\^2/);
+  for (const needle of [
+    "(f+g)' = f' + g'",
+    "(fg)' = fg' + f'g",
+    "(1/f)' = -f'/f^2",
+    "(x^a)' = ax^{a-1}",
+    "(a^{bx})' = a^{bx} \\cdot b\\log(a)",
+    "(\\log_a x)' = 1/(x \\ln a)",
+    "(\\ln(x))' = 1/x",
+    '\\frac{dy}{dx} = \\frac{dy}{dz} \\cdot \\frac{dz}{dx}',
+    '\\frac{dy}{dx} = \\frac{dy}{da} \\cdot \\frac{da}{dx} + \\frac{dy}{db} \\cdot \\frac{db}{dx}',
+    '\\frac{dz}{dx} = \\frac{\\partial z}{\\partial x} + \\frac{\\partial z}{\\partial y} \\frac{dy}{dx}',
+    '\\partial y/\\partial z\n\n= \\partial y/\\partial x \\cdot \\partial x/\\partial z',
+    '= 6x^5 \\cdot 1/{2x}',
+    '= 3x^4',
+  ]) {
+    assert.equal(verdictOf(s, needle), 'verified', `${needle}\n${verdictsOf(s.report)}`);
+  }
+});
+
+test('seed 001: the Leibniz chain rule is verified, the total derivative with \\cdots is not checked', (t) => {
+  const s = load('001_');
+  if (!s) return t.skip('../shared/seeds not present');
+  assert.equal(s.report.claims.filter((c) => c.verdict === 'false').length, 0, verdictsOf(s.report));
+  assert.equal(verdictOf(s, '\\frac{dy}{dx} = \\frac{dy}{du} \\cdot \\frac{du}{dx}'), 'verified');
+  assert.equal(verdictOf(s, '\\frac{du}{dx} = f\'(u) \\cdot g\'(x)'), 'verified');
+  assert.equal(verdictOf(s, '\\frac{df}{dt} = \\frac{\\partial f}{\\partial x_1}'), 'unchecked');
+});
+
+test('seed 002: the eight rules and the notation chain are verified, nothing is false', (t) => {
+  const s = load('002_');
+  if (!s) return t.skip('../shared/seeds not present');
+  assert.equal(s.report.claims.filter((c) => c.verdict === 'false').length, 0, verdictsOf(s.report));
+  for (const needle of [
+    '\\frac{d}{dx}c = 0',
+    '\\frac{d}{dx}(ax) = a',
+    '\\frac{d}{dx}x^n = nx^{n-1}',
+    '\\frac{d}{dx}e^x = e^x',
+    '\\frac{d}{dx}\\log(x) = \\frac{1}{x}',
+    '\\frac{d}{dx}(g(x) + h(x)) = \\frac{dg}{dx}(x) + \\frac{dh}{dx}(x)',
+    '\\frac{d}{dx}(g(x) \\cdot h(x)) = g(x)\\frac{dh}{dx}(x) + \\frac{dg}{dx}(x)h(x)',
+    '\\frac{d}{dx}g(h(x)) = \\frac{dg}{dh}(h(x)) \\cdot \\frac{dh}{dx}(x)',
+    "f'(x) = f'",
+    "f' = \\frac{dy}{dx}",
+    '\\frac{dy}{dx} = \\frac{df}{dx}',
+    '\\frac{df}{dx} = \\frac{d}{dx}f(x)',
+    '\\frac{d}{dx}f(x) = Df(x)',
+    'Df(x) = D_x f(x)',
+  ]) {
+    assert.equal(verdictOf(s, needle), 'verified', `${needle}\n${verdictsOf(s.report)}`);
+  }
+});

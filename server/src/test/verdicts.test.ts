@@ -1,0 +1,154 @@
+/**
+ * Checker verdicts end to end: one note per case, the verdict of its claim asserted, and for false claims the
+ * counterexample and message.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { check, claimWith, verdictsOf } from './helpers';
+
+type Case = [note: string, needle: string, verdict: 'verified' | 'false' | 'unchecked'];
+
+const CASES: Case[] = [
+  // Concrete derivatives.
+  ['$\\frac{d}{dx} x^2 = 2x$', 'x^2', 'verified'],
+  ['$\\frac{d}{dx} x^2 = 2$', 'x^2', 'false'],
+  ['$\\frac{d}{dx}\\sin(x^2) = 2x\\cos(x^2)$', '\\sin', 'verified'],
+  ['$\\frac{d}{dx}\\sin(x^2) = x\\cos(x^2)$', '\\sin', 'false'],
+  ['$\\frac{d}{dx}e^x = e^x$', 'e^x', 'verified'],
+  ['$\\frac{d}{dx}\\log(x) = \\frac{1}{x}$', '\\log', 'verified'],
+  ['$\\frac{d}{dx}\\ln x = x^{-1}$', '\\ln', 'verified'],
+  ['$\\frac{d}{dx} c = 0$', 'c', 'verified'],
+  ['$\\frac{d}{dx}(ax) = a$', 'ax', 'verified'],
+  ['$\\frac{d}{dx} x^n = nx^{n-1}$', 'x^n', 'verified'],
+  ['$\\frac{d}{dx}|x| = 1$', '|x|', 'false'],
+  ['$\\frac{d^2}{dx^2} x^3 = 6x$', 'x^3', 'verified'],
+  ['$\\frac{d^2 y}{dx^2} = 6x$ where $y = x^3$', 'd^2', 'unchecked'],
+  ['$\\frac{\\partial}{\\partial x}(x^2 y + y^3) = 2xy$', 'y^3', 'verified'],
+  ['$\\frac{\\partial^2}{\\partial x\\,\\partial y}(x^2 y^3) = 6xy^2$', 'x^2', 'verified'],
+  ['$\\frac{d}{dx}\\tanh x = 1 - \\tanh^2 x$', '\\tanh', 'verified'],
+  ['$\\frac{d}{dx}\\sigma(x) = \\sigma(x)(1 - \\sigma(x))$', '\\sigma', 'verified'],
+  ['$\\frac{d}{dx}\\operatorname{softplus}(x) = \\sigma(x)$', 'softplus', 'verified'],
+  ['$(x^a)\' = ax^{a-1}$', 'x^a', 'verified'],
+  ["$(a^{bx})' = a^{bx} \\cdot b\\log(a)$", 'a^{bx}', 'verified'],
+  ["$(\\log_a x)' = 1/(x \\ln a)$", '\\log_a', 'verified'],
+  ["$(\\ln(x))' = 1/x$", '\\ln', 'verified'],
+  ['$\\cosh^2 5x - \\sinh^2 5x = 1$', '\\cosh', 'verified'],
+  // Rules over abstract functions.
+  ["$(f+g)' = f' + g'$", 'f+g', 'verified'],
+  ["$(fg)' = fg' + f'g$", '(fg)', 'verified'],
+  ["$(f/g)' = (f'g + fg')/g^2$", 'f/g', 'false'],
+  ["$(f/g)' = (f'g - fg')/g^2$", 'f/g', 'verified'],
+  ["$(1/f)' = -f'/f^2$", '1/f', 'verified'],
+  ['$\\frac{dy}{dx} = \\frac{dy}{dz} \\cdot \\frac{dz}{dx}$', 'dy', 'verified'],
+  ['$\\frac{dy}{dx} = \\frac{dy}{da} \\cdot \\frac{da}{dx} + \\frac{dy}{db} \\cdot \\frac{db}{dx}$', 'da', 'verified'],
+  ['$\\frac{dz}{dx} = \\frac{\\partial z}{\\partial x} + \\frac{\\partial z}{\\partial y} \\frac{dy}{dx}$', 'dz', 'verified'],
+  ['$\\frac{d}{dx}g(h(x)) = \\frac{dg}{dh}(h(x)) \\cdot \\frac{dh}{dx}(x)$', 'g(h(x))', 'verified'],
+  ['$\\frac{d}{dx}(g(x) \\cdot h(x)) = g(x)\\frac{dh}{dx}(x) + \\frac{dg}{dx}(x)h(x)$', 'h(x))', 'verified'],
+  ['$\\frac{d}{dx} f(g(x)) = f\'(g(x))\\,g\'(x)$', 'f(g(x))', 'verified'],
+  ['$\\frac{d}{dx} f(g(x)) = f\'(x)\\,g\'(x)$', 'f(g(x))', 'false'],
+  // Definitions, approximations, equations: never false.
+  ['Let $f(x) = x^2\\sin x$.', 'f(x)', 'unchecked'],
+  ["$f'(x) = \\lim_{h\\to0}\\frac{f(x+h) - f(x)}{h}$", 'lim', 'unchecked'],
+  ['$e^x \\approx 1 + x$', 'e^x', 'unchecked'],
+  ["Setting $q'(x) = 0$ gives the critical point.", "q'", 'unchecked'],
+  ["If $f''(x) = 0$ the test is inconclusive.", "f''", 'unchecked'],
+  ['$\\frac{df}{dt} = \\frac{\\partial f}{\\partial x_1}\\frac{dx_1}{dt} + \\cdots$', 'df', 'unchecked'],
+  ['$x^2 - 4 = 0$', 'x^2', 'unchecked'],
+  ['$H_{ij} = \\frac{\\partial^2 f}{\\partial x_i \\partial x_j}$', 'H_', 'unchecked'],
+  ['$\\epsilon = 0.001$', 'epsilon', 'unchecked'],
+];
+
+for (const [note, needle, verdict] of CASES) {
+  test(`${verdict}: ${note}`, () => {
+    const report = check(note);
+    const c = claimWith(report, needle);
+    assert.equal(c.verdict, verdict, verdictsOf(report));
+  });
+}
+
+test('a false claim carries a counterexample, both values and the expected derivative', () => {
+  const report = check("$(f/g)' = (f'g + fg')/g^2$");
+  const c = report.claims[0];
+  assert.equal(c.verdict, 'false');
+  assert.ok(c.counterexample);
+  assert.equal(c.counterexample!.functions.length, 2);
+  assert.match(c.reason, /^\(f\/g\)' is not \(f'g \+ fg'\)\/g²: with f = .+, g = .+ at x = −?[0-9.]+ the left side is −?[0-9.e−]+ and the right side is −?[0-9.e−]+\. Expected /);
+  assert.notEqual(c.counterexample!.left, c.counterexample!.right);
+  // The diagnostic covers exactly the claim.
+  const d = report.diagnostics.find((x) => x.code === 'false-claim')!;
+  assert.equal(d.start, 1);
+  assert.equal(d.end, "$(f/g)' = (f'g + fg')/g^2$".length - 1);
+});
+
+test('a concrete false derivative says what it should be', () => {
+  const report = check('$\\frac{d}{dx}\\sin(x^2) = x\\cos(x^2)$');
+  const c = report.claims[0];
+  assert.equal(c.verdict, 'false');
+  assert.equal(c.expected, '2x\\cos(x^2)');
+  assert.match(c.reason, /Expected 2x\\cos\(x²\)\./);
+});
+
+test('definitions in reading order: Let f(x) = … then f\'(x) is checked against it', () => {
+  const ok = check("Let $f(x) = x^2\\sin x$. Then $f'(x) = 2x\\sin x + x^2\\cos x$.");
+  assert.equal(claimWith(ok, "f'(x)").verdict, 'verified', verdictsOf(ok));
+  const bad = check("Let $f(x) = x^2\\sin x$. Then $f'(x) = 2x\\cos x$.");
+  assert.equal(claimWith(bad, "f'(x)").verdict, 'false', verdictsOf(bad));
+  // Before the definition, f is abstract: a condition on an unknown function, not checked.
+  const before = check("Then $f'(x) = 2x\\cos x$. Let $f(x) = x^2\\sin x$.");
+  assert.equal(claimWith(before, "f'(x)").verdict, 'unchecked', verdictsOf(before));
+});
+
+test('bound names: y = f(u), u = g(x) make the Leibniz chain rule concrete in f and g', () => {
+  const r = check('\\[y=f(u), \\text{and }~ u = g(x)\\\\ \\frac{dy}{dx} = \\frac{dy}{du} \\cdot \\frac{du}{dx} = f\'(u) \\cdot g\'(x)\\]');
+  const links = r.claims.filter((c) => c.verdict === 'verified');
+  assert.equal(links.length, 2, verdictsOf(r));
+});
+
+test('worked steps: the first wrong step is reported, later ones are not', () => {
+  const note = '$$\\frac{d}{dx}\\sin(x^2) = \\cos(x^2)\\cdot\\frac{d}{dx}x^2 = \\cos(x^2)\\cdot x = x\\cos(x^2)$$';
+  const r = check(note);
+  assert.deepEqual(r.claims.map((c) => c.verdict), ['verified', 'false', 'verified'], verdictsOf(r));
+  assert.match(r.claims[1].reason, /^This step does not follow/);
+  assert.equal(r.diagnostics.filter((d) => d.code === 'false-claim').length, 1);
+});
+
+test('conditions restrict the sample points', () => {
+  // sqrt(x^2) = x only for x > 0.
+  const withCond = check('For $x > 0$, $\\frac{d}{dx}\\sqrt{x^2} = 1$.');
+  assert.equal(claimWith(withCond, 'sqrt').verdict, 'verified', verdictsOf(withCond));
+  const without = check('$\\frac{d}{dx}\\sqrt{x^2} = 1$');
+  assert.equal(claimWith(without, 'sqrt').verdict, 'false', verdictsOf(without));
+});
+
+test('log base setting: \\log is natural by default, base 10 on request', () => {
+  const note = '$\\frac{d}{dx}\\log x = \\frac{1}{x}$';
+  assert.equal(check(note).claims[0].verdict, 'verified');
+  assert.equal(check(note, { logBase: '10' }).claims[0].verdict, 'false');
+  assert.equal(check('$\\frac{d}{dx}\\log x = \\frac{1}{x\\ln 10}$', { logBase: '10' }).claims[0].verdict, 'verified');
+});
+
+test('notation equivalences are verified, not flagged', () => {
+  const r = check("Given $y = f(x)$: $$f'(x) = f' = \\frac{dy}{dx} = \\frac{df}{dx} = \\frac{d}{dx}f(x) = Df(x) = D_x f(x)$$");
+  const chain = r.claims.filter((c) => !c.latex.startsWith('y'));
+  assert.equal(chain.length, 6, verdictsOf(r));
+  for (const c of chain) assert.equal(c.verdict, 'verified', verdictsOf(r));
+});
+
+test('every claim runs under the time budget: a tiny budget means unchecked, not a hang', () => {
+  const r = check('$\\frac{d}{dx} x^{x^{x^{x^{x}}}} = 1$', { budgetMs: 1 });
+  assert.notEqual(r.claims[0].verdict, 'false');
+});
+
+test('disabled lines produce no claims', () => {
+  const r = check('<!-- calcnotes-disable-next-line -->\n$\\frac{d}{dx} x^3 = 2x^2$\n');
+  assert.equal(r.claims.length, 0);
+  assert.equal(r.diagnostics.length, 0);
+});
+
+test('a LaTeX syntax error is a diagnostic at its position', () => {
+  const text = 'Broken: $\\frac{1}{2$ and fine: $x^2$.';
+  const r = check(text);
+  const d = r.diagnostics.find((x) => x.code === 'latex-syntax');
+  assert.ok(d, JSON.stringify(r.diagnostics));
+  assert.ok(d!.start >= text.indexOf('$') && d!.end <= text.indexOf(' and'), `${d!.start}-${d!.end}`);
+});
