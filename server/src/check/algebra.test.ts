@@ -86,3 +86,12 @@ test('latex printer is readable', () => {
   assert.equal(toLatex(mul(num(0.5), x)), '\\frac{x}{2}');
   assert.equal(formatNumber(-0.123456), '−0.1235');
 });
+
+test('messages show LaTeX as plain text', async () => {
+  const { plainText } = await import('./plain');
+  assert.equal(plainText("\\frac{f'g - fg'}{g^2}"), "(f'g − fg')/g²");
+  assert.equal(plainText('\\frac{d}{dx}\\sin(x^2)'), 'd/dx sin(x²)');
+  assert.equal(plainText('6x^5 \\cdot 1/{2x}'), '6x⁵ · 1/(2x)');
+  assert.equal(plainText('e^{-x/2} + x'), 'e^(−x/2) + x');
+  assert.equal(plainText('\\sqrt{x^2 + 1}'), '√(x² + 1)');
+});

@@ -10,6 +10,7 @@ import { Lowerer, LowerOptions, Unsupported, show } from './lower';
 import { compare, CompareResult, Counterexample } from './compare';
 import { evaluate, type Env, type TestFn } from './evaluate';
 import { formatNumber, toLatex } from './latex';
+import { plainText } from './plain';
 
 export type VerdictName = 'verified' | 'false' | 'unchecked';
 
@@ -37,16 +38,9 @@ export interface CheckOptions extends LowerOptions {
 
 const DEFAULT_OPTIONS: CheckOptions = { logBase: 'e', budgetMs: 200 };
 
-/** Collapse whitespace and a few LaTeX spellings so a message reads as plain text. */
+/** A LaTeX fragment as plain text for a message. */
 export function readable(latex: string): string {
-  return latex
-    .replace(/\\(left|right|big|Big|bigg|Bigg)(?![a-zA-Z])/g, '')
-    .replace(/\\[,;:! ]/g, ' ')
-    .replace(/\\cdot/g, '·')
-    .replace(/\^\{?2\}?(?![0-9])/g, '²')
-    .replace(/\^\{?3\}?(?![0-9])/g, '³')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return plainText(latex);
 }
 
 export function checkClaim(claim: Claim, options: Partial<CheckOptions> = {}): CheckedClaim {
@@ -116,6 +110,7 @@ function decide(claim: Claim, opts: CheckOptions, deadline: number): CheckedClai
     };
   }
 
+  if (Date.now() > deadline) return { verdict: 'unchecked', kind, reason: 'not checked: ran out of time' };
   const integers = new Set(lw.orderSymbols);
   const conditions = conditionPredicates(claim, opts, lw);
   let points = 0;

@@ -2,7 +2,7 @@
  * Printing the IR for people: readable LaTeX (`2x\cos(x^2)`, `\frac{f'g - fg'}{g^2}`) for messages, hovers and
  * quick fixes, and plain numbers for counterexamples.
  */
-import type { Expr } from './expr';
+import { type Expr, add, mul, num, pow, same } from './expr';
 import { FUNCTIONS } from './functions';
 
 const GREEK = new Set([
@@ -97,6 +97,8 @@ function print(e: Expr, prec: number, o: PrintOptions): string {
     case 'var':
       return symbolLatex(e.name);
     case 'add': {
+      const combined = overCommonDenominator(e);
+      if (combined) return print(combined, prec, o);
       let s = '';
       e.a.forEach((t, i) => {
         const n = negative(t);
@@ -118,8 +120,9 @@ function print(e: Expr, prec: number, o: PrintOptions): string {
         } else top.push(f);
       }
       if (bottom.length) {
-        const t = top.length ? product(top, o) : '1';
-        return `\\frac{${t}}{${product(bottom, o)}}`;
+        const t = top.length === 0 ? '1' : top.length === 1 ? print(top[0], 0, o) : product(top, o);
+        const b = bottom.length === 1 ? print(bottom[0], PREC_MUL, o) : product(bottom, o);
+        return `\\frac{${t}}{${b}}`;
       }
       return wrap(product(top, o), prec > PREC_MUL);
     }
@@ -187,4 +190,43 @@ function product(unsorted: Expr[], o: PrintOptions): string {
     s += needDot ? ` \\cdot ${cur}` : needSpace ? ` ${cur}` : cur;
   }
   return s;
+}
+
+/** Split a term into numerator factors and denominator powers (numeric exponents only). */
+function fractionParts(t: Expr): { top: Expr[]; bottom: { base: Expr; n: number }[] } {
+  const factors = t.k === 'mul' ? t.a : [t];
+  const top: Expr[] = [];
+  const bottom: { base: Expr; n: number }[] = [];
+  for (const f of factors) {
+    if (f.k === 'pow' && f.e.k === 'num' && f.e.v < 0) bottom.push({ base: f.b, n: -f.e.v });
+    else top.push(f);
+  }
+  return { top, bottom };
+}
+
+/**
+ * `f'/g - fg'/g^2` printed as `(f'g - fg')/g^2`: when every term of a sum has a denominator built from the
+ * same few bases, put the sum over their least common denominator.
+ */
+function overCommonDenominator(e: Extract<Expr, { k: 'add' }>): Expr | null {
+  const parts = e.a.map(fractionParts);
+  if (parts.some((p) => p.bottom.length === 0)) return null;
+  const lcd: { base: Expr; n: number }[] = [];
+  for (const p of parts) {
+    for (const b of p.bottom) {
+      if (!Number.isInteger(b.n)) return null;
+      const have = lcd.find((x) => same(x.base, b.base));
+      if (have) have.n = Math.max(have.n, b.n);
+      else lcd.push({ ...b });
+    }
+  }
+  if (lcd.length > 3) return null;
+  const numerators = parts.map((p) => {
+    const extra = lcd.map((d) => {
+      const mine = p.bottom.find((b) => same(b.base, d.base));
+      return pow(d.base, num(d.n - (mine ? mine.n : 0)));
+    });
+    return mul(...p.top, ...extra);
+  });
+  return mul(add(...numerators), ...lcd.map((d) => pow(d.base, num(-d.n))));
 }

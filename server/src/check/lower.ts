@@ -174,16 +174,31 @@ export class Lowerer {
       }
     }
 
+    // Names the claim's definitions are written in (x in z = x^2) are variables, never dependents.
+    const usedInDefinitions = new Set<string>();
+    for (const root of roots) {
+      walk(root, (m) => {
+        if (m.type !== 'sym') return;
+        const b = ctx.bindings.get(m.name);
+        if (b) walk(b.body, (k) => {
+          if (k.type === 'sym') usedInDefinitions.add(k.name);
+        });
+      });
+    }
+
     // Dependent variables: undefined names that are differentiated.
     const edges = new Map<string, DepEdge[]>();
     for (const m of all) {
       if (m.type !== 'deriv' || m.form !== 'leibniz') continue;
       const s = symName(m.of);
-      if (!s || ctx.bindings.has(s) || this.functionSyms.has(s)) continue;
+      if (!s || ctx.bindings.has(s) || this.functionSyms.has(s) || usedInDefinitions.has(s)) continue;
       const list = edges.get(s) ?? [];
       for (const w of m.wrt) {
         const t = symName(w.v);
-        if (t && t !== s && !list.some((e) => e.to === t)) list.push({ to: t, partial: m.kind === 'partial' });
+        if (!t || t === s) continue;
+        const existing = list.find((e) => e.to === t);
+        if (existing) existing.partial = existing.partial || m.kind === 'partial';
+        else list.push({ to: t, partial: m.kind === 'partial' });
       }
       edges.set(s, list);
     }

@@ -30,7 +30,7 @@ test('exit 1 and a path:line:col error line for a false claim, then the summary'
   const r = runCli(['check', path.join(dir, 'wrong.md')]);
   assert.equal(r.code, 1, r.stderr);
   const lines = r.stdout.trim().split('\n');
-  assert.match(lines[0], /wrong\.md:3:20: error: \(f\/g\)' is not \(f'g \+ fg'\)\/g²: .* \[false-claim\]$/);
+  assert.match(lines[0], /wrong\.md:3:21: error: \(f\/g\)' is not \(f'g \+ fg'\)\/g²: .* \[false-claim\]$/);
   assert.equal(lines[lines.length - 1], '1 claims: 0 verified, 1 false, 0 unchecked');
 });
 
@@ -66,8 +66,8 @@ test('JSON format has exactly the documented shape, 1-based lines and columns, e
   const [claim] = file.claims;
   assert.deepEqual(Object.keys(claim).slice(0, 8), ['line', 'column', 'endLine', 'endColumn', 'latex', 'kind', 'verdict', 'reason']);
   assert.equal(claim.line, 3);
-  assert.equal(claim.column, 20);
-  assert.equal(claim.endColumn, 20 + "(f/g)' = (f'g + fg')/g^2".length);
+  assert.equal(claim.column, 21);
+  assert.equal(claim.endColumn, 21 + "(f/g)' = (f'g + fg')/g^2".length);
   assert.equal(claim.latex, "(f/g)' = (f'g + fg')/g^2");
   assert.equal(claim.verdict, 'false');
   assert.equal(claim.kind, 'rule');
@@ -82,7 +82,7 @@ test('--all lists verified and unchecked claims with reasons', () => {
   const r = runCli(['check', '--all', dir]);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /n\.md:1:6: unchecked: u = x\^3 — defines u \[definition\]/);
-  assert.match(r.stdout, /n\.md:1:17: verified: \\frac\{d\}\{dx\} x\^2 = 2x — verified at \d+ random points \[derivative\]/);
+  assert.match(r.stdout, /n\.md:1:17: verified: \\frac\{d\}\{dx\} x\^2 = 2x — verified(: both sides are the same expression| at \d+ random points) \[derivative\]/);
 });
 
 test('no progress line when stderr is not a terminal', () => {

@@ -150,7 +150,7 @@ class Parser {
         for (let i = 0; i < e.args; i++) this.skipArg();
         continue;
       }
-      if (t && t.type === 'cmd' && t.value === '') {
+      if (t && ((t.type === 'cmd' && t.value === '') || (t.type === 'punct' && t.value === '~'))) {
         this.pos++;
         continue;
       }

@@ -1,0 +1,140 @@
+/**
+ * LaTeX to plain text for messages (Problems panel, terminal): `\frac{f'g - fg'}{g^2}` reads
+ * `(f'g − fg')/g²`. Only the common constructs; anything else is left as written.
+ */
+
+const SUPERSCRIPT: Record<string, string> = { '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '-': '⁻', n: 'ⁿ', x: 'ˣ', i: 'ⁱ', T: 'ᵀ' };
+const GREEK: Record<string, string> = {
+  alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', varepsilon: 'ε', theta: 'θ', lambda: 'λ', mu: 'μ',
+  sigma: 'σ', phi: 'φ', varphi: 'φ', psi: 'ψ', omega: 'ω', tau: 'τ', eta: 'η', xi: 'ξ', rho: 'ρ', pi: 'π', nu: 'ν',
+  kappa: 'κ', zeta: 'ζ', partial: '∂', nabla: '∇', infty: '∞', cdot: '·', times: '×', approx: '≈', neq: '≠',
+  le: '≤', ge: '≥', leq: '≤', geq: '≥', to: '→', top: 'ᵀ', ldots: '…', cdots: '⋯', dots: '…',
+};
+
+/** The balanced `{…}` group starting at `i` (which must be `{`): its content and the index after it. */
+function group(s: string, i: number): { body: string; next: number } | null {
+  if (s[i] !== '{') return null;
+  let depth = 0;
+  for (let j = i; j < s.length; j++) {
+    if (s[j] === '{') depth++;
+    else if (s[j] === '}') {
+      depth--;
+      if (depth === 0) return { body: s.slice(i + 1, j), next: j + 1 };
+    }
+  }
+  return null;
+}
+
+function atomic(t: string): boolean {
+  return /^[A-Za-z0-9.'′²³⁴ⁿ]+$/.test(t) || /^\(.*\)$/.test(t) && balancedParens(t.slice(1, -1));
+}
+
+function balancedParens(t: string): boolean {
+  let d = 0;
+  for (const c of t) {
+    if (c === '(') d++;
+    else if (c === ')' && --d < 0) return false;
+  }
+  return d === 0;
+}
+
+function wrap(t: string): string {
+  return atomic(t) ? t : `(${t})`;
+}
+
+function superscript(t: string): string | null {
+  let out = '';
+  for (const c of t) {
+    const m = SUPERSCRIPT[c];
+    if (!m) return null;
+    out += m;
+  }
+  return out;
+}
+
+export function plainText(latex: string, depth = 0): string {
+  if (depth > 20) return latex;
+  let s = latex;
+  let out = '';
+  let i = 0;
+  while (i < s.length) {
+    const c = s[i];
+    if (c === '\\') {
+      const m = /^\\([a-zA-Z]+|.)/.exec(s.slice(i));
+      const name = m ? m[1] : '';
+      i += name.length + 1;
+      if (name === 'frac' || name === 'dfrac' || name === 'tfrac') {
+        const a = group(s, i);
+        const b = a ? group(s, a.next) : null;
+        if (a && b) {
+          out += `${wrap(plainText(a.body, depth + 1))}/${wrap(plainText(b.body, depth + 1))}`;
+          i = b.next;
+          continue;
+        }
+      }
+      if (name === 'sqrt') {
+        const a = group(s, i);
+        if (a) {
+          out += `√${wrap(plainText(a.body, depth + 1))}`;
+          i = a.next;
+          continue;
+        }
+      }
+      if (name === 'operatorname' || name === 'mathrm' || name === 'text' || name === 'mathbf' || name === 'boldsymbol' || name === 'mathcal') {
+        const a = group(s, i);
+        if (a) {
+          out += plainText(a.body, depth + 1);
+          i = a.next;
+          continue;
+        }
+      }
+      if (name === 'left' || name === 'right' || name === 'big' || name === 'Big' || name === 'bigg' || name === 'Bigg') {
+        if (s[i] === '.') i++;
+        continue;
+      }
+      if (name === ',' || name === ';' || name === '!' || name === ' ' || name === ':' || name === 'quad') {
+        out += ' ';
+        continue;
+      }
+      if (GREEK[name]) {
+        out += GREEK[name];
+        continue;
+      }
+      if (/^[a-zA-Z]+$/.test(name)) {
+        if (/[A-Za-z0-9)′']$/.test(out)) out += ' ';
+        out += name;
+        if (/^[a-zA-Z0-9]/.test(s[i] ?? '')) out += ' ';
+        continue;
+      }
+      out += name;
+      continue;
+    }
+    if (c === '^') {
+      const a = group(s, i + 1);
+      const body = a ? a.body : s[i + 1] ?? '';
+      const next = a ? a.next : i + 2;
+      const sup = superscript(plainText(body, depth + 1).replace(/\s+/g, ''));
+      out += sup ?? `^${wrap(plainText(body, depth + 1))}`;
+      i = next;
+      continue;
+    }
+    if (c === '{' ) {
+      const a = group(s, i);
+      if (a) {
+        const inner = plainText(a.body, depth + 1);
+        // `1/{2x}`: a brace group after a slash is a denominator.
+        out += /\/\s*$/.test(out) ? wrap(inner) : inner;
+        i = a.next;
+        continue;
+      }
+    }
+    if (c === '-' ) {
+      out += '−';
+      i++;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out.replace(/\s+/g, ' ').trim();
+}
