@@ -6,7 +6,8 @@
 import type { Claim, ClaimKind, Condition } from '../interpret/claims';
 import { Expr, abstractFns, freeVars, same, size } from './expr';
 import { TooBig } from './diff';
-import { Lowerer, LowerOptions, Unsupported, show } from './lower';
+import { Lowerer, LowerOptions, Unsupported, show, walk } from './lower';
+import type { Node } from '../parse/ast';
 import { compare, CompareResult, Counterexample } from './compare';
 import { evaluate, type Env, type TestFn } from './evaluate';
 import { formatNumber, toLatex } from './latex';
@@ -232,6 +233,7 @@ function falseVerdict(
   for (const x of vl) if (!vr.has(x) && x !== variable) doubts.push(`${show(x)} appears only on the left`);
   for (const x of vr) if (!vl.has(x) && x !== variable) doubts.push(`${show(x)} appears only on the right`);
   if (kind === 'identity') doubts.push('it involves no derivative: read as an equation, not an identity');
+  doubts.push(...contextDoubts(claim, abstractFns(l).size + abstractFns(r).size > 0));
   if ((r.k === 'num' || l.k === 'num') && /\(\s*[a-zA-Z]_?\{?0\}?\s*\)|\|_/.test(claim.latex)) doubts.push('a condition at a point, not an identity');
 
   const counterexample = {
@@ -261,6 +263,40 @@ function falseVerdict(
   const expected = computedLatex(claim, l, lw);
   if (expected && claim.link === 0) msg += ` Expected ${readable(expected)}.`;
   return { verdict: 'false', kind, reason: msg, counterexample, expected };
+}
+
+/** Doubts about the note's own definitions: an old definition that may not be meant here. */
+function contextDoubts(claim: Claim, hasAbstract: boolean): string[] {
+  const out: string[] = [];
+  const used = new Set<string>();
+  for (const side of [claim.lhs.node, claim.rhs.node]) {
+    walk(side, (m) => {
+      if (m.type === 'sym' && claim.context.bindings.has(m.name)) used.add(m.name);
+    });
+  }
+  const baseOf = (name: string) => name.replace(/_.*$/, '');
+  for (const name of used) {
+    const b = claim.context.bindings.get(name)!;
+    if (b.params && hasAbstract) {
+      out.push(`${show(name)} was defined earlier (${readable(b.bodyLatex)}) but appears here beside general functions`);
+    }
+    for (const other of claim.context.bindings.values()) {
+      if (other.name !== name && baseOf(other.name) === baseOf(name) && other.at > b.at) {
+        out.push(`${show(name)} may stand for ${show(other.name)}, defined more recently`);
+      }
+    }
+  }
+  // `f'(x) = 0`: a condition on a named function, not an identity.
+  const isZero = (n: Node) => n.type === 'num' && n.value === 0;
+  const namedDerivative = (n: Node): boolean =>
+    (n.type === 'prime' && n.arg.type === 'sym') ||
+    (n.type === 'apply' && n.fn.type === 'prime' && n.fn.arg.type === 'sym') ||
+    (n.type === 'deriv' && n.of?.type === 'sym') ||
+    (n.type === 'apply' && n.fn.type === 'deriv' && n.fn.of?.type === 'sym');
+  if ((isZero(claim.rhs.node) && namedDerivative(claim.lhs.node)) || (isZero(claim.lhs.node) && namedDerivative(claim.rhs.node))) {
+    out.push('it reads as an equation (… = 0) to solve, not an identity');
+  }
+  return out;
 }
 
 function pointText(at: Counterexample, orders: Map<string, number>): string {

@@ -188,6 +188,12 @@ export class Lowerer {
 
     // Dependent variables: undefined names that are differentiated.
     const edges = new Map<string, DepEdge[]>();
+    const totalAlso = new Set<string>();
+    for (const m of all) {
+      if (m.type !== 'deriv' || m.form !== 'leibniz' || m.kind !== 'd') continue;
+      const s = symName(m.of);
+      for (const w of m.wrt) if (s && symName(w.v)) totalAlso.add(`${s}|${symName(w.v)}`);
+    }
     for (const m of all) {
       if (m.type !== 'deriv' || m.form !== 'leibniz') continue;
       const s = symName(m.of);
@@ -212,7 +218,9 @@ export class Lowerer {
     };
     for (const [s, list] of edges) {
       if (reach(s, s, null)) throw new Unsupported(`${show(s)} is differentiated with respect to something that depends on it`);
-      const kept = list.filter((e) => e.partial || !reach(s, e.to, e));
+      // An edge implied by others is dropped (y(z(x)): dy/dx goes through z), unless the claim tells a partial
+      // derivative from a total one for the same pair (dz/dx = ∂z/∂x + ∂z/∂y dy/dx): then z depends on x directly.
+      const kept = list.filter((e) => (e.partial && totalAlso.has(`${s}|${e.to}`)) || !reach(s, e.to, e));
       this.dependents.set(s, kept.map((e) => e.to));
       this.abstractNames.add(s);
     }
@@ -543,6 +551,7 @@ export class Lowerer {
   /** `\frac{dg}{dh}(h(x))`: the derivative function evaluated at a point. */
   private lowerDerivAt(d: DerivNode, argNodes: Node[]): Expr {
     this.usedDerivative = true;
+    if (argNodes.some((a) => containsDerivative(a))) this.doubts.push('a derivative written in front of a bracket may mean "apply to", not "evaluate at"');
     const f = symName(d.of);
     if (f && this.functionSyms.has(f) && d.wrt.length <= 1 && argNodes.length === 1) {
       const k = this.order(d.wrt.length ? d.wrt[0].order : d.order);
@@ -660,6 +669,14 @@ export class Lowerer {
     const r = div(diff(full, t), diff(by, t));
     return { direct: r, full: () => r };
   }
+}
+
+function containsDerivative(n: Node): boolean {
+  let found = false;
+  walk(n, (m) => {
+    if (m.type === 'deriv' || m.type === 'prime') found = true;
+  });
+  return found;
 }
 
 function isFunctionLike(s: SymNode): boolean {

@@ -42,6 +42,11 @@ function wrap(t: string): string {
   return atomic(t) ? t : `(${t})`;
 }
 
+/** A denominator needs brackets unless it is one number or one letter (with primes or a power). */
+function wrapDenominator(t: string): string {
+  return /^([0-9.]+|[A-Za-zα-ω][′'²³⁴ⁿ]*|\(.*\))$/.test(t) && (!t.startsWith('(') || balancedParens(t.slice(1, -1))) ? t : `(${t})`;
+}
+
 function superscript(t: string): string | null {
   let out = '';
   for (const c of t) {
@@ -67,7 +72,11 @@ export function plainText(latex: string, depth = 0): string {
         const a = group(s, i);
         const b = a ? group(s, a.next) : null;
         if (a && b) {
-          out += `${wrap(plainText(a.body, depth + 1))}/${wrap(plainText(b.body, depth + 1))}`;
+          const top = plainText(a.body, depth + 1);
+          const bottom = plainText(b.body, depth + 1);
+          // Leibniz notation reads as written: dy/dx, ∂²f/∂x∂y.
+          if (/^[d∂]/.test(top) && /^[d∂]/.test(bottom)) out += `${top.replace(/^([d∂][²³]?) /, '$1')}/${bottom.replace(/([d∂]) /g, '$1')}`;
+          else out += `${wrap(top)}/${wrapDenominator(bottom)}`;
           i = b.next;
           continue;
         }
@@ -123,7 +132,7 @@ export function plainText(latex: string, depth = 0): string {
       if (a) {
         const inner = plainText(a.body, depth + 1);
         // `1/{2x}`: a brace group after a slash is a denominator.
-        out += /\/\s*$/.test(out) ? wrap(inner) : inner;
+        out += /\/\s*$/.test(out) ? wrapDenominator(inner) : inner;
         i = a.next;
         continue;
       }

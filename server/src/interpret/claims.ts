@@ -79,7 +79,7 @@ export function hasHeading(prose: string, mode: 'markdown' | 'text'): boolean {
 const CLAIM_OPS = new Set<RelOp>(['=', '\\approx', ':=', '\\equiv']);
 const CONDITION_OPS = new Set<RelOp>(['<', '>', '\\le', '\\ge', '\\neq']);
 
-const SOLVING = /\b(setting|set|solv(?:e|es|ing)|suppose|assume|assuming|if|when|whenever|such that|requires?|satisf(?:y|ies|ied)|provided|only when)\b[^.]*$/i;
+const SOLVING = /\b(setting|set|solv(?:e|es|ing)|suppose|assume|assuming|if|when|whenever|such that|requires?|satisf(?:y|ies|ied)|provided|only when|for some|what does|means? that)\b[^.]*$/i;
 
 function sliceLatex(f: MathFragment, s: Span): string {
   return f.latex.slice(s.start, s.end);
@@ -194,7 +194,12 @@ export function interpret(
       }
     }
     const onlyContext = contextOnly(f);
-    const proseDoubt = SOLVING.test(f.proseBefore.slice(-200)) ? `the sentence sets up an equation or condition ("${SOLVING.exec(f.proseBefore.slice(-200))![1]}…")` : null;
+    const solving = SOLVING.exec(f.proseBefore.slice(-200));
+    const proseDoubt = /^[^.!]*\?/.test(f.proseAfter)
+      ? 'the sentence is a question'
+      : solving
+        ? `the sentence sets up an equation or condition ("${solving[1]}…")`
+        : null;
     const conditions = sentenceConditions.get(f.sentence) ?? [];
 
     // A chain may continue from the previous fragment only when this one starts with a relation.
@@ -221,6 +226,7 @@ export function interpret(
       }
       const hasDerivative = carriedDerivative || operands.some((o) => containsNode(o.node, isDerivativeNode));
 
+      let definingChain = true;
       for (let k = 0; k < relations.length; k++) {
         const op = relations[k];
         const lhs = operands[k];
@@ -245,8 +251,10 @@ export function interpret(
           chainHasDerivative: hasDerivative,
         };
 
-        const isFirst = link0 + k === 0;
+        // `y = f(x) = x^3 - 1/x` defines both y and f: a chain of definitions ends at its first non-target.
+        const isFirst = link0 + k === 0 || (definingChain && link0 === 0);
         const target = isFirst && op !== '\\approx' ? definitionTarget(lhs.node) : null;
+        if (!target) definingChain = false;
         if (op === '\\approx') {
           claim.preset = { kind: 'approximation', reason: 'an approximation (≈): approximations are not checked yet' };
         } else if (op === ':=' || op === '\\equiv') {
@@ -255,7 +263,8 @@ export function interpret(
         } else if (target && !containsNode(lhs.node, isDerivativeNode)) {
           const selfRef = mentions(rhs.node, target.name);
           const isValue = !containsNode(rhs.node, (m) => m.type === 'sym' || m.type === 'apply' || m.type === 'call');
-          if (isValue && target.params === null) {
+          if (isValue) {
+            // `x = 2`, or `f(x, y) = -12` at a point: a value, not a definition.
             claim.preset = { kind: 'value', reason: `gives ${lhs.latex.trim()} a value` };
           } else {
             claim.preset = { kind: 'definition', reason: `defines ${lhs.latex.trim()}` };

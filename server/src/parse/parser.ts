@@ -429,7 +429,11 @@ class Parser {
       if (!t) break;
       if (this.isPunct(t, '+') || this.isPunct(t, '-')) {
         this.pos++;
-        if (this.atExprEnd(stop)) break;
+        if (this.atExprEnd(stop)) {
+          // `a + \right.\\ …`: the expression goes on in the next row; we cannot see all of it.
+          terms.push({ type: 'unknown', what: 'incomplete expression', args: [], span: { start: t.start, end: t.end } });
+          break;
+        }
         const m = this.parseMul(stop);
         terms.push(t.value === '-' ? { type: 'neg', arg: m, span: { start: t.start, end: m.span.end } } : m);
         continue;
@@ -512,7 +516,11 @@ class Parser {
         if (!operand && (this.isPunct(t, '*') || (e && e.kind === 'mulop'))) {
           this.pos++;
           const op: MulOp = this.isPunct(t, '*') ? 'ast' : (e as { op: MulOp }).op;
-          if (this.atExprEnd(stop)) break;
+          if (this.atExprEnd(stop)) {
+            ops.push(op);
+            factors.push({ type: 'unknown', what: 'incomplete expression', args: [], span: { start: t.start, end: t.end } });
+            break;
+          }
           ops.push(op);
           factors.push(this.parseUnary(stop, false));
           continue;
@@ -611,6 +619,15 @@ class Parser {
           this.pos++;
           node = { type: 'call', name: 'factorial', args: [node], span: this.spanFrom(startTok) };
           continue;
+        }
+        if (this.startsArgList() && node.type === 'pow' && node.base.type === 'sym' && /^[fghFGH]$/.test(node.base.name)) {
+          // g^2(x) is (g(x))^2.
+          const args = this.parseArgList();
+          if (args) {
+            const applied: Node = { type: 'apply', fn: node.base, args: args.args, span: { start: node.base.span.start, end: args.end } };
+            node = { type: 'pow', base: applied, exp: node.exp, span: { start: node.span.start, end: args.end } };
+            continue;
+          }
         }
         if (this.startsArgList() && this.canApply(node)) {
           const args = this.parseArgList();
