@@ -24,6 +24,7 @@ const FUNCTION_LETTERS = new Set('fghpqruvwyzFGHJLPQRSUVWYZ'.split(''));
 const PRODUCT_LETTERS = new Set('abcdeijklmnstxABCDIKMNOTX'.split(''));
 
 const CONSTANTS: Record<string, number> = { pi: Math.PI };
+const GREEK_FUNCTIONS = new Set(['phi', 'varphi', 'psi', 'Phi', 'Psi', 'ell', 'sigma', 'rho', 'gamma']);
 
 function symName(n: Node | null | undefined): string | null {
   return n && n.type === 'sym' ? n.name : null;
@@ -253,8 +254,7 @@ export class Lowerer {
 
   /** Names that stand for something else (definitions and dependent variables): opaque in partial derivatives. */
   private isIntermediate(name: string): boolean {
-    const b = this.ctx.bindings.get(name);
-    return (b !== undefined && b.params === null) || this.dependents.has(name);
+    return this.ctx.bindings.has(name) || this.dependents.has(name);
   }
 
   private lookupLocal(name: string): Expr | undefined {
@@ -286,7 +286,7 @@ export class Lowerer {
 
   private allIntermediates(): Set<string> {
     const s = new Set<string>();
-    for (const [name, b] of this.ctx.bindings) if (!b.params) s.add(name);
+    for (const name of this.ctx.bindings.keys()) s.add(name);
     for (const name of this.dependents.keys()) s.add(name);
     return s;
   }
@@ -355,8 +355,17 @@ export class Lowerer {
       }
     }
     if (b && b.params) {
-      // A defined function used bare: f means f(x) in its own parameters.
-      return this.callBound(s.name, b.params.map((p) => mkVar(p)));
+      // A defined function used bare: f means f(x) in its own parameters, and parameters that are themselves
+      // defined functions (f(u, v) with u(a, b) = …) stand for those functions.
+      if (this.expanding.has(s.name)) return mkVar(s.name);
+      this.expanding.add(s.name);
+      let args: Expr[];
+      try {
+        args = b.params.map((p) => (p !== s.name && this.ctx.bindings.has(p) ? this.lowerName(p) : mkVar(p)));
+      } finally {
+        this.expanding.delete(s.name);
+      }
+      return this.callBound(s.name, args);
     }
     const deps = this.dependents.get(s.name);
     if (deps) return app(s.name, deps.map((d) => this.lowerName(d)));
@@ -623,6 +632,7 @@ export class Lowerer {
     if (s && this.isIntermediate(s) && !this.opaque?.has(s)) {
       const b = this.ctx.bindings.get(s);
       if (b && !b.params) direct = this.withOpaque(opaque, () => this.lower(b.body));
+      else if (b && b.params) direct = this.callBound(s, b.params.map((p) => mkVar(p)));
       else direct = this.withOpaque(opaque, () => app(s, (this.dependents.get(s) ?? []).map((x) => mkVar(x))));
     } else {
       direct = this.withOpaque(opaque, () => this.lower(n));
@@ -683,8 +693,10 @@ function isFunctionLike(s: SymNode): boolean {
   if (s.font === 'bold' || s.font === 'bb') return false;
   if (FUNCTION_LETTERS.has(s.base) || s.font === 'cal') return true;
   if (PRODUCT_LETTERS.has(s.base)) return false;
-  // Greek letters and other Latin letters: possibly functions (ψ(x)); the caller records the doubt.
-  return s.base.length > 1 || /^[a-zA-Z]$/.test(s.base);
+  // Greek letters usually name functions only as φ, ψ, ℓ (σ is the logistic function); others are constants.
+  if (s.base.length > 1) return GREEK_FUNCTIONS.has(s.base);
+  // Other Latin letters: possibly functions; the caller records the doubt.
+  return /^[a-zA-Z]$/.test(s.base);
 }
 
 function sameArgs(a: Node[], b: Node[]): boolean {

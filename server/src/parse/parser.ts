@@ -547,6 +547,19 @@ class Parser {
         if (!this.startsFactor(stop)) break;
         if (operand === 'function' && this.startsNewCall()) break;
         if (operand === 'operator' && this.startsDerivOperator()) break;
+        const last = factors[factors.length - 1];
+        if (last.type === 'pow' && last.base.type === 'deriv' && last.base.of === null && last.base.wrt.length === 1) {
+          // (d/dx)^n f: the operator applied n times.
+          const op = last.base;
+          const of = this.parseMul(stop, 'operator');
+          factors[factors.length - 1] = {
+            type: 'deriv', kind: op.kind, form: 'operator', of,
+            wrt: [{ ...op.wrt[0], order: last.exp.type === 'num' ? last.exp.value : last.exp }],
+            order: last.exp.type === 'num' ? last.exp.value : last.exp,
+            span: { start: last.span.start, end: of.span.end },
+          };
+          continue;
+        }
         ops.push('implicit');
         factors.push(this.parseUnary(stop, operand));
       }
