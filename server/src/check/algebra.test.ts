@@ -95,3 +95,22 @@ test('messages show LaTeX as plain text', async () => {
   assert.equal(plainText('e^{-x/2} + x'), 'e^(−x/2) + x');
   assert.equal(plainText('\\sqrt{x^2 + 1}'), '√(x² + 1)');
 });
+
+test('the mathjs instance cannot parse or evaluate text: note text can run no code', async () => {
+  const bignum = await import('./bignum');
+  // Force the instance into existence, then reach it through a harmless evaluation.
+  assert.ok(bignum.evaluateBig(num(1), new Map()));
+  const math = bignum.mathInstanceForTests();
+  for (const name of ['evaluate', 'parse', 'compile', 'import', 'createUnit', 'simplify', 'derivative']) {
+    assert.throws(() => (math as unknown as Record<string, (s: string) => unknown>)[name]('1+1'), /disabled in calcnotes/, name);
+  }
+});
+
+test('a note cannot reach mathjs: its text only ever becomes our own IR', () => {
+  // The known expression-parser escape strings are just symbols and unknown commands to our parser.
+  const { checkDocument } = require('../engine') as typeof import('../engine');
+  for (const s of ['$cos.constructor("return process")()$', '$[].map.constructor("return 1")()$', '$\\frac{d}{dx} import({}) = 0$']) {
+    const r = checkDocument(s);
+    for (const c of r.claims) assert.notEqual(c.verdict, 'false');
+  }
+});

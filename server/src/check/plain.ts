@@ -75,7 +75,10 @@ export function plainText(latex: string, depth = 0): string {
           const top = plainText(a.body, depth + 1);
           const bottom = plainText(b.body, depth + 1);
           // Leibniz notation reads as written: dy/dx, ∂²f/∂x∂y.
-          if (/^[d∂]/.test(top) && /^[d∂]/.test(bottom)) out += `${top.replace(/^([d∂][²³]?) /, '$1')}/${bottom.replace(/([d∂]) /g, '$1')}`;
+          if (/^[d∂]/.test(top) && /^[d∂]/.test(bottom)) {
+            out += `${top.replace(/^([d∂][²³]?) /, '$1')}/${bottom.replace(/([d∂]) /g, '$1')}`;
+            if (/^\s*[A-Za-z\\(|]/.test(s.slice(b.next))) out += ' ';
+          }
           else out += `${wrap(top)}/${wrapDenominator(bottom)}`;
           i = b.next;
           continue;
@@ -145,5 +148,5 @@ export function plainText(latex: string, depth = 0): string {
     out += c;
     i++;
   }
-  return out.replace(/\s+/g, ' ').trim();
+  return out.replace(/\s+/g, ' ').replace(/\s*·\s*/g, ' · ').trim();
 }
