@@ -9,7 +9,7 @@
  */
 import type { DerivNode, Node, SymNode, WrtVar } from '../parse/ast';
 import type { NoteContext } from '../interpret/context';
-import { Expr, add, app, div, fn, freeVars, mul, neg, num, pow, substitute, v as mkVar } from './expr';
+import { Expr, add, app, div, fn, freeVars, mul, neg, num, pow, same, substitute, v, v as mkVar } from './expr';
 import { diff } from './diff';
 
 export class Unsupported extends Error {}
@@ -154,7 +154,8 @@ export class Lowerer {
     for (const name of ctx.functions) this.functionSyms.add(name);
     for (const [name, b] of ctx.bindings) if (b.params) this.functionSyms.add(name);
     const addFunctionUse = (s: SymNode, args: Node[] | null) => {
-      if (this.diffVars.has(s.name)) return;
+      // `x(y + 1)` with x the variable is a product; `\frac{df}{dg}` with g(x) applied keeps g a function.
+      if (this.diffVars.has(s.name) && !FUNCTION_LETTERS.has(s.base)) return;
       const b = ctx.bindings.get(s.name);
       if (b && !b.params) return; // a defined name, not a function
       if (s.base === 'sigma' && !s.sub && !b) return; // the logistic function
@@ -629,7 +630,7 @@ export class Lowerer {
     const opaque = this.allIntermediates();
     const s = symName(n);
     let direct: Expr;
-    if (s && this.isIntermediate(s) && !this.opaque?.has(s)) {
+    if (s && this.isIntermediate(s)) {
       const b = this.ctx.bindings.get(s);
       if (b && !b.params) direct = this.withOpaque(opaque, () => this.lower(b.body));
       else if (b && b.params) direct = this.callBound(s, b.params.map((p) => mkVar(p)));
@@ -643,15 +644,15 @@ export class Lowerer {
   /** Substitute every intermediate name in an expression by its full meaning. */
   private expandAll(e: Expr): Expr {
     const m = new Map<string, Expr>();
-    for (const name of freeVars(e)) if (this.isIntermediate(name)) m.set(name, this.lowerName(name));
+    for (const name of freeVars(e)) if (this.isIntermediate(name)) m.set(name, this.withOpaque(null, () => this.lowerName(name)));
     return m.size ? substitute(e, m) : e;
   }
 
   private derivOnce(cur: { direct: Expr; full: () => Expr }, varNode: Node, partial: boolean): { direct: Expr; full: () => Expr } {
     const x = symName(varNode);
     if (x && this.functionSyms.has(x) && !this.isIntermediate(x)) {
-      // d f / d g for functions: through their common variable.
-      return this.chainThrough(cur, this.lower(varNode));
+      // ∂f/∂g_1 for f(g_1(x), g_2(x)): the derivative in the argument g_1(x) stands in; else through x.
+      return this.byArgument(cur, this.lower(varNode));
     }
     if (x && !this.isIntermediate(x)) {
       // A leaf variable.
@@ -671,6 +672,16 @@ export class Lowerer {
     return this.chainThrough(cur, x ? this.lowerName(x) : this.lower(varNode));
   }
 
+  /** Differentiate by a sub-expression (an argument such as g(x)) where it appears, else through the variable. */
+  private byArgument(cur: { direct: Expr; full: () => Expr }, by: Expr): { direct: Expr; full: () => Expr } {
+    const full = cur.full();
+    const hole = '#by';
+    const replaced = replaceSub(full, by, v(hole));
+    if (!freeVars(replaced).has(hole)) return this.chainThrough(cur, by);
+    const r = substitute(diff(replaced, hole), new Map([[hole, by]]));
+    return { direct: r, full: () => r };
+  }
+
   private chainThrough(cur: { direct: Expr; full: () => Expr }, by: Expr): { direct: Expr; full: () => Expr } {
     const full = cur.full();
     const leaves = new Set([...freeVars(by)]);
@@ -678,6 +689,26 @@ export class Lowerer {
     const t = [...leaves][0];
     const r = div(diff(full, t), diff(by, t));
     return { direct: r, full: () => r };
+  }
+}
+
+/** Replace every occurrence of `target` in `e` by `by` (structural match). */
+function replaceSub(e: Expr, target: Expr, by: Expr): Expr {
+  if (same(e, target)) return by;
+  switch (e.k) {
+    case 'num':
+    case 'var':
+      return e;
+    case 'add':
+      return add(...e.a.map((x) => replaceSub(x, target, by)));
+    case 'mul':
+      return mul(...e.a.map((x) => replaceSub(x, target, by)));
+    case 'pow':
+      return pow(replaceSub(e.b, target, by), replaceSub(e.e, target, by));
+    case 'fn':
+      return fn(e.f, replaceSub(e.a, target, by));
+    case 'app':
+      return { k: 'app', f: e.f, a: e.a.map((x) => replaceSub(x, target, by)), d: e.d };
   }
 }
 

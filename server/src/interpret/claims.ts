@@ -81,6 +81,16 @@ const CONDITION_OPS = new Set<RelOp>(['<', '>', '\\le', '\\ge', '\\neq']);
 
 const SOLVING = /\b(setting|set|solv(?:e|es|ing)|suppose|assume|assuming|if|when|whenever|such that|requires?|satisf(?:y|ies|ied)|provided|only when|for some|what does|means? that)\b[^.]*$/i;
 
+/** A claim's LaTeX without alignment marks and row breaks (`a &= b \\ &= c` reads `a = b`). */
+function tidy(latex: string): string {
+  return latex
+    .replace(/\\\\(\[[^\]]*\])?\s*&?\s*(?==)/g, ' ')
+    .replace(/(^|[^\\])&\s*(?==)/g, '$1')
+    .replace(/=\s*&/g, '=')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 function sliceLatex(f: MathFragment, s: Span): string {
   return f.latex.slice(s.start, s.end);
 }
@@ -241,7 +251,7 @@ export function interpret(
           op,
           start,
           end,
-          latex: lhs.base === rhs.base ? f.latex.slice(lhs.node.span.start, rhs.node.span.end) : `${lhs.latex} ${op} ${rhs.latex}`,
+          latex: tidy(lhs.base === rhs.base ? f.latex.slice(lhs.node.span.start, rhs.node.span.end) : `${lhs.latex} ${op} ${rhs.latex}`),
           link: link0 + k,
           chain,
           context: ctx,
