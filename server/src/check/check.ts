@@ -227,6 +227,14 @@ function falseVerdict(
   const fr = abstractFns(r);
   for (const f of fl) if (!fr.has(f)) doubts.push(`${show(f)} appears only on the left and is not defined`);
   for (const f of fr) if (!fl.has(f)) doubts.push(`${show(f)} appears only on the right and is not defined`);
+  // `dy/dx = -x/y`: a dependent variable differentiated on one side and only used as a value on the other is
+  // a differential equation (or an implicit relation) for it, not a rule that holds for every function.
+  const ordersL = derivativeOrders(l);
+  const ordersR = derivativeOrders(r);
+  for (const [f, keys] of ordersL) {
+    const other = ordersR.get(f);
+    if (other && ![...keys].some((k) => other.has(k))) doubts.push(`it is an equation for ${show(f)} (a differential equation), not a rule for every ${show(f)}`);
+  }
   const vl = freeVars(l);
   const vr = freeVars(r);
   const variable = lw.implicitVar;
@@ -265,6 +273,40 @@ function falseVerdict(
   return { verdict: 'false', kind, reason: msg, counterexample, expected };
 }
 
+/** For each abstract function, the derivative indices it is used with (`0` for the function itself). */
+function derivativeOrders(e: Expr): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const visit = (x: Expr): void => {
+    switch (x.k) {
+      case 'app': {
+        const set = out.get(x.f) ?? new Set<string>();
+        set.add(x.d.join(','));
+        out.set(x.f, set);
+        x.a.forEach(visit);
+        break;
+      }
+      case 'add':
+      case 'mul':
+        x.a.forEach(visit);
+        break;
+      case 'pow':
+        visit(x.b);
+        visit(x.e);
+        break;
+      case 'fn':
+        visit(x.a);
+        break;
+      default:
+        break;
+    }
+  };
+  visit(e);
+  return out;
+}
+
+/** A plain name (y, u) defined further back than this is not trusted to mean the same thing. */
+const FAR_LINES = 20;
+
 /** Doubts about the note's own definitions: an old definition that may not be meant here. */
 function contextDoubts(claim: Claim, hasAbstract: boolean): string[] {
   const out: string[] = [];
@@ -277,6 +319,9 @@ function contextDoubts(claim: Claim, hasAbstract: boolean): string[] {
   const baseOf = (name: string) => name.replace(/_.*$/, '');
   for (const name of used) {
     const b = claim.context.bindings.get(name)!;
+    if (!b.params && b.line !== undefined && claim.line !== undefined && claim.line - b.line > FAR_LINES) {
+      out.push(`${show(name)} was defined ${claim.line - b.line} lines earlier (${readable(b.bodyLatex)}); it may mean something else here`);
+    }
     if (b.params && hasAbstract) {
       out.push(`${show(name)} was defined earlier (${readable(b.bodyLatex)}) but appears here beside general functions`);
     }

@@ -548,6 +548,14 @@ export class Lowerer {
         for (let i = 0; i < k; i++) r = diff(r, this.implicitVarName);
         return r;
       }
+      if (arg.base === 'sigma' && !arg.sub && !b) {
+        // σ' is the derivative of the logistic function.
+        const at = argNodes ? argNodes.map((a) => this.lower(a)) : [mkVar(this.implicitVarName)];
+        if (at.length !== 1) throw new Unsupported("σ' takes one argument");
+        let r = fn('sigmoid', mkVar('#sigma'));
+        for (let i = 0; i < k; i++) r = diff(r, '#sigma');
+        return substitute(r, new Map([['#sigma', at[0]]]));
+      }
       throw new Unsupported(`${show(arg.name)}' is not understood (${show(arg.name)} is not a function here)`);
     }
     // (E)': the derivative of an expression in its one variable.

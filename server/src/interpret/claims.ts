@@ -6,6 +6,7 @@
  */
 import type { Formula, Node, ParseResult, RelOp, Span } from '../parse/ast';
 import type { MathFragment } from '../scan/types';
+import { LineMap } from '../scan/lines';
 import { Binding, EMPTY_CONTEXT, NoteContext, withBinding, withoutBinding } from './context';
 
 export type ClaimKind =
@@ -54,6 +55,8 @@ export interface Claim {
   disabled: boolean;
   /** True when some operand of the chain uses derivative notation. */
   chainHasDerivative: boolean;
+  /** 0-based line of the claim's start, when the note's text is known. */
+  line?: number;
 }
 
 export interface InterpretOptions {
@@ -190,8 +193,10 @@ export function interpret(
   let chainId = 0;
   let previous: { operand: Operand; fragment: number; chain: number; link: number; hasDerivative: boolean } | null = null;
 
+  const lines = options.text !== undefined ? new LineMap(options.text) : null;
   fragments.forEach((f, fi) => {
     const parse = parses[fi];
+    ctx = leaveSentence(ctx, f.sentence);
     if (options.text !== undefined && fi > 0) {
       const gap = options.text.slice(fragments[fi - 1].outerEnd, f.outerStart);
       if (hasHeading(gap, options.mode ?? 'markdown')) ctx = EMPTY_CONTEXT;
@@ -259,6 +264,7 @@ export function interpret(
           doubts: proseDoubt ? [proseDoubt] : [],
           disabled: f.disabled,
           chainHasDerivative: hasDerivative,
+          line: lines ? lines.positionAt(start).line : undefined,
         };
 
         // `y = f(x) = x^3 - 1/x` defines both y and f: a chain of definitions ends at its first non-target.
@@ -269,7 +275,7 @@ export function interpret(
           claim.preset = { kind: 'approximation', reason: 'an approximation (≈): approximations are not checked yet' };
         } else if (op === ':=' || op === '\\equiv') {
           claim.preset = { kind: 'definition', reason: `a definition (${op === ':=' ? ':=' : '≡'})` };
-          if (target) ctx = bind(ctx, target, rhs, f);
+          if (target) ctx = bind(ctx, target, rhs, f, lines);
         } else if (target && !containsNode(lhs.node, isDerivativeNode)) {
           const selfRef = mentions(rhs.node, target.name);
           const isValue = !containsNode(rhs.node, (m) => m.type === 'sym' || m.type === 'apply' || m.type === 'call');
@@ -278,7 +284,7 @@ export function interpret(
             claim.preset = { kind: 'value', reason: `gives ${lhs.latex.trim()} a value` };
           } else {
             claim.preset = { kind: 'definition', reason: `defines ${lhs.latex.trim()}` };
-            if (!selfRef) ctx = bind(ctx, target, rhs, f);
+            if (!selfRef) ctx = bind(ctx, target, rhs, f, lines);
           }
         } else if (containsNode(rhs.node, (m) => m.type === 'limit') || containsNode(lhs.node, (m) => m.type === 'limit')) {
           claim.preset = { kind: 'definition', reason: 'a definition by a limit' };
@@ -294,13 +300,25 @@ export function interpret(
   return claims;
 }
 
-function bind(ctx: NoteContext, target: { name: string; params: string[] | null }, rhs: Operand, f: MathFragment): NoteContext {
+const CONDITIONAL = /\b(if|suppose|supposing|when|whenever|assume|assuming)\b[^.]*$/i;
+
+function bind(ctx: NoteContext, target: { name: string; params: string[] | null }, rhs: Operand, f: MathFragment, lines: LineMap | null): NoteContext {
+  const at = f.start + rhs.node.span.start;
   const b: Binding = {
     name: target.name,
     params: target.params,
     body: rhs.node,
     bodyLatex: rhs.latex,
-    at: f.start + rhs.node.span.start,
+    at,
   };
+  if (lines) b.line = lines.positionAt(at).line;
+  if (CONDITIONAL.test(f.proseBefore.slice(-200))) b.sentence = f.sentence;
   return withBinding(ctx, b);
+}
+
+/** Drop definitions made in a conditional sentence once reading has left that sentence. */
+function leaveSentence(ctx: NoteContext, sentence: number): NoteContext {
+  let out = ctx;
+  for (const b of ctx.bindings.values()) if (b.sentence !== undefined && b.sentence !== sentence) out = withoutBinding(out, b.name);
+  return out;
 }

@@ -15,6 +15,10 @@ export interface Binding {
   bodyLatex: string;
   /** Document offset where the definition was made. */
   at: number;
+  /** 0-based line of the definition, when the note's text is known. */
+  line?: number;
+  /** Set for a definition made in a conditional sentence ("If $y = x^2$ then …"): it holds in that sentence only. */
+  sentence?: number;
 }
 
 export interface NoteContext {

@@ -158,3 +158,27 @@ test('a LaTeX syntax error is a diagnostic at its position', () => {
   assert.ok(d, JSON.stringify(r.diagnostics));
   assert.ok(d!.start >= text.indexOf('$') && d!.end <= text.indexOf(' and'), `${d!.start}-${d!.end}`);
 });
+
+test('common statements from lecture notes: the right ones verified, none false', () => {
+  const fs = require('fs') as typeof import('fs');
+  const path = require('path') as typeof import('path');
+  const file = path.resolve(__dirname, '../../test-notes/common-statements.md');
+  const text = fs.readFileSync(file, 'utf8');
+  const r = check(text);
+  assert.equal(r.claims.filter((c) => c.verdict === 'false').length, 0, verdictsOf(r));
+  for (const needle of [
+    '\\frac{d}{dx} x^x = x^x(\\ln x + 1)',
+    '\\frac{d}{dx}[f(x)]^2 = 2f(x)f\'(x)',
+    "g'(1) = 8",
+    "\\sigma'(x) = \\sigma(x)(1-\\sigma(x))",
+    '\\frac{d}{dx} \\frac{u}{v} = \\frac{v u\' - u v\'}{v^2}',
+    "w' = 6x",
+    '\\frac{\\partial L}{\\partial w} = (\\hat y - t)x',
+    '\\frac{\\partial^2}{\\partial x \\partial y} \\sin(xy) = \\cos(xy) - xy\\sin(xy)',
+  ]) {
+    assert.equal(claimWith(r, needle).verdict, 'verified', `${needle}\n${verdictsOf(r)}`);
+  }
+  // A definition made in an "if" sentence does not leak into later, unrelated claims.
+  assert.equal(claimWith(r, '\\frac{dy}{dx} = -\\frac{x}{y}').verdict, 'unchecked');
+  assert.match(claimWith(r, "f'(x) = f(x)").reason, /differential equation/);
+});
