@@ -114,3 +114,14 @@ test('a note cannot reach mathjs: its text only ever becomes our own IR', () => 
     for (const c of r.claims) assert.notEqual(c.verdict, 'false');
   }
 });
+
+test('mathjs derivative cross-check agrees with ours, and catches a wrong one', async () => {
+  const { agreesWithMathjs } = await import('./crosscheck');
+  const e = mul(pow(x, num(2)), fn('sin', x));
+  const point = new Map([['x', 0.7]]);
+  assert.equal(agreesWithMathjs(e, 'x', diff(e, 'x'), point), true);
+  assert.equal(agreesWithMathjs(e, 'x', fn('cos', x), point), false);
+  // Functions mathjs does not know: silent, never a disagreement.
+  assert.equal(agreesWithMathjs(fn('relu', x), 'x', num(1), point), null);
+  assert.equal(agreesWithMathjs(fn('sigmoid', x), 'x', diff(fn('sigmoid', x), 'x'), point), true);
+});

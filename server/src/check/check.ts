@@ -12,6 +12,7 @@ import { compare, CompareResult, Counterexample } from './compare';
 import { evaluate, type Env, type TestFn } from './evaluate';
 import { formatNumber, toLatex } from './latex';
 import { plainText } from './plain';
+import { agreesWithMathjs } from './crosscheck';
 
 export type VerdictName = 'verified' | 'false' | 'unchecked';
 
@@ -250,6 +251,14 @@ function falseVerdict(
     left: at.left,
     right: at.right,
   };
+  // Before calling a concrete derivative wrong, a second differentiator (mathjs) must agree with ours.
+  const env = new Map(at.point);
+  for (const t of lw.derivativesTaken) {
+    if (agreesWithMathjs(t.expr, t.variable, t.result, env) === false) {
+      doubts.push('our derivative and mathjs disagree here (please report this note)');
+      break;
+    }
+  }
   if (doubts.length) {
     return {
       verdict: 'unchecked',

@@ -9,7 +9,7 @@
  */
 import type { DerivNode, Node, SymNode, WrtVar } from '../parse/ast';
 import type { NoteContext } from '../interpret/context';
-import { Expr, add, app, div, fn, freeVars, mul, neg, num, pow, same, substitute, v, v as mkVar } from './expr';
+import { Expr, abstractFns, add, app, div, fn, freeVars, mul, neg, num, pow, same, substitute, v, v as mkVar } from './expr';
 import { diff } from './diff';
 
 export class Unsupported extends Error {}
@@ -292,6 +292,15 @@ export class Lowerer {
     return s;
   }
 
+  /** Derivatives of concrete expressions taken while lowering, for the independent cross-check. */
+  readonly derivativesTaken: { expr: Expr; variable: string; result: Expr }[] = [];
+
+  private d(e: Expr, x: string): Expr {
+    const r = diff(e, x);
+    if (this.derivativesTaken.length < 20 && abstractFns(e).size === 0) this.derivativesTaken.push({ expr: e, variable: x, result: r });
+    return r;
+  }
+
   lower(n: Node): Expr {
     switch (n.type) {
       case 'num':
@@ -545,7 +554,7 @@ export class Lowerer {
       if (b || this.dependents.has(arg.name)) {
         if (argNodes) throw new Unsupported(`${show(arg.name)}'(…) is not understood for a name that stands for an expression`);
         let r = this.lowerSym(arg);
-        for (let i = 0; i < k; i++) r = diff(r, this.implicitVarName);
+        for (let i = 0; i < k; i++) r = this.d(r, this.implicitVarName);
         return r;
       }
       if (arg.base === 'sigma' && !arg.sub && !b) {
@@ -562,7 +571,7 @@ export class Lowerer {
     if (argNodes) throw new Unsupported('(…)\'(…) is not understood');
     let r = this.lower(arg);
     const x = this.implicitVarName;
-    for (let i = 0; i < k; i++) r = diff(r, x);
+    for (let i = 0; i < k; i++) r = this.d(r, x);
     return r;
   }
 
@@ -665,15 +674,15 @@ export class Lowerer {
     if (x && !this.isIntermediate(x)) {
       // A leaf variable.
       if (partial && freeVars(cur.direct).has(x)) {
-        const dd = diff(cur.direct, x);
+        const dd = this.d(cur.direct, x);
         return { direct: dd, full: () => this.expandAll(dd) };
       }
-      const total = diff(cur.full(), x);
+      const total = this.d(cur.full(), x);
       return { direct: total, full: () => total };
     }
     if (x && freeVars(cur.direct).has(x)) {
       // Differentiating by an intermediate the expression is written in: hold the others fixed.
-      const dd = diff(cur.direct, x);
+      const dd = this.d(cur.direct, x);
       return { direct: dd, full: () => this.expandAll(dd) };
     }
     // By an expression or by an intermediate not written directly: divide through the common variable.
@@ -695,7 +704,7 @@ export class Lowerer {
     const leaves = new Set([...freeVars(by)]);
     if (leaves.size !== 1) throw new Unsupported('differentiating by an expression of several variables is not understood');
     const t = [...leaves][0];
-    const r = div(diff(full, t), diff(by, t));
+    const r = div(this.d(full, t), this.d(by, t));
     return { direct: r, full: () => r };
   }
 }
