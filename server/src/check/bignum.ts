@@ -5,7 +5,7 @@
  * Note text never reaches mathjs: we call its arithmetic functions directly on our own IR, in an instance whose
  * expression parser, evaluator, `import` and `createUnit` are disabled.
  */
-import { create, all, type BigNumber, type MathJsInstance } from 'mathjs';
+import type { BigNumber, MathJsInstance } from 'mathjs';
 import type { Expr } from './expr';
 import { FUNCTIONS } from './functions';
 
@@ -13,6 +13,9 @@ let instance: MathJsInstance | null = null;
 
 function math(): MathJsInstance {
   if (instance) return instance;
+  // Loaded on first use: mathjs takes most of a second to load, and most runs never need it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { create, all } = require('mathjs') as typeof import('mathjs');
   const m = create(all, { number: 'BigNumber', precision: 64 });
   const refuse = (name: string) => () => {
     throw new Error(`mathjs ${name} is disabled in calcnotes`);

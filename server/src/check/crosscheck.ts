@@ -6,7 +6,7 @@
  * mathjs only ever sees node trees we build from our IR (never note text), in an instance whose parser,
  * evaluator, `import` and `createUnit` are disabled.
  */
-import { create, all, type MathJsInstance, type MathNode } from 'mathjs';
+import type { MathJsInstance, MathNode } from 'mathjs';
 import type { Expr } from './expr';
 import { evaluate } from './evaluate';
 
@@ -14,6 +14,9 @@ let instance: MathJsInstance | null = null;
 
 function math(): MathJsInstance {
   if (instance) return instance;
+  // Loaded on first use: mathjs takes most of a second to load, and most runs never need it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { create, all } = require('mathjs') as typeof import('mathjs');
   const m = create(all);
   const refuse = (name: string) => () => {
     throw new Error(`mathjs ${name} is disabled in calcnotes`);

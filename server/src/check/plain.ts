@@ -125,8 +125,9 @@ export function plainText(latex: string, depth = 0): string {
       const a = group(s, i + 1);
       const body = a ? a.body : s[i + 1] ?? '';
       const next = a ? a.next : i + 2;
-      const sup = superscript(plainText(body, depth + 1).replace(/\s+/g, ''));
-      out += sup ?? `^${wrap(plainText(body, depth + 1))}`;
+      const inner = plainText(body, depth + 1);
+      const sup = superscript(inner.replace(/\s+/g, ''));
+      out += sup ?? `^${wrap(inner)}`;
       i = next;
       continue;
     }
