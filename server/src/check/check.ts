@@ -4,7 +4,7 @@
  * doubtful reading of the notation was involved.
  */
 import type { Claim, ClaimKind, Condition } from '../interpret/claims';
-import { Expr, abstractFns, freeVars, same, size } from './expr';
+import { Expr, abstractFns, freeVars, same, size, substitute } from './expr';
 import { TooBig } from './diff';
 import { Lowerer, LowerOptions, Unsupported, show, walk } from './lower';
 import type { Node } from '../parse/ast';
@@ -113,6 +113,14 @@ function decide(claim: Claim, opts: CheckOptions, deadline: number): CheckedClai
   }
 
   if (Date.now() > deadline) return { verdict: 'unchecked', kind, reason: 'not checked: ran out of time' };
+  // Values stated in the sentence (`At $x = 2$, …`): the claim is checked at that point.
+  const at = pointValues(claim, opts, new Set([...freeVars(first.l), ...freeVars(first.r)]));
+  if (at.size) {
+    for (const variant of variants) {
+      variant.l = substitute(variant.l, at);
+      variant.r = substitute(variant.r, at);
+    }
+  }
   const integers = new Set(lw.orderSymbols);
   const conditions = conditionPredicates(claim, opts, lw);
   let points = 0;
@@ -161,9 +169,23 @@ function bareStyle(claim: Claim): boolean {
   return !/[a-zA-Z]'*\s*\(/.test(claim.latex);
 }
 
+function pointValues(claim: Claim, opts: CheckOptions, vars: Set<string>): Map<string, Expr> {
+  const out = new Map<string, Expr>();
+  for (const c of claim.conditions) {
+    if (c.op !== '=' || c.lhs.type !== 'sym' || !vars.has(c.lhs.name)) continue;
+    try {
+      out.set(c.lhs.name, new Lowerer(claim.context, [c.rhs], opts).lower(c.rhs));
+    } catch {
+      // A value we cannot read: ignore it.
+    }
+  }
+  return out;
+}
+
 function conditionPredicates(claim: Claim, opts: CheckOptions, lw: Lowerer): ((env: Env, fns: Map<string, TestFn>) => boolean)[] {
   const out: ((env: Env, fns: Map<string, TestFn>) => boolean)[] = [];
   for (const c of claim.conditions) {
+    if (c.op === '=') continue;
     const p = conditionPredicate(c, claim, opts, lw);
     if (p) out.push(p);
   }

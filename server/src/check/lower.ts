@@ -411,6 +411,13 @@ export class Lowerer {
     let body: Expr;
     try {
       body = this.withLocals(m, () => this.withOpaque(null, () => this.lower(b.body)));
+    } catch (err) {
+      if (!(err instanceof Unsupported)) throw err;
+      // A definition we cannot read (an integral, a sum): the function stays abstract, and a claim that would
+      // need its definition cannot be called false.
+      this.doubts.push(`the definition of ${show(name)} is not understood (${err.message})`);
+      this.abstractNames.add(name);
+      return app(name, args);
     } finally {
       this.expanding.delete(name);
     }
@@ -658,6 +665,36 @@ export class Lowerer {
     return { direct, full: () => this.expandAll(direct) };
   }
 
+  /** An intermediate's meaning one level deep, other intermediates left as variables. */
+  private directOf(name: string): Expr {
+    const opaque = this.allIntermediates();
+    const b = this.ctx.bindings.get(name);
+    if (b && !b.params) return this.withOpaque(opaque, () => this.lower(b.body));
+    if (b && b.params) return this.callBound(name, b.params.map((p) => mkVar(p)));
+    return app(name, (this.dependents.get(name) ?? []).map((d) => mkVar(d)));
+  }
+
+  private dependsOn(name: string, x: string, depth = 0): boolean {
+    if (depth > 20) return false;
+    const vars = freeVars(this.directOf(name));
+    if (vars.has(x)) return true;
+    for (const n of vars) if (n !== name && this.isIntermediate(n) && this.dependsOn(n, x, depth + 1)) return true;
+    return false;
+  }
+
+  /** Substitute, level by level, the intermediates that depend on `x`, until `x` appears (or nothing changes). */
+  private openUpTo(e: Expr, x: string): Expr | null {
+    let cur = e;
+    for (let round = 0; round < 10; round++) {
+      if (freeVars(cur).has(x)) return cur;
+      const m = new Map<string, Expr>();
+      for (const n of freeVars(cur)) if (n !== x && this.isIntermediate(n) && this.dependsOn(n, x)) m.set(n, this.directOf(n));
+      if (m.size === 0) return null;
+      cur = substitute(cur, m);
+    }
+    return freeVars(cur).has(x) ? cur : null;
+  }
+
   /** Substitute every intermediate name in an expression by its full meaning. */
   private expandAll(e: Expr): Expr {
     const m = new Map<string, Expr>();
@@ -684,6 +721,15 @@ export class Lowerer {
       // Differentiating by an intermediate the expression is written in: hold the others fixed.
       const dd = this.d(cur.direct, x);
       return { direct: dd, full: () => this.expandAll(dd) };
+    }
+    if (x && this.isIntermediate(x)) {
+      // By an intermediate one level further down (∂f/∂a for f(u, v), u(a, b)): open up the intermediates
+      // that depend on it, hold the others fixed.
+      const opened = this.openUpTo(cur.direct, x);
+      if (opened && freeVars(opened).has(x)) {
+        const dd = this.d(opened, x);
+        return { direct: dd, full: () => this.expandAll(dd) };
+      }
     }
     // By an expression or by an intermediate not written directly: divide through the common variable.
     return this.chainThrough(cur, x ? this.lowerName(x) : this.lower(varNode));

@@ -94,6 +94,23 @@ function tidy(latex: string): string {
     .trim();
 }
 
+/** Raw prose with its inline math replaced by a placeholder (so `0.1` or `?` inside math does not count). */
+function maskMath(prose: string): string {
+  return prose.replace(/\$\$[\s\S]*?\$\$|\$[^$]*\$|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]/g, 'M');
+}
+
+/** Prose with fenced code blocks removed (a `# comment` in code is not a heading). */
+function withoutCode(prose: string): string {
+  return prose.replace(/^[ \t]*(```|~~~)[^\n]*\n[\s\S]*?^[ \t]*\1[^\n]*$/gm, '');
+}
+
+const CONSTANT_NAMES = new Set(['pi', 'e', 'infty']);
+
+/** A number or an expression of numbers and constants only (`2`, `\pi`, `\sqrt{2}`, `-3/4`). */
+export function isConstant(n: Node): boolean {
+  return !containsNode(n, (m) => (m.type === 'sym' && !CONSTANT_NAMES.has(m.name)) || m.type === 'apply' || m.type === 'deriv' || m.type === 'prime' || m.type === 'unknown' || m.type === 'ellipsis');
+}
+
 function sliceLatex(f: MathFragment, s: Span): string {
   return f.latex.slice(s.start, s.end);
 }
@@ -180,9 +197,13 @@ export function interpret(
   fragments.forEach((f, i) => {
     for (const formula of parses[i].formulas) {
       formula.relations.forEach((r, k) => {
-        if (!CONDITION_OPS.has(r.op)) return;
+        const lhs = formula.operands[k];
+        const rhs = formula.operands[k + 1];
+        // `x = 2` in the sentence: the claims there are stated at that point.
+        const point = r.op === '=' && formula.relations.length === 1 && !formula.leading && lhs.type === 'sym' && !lhs.font && isConstant(rhs);
+        if (!CONDITION_OPS.has(r.op) && !point) return;
         const list = sentenceConditions.get(f.sentence) ?? [];
-        list.push({ lhs: formula.operands[k], op: r.op, rhs: formula.operands[k + 1] });
+        list.push({ lhs, op: r.op, rhs });
         sentenceConditions.set(f.sentence, list);
       });
     }
@@ -197,28 +218,37 @@ export function interpret(
   fragments.forEach((f, fi) => {
     const parse = parses[fi];
     ctx = leaveSentence(ctx, f.sentence);
+    // Only whitespace between two fragments lets a `= …` line continue the previous chain.
+    let adjacent = fi > 0;
     if (options.text !== undefined && fi > 0) {
       const gap = options.text.slice(fragments[fi - 1].outerEnd, f.outerStart);
-      if (hasHeading(gap, options.mode ?? 'markdown')) ctx = EMPTY_CONTEXT;
+      adjacent = /^\s*$/.test(gap);
+      if (hasHeading(withoutCode(gap), options.mode ?? 'markdown')) ctx = EMPTY_CONTEXT;
     }
-    // A bare mention `z(x, y)` declares what z depends on: it forgets an earlier definition of z.
+    // A bare mention `z(x, y)` declares what z depends on: it forgets an earlier plain definition of z (a
+    // function defined with other parameters is forgotten too; `f(x)` after `f(x) = …` is just a mention).
     for (const formula of parse.formulas) {
       const only = formula.operands.length === 1 && !formula.leading ? formula.operands[0] : null;
-      if (only && only.type === 'apply' && only.fn.type === 'sym' && only.args.every((a) => a.type === 'sym') && ctx.bindings.has(only.fn.name)) {
-        ctx = withoutBinding(ctx, only.fn.name);
+      if (only && only.type === 'apply' && only.fn.type === 'sym' && only.args.every((a) => a.type === 'sym')) {
+        const b = ctx.bindings.get(only.fn.name);
+        const args = only.args.map((a) => (a as { name: string }).name);
+        if (b && (!b.params || b.params.join(',') !== args.join(','))) ctx = withoutBinding(ctx, only.fn.name);
       }
     }
     const onlyContext = contextOnly(f);
-    const solving = SOLVING.exec(f.proseBefore.slice(-200));
-    const proseDoubt = /^[^.!]*\?/.test(f.proseAfter)
+    const before = maskMath(f.proseBefore).slice(-200);
+    const solving = SOLVING.exec(before);
+    // "If x > 0, then …": the claim is the consequence, not the condition.
+    const consequent = solving !== null && /\b(then|we (?:have|get|find))\b/i.test(before.slice(solving.index + solving[1].length));
+    const proseDoubt = /^[^.!]*\?/.test(maskMath(f.proseAfter))
       ? 'the sentence is a question'
-      : solving
+      : solving && !consequent
         ? `the sentence sets up an equation or condition ("${solving[1]}…")`
         : null;
     const conditions = sentenceConditions.get(f.sentence) ?? [];
 
     // A chain may continue from the previous fragment only when this one starts with a relation.
-    if (previous && previous.fragment !== fi - 1) previous = null;
+    if (previous && (previous.fragment !== fi - 1 || !adjacent)) previous = null;
 
     parse.formulas.forEach((formula: Formula, formulaIndex) => {
       let operands: Operand[] = formula.operands.map((node) => ({ node, base: f.start, latex: sliceLatex(f, node.span) }));
@@ -278,7 +308,7 @@ export function interpret(
           if (target) ctx = bind(ctx, target, rhs, f, lines);
         } else if (target && !containsNode(lhs.node, isDerivativeNode)) {
           const selfRef = mentions(rhs.node, target.name);
-          const isValue = !containsNode(rhs.node, (m) => m.type === 'sym' || m.type === 'apply' || m.type === 'call');
+          const isValue = isConstant(rhs.node);
           if (isValue) {
             // `x = 2`, or `f(x, y) = -12` at a point: a value, not a definition.
             claim.preset = { kind: 'value', reason: `gives ${lhs.latex.trim()} a value` };

@@ -26,8 +26,11 @@ export type CommandEntry =
   | { kind: 'relation'; op: RelOp }
   /** A statement separator at the top level (`\quad`, `\therefore`, `\implies`); ignored when nested. */
   | { kind: 'separator'; args: number }
-  /** Spacing, sizing, labels: skipped everywhere, with `args` brace groups. */
-  | { kind: 'ignore'; args: number }
+  /**
+   * Spacing, sizing, labels: skipped everywhere, with `args` brace groups. `space`: visible horizontal space
+   * (`\,`), which also ends the implicit argument of a function (`\cos x\, e^x` is (cos x)·e^x).
+   */
+  | { kind: 'ignore'; args: number; space?: boolean }
   /** Text: a TextPiece at the top level. */
   | { kind: 'text' }
   | { kind: 'ellipsis' }
@@ -219,9 +222,12 @@ add('not', { kind: 'not' });
 add(['quad', 'qquad'], { kind: 'separator', args: 0 });
 add(['hspace', 'hspace*'], { kind: 'separator', args: 1 });
 add(['therefore', 'because', 'implies', 'Rightarrow', 'Longrightarrow'], { kind: 'separator', args: 0 });
+// `f \colon A \to B`: like a top-level `:`.
+add('colon', { kind: 'separator', args: 0 });
 
-add([',', ';', ':', '!', '>', ' ', 'enspace', 'thinspace', 'medspace', 'thickspace', 'negthinspace',
-  'negmedspace', 'negthickspace', 'space', 'nobreakspace', 'allowbreak', 'nobreak', 'displaystyle', 'textstyle',
+add([',', ';', ':', '>', ' ', 'enspace', 'thinspace', 'medspace', 'thickspace', 'space', 'nobreakspace'],
+  { kind: 'ignore', args: 0, space: true });
+add(['!', 'negthinspace', 'negmedspace', 'negthickspace', 'allowbreak', 'nobreak', 'displaystyle', 'textstyle',
   'scriptstyle', 'scriptscriptstyle', 'limits', 'nolimits', 'nonumber', 'notag', 'mathstrut', 'strut', 'big',
   'Big', 'bigg', 'Bigg', 'bigl', 'Bigl', 'biggl', 'Biggl', 'bigr', 'Bigr', 'biggr', 'Biggr', 'bigm', 'Bigm',
   'biggm', 'Biggm', 'centering', 'newline', 'relax', 'protect', 'mathord', 'mathbin', 'mathrel', 'mathopen',

@@ -34,6 +34,10 @@ export interface Token {
   end: number;
   /** Whitespace (or a comment) came right before this token. */
   space: boolean;
+  /** The token was made from the replacement text of one Unicode character (`²` → `^{2}`): its span is the character's. */
+  synthetic?: boolean;
+  /** Set by the parser on what is left of a number token after its first digit was taken (`x^23`). */
+  cut?: boolean;
 }
 
 export interface LexResult {
@@ -106,7 +110,7 @@ function lexInto(
   let i = from;
   let space = fixed ? fixed.space : false;
   const push = (type: TokenType, value: string, start: number, end: number): void => {
-    if (fixed) tokens.push({ type, value, start: fixed.start, end: fixed.end, space });
+    if (fixed) tokens.push({ type, value, start: fixed.start, end: fixed.end, space, synthetic: true });
     else tokens.push({ type, value, start, end, space });
     space = false;
   };

@@ -30,9 +30,10 @@ import {
   TRANSPARENT_ENV_ARGS,
   type CommandEntry,
 } from './commands';
-import { lex, type Token } from './lexer';
+import { lex, tokenText, type Token } from './lexer';
 
-const MAX_DEPTH = 200;
+/** Recursion guard (enter() calls on one path; about four per bracket level): far below the stack limit. */
+const MAX_DEPTH = 400;
 
 class TooDeep extends Error {}
 
@@ -62,6 +63,8 @@ class Parser {
   private readonly texts: TextPiece[] = [];
   /** Inside `|…|`: a bar closes rather than opens. */
   private barDepth = 0;
+  /** Nodes that stood alone in brackets, with the opening bracket: `(x)_i` is no symbol `x_i`. */
+  private readonly bracketed = new WeakMap<Node, string>();
 
   constructor(private readonly input: string) {
     const lexed = lex(input);
@@ -101,7 +104,29 @@ class Parser {
     const a = this.tokens[Math.min(startTok, this.tokens.length - 1)];
     const b = this.tokens[Math.max(startTok, this.pos - 1)] ?? a;
     if (!a) return { start: 0, end: 0 };
-    return { start: a.start, end: Math.max(a.end, b ? b.end : a.end) };
+    let end = Math.max(a.end, b ? b.end : a.end);
+    // The first digit of the current number token was taken as a script or argument (`x^23`, `\frac12`): the span
+    // goes on to where the rest of the number starts.
+    const c = this.pos > startTok ? this.tokens[this.pos] : undefined;
+    if (c && c.cut && c.start > end) end = c.start;
+    return { start: a.start, end };
+  }
+
+  /** A zero-width span where the parser stands (after the last consumed token): for missing pieces. */
+  private here(): Span {
+    const c = this.tokens[this.pos];
+    if (c && c.cut) return { start: c.start, end: c.start };
+    const prev = this.tokens[Math.min(this.pos, this.tokens.length) - 1];
+    const at = prev ? prev.end : 0;
+    return { start: at, end: at };
+  }
+
+  /** Take the first digit of the number token at `pos`, leaving the rest in place (`x^23` is x^2·3). */
+  private cutDigit(): Node {
+    const t = this.tokens[this.pos];
+    const digit = t.value[0];
+    this.tokens[this.pos] = { ...t, value: t.value.slice(1), start: t.start + 1, space: false, cut: true };
+    return { type: 'num', value: Number(digit), raw: digit, span: { start: t.start, end: t.start + 1 } };
   }
 
   /** Index of the token closing the group opened at `open` (`{`→`}`, `(`→`)`, `[`→`]`), or -1. */
@@ -171,6 +196,25 @@ class Parser {
     } else this.pos++;
   }
 
+  /**
+   * The source text of tokens `[from, to)`. Tokens made from a Unicode character (`x₁` → `x_{1}`) give their LaTeX,
+   * since their spans all cover the one character.
+   */
+  private rawText(from: number, to: number): string {
+    const toks = this.tokens.slice(from, Math.max(from, to));
+    if (toks.length === 0) return '';
+    if (!toks.some((t) => t.synthetic || t.cut)) return this.input.slice(toks[0].start, toks[toks.length - 1].end);
+    let out = '';
+    toks.forEach((t, i) => {
+      if (i > 0 && t.space) out += ' ';
+      const text = t.synthetic ? tokenText(t) : t.cut ? t.value : this.input.slice(t.start, t.end);
+      // A command name must not run into a following letter.
+      if (t.synthetic && /^[a-zA-Z]/.test(text) && /\\[a-zA-Z]+$/.test(out)) out += ' ';
+      out += text;
+    });
+    return out;
+  }
+
   /** The raw text of a brace group (or single token) argument. */
   private rawArg(): { text: string; span: Span } | null {
     const t = this.peek();
@@ -178,15 +222,14 @@ class Parser {
     if (this.isPunct(t, '{')) {
       const m = this.matching(this.pos);
       const endTok = m >= 0 ? m : this.limit - 1;
-      const inner = this.tokens.slice(this.pos + 1, endTok);
       const start = t.start;
       const end = this.tokens[endTok]?.end ?? t.end;
+      const text = this.rawText(this.pos + 1, endTok);
       this.pos = endTok + 1;
-      const text = inner.length ? this.input.slice(inner[0].start, inner[inner.length - 1].end) : '';
       return { text, span: { start, end } };
     }
     this.pos++;
-    return { text: this.input.slice(t.start, t.end), span: { start: t.start, end: t.end } };
+    return { text: this.rawText(this.pos - 1, this.pos), span: { start: t.start, end: t.end } };
   }
 
   // ---- top level --------------------------------------------------------------------------------------------
@@ -499,6 +542,7 @@ class Parser {
       let first = this.parseUnary(stop, operand);
       factors.push(first);
       for (;;) {
+        if (operand === 'function' && this.atSpace()) break;
         this.skipIgnorable();
         const t = this.peek();
         if (!t) break;
@@ -570,6 +614,12 @@ class Parser {
     }
   }
 
+  /** Is the next token a visible space (`\,`, `\;`, `\ `)? It ends a function's implicit argument. */
+  private atSpace(): boolean {
+    const e = this.entry(this.peek());
+    return e !== undefined && e.kind === 'ignore' && e.space === true;
+  }
+
   private buildProduct(factors: Node[], ops: MulOp[]): Node {
     if (factors.length === 1) return factors[0];
     return { type: 'mul', factors: factors.slice(), ops: ops.slice(), span: { start: factors[0].span.start, end: factors[factors.length - 1].span.end } };
@@ -599,8 +649,13 @@ class Parser {
     const t = this.peek();
     if (t && (this.isPunct(t, '-') || this.isPunct(t, '+'))) {
       this.pos++;
-      const arg = this.parseUnary(stop, operand);
-      return t.value === '-' ? { type: 'neg', arg, span: { start: t.start, end: arg.span.end } } : arg;
+      this.enter();
+      try {
+        const arg = this.parseUnary(stop, operand);
+        return t.value === '-' ? { type: 'neg', arg, span: { start: t.start, end: arg.span.end } } : arg;
+      } finally {
+        this.leave();
+      }
     }
     return this.parsePostfix(stop, operand);
   }
@@ -759,6 +814,11 @@ class Parser {
       } else break;
     }
     let node = base;
+    const open = this.bracketed.get(base);
+    if (sub && sup && (open === '[' || open === '\\lbrack')) {
+      // `\left[ F(x) \right]_a^b`: F(b) - F(a), not a subscripted power.
+      return { type: 'unknown', what: 'evaluation between bounds', args: [base, sub.node, sup.node], span: this.spanFrom(startTok) };
+    }
     if (sub) node = this.attachSub(node, sub, startTok);
     if (sup) {
       // Primes written as superscripts: f^\prime, f^{\prime\prime}, f^{(n)}.
@@ -789,22 +849,28 @@ class Parser {
 
   private attachSub(node: Node, sub: { node: Node; raw: string; span: Span }, startTok: number): Node {
     const raw = sub.raw.replace(/[{}\s]/g, '');
-    if (node.type === 'sym' && !node.sub) {
+    // The subscript may have been read after a superscript (`x^2_i`): the span ends where the subscript does.
+    const span = { start: Math.min(node.span.start, this.tokens[startTok]?.start ?? node.span.start), end: Math.max(node.span.end, sub.span.end) };
+    const bracketed = this.bracketed.has(node);
+    if (node.type === 'sym' && !node.sub && !bracketed) {
       const simple = sub.node.type === 'sym' || sub.node.type === 'num';
-      const s: SymNode = { ...node, sub: raw, name: `${node.name}_${raw}`, span: this.spanFrom(startTok) };
+      const s: SymNode = { ...node, sub: raw, name: `${node.name}_${raw}`, span };
       if (!simple || raw.length > 1) s.subNode = sub.node;
       return s;
     }
-    if (node.type === 'norm' && !node.sub) return { ...node, sub: raw, span: this.spanFrom(startTok) };
-    if (node.type === 'call' && (node.name === 'max' || node.name === 'min' || node.name === 'argmax' || node.name === 'argmin')) return { ...node, span: this.spanFrom(startTok) };
-    return { type: 'unknown', what: 'subscript', args: [node, sub.node], span: this.spanFrom(startTok) };
+    if (node.type === 'norm' && !node.sub && !bracketed) return { ...node, sub: raw, span };
+    if (node.type === 'call' && (node.name === 'max' || node.name === 'min' || node.name === 'argmax' || node.name === 'argmin')) return { ...node, span };
+    return { type: 'unknown', what: 'subscript', args: [node, sub.node], span };
   }
 
   /** A script argument: a brace group or one token (`x^2`, `x^{ab}`, `e^\pi`). */
   private parseScriptArg(): { node: Node; raw: string; span: Span } {
     this.skipIgnorable();
     const t = this.peek();
-    if (!t) return { node: { type: 'unknown', what: 'missing script', args: [], span: { start: this.input.length, end: this.input.length } }, raw: '', span: { start: 0, end: 0 } };
+    if (!t) {
+      const span = this.here();
+      return { node: { type: 'unknown', what: 'missing script', args: [], span }, raw: '', span };
+    }
     if (this.isPunct(t, '{')) {
       const m = this.matching(this.pos);
       if (m < 0) {
@@ -812,7 +878,7 @@ class Parser {
         const node = this.parseExpr('none');
         return { node, raw: this.input.slice(t.start, node.span.end), span: { start: t.start, end: node.span.end } };
       }
-      const raw = this.input.slice(t.end, this.tokens[m].start);
+      const raw = this.rawText(this.pos + 1, m);
       this.pos++;
       const node = this.within(m, () => this.parseGroupContent(t.start, this.tokens[m].end));
       this.pos = m + 1;
@@ -820,11 +886,10 @@ class Parser {
     }
     // One token; a number token counts one digit (x^23 is x^2·3).
     if (t.type === 'num') {
-      if (t.value.length > 1) {
-        // Split: take one character; the rest stays as a number token.
-        const digit = t.value[0];
-        this.tokens[this.pos] = { ...t, value: t.value.slice(1), start: t.start + 1, space: false };
-        return { node: { type: 'num', value: Number(digit), raw: digit, span: { start: t.start, end: t.start + 1 } }, raw: digit, span: { start: t.start, end: t.start + 1 } };
+      if (t.value.length > 1 && /^\d/.test(t.value)) {
+        // Split: take one digit; the rest stays as a number token.
+        const node = this.cutDigit();
+        return { node, raw: node.type === 'num' ? node.raw : '', span: node.span };
       }
       this.pos++;
       return { node: { type: 'num', value: Number(t.value), raw: t.value, span: { start: t.start, end: t.end } }, raw: t.value, span: { start: t.start, end: t.end } };
@@ -842,8 +907,9 @@ class Parser {
     }
     // A command: parse one atom (\pi, \top, \frac{1}{2}, \mathbf{x}).
     const start = t.start;
+    const from = this.pos;
     const node = this.parseAtom('none', false);
-    return { node, raw: this.input.slice(start, node.span.end), span: { start, end: node.span.end } };
+    return { node, raw: this.rawText(from, this.pos), span: { start, end: Math.max(node.span.end, t.end) } };
   }
 
   /** The content of a brace group: usually an expression; a relation inside (`\sum_{i=1}`) becomes unknown. */
@@ -867,9 +933,13 @@ class Parser {
 
   // ---- atoms -----------------------------------------------------------------------------------------------
 
+  /** The canonical name: `x`, `bold:x`, `hat:y`, `hat:bold:y`, then `_sub`. */
+  private symName(base: string, font?: SymNode['font'], accent?: SymNode['accent'], sub?: string): string {
+    return (accent ? `${accent}:` : '') + (font ? `${font}:` : '') + base + (sub !== undefined ? `_${sub}` : '');
+  }
+
   private sym(base: string, start: number, end: number, font?: SymNode['font'], accent?: SymNode['accent']): SymNode {
-    const prefix = font ?? accent;
-    const s: SymNode = { type: 'sym', name: prefix ? `${prefix}:${base}` : base, base, span: { start, end } };
+    const s: SymNode = { type: 'sym', name: this.symName(base, font, accent), base, span: { start, end } };
     if (font) s.font = font;
     if (accent) s.accent = accent;
     return s;
@@ -880,12 +950,18 @@ class Parser {
   }
 
   private parseAtom(stop: Stop, operand: false | 'function' | 'operator'): Node {
+    this.enter();
+    try {
+      return this.parseAtomInner(stop, operand);
+    } finally {
+      this.leave();
+    }
+  }
+
+  private parseAtomInner(stop: Stop, operand: false | 'function' | 'operator'): Node {
     this.skipIgnorable();
     const t = this.peek();
-    if (!t) {
-      const at = this.limit > 0 ? this.tokens[this.limit - 1].end : 0;
-      return { type: 'unknown', what: 'missing operand', args: [], span: { start: at, end: at } };
-    }
+    if (!t) return { type: 'unknown', what: 'missing operand', args: [], span: this.here() };
     const startTok = this.pos;
     switch (t.type) {
       case 'num':
@@ -955,7 +1031,7 @@ class Parser {
         const items = this.within(m, () => this.parseItems(() => false));
         this.pos = m + 1;
         const span = { start: t.start, end: this.tokens[m].end };
-        if (items.length === 1) return this.regroup(items[0], span);
+        if (items.length === 1) return this.mark(this.regroup(items[0], span), t.value);
         if (items.length === 0) return { type: 'unknown', what: 'empty brackets', args: [], span };
         return { type: 'tuple', items, open: t.value, close: t.value === '(' ? ')' : ']', span };
       }
@@ -984,6 +1060,11 @@ class Parser {
   /** A bracketed expression keeps its inner node but takes the bracket's span (so `(fg)'` spans the parens). */
   private regroup(inner: Node, span: Span): Node {
     return { ...inner, span } as Node;
+  }
+
+  private mark(node: Node, open: string): Node {
+    this.bracketed.set(node, open);
+    return node;
   }
 
   /** `|x|` or `||x||`: parse up to the matching bar(s). */
@@ -1093,6 +1174,15 @@ class Parser {
         const arg = this.atExprEnd(stop) ? null : this.parseUnary(stop, false);
         return { type: 'unknown', what: `\\${e.name}`, args: arg ? [arg] : [], span: this.spanFrom(startTok) };
       }
+      case 'separator': {
+        // A separator where an operand starts, inside brackets (`\left. \quad 2 …`): spacing.
+        for (let k = this.entry(this.peek()); k && k.kind === 'separator'; k = this.entry(this.peek())) {
+          this.pos++;
+          for (let i = 0; i < k.args; i++) this.skipArg();
+          this.skipIgnorable();
+        }
+        return this.parseAtom(stop, operand);
+      }
       case 'text': {
         // Text inside an expression (not at the top level): skipped.
         this.pos++;
@@ -1110,7 +1200,7 @@ class Parser {
   private parseBraceArg(): Node {
     this.skipIgnorable();
     const t = this.peek();
-    if (!t) return { type: 'unknown', what: 'missing argument', args: [], span: { start: this.input.length, end: this.input.length } };
+    if (!t) return { type: 'unknown', what: 'missing argument', args: [], span: this.here() };
     if (this.isPunct(t, '{')) {
       const m = this.matching(this.pos);
       if (m < 0) {
@@ -1123,16 +1213,13 @@ class Parser {
       this.pos = m + 1;
       return node;
     }
-    if (t.type === 'num' && t.value.length > 1) {
-      const digit = t.value[0];
-      this.tokens[this.pos] = { ...t, value: t.value.slice(1), start: t.start + 1, space: false };
-      return { type: 'num', value: Number(digit), raw: digit, span: { start: t.start, end: t.start + 1 } };
-    }
+    if (t.type === 'num' && t.value.length > 1 && /^\d/.test(t.value)) return this.cutDigit();
     return this.parseAtom('none', false);
   }
 
   private parseStyled(t: Token, e: CommandEntry, startTok: number): Node {
     this.pos++;
+    const argTok = this.pos;
     const arg = this.rawArg();
     if (!arg) return this.unknownTok(t, `\\${t.value}`);
     const text = arg.text.replace(/\s+/g, '');
@@ -1150,17 +1237,37 @@ class Parser {
     if (font === 'rm' || e.kind === 'font') {
       const call = OPERATOR_NAMES.get(text);
       if (call && (font === 'rm' || font === undefined)) return this.finishCall(call, startTok);
-      if (/^[a-zA-Z]+$/.test(text)) {
-        if (font === 'rm' || font === undefined) return this.sym(text, span.start, span.end, font === 'rm' ? 'rm' : undefined);
-        // \mathbf{xy}: one bold symbol per letter.
-        const letters = [...text].map((c, i) => this.sym(c, span.start + i, span.start + i + 1, font, accent));
-        return { type: 'mul', factors: letters, ops: letters.slice(1).map(() => 'implicit' as MulOp), span };
-      }
+      if (/^[a-zA-Z]+$/.test(text) && (font === 'rm' || font === undefined)) return this.sym(text, span.start, span.end, font === 'rm' ? 'rm' : undefined);
     }
-    // Anything else: parse the content and keep it (\hat{f(x)}, \mathbf{W x}).
-    const sub = parseLatex(arg.text);
-    void sub;
-    return { type: 'unknown', what: `\\${t.value}`, args: [], span };
+    // Anything else: parse the argument in place. A styled symbol (\hat{\mathbf{y}}, \mathbf{x_i}) or, for a font,
+    // a product of symbols (\mathbf{W x}: one bold symbol per letter) takes the style; the rest stays unknown with
+    // the parsed content (\hat{f(x)}).
+    this.pos = argTok;
+    const inner = this.parseBraceArg();
+    if (this.pos < argTok + 1) this.pos = argTok + 1;
+    const whole = this.spanFrom(startTok);
+    const styled = this.restyle(inner, font, accent, e.kind === 'font');
+    if (styled) return { ...styled, span: whole } as Node;
+    return { type: 'unknown', what: `\\${t.value}`, args: [inner], span: whole };
+  }
+
+  /** `inner` with a font or accent added, or null when it is not a symbol (or a product of symbols, for a font). */
+  private restyle(inner: Node, font: SymNode['font'], accent: SymNode['accent'], isFont: boolean): Node | null {
+    if (inner.type === 'sym' && !this.bracketed.has(inner)) {
+      if ((font && inner.font && inner.font !== font) || (accent && inner.accent)) return null;
+      const f = font ?? inner.font;
+      const a = accent ?? inner.accent;
+      const s: SymNode = { ...inner, name: this.symName(inner.base, f, a, inner.sub) };
+      if (f) s.font = f;
+      if (a) s.accent = a;
+      return s;
+    }
+    if (isFont && inner.type === 'mul' && inner.ops.every((o) => o === 'implicit') && inner.factors.every((k) => k.type === 'sym')) {
+      const factors = inner.factors.map((k) => this.restyle(k, font, undefined, true));
+      if (factors.some((k) => k === null)) return null;
+      return { ...inner, factors: factors as Node[] };
+    }
+    return null;
   }
 
   private parseFunction(t: Token, call: CallName, startTok: number): Node {
@@ -1247,7 +1354,8 @@ class Parser {
         if (lower.type === 'unknown' && lower.what === 'relation =' && lower.args.length === 2) {
           index = lower.args[0];
           lower = lower.args[1];
-        } else if (lower.type === 'sym') {
+        } else if (lower.type === 'sym' && op !== 'int' && op !== 'oint') {
+          // \sum_k: the index; \int_a: the lower bound.
           index = lower;
           lower = undefined;
         }
@@ -1373,7 +1481,7 @@ class Parser {
     if (openText === '.' && (closeText === '|' || closeText === '\\vert') && this.isPunct(this.peek(), '_')) {
       return this.parseEvalAt(this.regroup(inner, span), -1);
     }
-    if (items.length === 1) return this.regroup(inner, span);
+    if (items.length === 1) return this.mark(this.regroup(inner, span), openText);
     return inner;
   }
 
@@ -1382,21 +1490,25 @@ class Parser {
     void barTok;
     let variable: Node | undefined;
     let at: Node = { type: 'unknown', what: 'missing point', args: [], span: expr.span };
+    let written: Node = at;
     if (this.isPunct(this.peek(), '_')) {
       this.pos++;
       const a = this.parseScriptArg();
       at = a.node;
+      written = at;
       if (at.type === 'unknown' && at.what === 'relation =' && at.args.length === 2) {
         variable = at.args[0];
         at = at.args[1];
       }
     }
+    const end = (): number => Math.max(expr.span.end, this.here().end);
     if (this.isPunct(this.peek(), '^')) {
+      // `F \Big|_a^b` is F(b) - F(a): not modelled, and not to be read as F(a).
       this.pos++;
-      this.parseScriptArg();
+      const upper = this.parseScriptArg().node;
+      return { type: 'unknown', what: 'evaluation between bounds', args: [expr, written, upper], span: { start: expr.span.start, end: end() } };
     }
-    const end = this.tokens[this.pos - 1].end;
-    const node: Node = { type: 'evalat', expr, at, span: { start: expr.span.start, end } };
+    const node: Node = { type: 'evalat', expr, at, span: { start: expr.span.start, end: end() } };
     if (variable) node.variable = variable;
     return node;
   }
