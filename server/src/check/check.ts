@@ -133,7 +133,11 @@ function decide(claim: Claim, opts: CheckOptions, deadline: number): CheckedClai
       integers,
     });
     if (res.kind === 'undecided') return { verdict: 'unchecked', kind, reason: `not checked: ${res.reason}` };
-    if (res.kind === 'differ') return falseVerdict(claim, kind, lw, variant.l, variant.r, res.at, variant.orders);
+    if (res.kind === 'differ') {
+      // Show the stated point (At $x = 2$) with the counterexample.
+      for (const [name, e] of at) res.at.point.unshift([name, evaluate(e, new Map(), new Map()).v]);
+      return falseVerdict(claim, kind, lw, variant.l, variant.r, res.at, variant.orders);
+    }
     points += res.points;
     draws = Math.max(draws, res.draws);
   }
