@@ -6,36 +6,12 @@
  * expression parser, evaluator, `import` and `createUnit` are disabled.
  */
 import type { BigNumber, MathJsInstance } from 'mathjs';
+import { restrictedMath } from './mathjs';
 import type { Expr } from './expr';
 import { FUNCTIONS } from './functions';
 
-let instance: MathJsInstance | null = null;
-
 function math(): MathJsInstance {
-  if (instance) return instance;
-  // Loaded on first use: mathjs takes most of a second to load, and most runs never need it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { create, all } = require('mathjs') as typeof import('mathjs');
-  const m = create(all, { number: 'BigNumber', precision: 64 });
-  const refuse = (name: string) => () => {
-    throw new Error(`mathjs ${name} is disabled in calcnotes`);
-  };
-  m.import(
-    {
-      import: refuse('import'),
-      createUnit: refuse('createUnit'),
-      evaluate: refuse('evaluate'),
-      parse: refuse('parse'),
-      compile: refuse('compile'),
-      simplify: refuse('simplify'),
-      derivative: refuse('derivative'),
-      resolve: refuse('resolve'),
-      reviver: refuse('reviver'),
-    },
-    { override: true },
-  );
-  instance = m;
-  return m;
+  return restrictedMath('BigNumber');
 }
 
 /** The restricted instance, for the security test. */

@@ -6,7 +6,8 @@
 import type { Claim, ClaimKind, Condition } from '../interpret/claims';
 import { Expr, abstractFns, freeVars, same, size, substitute } from './expr';
 import { TooBig } from './diff';
-import { Lowerer, LowerOptions, Unsupported, show, walk } from './lower';
+import { Lowerer, LowerOptions, Unsupported, show } from './lower';
+import { walk } from '../parse/walk';
 import type { Node } from '../parse/ast';
 import { compare, CompareResult, Counterexample } from './compare';
 import { evaluate, type Env, type TestFn } from './evaluate';

@@ -8,6 +8,7 @@
  * that is possible but doubtful is recorded in `doubts` (a claim that fails only under it is not called false).
  */
 import type { DerivNode, Node, SymNode, WrtVar } from '../parse/ast';
+import { walk } from '../parse/walk';
 import type { NoteContext } from '../interpret/context';
 import { Expr, abstractFns, add, app, div, fn, freeVars, mul, neg, num, pow, same, substitute, v, v as mkVar } from './expr';
 import { diff } from './diff';
@@ -36,74 +37,6 @@ type Order = number | string;
 interface DepEdge {
   to: string;
   partial: boolean;
-}
-
-/** Visit every node of a tree (children before nothing: order does not matter here). */
-export function walk(n: Node | null | undefined, f: (n: Node) => void): void {
-  if (!n) return;
-  f(n);
-  switch (n.type) {
-    case 'neg':
-      walk(n.arg, f);
-      break;
-    case 'add':
-      n.terms.forEach((t) => walk(t, f));
-      break;
-    case 'mul':
-      n.factors.forEach((t) => walk(t, f));
-      break;
-    case 'div':
-      walk(n.num, f);
-      walk(n.den, f);
-      break;
-    case 'pow':
-      walk(n.base, f);
-      walk(n.exp, f);
-      break;
-    case 'call':
-      n.args.forEach((t) => walk(t, f));
-      walk(n.power, f);
-      walk(n.base, f);
-      walk(n.index, f);
-      break;
-    case 'apply':
-      walk(n.fn, f);
-      n.args.forEach((t) => walk(t, f));
-      break;
-    case 'prime':
-      walk(n.arg, f);
-      if (typeof n.order !== 'number') walk(n.order, f);
-      break;
-    case 'deriv':
-      walk(n.of, f);
-      n.wrt.forEach((w) => walk(w.v, f));
-      break;
-    case 'evalat':
-      walk(n.expr, f);
-      walk(n.variable, f);
-      walk(n.at, f);
-      break;
-    case 'limit':
-      walk(n.body, f);
-      break;
-    case 'bigop':
-      walk(n.body, f);
-      break;
-    case 'tuple':
-      n.items.forEach((t) => walk(t, f));
-      break;
-    case 'matrix':
-      n.rows.forEach((r) => r.forEach((t) => walk(t, f)));
-      break;
-    case 'norm':
-      walk(n.arg, f);
-      break;
-    case 'unknown':
-      n.args.forEach((t) => walk(t, f));
-      break;
-    default:
-      break;
-  }
 }
 
 export class Lowerer {

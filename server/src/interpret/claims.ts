@@ -5,6 +5,7 @@
  * Definitions, values and approximations are recorded as claims that are not checked, with the reason.
  */
 import type { Formula, Node, ParseResult, RelOp, Span } from '../parse/ast';
+import { containsNode } from '../parse/walk';
 import type { MathFragment } from '../scan/types';
 import { LineMap } from '../scan/lines';
 import { Binding, EMPTY_CONTEXT, NoteContext, withBinding, withoutBinding } from './context';
@@ -113,59 +114,6 @@ export function isConstant(n: Node): boolean {
 
 function sliceLatex(f: MathFragment, s: Span): string {
   return f.latex.slice(s.start, s.end);
-}
-
-export function containsNode(n: Node, pred: (m: Node) => boolean): boolean {
-  let found = false;
-  const stack: Node[] = [n];
-  while (stack.length && !found) {
-    const m = stack.pop()!;
-    if (pred(m)) {
-      found = true;
-      break;
-    }
-    for (const c of children(m)) stack.push(c);
-  }
-  return found;
-}
-
-export function children(n: Node): Node[] {
-  switch (n.type) {
-    case 'neg':
-      return [n.arg];
-    case 'add':
-      return n.terms;
-    case 'mul':
-      return n.factors;
-    case 'div':
-      return [n.num, n.den];
-    case 'pow':
-      return [n.base, n.exp];
-    case 'call':
-      return [...n.args, ...(n.power ? [n.power] : []), ...(n.base ? [n.base] : []), ...(n.index ? [n.index] : [])];
-    case 'apply':
-      return [n.fn, ...n.args];
-    case 'prime':
-      return typeof n.order === 'number' ? [n.arg] : [n.arg, n.order];
-    case 'deriv':
-      return [...(n.of ? [n.of] : []), ...n.wrt.map((w) => w.v)];
-    case 'evalat':
-      return [n.expr, n.at, ...(n.variable ? [n.variable] : [])];
-    case 'limit':
-      return [n.body];
-    case 'bigop':
-      return [n.body];
-    case 'tuple':
-      return n.items;
-    case 'matrix':
-      return n.rows.flat();
-    case 'norm':
-      return [n.arg];
-    case 'unknown':
-      return n.args;
-    default:
-      return [];
-  }
 }
 
 const isDerivativeNode = (m: Node): boolean => m.type === 'deriv' || m.type === 'prime';

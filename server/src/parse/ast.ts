@@ -54,7 +54,8 @@ export interface NumNode extends Base {
 /**
  * A symbol. `name` is a canonical key that tells symbols apart: base letter or Greek name without backslash,
  * then font/accent prefix and subscript: `x`, `x_1`, `x_ij` (from `x_{ij}` or `x_{i j}`), `alpha`, `bold:x`,
- * `bold:theta_i`, `cal:L`, `bb:R`, `hat:y`, `rm:d`.
+ * `bold:theta_i`, `cal:L`, `bb:R`, `hat:y`, `rm:d`. An accent on a styled symbol comes first: `hat:bold:y`.
+ * A parenthesised superscript label follows the base: `W^(2)` (from `W^{(2)}`), `bold:W^(l+1)`, `x^(i)_j`.
  */
 export interface SymNode extends Base {
   type: 'sym';
@@ -67,6 +68,12 @@ export interface SymNode extends Base {
   subNode?: Node;
   font?: 'bold' | 'cal' | 'bb' | 'rm' | 'frak' | 'scr' | 'sf';
   accent?: 'hat' | 'bar' | 'tilde' | 'vec' | 'dot' | 'ddot' | 'check' | 'breve';
+  /**
+   * A superscript in parentheses that labels rather than raises: `W^{(2)}` (layer 2), `x^{(i)}` (sample i),
+   * `\theta^{(t+1)}` (step t + 1) give `2`, `i`, `t+1`. Not for `f`, `g`, `h`, `y`… where `f^{(n)}` is a derivative
+   * (a PrimeNode), nor for `e`.
+   */
+  label?: string;
 }
 
 export interface NegNode extends Base {

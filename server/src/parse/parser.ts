@@ -825,6 +825,8 @@ class Parser {
       const primes = this.primeCount(sup.tokens);
       if (primes > 0) return this.makePrime(node, primes, startTok);
       const supNode = sup.node;
+      const lab = this.labelled(node, sup, this.spanFrom(startTok));
+      if (lab) return lab;
       if (supNode.type === 'tuple' && supNode.open === '(' && supNode.items.length === 1 && (node.type === 'sym' || node.type === 'prime')) {
         return { type: 'prime', arg: node, order: supNode.items[0].type === 'num' ? supNode.items[0].value : supNode.items[0], span: this.spanFrom(startTok) };
       }
@@ -934,8 +936,24 @@ class Parser {
   // ---- atoms -----------------------------------------------------------------------------------------------
 
   /** The canonical name: `x`, `bold:x`, `hat:y`, `hat:bold:y`, then `_sub`. */
-  private symName(base: string, font?: SymNode['font'], accent?: SymNode['accent'], sub?: string): string {
-    return (accent ? `${accent}:` : '') + (font ? `${font}:` : '') + base + (sub !== undefined ? `_${sub}` : '');
+  private symName(base: string, font?: SymNode['font'], accent?: SymNode['accent'], sub?: string, label?: string): string {
+    return (accent ? `${accent}:` : '') + (font ? `${font}:` : '') + base + (label !== undefined ? `^(${label})` : '') + (sub !== undefined ? `_${sub}` : '');
+  }
+
+  /**
+   * `W^{(2)}`, `x^{(i)}`, `\theta^{(t+1)}`: a parenthesised superscript that labels a symbol (not `e`, not a
+   * function letter whose `f^{(n)}` is a derivative). The labelled symbol, or null.
+   */
+  private labelled(node: Node, sup: { node: Node; raw: string }, span: Span): SymNode | null {
+    if (node.type !== 'sym' || node.label !== undefined || this.bracketed.has(node) || node.base === 'e') return null;
+    if (/^[fghyFGH]$/.test(node.base) && !node.font) return null;
+    const raw = sup.raw.trim();
+    if (this.bracketed.get(sup.node) !== '(' || !raw.startsWith('(') || !raw.endsWith(')')) return null;
+    const simple = (k: Node, top = false): boolean => k.type === 'num' || (k.type === 'sym' && (top || !this.bracketed.has(k)))
+      || (k.type === 'neg' && simple(k.arg)) || (k.type === 'add' && k.terms.every((t) => simple(t)));
+    if (!simple(sup.node, true)) return null;
+    const label = raw.slice(1, -1).replace(/[{}\s]/g, '');
+    return { ...node, label, name: this.symName(node.base, node.font, node.accent, node.sub, label), span };
   }
 
   private sym(base: string, start: number, end: number, font?: SymNode['font'], accent?: SymNode['accent']): SymNode {
@@ -1611,16 +1629,21 @@ class Parser {
 
   /** Optional `^n` / `^{n}` after a differential marker: the order. */
   private parseOrder(): number | Node {
+    this.orderInParens = false;
     if (!this.isPunct(this.peek(), '^')) return 1;
     this.pos++;
     const a = this.parseScriptArg();
+    this.orderInParens = this.bracketed.get(a.node) === '(';
     if (a.node.type === 'num' && Number.isInteger(a.node.value)) return a.node.value;
     // d^{(i)}: an order in parentheses.
     return a.node;
   }
 
+  /** The last `parseOrder` read an order in parentheses (`d^{(n)}`): then `dx^{(n)}` is an order, not a label. */
+  private orderInParens = false;
+
   /** The denominator of a Leibniz fraction: one or more `d x`, `\partial x^2`, `\partial \mathbf{x}^T`. */
-  private parseWrtList(slash: boolean): WrtVar[] | null {
+  private parseWrtList(slash: boolean, labels = true): WrtVar[] | null {
     const out: WrtVar[] = [];
     while (this.pos < this.limit) {
       this.skipIgnorable();
@@ -1629,7 +1652,7 @@ class Parser {
       if (!m) {
         // `\partial x_i x_j`: a second variable without its own marker (a common slip): accept.
         if (out.length && (this.peek()?.type === 'letter' || this.entry(this.peek())?.kind === 'symbol') && !slash) {
-          const v = this.parseWrtVarAtom();
+          const v = this.parseWrtVarAtom(labels);
           if (!v) return null;
           out.push({ v: v.node, order: 1, span: v.node.span });
           continue;
@@ -1640,7 +1663,7 @@ class Parser {
       const markTok = this.tokens[this.pos];
       this.pos += m.len;
       this.skipIgnorable();
-      const v = slash ? this.parseSlashWrt() : this.parseWrtVarAtom();
+      const v = slash ? this.parseSlashWrt() : this.parseWrtVarAtom(labels);
       if (!v) return null;
       out.push({ v: v.node, order: v.order, ...(v.transposed ? { transposed: true } : {}), span: { start: markTok.start, end: this.tokens[this.pos - 1].end } });
       if (slash) break;
@@ -1649,7 +1672,7 @@ class Parser {
   }
 
   /** A variable of differentiation: a symbol with subscript, then `^2` (order) or `^T` (transposed). */
-  private parseWrtVarAtom(): { node: Node; order: number | Node; transposed?: boolean } | null {
+  private parseWrtVarAtom(labels: boolean): { node: Node; order: number | Node; transposed?: boolean } | null {
     const t = this.peek();
     if (!t) return null;
     let node: Node;
@@ -1671,7 +1694,9 @@ class Parser {
     if (this.isPunct(this.peek(), '^')) {
       this.pos++;
       const a = this.parseScriptArg();
-      if (a.node.type === 'sym' && (a.node.name === 'T' || a.node.name === 'top')) transposed = true;
+      const lab = labels ? this.labelled(node, a, this.spanFrom(startTok)) : null;
+      if (lab) node = lab;
+      else if (a.node.type === 'sym' && (a.node.name === 'T' || a.node.name === 'top')) transposed = true;
       else if (a.node.type === 'num' && Number.isInteger(a.node.value)) order = a.node.value;
       else order = a.node;
     }
@@ -1732,7 +1757,7 @@ class Parser {
       return null;
     }
     let wrt: WrtVar[] | null;
-    if (order !== 1) wrt = this.parseWrtList(false);
+    if (order !== 1) wrt = this.parseWrtList(false, !this.orderInParens);
     else wrt = this.parseWrtList(true);
     if (!wrt) {
       this.pos = save;
@@ -1772,11 +1797,12 @@ class Parser {
     const parsedNum = this.within(numEnd, () => {
       this.pos += m.len;
       const order = this.parseOrder();
+      const parens = this.orderInParens;
       this.skipIgnorable();
-      if (this.pos >= this.limit) return { order, of: null as Node | null };
+      if (this.pos >= this.limit) return { order, of: null as Node | null, parens };
       const of = this.parseExpr('none');
       if (this.pos < this.limit) return null;
-      return { order, of };
+      return { order, of, parens };
     });
     if (!parsedNum) return fail();
     this.pos = numEnd + 1;
@@ -1786,7 +1812,7 @@ class Parser {
     if (denEnd < 0) return fail();
     this.pos++;
     const wrt = this.within(denEnd, () => {
-      const w = this.parseWrtList(false);
+      const w = this.parseWrtList(false, !parsedNum.parens);
       this.skipIgnorable();
       if (!w || this.pos < this.limit) return null;
       return w;

@@ -1,0 +1,63 @@
+/** Traversal of the syntax tree: one place that knows every node's children. */
+import type { Node } from './ast';
+
+export function children(n: Node): Node[] {
+  switch (n.type) {
+    case 'neg':
+      return [n.arg];
+    case 'add':
+      return n.terms;
+    case 'mul':
+      return n.factors;
+    case 'div':
+      return [n.num, n.den];
+    case 'pow':
+      return [n.base, n.exp];
+    case 'call':
+      return [...n.args, ...(n.power ? [n.power] : []), ...(n.base ? [n.base] : []), ...(n.index ? [n.index] : [])];
+    case 'apply':
+      return [n.fn, ...n.args];
+    case 'prime':
+      return typeof n.order === 'number' ? [n.arg] : [n.arg, n.order];
+    case 'deriv':
+      return [...(n.of ? [n.of] : []), ...n.wrt.map((w) => w.v)];
+    case 'evalat':
+      return [n.expr, n.at, ...(n.variable ? [n.variable] : [])];
+    case 'limit':
+    case 'bigop':
+      return [n.body];
+    case 'tuple':
+      return n.items;
+    case 'matrix':
+      return n.rows.flat();
+    case 'norm':
+      return [n.arg];
+    case 'unknown':
+      return n.args;
+    default:
+      return [];
+  }
+}
+
+/** Visit every node of a tree, parents before children (iteratively: deep trees cannot overflow the stack). */
+export function walk(root: Node | null | undefined, visit: (n: Node) => void): void {
+  if (!root) return;
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    visit(n);
+    const c = children(n);
+    for (let i = c.length - 1; i >= 0; i--) stack.push(c[i]);
+  }
+}
+
+/** Does some node of the tree satisfy `pred`? */
+export function containsNode(root: Node, pred: (m: Node) => boolean): boolean {
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const m = stack.pop()!;
+    if (pred(m)) return true;
+    for (const c of children(m)) stack.push(c);
+  }
+  return false;
+}
