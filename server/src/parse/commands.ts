@@ -238,6 +238,16 @@ add(['label', 'tag', 'tag*', 'vspace', 'vspace*', 'phantom', 'hphantom', 'vphant
 add(['text', 'textrm', 'textit', 'textbf', 'textsf', 'texttt', 'textnormal', 'textup', 'mbox', 'hbox', 'emph',
   'textmd', 'textsl'], { kind: 'text' });
 
+/**
+ * `\text{word}(…)` names a function (`\text{ReLU}(x)`, `\textrm{softmax}(z)`), except for these words, which stay
+ * prose (`\text{if}(x > 0)`).
+ */
+export const TEXT_WORDS: ReadonlySet<string> = new Set([
+  'if', 'for', 'and', 'or', 'where', 'when', 'with', 'since', 'then', 'as', 'at', 'on', 'in', 'of', 'is', 'by', 'to',
+  'else', 'otherwise', 'iff', 'so', 'thus', 'hence', 'but', 'let', 'all', 'each', 'every', 'some', 'from', 'over',
+  'see', 'eq', 'cf', 'ie', 'eg', 'note', 'because', 'using', 'via', 'whenever', 'unless', 'until', 'per', 'not',
+]);
+
 // ---- Ellipses, big operators, infix operators -------------------------------------------------------------------
 
 add(['dots', 'cdots', 'ldots', 'vdots', 'ddots', 'dotsc', 'dotsb', 'dotsm', 'dotsi', 'dotso', 'dotsx', 'iddots',

@@ -143,7 +143,7 @@ const FONTS = new Set(['bold', 'cal', 'bb', 'rm', 'frak', 'scr', 'sf']);
 
 const num = (value: number, raw = String(value)): Shape => ({ type: 'num', value, raw });
 
-/** `sym('x_1')`, `sym('bold:theta')`, `sym('hat:y')`; `extra` adds fields such as subNode. */
+/** `sym('x_1')`, `sym('bold:theta')`, `sym('hat:y')`, `sym('W^(2)')`; `extra` adds fields such as subNode. */
 function sym(name: string, extra: Shape = {}): Shape {
   let rest = name;
   const s: Shape = { type: 'sym', name };
@@ -153,9 +153,10 @@ function sym(name: string, extra: Shape = {}): Shape {
     else s.accent = m[1];
     rest = m[2];
   }
-  const u = rest.indexOf('_', 1);
-  s.base = u > 0 ? rest.slice(0, u) : rest;
-  if (u > 0) s.sub = rest.slice(u + 1);
+  const parts = /^(.[^_^]*)(?:\^\((.*?)\))?(?:_(.*))?$/.exec(rest)!;
+  s.base = parts[1];
+  if (parts[2] !== undefined) s.label = parts[2];
+  if (parts[3] !== undefined) s.sub = parts[3];
   return { ...s, ...extra };
 }
 const neg = (arg: Shape): Shape => ({ type: 'neg', arg });
@@ -785,6 +786,98 @@ describe('evaluation bars, limits, sums, integrals, tuples, matrices, norms', ()
       { operands: [f], relations: [] },
       { operands: [sym('A'), sym('B')], relations: [{ op: '\\to' }] },
     ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// fixes: each of these was misread before
+
+describe('regressions', () => {
+  test('a visible space ends the implicit argument of a function', () => {
+    const latex = '\\cos x\\, e^{\\sin x}';
+    const n = shape(latex, mul(call('cos', [x]), pow(sym('e'), call('sin', [x]))));
+    assert.ok(n.type === 'mul');
+    assert.equal(src(latex, n.factors[0]), '\\cos x');
+    shape('\\sin \\, x', call('sin', [x]));
+    shape('\\sin x\\,\\cos x', mul(call('sin', [x]), call('cos', [x])));
+  });
+
+  test('the differential of an integral is no part of a function argument; \\int dx alone', () => {
+    const int = (body: Shape, extra: Shape = {}): Shape => ({ type: 'bigop', op: 'int', body, differential: x, ...extra });
+    shape('\\int \\sin x\\,dx', int(call('sin', [x])));
+    shape('\\int_0^\\pi \\sin x \\, dx', int(call('sin', [x]), { lower: num(0), upper: sym('pi') }));
+    shape('\\int \\sin x dx', int(call('sin', [x])));
+    shape('\\int \\sin x\\cos x dx', int(mul(call('sin', [x]), call('cos', [x]))));
+    const latex = 'F = \\int dx';
+    const r = parse(latex);
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(strip(r.formulas), [{ operands: [sym('F'), int(num(1))], relations: [{ op: '=' }] }]);
+    // Outside an integral, dx after a function is still its argument.
+    shape('\\sin x dx', call('sin', [mul(x, sym('d'), x)]));
+  });
+
+  test('a digit taken from a number as a script or argument: spans', () => {
+    const a = shape('\\frac123', mul(frac(num(1), num(2)), num(3)));
+    assert.ok(a.type === 'mul');
+    assert.equal(src('\\frac123', a.factors[0]), '\\frac12');
+    const b = shape('\\sqrt23', mul(call('sqrt', [num(2)]), num(3)));
+    assert.ok(b.type === 'mul');
+    assert.equal(src('\\sqrt23', b.factors[0]), '\\sqrt2');
+    const c = shape('x_12', mul(sym('x_1'), num(2)));
+    assert.ok(c.type === 'mul');
+    assert.deepEqual(c.factors[0].span, { start: 0, end: 3 });
+    shape('x^.5', pow(x, num(0.5, '.5')));
+  });
+
+  test('a parenthesised superscript labels a symbol: W^{(2)}, x^{(i)}, \\theta^{(t+1)}', () => {
+    const latex = '\\mathbf{W}^{(2)}';
+    const w = shape(latex, sym('bold:W^(2)'));
+    assert.deepEqual(w.span, { start: 0, end: latex.length });
+    shape('w^{(2)}', sym('w^(2)'));
+    shape('x^{(i)}_j', sym('x^(i)_j'));
+    shape('x_j^{(i)}', sym('x^(i)_j'));
+    shape('\\theta^{(t+1)}', sym('theta^(t+1)'));
+    shape('\\hat{W^{(2)}}', sym('hat:W^(2)'));
+    shape('(w^{(2)})^2', pow(sym('w^(2)'), num(2)));
+    shape('\\frac{\\partial L}{\\partial w^{(2)}}', deriv('partial', 'leibniz', sym('L'), [wrt(sym('w^(2)'))]));
+    shape('\\partial J/\\partial \\mathbf{W}^{(1)}', deriv('partial', 'leibniz', sym('J'), [wrt(sym('bold:W^(1)'))]));
+    // Not a label: derivatives of function letters, an order in parentheses on both sides, e, expressions.
+    shape('f^{(2)}', prime(f, 2));
+    shape('y^{(n)}', prime(y, sym('n')));
+    shape('\\frac{d^{(n)} f}{dx^{(n)}}', deriv('d', 'leibniz', f, [wrt(x, sym('n'))], sym('n')));
+    shape('e^{(x)}', pow(sym('e'), x));
+    shape('x^{(a b)}', pow(x, mul(sym('a'), sym('b'))));
+  });
+
+  test('\\text{name}(…) is a function; \\text{ words } stay prose', () => {
+    shape('\\text{ReLU}(x)', call('relu', [x]));
+    shape('\\text{ReLU} (x)', call('relu', [x]));
+    const latex = 'y = \\textrm{softmax}\\left(z\\right)';
+    const r = parse(latex);
+    assert.deepEqual(strip(r.formulas), [{ operands: [y, call('softmax', [sym('z')])], relations: [{ op: '=' }] }]);
+    assert.equal(src(latex, r.formulas[0].operands[1]), '\\textrm{softmax}\\left(z\\right)');
+    assert.deepEqual(r.texts, []);
+    shape('\\textrm{prod}(a, b)', unknown('operatorname:prod', sym('a'), sym('b')));
+    shape('\\frac{d}{dx}\\text{ReLU}(x)', deriv('d', 'operator', call('relu', [x]), [wrt(x)]));
+    const t = parse('x \\text{ for } (x > 0)');
+    assert.deepEqual(t.texts.map((p) => p.text), ['for']);
+    assert.equal(t.formulas.length, 2);
+    assert.deepEqual(parse('\\text{if}(x > 0)').texts.map((p) => p.text), ['if']);
+  });
+
+  test('a bracketed expression with a subscript is no subscripted symbol', () => {
+    shape('(x)_i', unknown('subscript', x, sym('i')));
+    shape('{x}_i', sym('x_i'));
+    const n = shape('\\left[ F(x) \\right]_a^b', unknown('evaluation between bounds', apply(sym('F'), x), sym('a'), sym('b')));
+    assert.deepEqual(n.span, { start: 0, end: 23 });
+  });
+
+  test('a missing script or argument has a zero-width span inside its parent', () => {
+    const n = shape('{x^}', pow(x, unknown('missing script')));
+    assert.ok(n.type === 'pow');
+    assert.deepEqual(n.exp.span, { start: 3, end: 3 });
+    parse('\\prime^−');
+    parse('{\\frac{1}} + x');
   });
 });
 

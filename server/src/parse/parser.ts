@@ -26,6 +26,7 @@ import {
   NEGATED_RELATIONS,
   OPERATOR_NAMES,
   RELATION_CHARS,
+  TEXT_WORDS,
   TRANSPARENT_ENVS,
   TRANSPARENT_ENV_ARGS,
   type CommandEntry,
@@ -281,7 +282,7 @@ class Parser {
       for (let i = 0; i < e.args; i++) this.skipArg();
       return true;
     }
-    if (e.kind === 'text') {
+    if (e.kind === 'text' && !this.textCallAt(this.pos)) {
       this.pos++;
       const arg = this.rawArg();
       if (arg) this.texts.push({ text: arg.text, span: { start: t.start, end: arg.span.end } });
@@ -300,6 +301,26 @@ class Parser {
       return false;
     }
     return false;
+  }
+
+  /**
+   * Is the token at `i` a `\text{word}` right followed by an argument list (`\text{ReLU}(x)`,
+   * `\textrm{softmax}\left(z\right)`)? Then it names a function rather than being prose.
+   */
+  private textCallAt(i: number): boolean {
+    const t = this.tokens[i];
+    if (!t || i >= this.limit || t.type !== 'cmd' || this.entry(t)?.kind !== 'text') return false;
+    const open = this.tokens[i + 1];
+    if (!open || !this.isPunct(open, '{')) return false;
+    let j = i + 2;
+    let word = '';
+    while (j < this.limit && this.tokens[j].type === 'letter' && (j === i + 2 || !this.tokens[j].space)) word += this.tokens[j++].value;
+    const close = this.tokens[j];
+    if (!word || !close || j >= this.limit || !this.isPunct(close, '}')) return false;
+    if (this.input.slice(open.end, close.start) !== word || TEXT_WORDS.has(word.toLowerCase())) return false;
+    const after = this.tokens[j + 1];
+    if (!after || j + 1 >= this.limit) return false;
+    return this.isPunct(after, '(') || (this.isCmd(after, 'left') && this.isPunct(this.tokens[j + 2] ?? null, '('));
   }
 
   private relationAt(): { op: RelOp; len: number } | null {
@@ -403,7 +424,7 @@ class Parser {
     if (t.type === 'punct' && t.value === ':' && !this.isPunct(this.peek(1), '=')) return true;
     if (t.type === 'punct' && t.value === '.' && this.pos + 1 >= this.limit) return true;
     const e = this.entry(t);
-    return e !== undefined && (e.kind === 'separator' || e.kind === 'text' || e.kind === 'end');
+    return e !== undefined && (e.kind === 'separator' || (e.kind === 'text' && !this.textCallAt(this.pos)) || e.kind === 'end');
   }
 
   // ---- expressions ------------------------------------------------------------------------------------------
@@ -426,9 +447,10 @@ class Parser {
       const e = this.entry(t);
       if (!e) return false;
       switch (e.kind) {
+        case 'text':
+          return !this.textCallAt(this.pos);
         case 'relation':
         case 'separator':
-        case 'text':
         case 'right':
         case 'middle':
         case 'end':
@@ -513,9 +535,10 @@ class Parser {
       case 'divop':
       case 'opaque-infix':
       case 'pm':
+      case 'text':
+        return this.textCallAt(this.pos);
       case 'relation':
       case 'separator':
-      case 'text':
       case 'right':
       case 'middle':
       case 'end':
@@ -590,6 +613,7 @@ class Parser {
         }
         if (!this.startsFactor(stop)) break;
         if (operand === 'function' && this.startsNewCall()) break;
+        if (operand === 'function' && this.integralDepth > 0 && this.atDifferential()) break;
         if (operand === 'operator' && this.startsDerivOperator()) break;
         const last = factors[factors.length - 1];
         if (last.type === 'pow' && last.base.type === 'deriv' && last.base.of === null && last.base.wrt.length === 1) {
@@ -612,6 +636,18 @@ class Parser {
     } finally {
       this.leave();
     }
+  }
+
+  /** Inside the body of an integral: a closing `dx` is no part of a function's argument (`\int \sin x dx`). */
+  private integralDepth = 0;
+
+  /** Does a closing differential `dx`, `\mathrm{d}x` (the last thing of the expression) start here? */
+  private atDifferential(): boolean {
+    const m = this.markerAt(this.pos);
+    if (!m || m.kind !== 'd') return false;
+    const v = this.tokens[this.pos + m.len];
+    if (!v || this.pos + m.len >= this.limit || !(v.type === 'letter' || this.entry(v)?.kind === 'symbol')) return false;
+    return this.pos + m.len + 1 >= this.limit || this.atExprEndAt(this.pos + m.len + 1);
   }
 
   /** Is the next token a visible space (`\,`, `\;`, `\ `)? It ends a function's implicit argument. */
@@ -935,7 +971,7 @@ class Parser {
 
   // ---- atoms -----------------------------------------------------------------------------------------------
 
-  /** The canonical name: `x`, `bold:x`, `hat:y`, `hat:bold:y`, then `_sub`. */
+  /** The canonical name: `x`, `bold:x`, `hat:y`, `hat:bold:y`, then a label `^(2)`, then `_sub`. */
   private symName(base: string, font?: SymNode['font'], accent?: SymNode['accent'], sub?: string, label?: string): string {
     return (accent ? `${accent}:` : '') + (font ? `${font}:` : '') + base + (label !== undefined ? `^(${label})` : '') + (sub !== undefined ? `_${sub}` : '');
   }
@@ -1202,6 +1238,8 @@ class Parser {
         return this.parseAtom(stop, operand);
       }
       case 'text': {
+        // `\text{ReLU}(x)`: a function name written as text.
+        if (this.textCallAt(this.pos)) return this.parseOperatorName(t, startTok);
         // Text inside an expression (not at the top level): skipped.
         this.pos++;
         this.skipArg();
@@ -1275,7 +1313,7 @@ class Parser {
       if ((font && inner.font && inner.font !== font) || (accent && inner.accent)) return null;
       const f = font ?? inner.font;
       const a = accent ?? inner.accent;
-      const s: SymNode = { ...inner, name: this.symName(inner.base, f, a, inner.sub) };
+      const s: SymNode = { ...inner, name: this.symName(inner.base, f, a, inner.sub, inner.label) };
       if (f) s.font = f;
       if (a) s.accent = a;
       return s;
@@ -1384,7 +1422,14 @@ class Parser {
     }
     let body: Node;
     if (this.atExprEnd('comma')) body = { type: 'unknown', what: 'missing body', args: [], span: { start: t.end, end: t.end } };
-    else body = this.parseMul('comma', false);
+    else {
+      if (op === 'int' || op === 'oint') this.integralDepth++;
+      try {
+        body = this.parseMul('comma', false);
+      } finally {
+        if (op === 'int' || op === 'oint') this.integralDepth--;
+      }
+    }
     const node: Node = { type: 'bigop', op, body, span: this.spanFrom(startTok) };
     if (index) node.index = index;
     if (lower) node.lower = lower;
@@ -1397,8 +1442,9 @@ class Parser {
         if (d.type === 'sym' && (d.name === 'd' || d.name === 'rm:d') && x.type === 'sym') {
           node.differential = x;
           const rest = body.factors.slice(0, -2);
-          node.body = rest.length === 1 ? rest[0] : { type: 'mul', factors: rest, ops: body.ops.slice(0, rest.length - 1), span: { start: rest[0].span.start, end: rest[rest.length - 1].span.end } };
           if (rest.length === 0) node.body = { type: 'num', value: 1, raw: '1', span: d.span };
+          else if (rest.length === 1) node.body = rest[0];
+          else node.body = { type: 'mul', factors: rest, ops: body.ops.slice(0, rest.length - 1), span: { start: rest[0].span.start, end: rest[rest.length - 1].span.end } };
         }
       }
     }
