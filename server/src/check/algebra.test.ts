@@ -127,3 +127,12 @@ test('mathjs derivative cross-check agrees with ours, and catches a wrong one', 
   assert.equal(agreesWithMathjs(fn('relu', x), 'x', num(1), point), null);
   assert.equal(agreesWithMathjs(fn('sigmoid', x), 'x', diff(fn('sigmoid', x), 'x'), point), true);
 });
+
+test('symbol names print back as LaTeX', async () => {
+  const { symbolLatex } = await import('./latex');
+  assert.equal(symbolLatex('x_ij'), 'x_{ij}');
+  assert.equal(symbolLatex('bold:theta'), '\\mathbf{\\theta}');
+  assert.equal(symbolLatex('hat:bold:y'), '\\hat{\\mathbf{y}}');
+  assert.equal(symbolLatex('bold:W^(2)'), '\\mathbf{W}^{(2)}');
+  assert.equal(symbolLatex('cal:L'), '\\mathcal{L}');
+});

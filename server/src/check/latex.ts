@@ -14,21 +14,18 @@ const GREEK = new Set([
 const FONTS: Record<string, string> = { bold: '\\mathbf', cal: '\\mathcal', bb: '\\mathbb', rm: '\\mathrm', frak: '\\mathfrak', scr: '\\mathscr', sf: '\\mathsf' };
 const ACCENTS = new Set(['hat', 'bar', 'tilde', 'vec', 'dot', 'ddot', 'check', 'breve']);
 
-/** A canonical symbol name (`x_ij`, `bold:theta`, `hat:y`) as LaTeX. */
+/** A canonical symbol name (`x_ij`, `bold:theta`, `hat:bold:y`, `bold:W^(2)`) as LaTeX. */
 export function symbolLatex(name: string): string {
-  let prefix = '';
-  let rest = name;
-  const m = /^(\w+):(.*)$/.exec(name);
-  if (m) {
-    prefix = m[1];
-    rest = m[2];
+  const m = /^((?:\w+:)*)([A-Za-z0-9]+)(?:\^\((.*?)\))?(?:_(.+))?$/.exec(name);
+  if (!m) return name;
+  const [, prefixes, rawBase, label, sub] = m;
+  let base = GREEK.has(rawBase) ? `\\${rawBase}` : rawBase;
+  // Innermost prefix first: `hat:bold:y` is \hat{\mathbf{y}}.
+  for (const p of prefixes.split(':').filter(Boolean).reverse()) {
+    if (FONTS[p]) base = `${FONTS[p]}{${base}}`;
+    else if (ACCENTS.has(p)) base = `\\${p}{${base}}`;
   }
-  const us = rest.indexOf('_');
-  let base = us >= 0 ? rest.slice(0, us) : rest;
-  const sub = us >= 0 ? rest.slice(us + 1) : '';
-  if (GREEK.has(base)) base = `\\${base}`;
-  if (prefix && FONTS[prefix]) base = `${FONTS[prefix]}{${base}}`;
-  else if (prefix && ACCENTS.has(prefix)) base = `\\${prefix}{${base}}`;
+  if (label !== undefined) base = `${base}^{(${label})}`;
   if (!sub) return base;
   return sub.length === 1 ? `${base}_${sub}` : `${base}_{${sub}}`;
 }

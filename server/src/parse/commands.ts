@@ -133,6 +133,7 @@ export const OPERATOR_NAMES: ReadonlyMap<string, CallName> = new Map<string, Cal
   ['tr', 'tr'], ['Tr', 'tr'], ['trace', 'tr'],
   ['diag', 'diag'], ['Diag', 'diag'],
   ['erf', 'erf'],
+  ['sech', 'sech'], ['csch', 'csch'], ['coth', 'coth'], ['cot', 'cot'], ['sec', 'sec'], ['csc', 'csc'],
   ['argmax', 'argmax'], ['arg max', 'argmax'], ['argmin', 'argmin'], ['arg min', 'argmin'],
   ['max', 'max'], ['min', 'min'], ['exp', 'exp'], ['log', 'log'], ['ln', 'ln'], ['det', 'det'],
   ['sin', 'sin'], ['cos', 'cos'], ['tan', 'tan'], ['sinh', 'sinh'], ['cosh', 'cosh'], ['tanh', 'tanh'],

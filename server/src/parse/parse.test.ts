@@ -1056,3 +1056,17 @@ test('real formulas from ../shared: no throw, spans inside, unknown-free share',
   }
   console.log(`parse: ${all.length} real formulas, ${clean} without an unknown node (${((100 * clean) / all.length).toFixed(1)}%)`);
 });
+
+test('an evaluation bar after a derivative operand evaluates the derivative, not the operand', () => {
+  const r = parseLatex('\\frac{d}{dx}(x^2)\\big|_{x=3} = 6');
+  const lhs = r.formulas[0].operands[0];
+  assert.equal(lhs.type, 'evalat');
+  if (lhs.type === 'evalat') assert.equal(lhs.expr.type, 'deriv');
+});
+
+test('\\operatorname{sech} is the hyperbolic secant', () => {
+  const r = parseLatex('\\operatorname{sech}^2 x');
+  const n = r.formulas[0].operands[0];
+  assert.equal(n.type, 'call');
+  if (n.type === 'call') assert.equal(n.name, 'sech');
+});

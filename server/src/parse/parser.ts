@@ -525,7 +525,7 @@ class Parser {
     if (t.type === 'prime' || t.type === 'rowbreak') return false;
     if (t.type === 'punct') {
       if (t.value === '(' || t.value === '[' || t.value === '{') return true;
-      if (t.value === '|') return this.barDepth === 0 || this.isPunct(this.peek(1), '|');
+      if (t.value === '|') return !this.isPunct(this.peek(1), '_') && (this.barDepth === 0 || this.isPunct(this.peek(1), '|'));
       return false;
     }
     const e = this.entry(t);
@@ -570,7 +570,8 @@ class Parser {
         const t = this.peek();
         if (!t) break;
         // Evaluation bar: E \bigg|_{x_0}
-        if (this.isPunct(t, '|') && this.isPunct(this.peek(1), '_') && this.barDepth === 0) {
+        // (not inside a derivative's operand: `\frac{d}{dx}(x^2)\big|_{x=3}` evaluates the derivative).
+        if (this.isPunct(t, '|') && this.isPunct(this.peek(1), '_') && this.barDepth === 0 && operand !== 'operator') {
           const barTok = this.pos;
           this.pos++;
           const wrapped = this.buildProduct(factors, ops);
