@@ -130,7 +130,6 @@ function toJson(results: FileResult[]): string {
         kind: c.kind,
         verdict: c.verdict,
         reason: c.reason,
-        ...(c.expected ? { expected: c.expected } : {}),
       })),
       diagnostics: r.report.diagnostics.map((d) => ({
         ...range(d.start, d.end),
