@@ -123,7 +123,7 @@ function decide(claim: Claim, opts: CheckOptions, deadline: number): CheckedClai
     }
   }
   const integers = new Set(lw.orderSymbols);
-  const conditions = conditionPredicates(claim, opts, lw);
+  const conditions = conditionPredicates(claim, opts);
   let points = 0;
   let draws = 0;
   for (const variant of variants) {
@@ -187,17 +187,17 @@ function pointValues(claim: Claim, opts: CheckOptions, vars: Set<string>): Map<s
   return out;
 }
 
-function conditionPredicates(claim: Claim, opts: CheckOptions, lw: Lowerer): ((env: Env, fns: Map<string, TestFn>) => boolean)[] {
+function conditionPredicates(claim: Claim, opts: CheckOptions): ((env: Env, fns: Map<string, TestFn>) => boolean)[] {
   const out: ((env: Env, fns: Map<string, TestFn>) => boolean)[] = [];
   for (const c of claim.conditions) {
     if (c.op === '=') continue;
-    const p = conditionPredicate(c, claim, opts, lw);
+    const p = conditionPredicate(c, claim, opts);
     if (p) out.push(p);
   }
   return out;
 }
 
-function conditionPredicate(c: Condition, claim: Claim, opts: CheckOptions, lw: Lowerer): ((env: Env, fns: Map<string, TestFn>) => boolean) | null {
+function conditionPredicate(c: Condition, claim: Claim, opts: CheckOptions): ((env: Env, fns: Map<string, TestFn>) => boolean) | null {
   try {
     const cl = new Lowerer(claim.context, [c.lhs, c.rhs], opts);
     const a = cl.lower(c.lhs);
@@ -205,7 +205,6 @@ function conditionPredicate(c: Condition, claim: Claim, opts: CheckOptions, lw: 
     if (abstractFns(a).size || abstractFns(b).size) return null;
     const vars = new Set([...freeVars(a), ...freeVars(b)]);
     if (vars.size === 0) return null;
-    void lw;
     return (env, fns) => {
       for (const x of vars) if (!env.has(x)) return true; // a condition on something this claim does not use
       const u = evaluate(a, env, fns).v;

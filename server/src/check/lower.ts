@@ -484,11 +484,7 @@ export class Lowerer {
         this.abstractNames.add(arg.name);
         const at = argNodes ? argNodes.map((a) => this.lower(a)) : this.implicitArgExprs(arg.name);
         if (at.length !== 1) throw new Unsupported(`${show(arg.name)}' with several arguments is not understood`);
-        if (!argNodes) {
-          // f' for f(g(x)) is f'(g(x)) only when f's argument is the variable itself; otherwise the
-          // derivative function at the same argument.
-          return app(arg.name, at, [k]);
-        }
+        // A bare f' is the derivative function at f's own argument (f'(g(x)) when the note writes f(g(x))).
         return app(arg.name, at, [k]);
       }
       if (b || this.dependents.has(arg.name)) {

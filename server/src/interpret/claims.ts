@@ -198,7 +198,7 @@ export function interpret(
     // A chain may continue from the previous fragment only when this one starts with a relation.
     if (previous && (previous.fragment !== fi - 1 || !adjacent)) previous = null;
 
-    parse.formulas.forEach((formula: Formula, formulaIndex) => {
+    parse.formulas.forEach((formula: Formula) => {
       let operands: Operand[] = formula.operands.map((node) => ({ node, base: f.start, latex: sliceLatex(f, node.span) }));
       let relations = formula.relations.map((r) => r.op);
       let link0 = 0;
@@ -272,7 +272,6 @@ export function interpret(
 
       const last = operands[operands.length - 1];
       if (last) previous = { operand: last, fragment: fi, chain, link: link0 + relations.length - 1, hasDerivative };
-      void formulaIndex;
     });
   });
   return claims;

@@ -1052,7 +1052,7 @@ class Parser {
     }
     // Leibniz with a slash: dy/dx, d^2y/dx^2.
     if (t.value === 'd') {
-      const d = this.tryLeibnizSlash(this.pos - 1, 'd');
+      const d = this.tryLeibnizSlash(this.pos - 1);
       if (d) return d;
     }
     // D_x f, Df(x): the derivative operator.
@@ -1769,7 +1769,7 @@ class Parser {
   }
 
   /** `dy/dx`, `d^2y/dx^2`, `\partial y/\partial x`, `\partial x^6/\partial x^2` starting at token `at`. */
-  private tryLeibnizSlash(at: number, _first: 'd' | 'partial'): Node | null {
+  private tryLeibnizSlash(at: number): Node | null {
     const save = this.pos;
     const saveProblems = this.problems.length;
     this.pos = at;
@@ -1892,7 +1892,7 @@ class Parser {
       const head: DerivNode = { type: 'deriv', kind: 'partial', form: 'subscript', of: null, wrt: [{ v: sub.node, order: 1, span: sub.span }], order: 1, span: this.spanFrom(startTok) };
       return this.attachOperand(head, startTok);
     }
-    const slash = this.tryLeibnizSlash(this.pos, 'partial');
+    const slash = this.tryLeibnizSlash(this.pos);
     if (slash) return slash;
     this.pos++;
     return this.unknownTok(t, 'partial');
