@@ -1,0 +1,79 @@
+/**
+ * The contract between the calcnotes client and server, beyond standard LSP. Shared by both sides: the client
+ * imports this file (it has no runtime dependencies).
+ */
+
+/** Settings under `calcnotes.*`, read per resource. */
+export interface CalcnotesSettings {
+  enable: boolean;
+  /** Meaning of `\log` without a base. */
+  logBase: 'e' | '10';
+  /** Matrix-calculus layout (used by vector checks). */
+  matrixLayout: 'denominator' | 'numerator';
+  /** Detect formulas written without delimiters. */
+  bareFormulas: boolean;
+  /** Severity of a false claim's diagnostic. */
+  falseClaimSeverity: 'error' | 'warning' | 'information' | 'hint';
+  /** Show "not checked" claims as hints. */
+  showUnchecked: boolean;
+  /** Per-claim time budget in milliseconds. */
+  timeBudgetMs: number;
+  /** Extra macros, e.g. { "\\R": "\\mathbb{R}" }. */
+  macros: Record<string, string>;
+}
+
+export const DEFAULT_SETTINGS: CalcnotesSettings = {
+  enable: true,
+  logBase: 'e',
+  matrixLayout: 'denominator',
+  bareFormulas: true,
+  falseClaimSeverity: 'error',
+  showUnchecked: false,
+  timeBudgetMs: 200,
+  macros: {},
+};
+
+/** Client → server notification: the colour theme, at start and on every change. */
+export const THEME_NOTIFICATION = 'calcnotes/theme';
+export interface ThemeParams {
+  kind: 'light' | 'dark' | 'highContrast' | 'highContrastLight';
+  /** The editor foreground as a CSS colour (#rrggbb), used as the ink of rendered math. */
+  foreground: string;
+}
+
+/** Server → client notification after each check of a document: counts for the status bar. */
+export const STATUS_NOTIFICATION = 'calcnotes/status';
+export interface StatusParams {
+  uri: string;
+  verified: number;
+  false: number;
+  unchecked: number;
+}
+
+/**
+ * Client → server request: check a note that is not open (for "Check All Notes in Workspace"); the server
+ * publishes its diagnostics and returns the counts.
+ */
+export const CHECK_TEXT_REQUEST = 'calcnotes/checkText';
+export interface CheckTextParams {
+  uri: string;
+  text: string;
+}
+export type CheckTextResult = StatusParams;
+
+/** Client → server request: the derivative of a LaTeX expression, as readable LaTeX. */
+export const DIFFERENTIATE_REQUEST = 'calcnotes/differentiate';
+export interface DifferentiateParams {
+  latex: string;
+  /** Variable of differentiation, e.g. `x` or `\theta`. */
+  variable: string;
+}
+export type DifferentiateResult = { latex: string } | { error: string };
+
+/** Diagnostic codes. */
+export const CODE_FALSE_CLAIM = 'false-claim';
+export const CODE_LATEX_SYNTAX = 'latex-syntax';
+export const CODE_UNCHECKED = 'unchecked';
+
+/** The comment that "ignore this claim" inserts above the line. */
+export const DISABLE_NEXT_LINE = '<!-- calcnotes-disable-next-line -->';
