@@ -9,6 +9,7 @@ import { scanMath } from './scan/scan';
 import type { MathFragment } from './scan/types';
 import { parseLatex } from './parse/parser';
 import { validateLatex } from './parse/katex';
+import { collectMacros, katexMacros, macrosFromSettings, withoutDefinitions, type MacroTable } from './parse/macros';
 import type { ParseResult } from './parse/ast';
 import { interpret, type ClaimKind } from './interpret/claims';
 import { checkClaim, type CheckedClaim, type VerdictName } from './check/check';
@@ -22,6 +23,8 @@ export interface EngineOptions {
   budgetMs?: number;
   /** Detect formulas written without delimiters. Default true. */
   bareFormulas?: boolean;
+  /** Extra macros, `{ "\\R": "\\mathbb{R}" }` (the note's own \newcommand and \def are always honoured). */
+  macros?: Record<string, string>;
 }
 
 export interface ClaimReport {
@@ -59,11 +62,15 @@ export function checkDocument(text: string, options: EngineOptions = {}): Docume
   const mode = options.mode ?? 'markdown';
   const { fragments } = scanMath(text, { mode, bareFormulas: options.bareFormulas ?? true });
   const diagnostics: EngineDiagnostic[] = [];
-  const parses: ParseResult[] = fragments.map((f) => safeParse(f.latex));
+  // The note's own \newcommand / \def (anywhere in it) and the macros setting.
+  const macros = new Map([...macrosFromSettings(options.macros), ...collectMacros(text)]);
+  const parses: ParseResult[] = fragments.map((f) => safeParse(f.latex, macros));
 
   for (const f of fragments) {
     if (f.disabled || f.delimiter === 'bare' || f.delimiter === 'bare-inline') continue;
-    const err = safeValidate(f.latex, f.display || f.delimiter === 'env');
+    // KaTeX refuses to \newcommand a name it already knows (it has its own \R): validate the fragment with its
+    // definitions blanked out and every macro passed in.
+    const err = safeValidate(withoutDefinitions(f.latex), f.display || f.delimiter === 'env', katexMacros(macros));
     if (err) {
       const start = f.start + Math.max(0, Math.min(err.start, f.latex.length));
       const end = Math.max(start + 1, f.start + Math.max(0, Math.min(err.end, f.latex.length)));
@@ -105,17 +112,17 @@ export function checkDocument(text: string, options: EngineOptions = {}): Docume
   return { fragments, claims: reports, diagnostics };
 }
 
-function safeParse(latex: string): ParseResult {
+function safeParse(latex: string, macros: MacroTable): ParseResult {
   try {
-    return parseLatex(latex);
+    return parseLatex(latex, { macros });
   } catch (e) {
     return { formulas: [], texts: [], problems: [{ message: `parser failure: ${(e as Error).message}`, span: { start: 0, end: latex.length } }] };
   }
 }
 
-function safeValidate(latex: string, display: boolean): { message: string; start: number; end: number } | null {
+function safeValidate(latex: string, display: boolean, macros: Record<string, string>): { message: string; start: number; end: number } | null {
   try {
-    return validateLatex(latex, display);
+    return validateLatex(latex, display, macros);
   } catch {
     return null;
   }

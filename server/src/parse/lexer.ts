@@ -5,6 +5,7 @@
  */
 
 import type { ParseProblem } from './ast';
+import { expandAt, type MacroTable } from './macros';
 import {
   MATH_ALPHA_STYLES,
   MATH_DIGIT_STYLES,
@@ -86,11 +87,20 @@ function mathAlphanumeric(cp: number): string | null {
   return null;
 }
 
-/** Lex `input`. Never throws. */
-export function lex(input: string): LexResult {
+/** Macro expansion state: the table and a budget, so `\def\a{\a}` loops stop. */
+interface Expansion {
+  macros: MacroTable;
+  budget: number;
+}
+
+const MAX_MACRO_DEPTH = 16;
+
+/** Lex `input`, expanding the given macros. Never throws. */
+export function lex(input: string, macros?: MacroTable): LexResult {
   const tokens: Token[] = [];
   const problems: ParseProblem[] = [];
-  lexInto(input, 0, input.length, tokens, problems, null, 0);
+  const expansion = macros && macros.size ? { macros, budget: 2000 } : null;
+  lexInto(input, 0, input.length, tokens, problems, null, 0, expansion);
   return { tokens, problems };
 }
 
@@ -106,6 +116,7 @@ function lexInto(
   problems: ParseProblem[],
   fixed: { start: number; end: number; space: boolean } | null,
   level: number,
+  expansion: Expansion | null = null,
 ): void {
   let i = from;
   let space = fixed ? fixed.space : false;
@@ -131,7 +142,7 @@ function lexInto(
     if (c === '\\') {
       const n = input[i + 1];
       if (n === undefined || i + 1 >= to) {
-        problems.push({ message: 'Lone backslash at the end of the formula', span: { start: i, end: i + 1 } });
+        problems.push({ message: 'Lone backslash at the end of the formula', span: fixed ? { start: fixed.start, end: fixed.end } : { start: i, end: i + 1 } });
         push('cmd', '', i, i + 1);
         i++;
         continue;
@@ -153,6 +164,22 @@ function lexInto(
           || name === 'DeclareMathOperator')) {
           if (name !== 'operatorname') name += '*';
           j++;
+        }
+        const macro = expansion?.macros.get(`\\${name}`);
+        if (macro && expansion) {
+          if (expansion.budget <= 0 || level >= MAX_MACRO_DEPTH) {
+            problems.push({ message: `macro \\${name} expands too deeply`, span: fixed ? { start: fixed.start, end: fixed.end } : { start: i, end: j } });
+            push('cmd', name, i, j);
+            i = j;
+            continue;
+          }
+          const exp = expandAt(input, j, to, macro);
+          if (exp) {
+            expansion.budget--;
+            replace(exp.text, i, exp.next, true);
+            i = exp.next;
+            continue;
+          }
         }
         push('cmd', name, i, j);
         i = j;
@@ -225,9 +252,9 @@ function lexInto(
     i += len;
   }
 
-  function replace(repl: string, start: number, end: number): void {
+  function replace(repl: string, start: number, end: number, keepProblems = false): void {
     const span = fixed ? { start: fixed.start, end: fixed.end, space } : { start, end, space };
-    lexInto(repl, 0, repl.length, tokens, [], span, level + 1);
+    lexInto(repl, 0, repl.length, tokens, keepProblems ? problems : [], span, level + 1, expansion);
     space = false;
   }
 }

@@ -1070,3 +1070,23 @@ test('\\operatorname{sech} is the hyperbolic secant', () => {
   assert.equal(n.type, 'call');
   if (n.type === 'call') assert.equal(n.name, 'sech');
 });
+
+test('macros: the note\'s \\newcommand and \\def are expanded with the span of the invocation', async () => {
+  const { collectMacros, withoutDefinitions } = await import('./macros');
+  const text = '\\newcommand{\\R}{\\mathbb{R}} \\newcommand{\\dd}[2]{\\frac{d #1}{d #2}} \\def\\sq#1{#1^2}';
+  const macros = collectMacros(text);
+  assert.deepEqual([...macros.keys()], ['\\R', '\\dd', '\\sq']);
+  assert.equal(macros.get('\\dd')!.params, 2);
+  assert.equal(macros.get('\\sq')!.params, 1);
+  const blank = withoutDefinitions(`${text} x`);
+  assert.equal(blank.length, text.length + 2);
+  assert.equal(blank.trim(), 'x');
+  const r = parseLatex('\\dd{y}{x} = \\sq{x}', { macros });
+  const [lhs, rhs] = r.formulas[0].operands;
+  assert.equal(lhs.type, 'deriv');
+  assert.deepEqual(lhs.span, { start: 0, end: 9 });
+  assert.equal(rhs.type, 'pow');
+  // A macro that expands into itself stops with a problem instead of looping.
+  const loop = parseLatex('\\a + 1', { macros: collectMacros('\\def\\a{\\a}') });
+  assert.ok(loop.problems.some((p) => /expands too deeply/.test(p.message)));
+});

@@ -32,6 +32,7 @@ import {
   type CommandEntry,
 } from './commands';
 import { lex, tokenText, type Token } from './lexer';
+import type { MacroTable } from './macros';
 
 /** Recursion guard (enter() calls on one path; about four per bracket level): far below the stack limit. */
 const MAX_DEPTH = 400;
@@ -43,9 +44,14 @@ const D_OPERAND_LETTERS = new Set(['f', 'g', 'h', 'F', 'G', 'H', 'y', 'u', 'v', 
 
 type Stop = 'comma' | 'bar' | 'none';
 
-export function parseLatex(latex: string): ParseResult {
+export interface ParseOptions {
+  /** Macros to expand (`\newcommand`s of the note and from settings). */
+  macros?: MacroTable;
+}
+
+export function parseLatex(latex: string, options: ParseOptions = {}): ParseResult {
   try {
-    return new Parser(latex).parseTop();
+    return new Parser(latex, options.macros).parseTop();
   } catch (e) {
     return {
       formulas: [],
@@ -67,8 +73,8 @@ class Parser {
   /** Nodes that stood alone in brackets, with the opening bracket: `(x)_i` is no symbol `x_i`. */
   private readonly bracketed = new WeakMap<Node, string>();
 
-  constructor(private readonly input: string) {
-    const lexed = lex(input);
+  constructor(private readonly input: string, macros?: MacroTable) {
+    const lexed = lex(input, macros);
     this.tokens = lexed.tokens;
     this.problems.push(...lexed.problems);
     this.limit = this.tokens.length;

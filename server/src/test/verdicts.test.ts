@@ -182,3 +182,11 @@ test('common statements from lecture notes: the right ones verified, none false'
   assert.equal(claimWith(r, '\\frac{dy}{dx} = -\\frac{x}{y}').verdict, 'unchecked');
   assert.match(claimWith(r, "f'(x) = f(x)").reason, /differential equation/);
 });
+
+test('macros defined in the note are honoured by the checker and by LaTeX validation', () => {
+  const r = check('$\\newcommand{\\R}{\\mathbb{R}}\\newcommand{\\dd}[2]{\\frac{d #1}{d #2}}$\n\nFor $f:\\R \\to \\R$, $\\dd{}{x} x^3 = 2x^2$ and $\\dd{}{x} x^2 = 2x$.\n');
+  assert.equal(r.diagnostics.filter((d) => d.code === 'latex-syntax').length, 0, JSON.stringify(r.diagnostics));
+  assert.deepEqual(r.claims.map((c) => c.verdict), ['false', 'verified']);
+  const withSetting = check('$\\D x^2 = 2x$', { macros: { '\\D': '\\frac{d}{dx}' } });
+  assert.equal(withSetting.claims[0].verdict, 'verified');
+});
