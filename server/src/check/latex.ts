@@ -136,6 +136,8 @@ function print(e: Expr, prec: number, o: PrintOptions): string {
       if (e.f === 'exp') return `e^{${print(e.a, 0, o)}}`;
       if (e.f === 'abs') return `\\left|${print(e.a, 0, o)}\\right|`;
       const name = FUNCTIONS[e.f].latex;
+      // σ(x), ReLU(x): names that are not operators always take parentheses.
+      if (!/^\\[a-z]+$/.test(name) || e.f === 'sigmoid') return `${name}(${print(e.a, 0, o)})`;
       return `${name}${fnArg(e.a, o)}`;
     }
     case 'app': {

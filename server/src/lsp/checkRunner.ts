@@ -1,0 +1,236 @@
+/**
+ * Runs `checkDocument` off the language server's main thread, so a long check never blocks hovers, code
+ * actions or typing. One worker thread checks one document at a time; jobs wait in a queue where a newer job
+ * for the same document replaces an older one that has not started (it resolves as "superseded"). A job whose
+ * document has moved on while it runs is allowed to finish for `staleKillMs`, then the worker is terminated and
+ * restarted, so stale work never holds up fresh work for long. Interactive jobs (open documents) go before bulk
+ * jobs (checking closed notes).
+ *
+ * Without a worker script (or if workers keep failing) checks run inline on the main thread, one per tick.
+ */
+import { Worker, isMainThread, parentPort } from 'worker_threads';
+import { checkDocument, type DocumentReport, type EngineOptions } from '../engine';
+
+export interface CheckJob {
+  /** Jobs with the same key replace each other (usually the document URI). */
+  key: string;
+  /** Increases with every change of the document; a job replaces those with a lower version. */
+  version: number;
+  text: string;
+  options: EngineOptions;
+  /** Bulk jobs run after all interactive ones. Default false. */
+  bulk?: boolean;
+}
+
+export type CheckOutcome =
+  | { status: 'done'; report: DocumentReport; ms: number }
+  | { status: 'superseded' }
+  | { status: 'failed'; error: string };
+
+export interface CheckRunnerOptions {
+  /** The script to run in the worker; null or undefined checks inline. */
+  workerScript?: string | null;
+  workerData?: unknown;
+  /** How long a job whose document changed may keep running before the worker is restarted. Default 1500 ms. */
+  staleKillMs?: number;
+  log?: (message: string) => void;
+}
+
+interface Entry {
+  job: CheckJob;
+  resolve: (o: CheckOutcome) => void;
+}
+
+interface Running extends Entry {
+  id: number;
+  startedAt: number;
+  stale: boolean;
+  killTimer?: NodeJS.Timeout;
+}
+
+/** Messages between the runner and its worker. */
+interface WorkerRequest {
+  id: number;
+  text: string;
+  options: EngineOptions;
+}
+type WorkerReply = { id: number; report: DocumentReport; ms: number } | { id: number; error: string };
+
+const MAX_WORKER_FAILURES = 3;
+
+/** What the language server needs from a runner (tests substitute their own). */
+export interface Runner {
+  submit(job: CheckJob): Promise<CheckOutcome>;
+  dispose(): Promise<void>;
+}
+
+export class CheckRunner implements Runner {
+  private readonly interactive: Entry[] = [];
+  private readonly bulk: Entry[] = [];
+  private running: Running | null = null;
+  private worker: Worker | null = null;
+  private workerFailures = 0;
+  private nextId = 1;
+  private disposed = false;
+  private readonly staleKillMs: number;
+
+  constructor(private readonly options: CheckRunnerOptions = {}) {
+    this.staleKillMs = options.staleKillMs ?? 1500;
+  }
+
+  /** True while checks run in a worker thread (false: inline). */
+  get usesWorker(): boolean {
+    return !!this.options.workerScript && this.workerFailures < MAX_WORKER_FAILURES;
+  }
+
+  get pending(): number {
+    return this.interactive.length + this.bulk.length + (this.running ? 1 : 0);
+  }
+
+  submit(job: CheckJob): Promise<CheckOutcome> {
+    return new Promise<CheckOutcome>((resolve) => {
+      if (this.disposed) {
+        resolve({ status: 'failed', error: 'the checker has shut down' });
+        return;
+      }
+      for (const queue of [this.interactive, this.bulk]) {
+        for (let i = queue.length - 1; i >= 0; i--) {
+          if (queue[i].job.key === job.key && queue[i].job.version <= job.version) {
+            queue[i].resolve({ status: 'superseded' });
+            queue.splice(i, 1);
+          }
+        }
+      }
+      const r = this.running;
+      if (r && r.job.key === job.key && r.job.version < job.version && !r.stale) {
+        r.stale = true;
+        if (this.worker && this.usesWorker) {
+          const left = Math.max(0, this.staleKillMs - (Date.now() - r.startedAt));
+          r.killTimer = setTimeout(() => this.killStale(r), left);
+        }
+      }
+      (job.bulk ? this.bulk : this.interactive).push({ job, resolve });
+      this.pump();
+    });
+  }
+
+  /** Stops the worker and answers every waiting job with "superseded". */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const e of [...this.interactive, ...this.bulk]) e.resolve({ status: 'superseded' });
+    this.interactive.length = 0;
+    this.bulk.length = 0;
+    if (this.running) this.finish(this.running, { status: 'superseded' });
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate().catch(() => undefined);
+  }
+
+  private killStale(r: Running): void {
+    if (this.running !== r || this.disposed) return;
+    this.options.log?.(`calcnotes: a check of an outdated version ran over ${this.staleKillMs} ms; restarting the checker`);
+    const w = this.worker;
+    this.worker = null;
+    this.finish(r, { status: 'superseded' });
+    if (w) {
+      w.removeAllListeners();
+      w.on('error', () => undefined);
+      void w.terminate().catch(() => undefined);
+    }
+    this.pump();
+  }
+
+  private finish(r: Running, outcome: CheckOutcome): void {
+    if (r.killTimer) clearTimeout(r.killTimer);
+    if (this.running === r) this.running = null;
+    r.resolve(r.stale && outcome.status === 'done' ? { status: 'superseded' } : outcome);
+  }
+
+  private pump(): void {
+    if (this.running || this.disposed) return;
+    const e = this.interactive.shift() ?? this.bulk.shift();
+    if (!e) return;
+    const r: Running = { ...e, id: this.nextId++, startedAt: Date.now(), stale: false };
+    this.running = r;
+    if (this.usesWorker) {
+      const w = this.ensureWorker();
+      if (w) {
+        const msg: WorkerRequest = { id: r.id, text: r.job.text, options: r.job.options };
+        w.postMessage(msg);
+        return;
+      }
+    }
+    setImmediate(() => this.runInline(r));
+  }
+
+  private runInline(r: Running): void {
+    if (this.running !== r) return;
+    const t0 = Date.now();
+    let outcome: CheckOutcome;
+    try {
+      outcome = { status: 'done', report: checkDocument(r.job.text, r.job.options), ms: Date.now() - t0 };
+    } catch (err) {
+      outcome = { status: 'failed', error: (err as Error)?.stack ?? String(err) };
+    }
+    this.finish(r, outcome);
+    this.pump();
+  }
+
+  private ensureWorker(): Worker | null {
+    if (this.worker) return this.worker;
+    try {
+      const w = new Worker(this.options.workerScript as string, { workerData: this.options.workerData });
+      w.unref();
+      w.on('message', (reply: WorkerReply) => {
+        if (this.worker !== w) return;
+        const r = this.running;
+        if (!r || r.id !== reply.id) return;
+        this.workerFailures = 0;
+        this.finish(r, 'error' in reply ? { status: 'failed', error: reply.error } : { status: 'done', report: reply.report, ms: reply.ms });
+        this.pump();
+      });
+      const onDeath = (why: string) => {
+        if (this.worker !== w) return;
+        this.worker = null;
+        this.workerFailures++;
+        this.options.log?.(`calcnotes: the checker worker stopped (${why})${this.usesWorker ? '' : '; checking on the main thread from now on'}`);
+        // The job that was running is not retried: it may be what killed the worker.
+        if (this.running) this.finish(this.running, { status: 'failed', error: `the checker worker stopped (${why})` });
+        this.pump();
+      };
+      w.on('error', (err) => onDeath(err?.message ?? String(err)));
+      w.on('exit', (code) => onDeath(`exit code ${code}`));
+      this.worker = w;
+      return w;
+    } catch (err) {
+      this.workerFailures = MAX_WORKER_FAILURES;
+      this.options.log?.(`calcnotes: cannot start a checker worker (${(err as Error).message}); checking on the main thread`);
+      return null;
+    }
+  }
+}
+
+/** Is this thread a checker worker started by CheckRunner with this marker in its workerData? */
+export function isCheckWorker(data: unknown, marker: string): boolean {
+  return !isMainThread && typeof data === 'object' && data !== null && (data as Record<string, unknown>)[marker] === true;
+}
+
+/** The worker's side: answer check requests until the thread is terminated. */
+export function runCheckWorker(): void {
+  const port = parentPort;
+  if (!port) return;
+  port.on('message', (msg: WorkerRequest) => {
+    const t0 = Date.now();
+    let reply: WorkerReply;
+    try {
+      reply = { id: msg.id, report: checkDocument(msg.text, msg.options), ms: Date.now() - t0 };
+    } catch (err) {
+      reply = { id: msg.id, error: (err as Error)?.stack ?? String(err) };
+    }
+    try {
+      port.postMessage(reply);
+    } catch (err) {
+      port.postMessage({ id: msg.id, error: `cannot send the report: ${(err as Error).message}` });
+    }
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * Code actions on calcnotes diagnostics:
+ * - a false claim whose expected right side is known: replace the right-hand side with it (preferred quick fix);
+ * - every claim diagnostic (false claims, unchecked hints): "Ignore this claim", which puts
+ *   `<!-- calcnotes-disable-next-line -->` on a new line above the line where the claim's formula starts.
+ *
+ * Edits are computed on the report's offsets; they are only offered when the claim's text in the current
+ * document is still the text that was checked (the report may be older than the document).
+ */
+import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 'vscode-languageserver';
+import type { ClaimReport, DocumentReport } from '../engine';
+import { LineMap } from '../scan/lines';
+import { claimOfDiagnostic, rangeOf } from './diagnostics';
+import { CODE_FALSE_CLAIM, CODE_UNCHECKED, DISABLE_NEXT_LINE } from './protocol';
+
+export interface CodeActionInput {
+  uri: string;
+  /** The document's current text. */
+  text: string;
+  /** The last finished report and the text it was made from. */
+  report: DocumentReport;
+  reportText: string;
+  /** The diagnostics the client sent in the code-action context. */
+  diagnostics: Diagnostic[];
+  /** `context.only`, when the client asked for some kinds only. */
+  only?: string[];
+}
+
+export const IGNORE_TITLE = 'Ignore this claim';
+
+/** Is the claim still written as it was when checked? */
+function unchanged(input: CodeActionInput, c: ClaimReport): boolean {
+  if (input.text === input.reportText) return true;
+  const a = Math.min(c.start, c.rhsStart);
+  const b = Math.max(c.end, c.rhsEnd);
+  return input.text.slice(a, b) === input.reportText.slice(a, b);
+}
+
+/** The line where the formula holding the claim starts: what `disable-next-line` applies to. */
+function formulaLine(report: DocumentReport, lines: LineMap, c: ClaimReport): number {
+  const f = report.fragments.find((fr) => fr.start <= c.start && c.end <= fr.end);
+  return lines.lineAt(f ? f.outerStart : c.start);
+}
+
+export function ignoreEdit(text: string, lines: LineMap, line: number): TextEdit {
+  const lineText = lines.lineText(line);
+  // Keep the comment in the same block: same indentation, same blockquote markers.
+  const prefix = /^(?:[ \t]*>)*[ \t]*/.exec(lineText)?.[0] ?? '';
+  const eol = text.charCodeAt(lines.lineEnd(line)) === 13 ? '\r\n' : '\n';
+  const at = lines.positionAt(lines.lineStart(line));
+  return { range: { start: at, end: at }, newText: `${prefix}${DISABLE_NEXT_LINE}${eol}` };
+}
+
+export function codeActions(input: CodeActionInput): CodeAction[] {
+  if (input.only && input.only.length && !input.only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${k}.`) || k === '')) {
+    return [];
+  }
+  const lines = new LineMap(input.text);
+  const reportLines = input.text === input.reportText ? lines : new LineMap(input.reportText);
+  const fixes: CodeAction[] = [];
+  const ignores: CodeAction[] = [];
+  const ignoredLines = new Set<number>();
+  for (const d of input.diagnostics) {
+    if (d.code !== CODE_FALSE_CLAIM && d.code !== CODE_UNCHECKED) continue;
+    const found = claimOfDiagnostic(input.report, reportLines, d);
+    if (!found || !unchanged(input, found.claim)) continue;
+    const c = found.claim;
+    if (d.code === CODE_FALSE_CLAIM && c.verdict === 'false' && c.expected) {
+      fixes.push({
+        title: `Replace the right-hand side with ${c.expected}`,
+        kind: CodeActionKind.QuickFix,
+        isPreferred: true,
+        diagnostics: [d],
+        edit: { changes: { [input.uri]: [{ range: rangeOf(lines, c.rhsStart, c.rhsEnd), newText: c.expected }] } },
+      });
+    }
+    const line = formulaLine(input.report, lines, c);
+    if (ignoredLines.has(line)) continue;
+    ignoredLines.add(line);
+    ignores.push({
+      title: IGNORE_TITLE,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      edit: { changes: { [input.uri]: [ignoreEdit(input.text, lines, line)] } },
+    });
+  }
+  return [...fixes, ...ignores];
+}

@@ -1,0 +1,116 @@
+/**
+ * The engine's report as LSP diagnostics: false claims (with the configured severity), LaTeX syntax errors
+ * (always errors) and, when `showUnchecked` is on, claims that were not checked (hints). Ranges come from the
+ * engine's offsets through LineMap, so they are exact in UTF-16 code units.
+ */
+import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
+import type { ClaimReport, DocumentReport, EngineDiagnostic, Severity } from '../engine';
+import { LineMap } from '../scan/lines';
+import { CODE_FALSE_CLAIM, CODE_LATEX_SYNTAX, CODE_UNCHECKED, type CalcnotesSettings } from './protocol';
+
+export const SOURCE = 'calcnotes';
+
+/** What a calcnotes diagnostic carries in `data`: the index of its claim in the report, when it has one. */
+export interface DiagnosticData {
+  claim?: number;
+}
+
+/** Unchecked claims of these kinds are not shown even with `showUnchecked`: they are not claims to verify. */
+const SILENT_UNCHECKED_KINDS = new Set(['definition', 'value']);
+
+export function toSeverity(s: Severity): DiagnosticSeverity {
+  switch (s) {
+    case 'error':
+      return DiagnosticSeverity.Error;
+    case 'warning':
+      return DiagnosticSeverity.Warning;
+    case 'information':
+      return DiagnosticSeverity.Information;
+    case 'hint':
+      return DiagnosticSeverity.Hint;
+  }
+}
+
+export function rangeOf(lines: LineMap, start: number, end: number): Range {
+  return { start: lines.positionAt(start), end: lines.positionAt(Math.max(start, end)) };
+}
+
+/** "not checked: the reason" → "the reason" (and the same for "verified: …"). */
+export function stripVerdictPrefix(reason: string): string {
+  return reason.replace(/^(?:not checked|verified)\s*:?\s*/i, '').trim() || reason;
+}
+
+function claimIndexOf(report: DocumentReport, d: EngineDiagnostic, used: Set<number>): number | undefined {
+  for (let i = 0; i < report.claims.length; i++) {
+    const c = report.claims[i];
+    if (!used.has(i) && c.verdict === 'false' && c.start === d.start && c.end === d.end) {
+      used.add(i);
+      return i;
+    }
+  }
+  return undefined;
+}
+
+export function toDiagnostics(report: DocumentReport, lines: LineMap, settings: CalcnotesSettings): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const used = new Set<number>();
+  for (const d of report.diagnostics) {
+    if (d.code === 'false-claim') {
+      const claim = claimIndexOf(report, d, used);
+      const diag: Diagnostic = {
+        range: rangeOf(lines, d.start, d.end),
+        severity: toSeverity(settings.falseClaimSeverity),
+        code: CODE_FALSE_CLAIM,
+        source: SOURCE,
+        message: d.message,
+      };
+      if (claim !== undefined) diag.data = { claim } satisfies DiagnosticData;
+      out.push(diag);
+    } else {
+      out.push({
+        range: rangeOf(lines, d.start, d.end),
+        severity: DiagnosticSeverity.Error,
+        code: CODE_LATEX_SYNTAX,
+        source: SOURCE,
+        message: d.message,
+      });
+    }
+  }
+  if (settings.showUnchecked) {
+    report.claims.forEach((c: ClaimReport, i) => {
+      if (c.verdict !== 'unchecked' || SILENT_UNCHECKED_KINDS.has(c.kind)) return;
+      out.push({
+        range: rangeOf(lines, c.start, c.end),
+        severity: DiagnosticSeverity.Hint,
+        code: CODE_UNCHECKED,
+        source: SOURCE,
+        message: `Not checked: ${stripVerdictPrefix(c.reason)}`,
+        data: { claim: i } satisfies DiagnosticData,
+      });
+    });
+    out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  }
+  return out;
+}
+
+/** The claim a diagnostic refers to, if it is one of ours and the claim is still where the diagnostic says. */
+export function claimOfDiagnostic(report: DocumentReport, lines: LineMap, d: Diagnostic): { index: number; claim: ClaimReport } | null {
+  if (d.source !== SOURCE) return null;
+  const same = (c: ClaimReport): boolean => {
+    const r = rangeOf(lines, c.start, c.end);
+    return (
+      r.start.line === d.range.start.line &&
+      r.start.character === d.range.start.character &&
+      r.end.line === d.range.end.line &&
+      r.end.character === d.range.end.character
+    );
+  };
+  const data = d.data as DiagnosticData | undefined;
+  const i = data && typeof data.claim === 'number' ? data.claim : -1;
+  if (i >= 0 && i < report.claims.length && same(report.claims[i])) return { index: i, claim: report.claims[i] };
+  // The report changed since the diagnostic was made: find the claim by its range.
+  const wanted = d.code === CODE_FALSE_CLAIM ? 'false' : d.code === CODE_UNCHECKED ? 'unchecked' : null;
+  if (!wanted) return null;
+  const k = report.claims.findIndex((c) => c.verdict === wanted && same(c));
+  return k >= 0 ? { index: k, claim: report.claims[k] } : null;
+}

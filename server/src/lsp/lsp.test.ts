@@ -1,0 +1,533 @@
+/**
+ * The language server's pure modules: settings, diagnostics conversion, hover content, code actions,
+ * differentiate, the check runner and the service (with fake connection functions).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'path';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
+import { checkDocument, type DocumentReport } from '../engine';
+import { LineMap } from '../scan/lines';
+import { DEFAULT_SETTINGS, DISABLE_NEXT_LINE, type CalcnotesSettings, type StatusParams } from './protocol';
+import { engineOptions, mergeSettings, modeFor, normalizeMacroName } from './settings';
+import { toDiagnostics, claimOfDiagnostic } from './diagnostics';
+import { escapeMarkdown, hover, verdictLine } from './hover';
+import { codeActions, IGNORE_TITLE } from './codeActions';
+import { differentiate, variableName } from './differentiate';
+import { CheckRunner, type CheckJob, type CheckOutcome, type Runner } from './checkRunner';
+import { CalcnotesService, type DocLike } from './service';
+
+const QUOTIENT = "The quotient rule: $(f/g)' = (f'g + fg')/g^2$.\n";
+
+function settings(over: Partial<CalcnotesSettings> = {}): CalcnotesSettings {
+  return { ...mergeSettings({}), ...over };
+}
+
+function report(text: string, mode: 'markdown' | 'text' = 'markdown'): DocumentReport {
+  return checkDocument(text, { mode, budgetMs: 2000 });
+}
+
+function decodeImages(markdown: string): string[] {
+  return [...markdown.matchAll(/\(data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)\)/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8'));
+}
+
+// ---- settings ----------------------------------------------------------------------------------------------
+
+test('settings: garbage gives the defaults, without sharing the default macros object', () => {
+  for (const raw of [undefined, null, 42, 'x', [], { enable: 'yes', logBase: 2, timeBudgetMs: 'fast', macros: 'no' }]) {
+    const s = mergeSettings(raw);
+    assert.deepEqual({ ...s, macros: {} }, { ...DEFAULT_SETTINGS, macros: {} }, JSON.stringify(raw));
+    assert.notEqual(s.macros, DEFAULT_SETTINGS.macros);
+  }
+});
+
+test('settings: valid values are taken, invalid ones fall back one by one', () => {
+  const s = mergeSettings({
+    enable: false,
+    logBase: '10',
+    matrixLayout: 'numerator',
+    bareFormulas: false,
+    falseClaimSeverity: 'warning',
+    showUnchecked: true,
+    timeBudgetMs: 500,
+    macros: { '\\R': '\\mathbb{R}', N: '\\mathbb{N}', 'bad name': 'x', '\\x': 3, '\\|': '\\Vert' },
+    unknown: 1,
+  });
+  assert.deepEqual(s, {
+    enable: false,
+    logBase: '10',
+    matrixLayout: 'numerator',
+    bareFormulas: false,
+    falseClaimSeverity: 'warning',
+    showUnchecked: true,
+    timeBudgetMs: 500,
+    macros: { '\\R': '\\mathbb{R}', '\\N': '\\mathbb{N}', '\\|': '\\Vert' },
+  });
+  assert.equal(mergeSettings({ falseClaimSeverity: 'fatal' }).falseClaimSeverity, 'error');
+  assert.equal(mergeSettings({ matrixLayout: 'sideways' }).matrixLayout, 'denominator');
+  assert.equal(mergeSettings({ timeBudgetMs: 1e9 }).timeBudgetMs, 60000);
+  assert.equal(mergeSettings({ timeBudgetMs: -5 }).timeBudgetMs, 10);
+  assert.equal(mergeSettings({ timeBudgetMs: NaN }).timeBudgetMs, 200);
+  assert.equal(mergeSettings({ logBase: 10 }).logBase, '10');
+  assert.equal(normalizeMacroName('__proto__'), null);
+  assert.equal(normalizeMacroName('\\1'), null);
+});
+
+test('settings: document mode and engine options', () => {
+  assert.equal(modeFor('file:///a/notes.txt'), 'text');
+  assert.equal(modeFor('file:///a/NOTES.TXT'), 'text');
+  assert.equal(modeFor('file:///a/notes.md'), 'markdown');
+  assert.equal(modeFor('untitled:Untitled-1', 'plaintext'), 'text');
+  assert.equal(modeFor('file:///a/notes.txt.md'), 'markdown');
+  assert.deepEqual(engineOptions(settings({ logBase: '10', timeBudgetMs: 300, bareFormulas: false, macros: { '\\R': '\\mathbb{R}' } }), 'text'), {
+    mode: 'text',
+    logBase: '10',
+    budgetMs: 300,
+    bareFormulas: false,
+    macros: { '\\R': '\\mathbb{R}' },
+  });
+});
+
+// ---- diagnostics ---------------------------------------------------------------------------------------------
+
+test('diagnostics: a false claim with an exact range, severity from the settings, claim index in data', () => {
+  const r = report(QUOTIENT);
+  const diags = toDiagnostics(r, new LineMap(QUOTIENT), settings());
+  assert.equal(diags.length, 1);
+  const d = diags[0];
+  assert.deepEqual(d.range, { start: { line: 0, character: 20 }, end: { line: 0, character: 44 } });
+  assert.equal(d.severity, DiagnosticSeverity.Error);
+  assert.equal(d.code, 'false-claim');
+  assert.equal(d.source, 'calcnotes');
+  assert.match(d.message, /is not/);
+  assert.deepEqual(d.data, { claim: r.claims.findIndex((c) => c.verdict === 'false') });
+  for (const [sev, lsp] of [
+    ['warning', DiagnosticSeverity.Warning],
+    ['information', DiagnosticSeverity.Information],
+    ['hint', DiagnosticSeverity.Hint],
+  ] as const) {
+    assert.equal(toDiagnostics(r, new LineMap(QUOTIENT), settings({ falseClaimSeverity: sev }))[0].severity, lsp);
+  }
+});
+
+test('diagnostics: ranges in UTF-16 code units across CRLF lines, syntax errors, unchecked hints on request', () => {
+  const text = 'Let $u = x^3$. 😀 Then $\\frac{d}{dx} \\sum_i x_i = 1$ and $\\frac{1}{2$ ok.\r\n\r\n  😀 $\\frac{d}{dx} x^3 = 2x^2$\r\n';
+  const r = report(text);
+  const lines = new LineMap(text);
+  const diags = toDiagnostics(r, lines, settings());
+  assert.deepEqual(
+    diags.map((d) => [d.code, d.severity, d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character]),
+    [
+      ['latex-syntax', DiagnosticSeverity.Error, 0, 68, 0, 68],
+      ['false-claim', DiagnosticSeverity.Error, 2, 6, 2, 29],
+    ],
+  );
+  assert.equal(text.slice(lines.offsetAt(diags[1].range.start), lines.offsetAt(diags[1].range.end)), '\\frac{d}{dx} x^3 = 2x^2');
+  const withHints = toDiagnostics(r, lines, settings({ showUnchecked: true }));
+  const hints = withHints.filter((d) => d.code === 'unchecked');
+  assert.equal(hints.length, 1, 'the sum claim, not the definition of u');
+  assert.equal(hints[0].severity, DiagnosticSeverity.Hint);
+  assert.match(hints[0].message, /^Not checked: it contains a sum/);
+  assert.equal(text.slice(lines.offsetAt(hints[0].range.start), lines.offsetAt(hints[0].range.end)), '\\frac{d}{dx} \\sum_i x_i = 1');
+  assert.deepEqual(hints[0].data, { claim: 1 });
+  assert.deepEqual(withHints.map((d) => d.range.start.line), [0, 0, 2], 'sorted by position');
+});
+
+test('diagnostics: a diagnostic finds its claim by data, or by range when the index is stale', () => {
+  const r = report(QUOTIENT);
+  const lines = new LineMap(QUOTIENT);
+  const d = toDiagnostics(r, lines, settings())[0];
+  assert.equal(claimOfDiagnostic(r, lines, d)?.claim.verdict, 'false');
+  assert.equal(claimOfDiagnostic(r, lines, { ...d, data: { claim: 7 } })?.index, 0);
+  assert.equal(claimOfDiagnostic(r, lines, { ...d, source: 'other' }), null);
+  assert.equal(claimOfDiagnostic(r, lines, { ...d, data: undefined, range: { start: { line: 0, character: 0 }, end: d.range.end } }), null);
+});
+
+// ---- hover ---------------------------------------------------------------------------------------------------
+
+test('hover: a false claim shows the formula, the verdict and the expected right side, in the theme colour', () => {
+  const r = report(QUOTIENT);
+  const h = hover({ text: QUOTIENT, position: { line: 0, character: 25 }, report: r, reportText: QUOTIENT, color: '#123456' });
+  assert.ok(h);
+  const md = (h.contents as { kind: string; value: string }).value;
+  assert.equal((h.contents as { kind: string }).kind, 'markdown');
+  assert.match(md, /^!\[formula\]\(data:image\/svg\+xml;base64,/);
+  assert.match(md, /\n\n✗ false — \(f\/g\)' is not /);
+  assert.match(md, /Expected: !\[expected\]\(data:image\/svg\+xml;base64,/);
+  const svgs = decodeImages(md);
+  assert.equal(svgs.length, 2);
+  for (const svg of svgs) {
+    assert.ok(svg.startsWith('<svg'));
+    assert.ok(svg.includes('#123456'));
+    assert.ok(!svg.includes('currentColor'));
+  }
+  assert.deepEqual(h.range, { start: { line: 0, character: 19 }, end: { line: 0, character: 45 } });
+});
+
+test('hover: verified and unchecked claims, the computed derivative, both claims of a chain', () => {
+  const text = '$$\n\\frac{d}{dx}\\sin(x^2) = 2x\\cos(x^2) = \\foo\n$$\n';
+  const r = report(text);
+  const on = (line: number, character: number) => {
+    const h = hover({ text, position: { line, character }, report: r, reportText: text });
+    return h ? (h.contents as { value: string }).value : null;
+  };
+  const first = on(1, 3);
+  assert.ok(first);
+  assert.match(first, /\n\n✓ verified — at \d+ random points\n\nComputed derivative: !\[computed derivative\]\(data:/);
+  assert.doesNotMatch(first, /not checked/);
+  const middle = on(1, 28); // inside 2x\cos(x^2), which both claims share
+  assert.ok(middle);
+  assert.match(middle, /✓ verified/);
+  assert.match(middle, /· not checked — \\\\foo is not understood/);
+  const last = on(1, 40);
+  assert.ok(last);
+  assert.doesNotMatch(last, /verified/);
+  assert.equal(decodeImages(first).length, 2);
+  // On the delimiter line: the formula, no claim.
+  const delim = on(0, 1);
+  assert.ok(delim);
+  assert.equal(decodeImages(delim).length, 1);
+  assert.doesNotMatch(delim, /verified|false|not checked/);
+});
+
+test('hover: nothing outside math, nothing on a fragment whose text changed since the check', () => {
+  const r = report(QUOTIENT);
+  assert.equal(hover({ text: QUOTIENT, position: { line: 0, character: 5 }, report: r, reportText: QUOTIENT }), null);
+  assert.equal(hover({ text: QUOTIENT, position: { line: 0, character: 46 }, report: r, reportText: QUOTIENT }), null);
+  const edited = QUOTIENT.replace('g^2', 'g^3');
+  assert.equal(hover({ text: edited, position: { line: 0, character: 25 }, report: r, reportText: QUOTIENT }), null);
+  // Text added after the formula does not matter.
+  const appended = `${QUOTIENT}More text.\n`;
+  assert.ok(hover({ text: appended, position: { line: 0, character: 25 }, report: r, reportText: QUOTIENT }));
+});
+
+test('hover: the note\'s \\newcommand and the macros setting reach the renderer', () => {
+  const text = '$\\newcommand{\\R}{\\mathbb{R}}$ Let $x \\in \\R$ and $y \\in \\Q$.\n';
+  const r = report(text);
+  const svgAt = (character: number, macros?: Record<string, string>) => {
+    const h = hover({ text, position: { line: 0, character }, report: r, reportText: text, macros });
+    assert.ok(h);
+    return decodeImages((h.contents as { value: string }).value)[0];
+  };
+  assert.ok(!svgAt(38).includes('fill="red"'), '\\R defined by the note');
+  assert.ok(svgAt(50).includes('fill="red"'), '\\Q undefined');
+  assert.ok(!svgAt(50, { '\\Q': '\\mathbb{Q}' }).includes('fill="red"'), '\\Q from the setting');
+});
+
+test('hover: verdict lines escape Markdown', () => {
+  assert.equal(escapeMarkdown('a_1 * b [x](y) <b>'), 'a\\_1 \\* b \\[x\\](y) \\<b\\>');
+  assert.equal(
+    verdictLine({ start: 0, end: 1, latex: '', kind: 'derivative', verdict: 'unchecked', reason: 'not checked: x_1 is odd', rhsStart: 0, rhsEnd: 0 }),
+    '· not checked — x\\_1 is odd',
+  );
+});
+
+// ---- code actions ----------------------------------------------------------------------------------------------
+
+function actionsFor(text: string, over: Partial<CalcnotesSettings> = {}, current = text, mode: 'markdown' | 'text' = 'markdown') {
+  const r = report(text, mode);
+  const diags = toDiagnostics(r, new LineMap(text), settings(over));
+  return { diags, actions: codeActions({ uri: 'file:///n.md', text: current, report: r, reportText: text, diagnostics: diags }) };
+}
+
+function apply(text: string, action: { edit?: { changes?: Record<string, { range: Diagnostic['range']; newText: string }[]> } }): string {
+  const edits = action.edit?.changes?.['file:///n.md'];
+  assert.ok(edits && edits.length === 1);
+  const lines = new LineMap(text);
+  const e = edits[0];
+  return text.slice(0, lines.offsetAt(e.range.start)) + e.newText + text.slice(lines.offsetAt(e.range.end));
+}
+
+test('code actions: the quick fix replaces the right-hand side with the expected LaTeX, and the claim then holds', () => {
+  const { actions } = actionsFor(QUOTIENT);
+  assert.deepEqual(actions.map((a) => [a.title.startsWith('Replace') ? 'fix' : a.title, a.kind, a.isPreferred ?? false]), [
+    ['fix', 'quickfix', true],
+    [IGNORE_TITLE, 'quickfix', false],
+  ]);
+  const expected = report(QUOTIENT).claims[0].expected as string;
+  const fixed = apply(QUOTIENT, actions[0]);
+  assert.equal(fixed, `The quotient rule: $(f/g)' = ${expected}$.\n`);
+  assert.deepEqual(report(fixed).claims.map((c) => c.verdict), ['verified']);
+});
+
+test('code actions: "Ignore this claim" puts the comment above the line, indented, and the claim is gone', () => {
+  const text = '# Rules\n\n  > Note $\\frac{d}{dx} x^3 = 2x^2$ here.\r\n';
+  const { actions } = actionsFor(text);
+  const ignore = actions.find((a) => a.title === IGNORE_TITLE);
+  assert.ok(ignore);
+  const after = apply(text, ignore);
+  assert.equal(after, `# Rules\n\n  > ${DISABLE_NEXT_LINE}\r\n  > Note $\\frac{d}{dx} x^3 = 2x^2$ here.\r\n`);
+  assert.deepEqual(report(after).claims, []);
+  const plain = 'Intro.\n\n  $\\frac{d}{dx} x^3 = 2x^2$\n';
+  const p = actionsFor(plain).actions.find((a) => a.title === IGNORE_TITLE);
+  assert.ok(p);
+  assert.equal(apply(plain, p), `Intro.\n\n  ${DISABLE_NEXT_LINE}\n  $\\frac{d}{dx} x^3 = 2x^2$\n`);
+  assert.deepEqual(report(apply(plain, p)).claims, []);
+});
+
+test('code actions: in a display block the comment goes above the opening delimiter', () => {
+  const text = 'Text.\n\n$$\n\\frac{d}{dx} x^3 = 2x^2\n$$\n';
+  const { actions } = actionsFor(text);
+  const ignore = actions.find((a) => a.title === IGNORE_TITLE);
+  assert.ok(ignore);
+  const after = apply(text, ignore);
+  assert.equal(after, `Text.\n\n${DISABLE_NEXT_LINE}\n$$\n\\frac{d}{dx} x^3 = 2x^2\n$$\n`);
+  assert.deepEqual(report(after).claims, []);
+});
+
+test('code actions: unchecked hints get "Ignore" only; nothing for syntax errors, stale text or other kinds', () => {
+  const text = 'Then $\\frac{d}{dx} \\sum_i x_i = 1$ and $\\frac{1}{2$.\n';
+  const { actions, diags } = actionsFor(text, { showUnchecked: true });
+  assert.deepEqual(diags.map((d) => d.code), ['unchecked', 'latex-syntax']);
+  assert.deepEqual(actions.map((a) => a.title), [IGNORE_TITLE]);
+  // The claim was edited since the check: no edits computed on old offsets.
+  const stale = actionsFor(QUOTIENT, {}, QUOTIENT.replace('fg', 'gf'));
+  assert.deepEqual(stale.actions, []);
+  const r = report(QUOTIENT);
+  const diagnostics = toDiagnostics(r, new LineMap(QUOTIENT), settings());
+  const only = (kinds: string[]) => codeActions({ uri: 'file:///n.md', text: QUOTIENT, report: r, reportText: QUOTIENT, diagnostics, only: kinds }).length;
+  assert.equal(only(['refactor']), 0);
+  assert.equal(only(['quickfix']), 2);
+  assert.equal(only(['']), 2);
+});
+
+test('code actions: plain-text notes', () => {
+  const text = 'Chain rule:\n\\frac{d}{dx} x^3 = 2x^2\n';
+  const { actions } = actionsFor(text, {}, text, 'text');
+  assert.equal(actions.length, 2);
+  assert.equal(apply(text, actions[0]), 'Chain rule:\n\\frac{d}{dx} x^3 = 3x^2\n');
+});
+
+// ---- differentiate ---------------------------------------------------------------------------------------------
+
+test('differentiate: LaTeX in, readable LaTeX out; errors as { error }', () => {
+  assert.deepEqual(differentiate({ latex: '\\sin(x^2)', variable: 'x' }), { latex: '2x\\cos(x^2)' });
+  assert.deepEqual(differentiate({ latex: '$\\sin(\\theta^2)$', variable: '\\theta' }), { latex: '2\\theta\\cos(\\theta^2)' });
+  assert.deepEqual(differentiate({ latex: 'x^2 y', variable: 'y' }), { latex: 'x^2' });
+  assert.deepEqual(differentiate({ latex: '\\frac{1}{x}', variable: 'x' }), { latex: '-\\frac{1}{x^2}' });
+  assert.deepEqual(differentiate({ latex: 'f(x)g(x)', variable: 'x' }), { latex: "f'(x)g(x) + f(x)g'(x)" });
+  assert.equal(variableName('theta'), 'theta');
+  assert.equal(variableName('x_1'), 'x_1');
+  assert.equal(variableName('x+y'), null);
+  for (const p of [
+    { latex: '\\frac{', variable: 'x' },
+    { latex: 'x = 2', variable: 'x' },
+    { latex: '\\sum_i x_i', variable: 'x' },
+    { latex: 'x^2', variable: 'x + 1' },
+    { latex: '', variable: 'x' },
+    null as unknown as { latex: string; variable: string },
+  ]) {
+    const r = differentiate(p);
+    assert.ok('error' in r && r.error.length > 0, JSON.stringify(p));
+  }
+});
+
+// ---- check runner ---------------------------------------------------------------------------------------------
+
+const SERVER_SCRIPT = path.resolve(__dirname, '../server.js');
+
+for (const mode of ['inline', 'worker'] as const) {
+  test(`check runner (${mode}): a newer version supersedes queued and running checks`, async () => {
+    const runner = new CheckRunner(mode === 'worker' ? { workerScript: SERVER_SCRIPT, workerData: { calcnotesCheckWorker: true } } : {});
+    try {
+      const job = (version: number, text: string) => runner.submit({ key: 'a', version, text, options: { budgetMs: 2000 } });
+      const other = runner.submit({ key: 'b', version: 1, text: '$\\frac{d}{dx} x^2 = 2x$', options: {} });
+      const v1 = job(1, QUOTIENT);
+      const v2 = job(2, QUOTIENT);
+      const v3 = job(3, '$\\frac{d}{dx} x^3 = 3x^2$');
+      const [o, a, b, c] = await Promise.all([other, v1, v2, v3]);
+      assert.equal(o.status, 'done');
+      assert.equal(a.status, 'superseded');
+      assert.equal(b.status, 'superseded');
+      assert.equal(c.status, 'done');
+      if (c.status === 'done') assert.deepEqual(c.report.claims.map((k) => k.verdict), ['verified']);
+      if (o.status === 'done') assert.deepEqual(o.report.claims.map((k) => k.verdict), ['verified']);
+      assert.equal(runner.usesWorker, mode === 'worker');
+    } finally {
+      await runner.dispose();
+    }
+  });
+}
+
+test('check runner (worker): a stale running check is cut short and the worker restarted', async () => {
+  const logs: string[] = [];
+  const runner = new CheckRunner({ workerScript: SERVER_SCRIPT, workerData: { calcnotesCheckWorker: true }, staleKillMs: 0, log: (m) => logs.push(m) });
+  try {
+    const warm = await runner.submit({ key: 'w', version: 1, text: '$x = 1$', options: {} });
+    assert.equal(warm.status, 'done');
+    const long = runner.submit({ key: 'a', version: 1, text: QUOTIENT.repeat(30), options: { budgetMs: 2000 } });
+    const fresh = runner.submit({ key: 'a', version: 2, text: QUOTIENT, options: { budgetMs: 2000 } });
+    const [l, f] = await Promise.all([long, fresh]);
+    assert.equal(l.status, 'superseded');
+    assert.equal(f.status, 'done');
+    assert.ok(logs.some((m) => /restarting the checker/.test(m)), logs.join('\n'));
+    assert.equal(runner.usesWorker, true);
+  } finally {
+    await runner.dispose();
+  }
+  assert.equal((await runner.submit({ key: 'x', version: 1, text: '', options: {} })).status, 'failed');
+});
+
+// ---- service -----------------------------------------------------------------------------------------------------
+
+class FakeDoc implements DocLike {
+  constructor(
+    public uri: string,
+    public text: string,
+    public version = 1,
+    public languageId = 'markdown',
+  ) {}
+  getText(): string {
+    return this.text;
+  }
+}
+
+function makeService(settingsFor: (uri: string) => CalcnotesSettings = () => settings(), debounceMs = 20) {
+  const docs = new Map<string, FakeDoc>();
+  const published: { uri: string; diagnostics: Diagnostic[]; version?: number }[] = [];
+  const statuses: StatusParams[] = [];
+  const logs: string[] = [];
+  const service = new CalcnotesService({
+    getDocument: (uri) => docs.get(uri),
+    getSettings: async (uri) => settingsFor(uri),
+    publishDiagnostics: (uri, diagnostics, version) => published.push(version === undefined ? { uri, diagnostics } : { uri, diagnostics, version }),
+    sendStatus: (p) => statuses.push(p),
+    log: (m) => logs.push(m),
+    runner: new CheckRunner(),
+    debounceMs,
+  });
+  return { service, docs, published, statuses, logs };
+}
+
+test('service: open checks and publishes; quick edits are debounced into one check of the latest text', async () => {
+  const { service, docs, published, statuses } = makeService();
+  const uri = 'file:///q.md';
+  docs.set(uri, new FakeDoc(uri, QUOTIENT));
+  service.opened(uri);
+  await service.settled(uri);
+  assert.equal(published.length, 1);
+  assert.equal(published[0].diagnostics[0].code, 'false-claim');
+  assert.equal(published[0].version, 1);
+  assert.deepEqual(statuses, [{ uri, verified: 0, false: 1, unchecked: 0 }]);
+  // Hover and code actions from the last report.
+  assert.ok(service.hover(uri, { line: 0, character: 25 }));
+  assert.equal(service.codeActions({ textDocument: { uri }, range: published[0].diagnostics[0].range, context: { diagnostics: published[0].diagnostics } }).length, 2);
+
+  const doc = docs.get(uri) as FakeDoc;
+  for (let v = 2; v <= 5; v++) {
+    doc.text = v === 5 ? "The quotient rule: $(f/g)' = \\frac{f'g - fg'}{g^2}$.\n" : `${QUOTIENT}${'x'.repeat(v)}`;
+    doc.version = v;
+    service.changed(uri);
+  }
+  await service.settled(uri);
+  assert.equal(published.length, 2, 'one check for four quick changes');
+  assert.deepEqual(published[1].diagnostics, []);
+  assert.equal(published[1].version, 5);
+  assert.equal(statuses[1].verified, 1);
+
+  service.closed(uri);
+  assert.deepEqual(published[2], { uri, diagnostics: [] });
+  assert.equal(service.hover(uri, { line: 0, character: 25 }), null);
+  await service.dispose();
+});
+
+test('service: an open is checked at once, even though TextDocuments also reports it as a change', async () => {
+  const { service, docs, published } = makeService(undefined, 10_000);
+  const uri = 'file:///o.md';
+  docs.set(uri, new FakeDoc(uri, QUOTIENT));
+  const t0 = Date.now();
+  service.opened(uri);
+  service.changed(uri); // same version: no second, debounced check
+  await service.settled(uri);
+  assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
+  assert.equal(published.length, 1);
+  await service.dispose();
+});
+
+test('service: a result for an older version is dropped, even when it arrives last', async () => {
+  const jobs: { job: CheckJob; resolve: (o: CheckOutcome) => void }[] = [];
+  const runner: Runner = {
+    submit: (job) => new Promise<CheckOutcome>((resolve) => jobs.push({ job, resolve })),
+    dispose: async () => undefined,
+  };
+  const docs = new Map<string, FakeDoc>();
+  const published: { uri: string; diagnostics: Diagnostic[]; version?: number }[] = [];
+  const service = new CalcnotesService({
+    getDocument: (uri) => docs.get(uri),
+    getSettings: async () => settings(),
+    publishDiagnostics: (uri, diagnostics, version) => published.push({ uri, diagnostics, version }),
+    sendStatus: () => undefined,
+    log: () => undefined,
+    runner,
+    debounceMs: 1,
+  });
+  const until = async (cond: () => boolean) => {
+    for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(cond());
+  };
+  const uri = 'file:///s.md';
+  const doc = new FakeDoc(uri, QUOTIENT);
+  docs.set(uri, doc);
+  service.opened(uri);
+  await until(() => jobs.length === 1);
+  const fixed = '$\\frac{d}{dx} x^2 = 2x$\n';
+  doc.text = fixed;
+  doc.version = 2;
+  service.changed(uri);
+  await until(() => jobs.length === 2);
+  assert.ok(jobs[1].job.version > jobs[0].job.version);
+  assert.equal(jobs[1].job.text, fixed);
+  // The newer check finishes first, the older one last: only the newer one is published.
+  jobs[1].resolve({ status: 'done', report: report(fixed), ms: 1 });
+  await until(() => published.length === 1);
+  jobs[0].resolve({ status: 'done', report: report(QUOTIENT), ms: 1 });
+  await service.settled(uri);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(published, [{ uri, diagnostics: [], version: 2 }]);
+  // Hover uses the newest report.
+  assert.equal(service.lastReport(uri)?.claims[0].verdict, 'verified');
+  await service.dispose();
+});
+
+test('service: disabled documents get no diagnostics', async () => {
+  let enable = true;
+  const { service, docs, published } = makeService(() => settings({ enable }));
+  const uri = 'file:///d.md';
+  const doc = new FakeDoc(uri, QUOTIENT);
+  docs.set(uri, doc);
+  service.opened(uri);
+  await service.settled(uri);
+  assert.equal(published[0].diagnostics.length, 1);
+  enable = false;
+  doc.version = 2;
+  service.settingsChanged();
+  await service.settled(uri);
+  assert.deepEqual(published[published.length - 1], { uri, diagnostics: [], version: 2 });
+  assert.equal(service.hover(uri, { line: 0, character: 25 }), null);
+  await service.dispose();
+});
+
+test('service: theme colour reaches the hover; checkText of a closed note publishes its diagnostics', async () => {
+  const { service, docs, published } = makeService();
+  const uri = 'file:///t.md';
+  docs.set(uri, new FakeDoc(uri, QUOTIENT));
+  service.setTheme({ kind: 'light', foreground: '#0a0b0c' });
+  service.opened(uri);
+  await service.settled(uri);
+  const h = service.hover(uri, { line: 0, character: 25 });
+  assert.ok(h);
+  assert.ok(decodeImages((h.contents as { value: string }).value)[0].includes('#0a0b0c'));
+  service.setTheme({ kind: 'dark', foreground: '"/><script>' });
+  assert.equal(service.ink, '#808080');
+
+  const closed = 'file:///closed/notes.txt';
+  const counts = await service.checkText({ uri: closed, text: 'Rule:\n\\frac{d}{dx} x^3 = 2x^2\n' });
+  assert.deepEqual(counts, { uri: closed, verified: 0, false: 1, unchecked: 0 });
+  const p = published.find((x) => x.uri === closed);
+  assert.ok(p);
+  assert.equal(p.diagnostics[0].range.start.line, 1);
+  // An open note is counted from its editor text.
+  assert.deepEqual(await service.checkText({ uri, text: 'ignored' }), { uri, verified: 0, false: 1, unchecked: 0 });
+  await assert.rejects(service.checkText({ uri: 5, text: '' } as unknown as { uri: string; text: string }));
+  await service.dispose();
+});

@@ -1,0 +1,293 @@
+/**
+ * The language server's behaviour, without the connection: what happens when documents open and change (a
+ * debounced check, stale results dropped), settings change, the theme changes, and what hovers, code actions and
+ * the custom requests answer. server.ts only wires LSP events to these methods, so all of this is testable.
+ *
+ * Staleness: every scheduled check of a document takes a new generation number; a result that comes back for an
+ * older generation is dropped (never published). Hover and code actions use the last finished report, with the
+ * text it was made from, so they answer at once even while a long check runs in the worker.
+ */
+import type { CodeAction, CodeActionParams, Diagnostic, Hover, Position } from 'vscode-languageserver';
+import { summarize, type DocumentReport } from '../engine';
+import { LineMap } from '../scan/lines';
+import { initMathJax, renderSvg, safeColor, DEFAULT_INK } from '../render/svg';
+import type { Runner } from './checkRunner';
+import { codeActions } from './codeActions';
+import { toDiagnostics } from './diagnostics';
+import { differentiate } from './differentiate';
+import { hover } from './hover';
+import { engineOptions, modeFor } from './settings';
+import {
+  DEFAULT_SETTINGS,
+  type CalcnotesSettings,
+  type CheckTextParams,
+  type CheckTextResult,
+  type DifferentiateParams,
+  type DifferentiateResult,
+  type StatusParams,
+  type ThemeParams,
+} from './protocol';
+
+export interface DocLike {
+  uri: string;
+  languageId: string;
+  version: number;
+  getText(): string;
+}
+
+export interface ServiceDeps {
+  getDocument(uri: string): DocLike | undefined;
+  /** The settings for a resource (the server asks `workspace/configuration`, or uses defaults). */
+  getSettings(uri: string): Promise<CalcnotesSettings>;
+  publishDiagnostics(uri: string, diagnostics: Diagnostic[], version?: number): void;
+  sendStatus(params: StatusParams): void;
+  /** Errors. */
+  log(message: string): void;
+  /** Progress and other information (default: nowhere). */
+  info?(message: string): void;
+  runner: Runner;
+  /** Delay after a change before checking. Default 150 ms. */
+  debounceMs?: number;
+}
+
+interface Finished {
+  text: string;
+  version: number;
+  report: DocumentReport;
+  settings: CalcnotesSettings;
+}
+
+interface DocState {
+  generation: number;
+  /** The document version the latest check was scheduled for. */
+  version?: number;
+  timer?: NodeJS.Timeout;
+  last?: Finished;
+  /** Resolves when the check of the current generation has finished (or been dropped). */
+  done?: Promise<void>;
+  release?: () => void;
+}
+
+export function statusOf(uri: string, report: DocumentReport): StatusParams {
+  const s = summarize([report]);
+  return { uri, verified: s.verified, false: s.false, unchecked: s.unchecked };
+}
+
+export class CalcnotesService {
+  private readonly docs = new Map<string, DocState>();
+  private readonly settingsCache = new Map<string, Promise<CalcnotesSettings>>();
+  private theme: ThemeParams = { kind: 'dark', foreground: DEFAULT_INK };
+  private disposed = false;
+  private readonly debounceMs: number;
+
+  constructor(private readonly deps: ServiceDeps) {
+    this.debounceMs = deps.debounceMs ?? 150;
+  }
+
+  get ink(): string {
+    return this.theme.foreground;
+  }
+
+  // ---- documents -------------------------------------------------------------------------------------------
+
+  opened(uri: string): void {
+    this.schedule(uri, 0);
+  }
+
+  changed(uri: string): void {
+    // TextDocuments reports an open as a change too: a version already scheduled is not checked twice.
+    const st = this.docs.get(uri);
+    const version = this.deps.getDocument(uri)?.version;
+    if (st && version !== undefined && st.version === version) return;
+    this.schedule(uri, this.debounceMs);
+  }
+
+  closed(uri: string): void {
+    const st = this.docs.get(uri);
+    if (st?.timer) clearTimeout(st.timer);
+    st?.release?.();
+    this.docs.delete(uri); // an in-flight check finds no state and is dropped
+    this.settingsCache.delete(uri);
+    this.deps.publishDiagnostics(uri, []);
+  }
+
+  /** Settings changed: forget cached settings and check every open document again. */
+  settingsChanged(): void {
+    this.settingsCache.clear();
+    for (const uri of this.docs.keys()) this.schedule(uri, 0);
+  }
+
+  setTheme(params: ThemeParams): void {
+    if (!params || typeof params !== 'object') return;
+    const foreground = safeColor(typeof params.foreground === 'string' ? params.foreground : undefined);
+    const kinds: ThemeParams['kind'][] = ['light', 'dark', 'highContrast', 'highContrastLight'];
+    this.theme = { kind: kinds.includes(params.kind) ? params.kind : this.theme.kind, foreground };
+  }
+
+  /** The last finished check of an open document (for tests and the status of a document). */
+  lastReport(uri: string): DocumentReport | undefined {
+    return this.docs.get(uri)?.last?.report;
+  }
+
+  /** Resolves once the document's latest scheduled check has finished (or been dropped). */
+  async settled(uri: string): Promise<void> {
+    for (;;) {
+      const st = this.docs.get(uri);
+      if (!st?.done) return;
+      const gen = st.generation;
+      await st.done;
+      if (this.docs.get(uri)?.generation === gen && !this.docs.get(uri)?.timer) return;
+    }
+  }
+
+  private settingsFor(uri: string): Promise<CalcnotesSettings> {
+    let p = this.settingsCache.get(uri);
+    if (!p) {
+      p = this.deps.getSettings(uri).catch((e: unknown) => {
+        this.deps.log(`calcnotes: cannot read settings for ${uri}: ${(e as Error)?.message ?? e}`);
+        return DEFAULT_SETTINGS;
+      });
+      this.settingsCache.set(uri, p);
+    }
+    return p;
+  }
+
+  private schedule(uri: string, delay: number): void {
+    if (this.disposed) return;
+    let st = this.docs.get(uri);
+    if (!st) {
+      st = { generation: 0 };
+      this.docs.set(uri, st);
+    }
+    const state = st;
+    state.generation++;
+    state.version = this.deps.getDocument(uri)?.version;
+    if (state.timer) {
+      clearTimeout(state.timer);
+      state.release?.(); // that check will never run
+    }
+    let release: () => void = () => undefined;
+    state.done = new Promise<void>((r) => (release = r));
+    state.release = release;
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      this.run(uri, state, state.generation)
+        .catch((e: unknown) => this.deps.log(`calcnotes: check of ${uri} failed: ${(e as Error)?.stack ?? e}`))
+        .finally(release);
+    }, delay);
+  }
+
+  private isCurrent(uri: string, st: DocState, generation: number): boolean {
+    return !this.disposed && this.docs.get(uri) === st && st.generation === generation;
+  }
+
+  private async run(uri: string, st: DocState, generation: number): Promise<void> {
+    const settings = await this.settingsFor(uri);
+    if (!this.isCurrent(uri, st, generation)) return;
+    const doc = this.deps.getDocument(uri);
+    if (!doc) return;
+    if (!settings.enable) {
+      st.last = undefined;
+      this.deps.publishDiagnostics(uri, [], doc.version);
+      this.deps.sendStatus({ uri, verified: 0, false: 0, unchecked: 0 });
+      return;
+    }
+    const text = doc.getText();
+    const version = doc.version;
+    const outcome = await this.deps.runner.submit({
+      key: uri,
+      version: generation,
+      text,
+      options: engineOptions(settings, modeFor(uri, doc.languageId)),
+    });
+    if (outcome.status === 'failed') {
+      this.deps.log(`calcnotes: check of ${uri} failed: ${outcome.error}`);
+      return;
+    }
+    if (outcome.status !== 'done' || !this.isCurrent(uri, st, generation)) return; // a newer version is coming
+    st.last = { text, version, report: outcome.report, settings };
+    this.deps.publishDiagnostics(uri, toDiagnostics(outcome.report, new LineMap(text), settings), version);
+    this.deps.sendStatus(statusOf(uri, outcome.report));
+  }
+
+  // ---- requests ----------------------------------------------------------------------------------------------
+
+  hover(uri: string, position: Position): Hover | null {
+    const doc = this.deps.getDocument(uri);
+    const last = this.docs.get(uri)?.last;
+    if (!doc || !last) return null;
+    return hover({
+      text: doc.getText(),
+      position,
+      report: last.report,
+      reportText: last.text,
+      color: this.theme.foreground,
+      macros: last.settings.macros,
+    });
+  }
+
+  codeActions(params: CodeActionParams): CodeAction[] {
+    const uri = params.textDocument.uri;
+    const doc = this.deps.getDocument(uri);
+    const last = this.docs.get(uri)?.last;
+    if (!doc || !last) return [];
+    return codeActions({
+      uri,
+      text: doc.getText(),
+      report: last.report,
+      reportText: last.text,
+      diagnostics: params.context?.diagnostics ?? [],
+      only: params.context?.only,
+    });
+  }
+
+  /** Check a note's text (a closed note, or an open one — then its editor text is what counts). */
+  async checkText(params: CheckTextParams): Promise<CheckTextResult> {
+    const uri = params?.uri;
+    if (typeof uri !== 'string' || typeof params.text !== 'string') throw new Error('expected { uri, text } strings');
+    if (this.deps.getDocument(uri) && this.docs.has(uri)) {
+      const st = this.docs.get(uri) as DocState;
+      if (st.timer) this.schedule(uri, 0);
+      await this.settled(uri);
+      const report = this.docs.get(uri)?.last?.report;
+      return report ? statusOf(uri, report) : { uri, verified: 0, false: 0, unchecked: 0 };
+    }
+    const settings = await this.settingsFor(uri);
+    if (!settings.enable) return { uri, verified: 0, false: 0, unchecked: 0 };
+    const outcome = await this.deps.runner.submit({
+      key: `closed:${uri}`,
+      version: Date.now(),
+      text: params.text,
+      options: engineOptions(settings, modeFor(uri)),
+      bulk: true,
+    });
+    if (outcome.status !== 'done') {
+      throw new Error(outcome.status === 'failed' ? outcome.error : 'superseded by a newer check of the same note');
+    }
+    // The note may have been opened meanwhile: then its own check publishes.
+    if (!this.docs.has(uri)) this.deps.publishDiagnostics(uri, toDiagnostics(outcome.report, new LineMap(params.text), settings));
+    return statusOf(uri, outcome.report);
+  }
+
+  differentiate(params: DifferentiateParams): DifferentiateResult {
+    return differentiate(params);
+  }
+
+  /** Load MathJax and render once, so the first hover is fast. */
+  warmUp(): void {
+    if (this.disposed) return;
+    const t0 = Date.now();
+    if (initMathJax()) renderSvg('x^2', { color: this.theme.foreground });
+    this.deps.info?.(`calcnotes: renderer ready in ${Date.now() - t0} ms`);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const st of this.docs.values()) {
+      if (st.timer) clearTimeout(st.timer);
+      st.release?.();
+    }
+    this.docs.clear();
+    await this.deps.runner.dispose();
+  }
+}

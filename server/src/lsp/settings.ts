@@ -1,0 +1,92 @@
+/**
+ * User settings (`calcnotes.*`, read per resource) merged into DEFAULT_SETTINGS. Every field is validated: a value
+ * of the wrong type or out of range falls back to the default, so a broken settings.json never breaks checking.
+ */
+import { DEFAULT_SETTINGS, type CalcnotesSettings } from './protocol';
+import type { EngineOptions } from '../engine';
+
+const SEVERITIES = ['error', 'warning', 'information', 'hint'] as const;
+const LAYOUTS = ['denominator', 'numerator'] as const;
+
+/** Bounds of the per-claim time budget (ms). */
+export const MIN_BUDGET_MS = 10;
+export const MAX_BUDGET_MS = 60_000;
+
+/** At most this many user macros are kept (each one becomes a `\newcommand` for the renderer). */
+const MAX_MACROS = 500;
+const MAX_MACRO_BODY = 2000;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], fallback: T): T {
+  return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
+}
+
+function bool(v: unknown, fallback: boolean): boolean {
+  return typeof v === 'boolean' ? v : fallback;
+}
+
+/**
+ * A macro name as written in settings: `\R`, `R` (the backslash is optional) or a one-character control symbol
+ * like `\|`. Returns the name with its backslash, or null when it cannot be a TeX control sequence.
+ */
+export function normalizeMacroName(key: string): string | null {
+  const k = key.trim();
+  const bare = k.startsWith('\\') ? k.slice(1) : k;
+  if (/^[A-Za-z]+$/.test(bare)) return `\\${bare}`;
+  if (bare.length === 1 && /[^A-Za-z0-9\s{}%#\\]/.test(bare)) return `\\${bare}`;
+  return null;
+}
+
+/** The user's macros, validated: string bodies only, sane names, bounded size. */
+export function validateMacros(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isRecord(v)) return out;
+  let n = 0;
+  for (const [key, body] of Object.entries(v)) {
+    if (n >= MAX_MACROS) break;
+    if (typeof body !== 'string' || body.length > MAX_MACRO_BODY) continue;
+    const name = normalizeMacroName(key);
+    if (!name) continue;
+    out[name] = body; // names start with a backslash: never a prototype key
+    n++;
+  }
+  return out;
+}
+
+/** `raw` is what `workspace/configuration` returned for section `calcnotes` (anything, possibly null). */
+export function mergeSettings(raw: unknown): CalcnotesSettings {
+  const d = DEFAULT_SETTINGS;
+  const r = isRecord(raw) ? raw : {};
+  let logBase: CalcnotesSettings['logBase'] = d.logBase;
+  if (r.logBase === 'e' || r.logBase === '10') logBase = r.logBase;
+  else if (r.logBase === 10) logBase = '10';
+  let timeBudgetMs = d.timeBudgetMs;
+  if (typeof r.timeBudgetMs === 'number' && Number.isFinite(r.timeBudgetMs)) {
+    timeBudgetMs = Math.round(Math.min(MAX_BUDGET_MS, Math.max(MIN_BUDGET_MS, r.timeBudgetMs)));
+  }
+  return {
+    enable: bool(r.enable, d.enable),
+    logBase,
+    matrixLayout: oneOf(r.matrixLayout, LAYOUTS, d.matrixLayout),
+    bareFormulas: bool(r.bareFormulas, d.bareFormulas),
+    falseClaimSeverity: oneOf(r.falseClaimSeverity, SEVERITIES, d.falseClaimSeverity),
+    showUnchecked: bool(r.showUnchecked, d.showUnchecked),
+    timeBudgetMs,
+    macros: r.macros === undefined ? { ...d.macros } : validateMacros(r.macros),
+  };
+}
+
+/** 'text' for `.txt` notes (by extension, or the `plaintext` language), 'markdown' for everything else. */
+export function modeFor(uri: string, languageId?: string): 'markdown' | 'text' {
+  if (languageId === 'plaintext') return 'text';
+  const path = uri.replace(/[?#].*$/, '');
+  return /\.txt$/i.test(path) ? 'text' : 'markdown';
+}
+
+/** The engine's options for a document with these settings. (`matrixLayout` has no engine option yet.) */
+export function engineOptions(settings: CalcnotesSettings, mode: 'markdown' | 'text'): EngineOptions {
+  return { mode, logBase: settings.logBase, budgetMs: settings.timeBudgetMs, bareFormulas: settings.bareFormulas, macros: settings.macros };
+}

@@ -1,0 +1,63 @@
+/**
+ * Hover timing (not a test): `node server/out/render/hoverBench.js [notes…]` prints how long hovers take —
+ * cold (first hover in the process: MathJax loaded and set up), warm (MathJax ready, formula not cached) and
+ * cached — over the math of the given notes (default: the example notes).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkDocument } from '../engine';
+import { LineMap } from '../scan/lines';
+import { hover } from '../lsp/hover';
+
+function ms(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+function main(): void {
+  const root = path.resolve(__dirname, '../../..');
+  const args = process.argv.slice(2);
+  const files = args.length
+    ? args
+    : fs.readdirSync(path.join(root, 'examples')).filter((f) => /\.(md|txt)$/.test(f)).map((f) => path.join(root, 'examples', f));
+  const docs = files.map((file) => {
+    const text = fs.readFileSync(file, 'utf8');
+    const report = checkDocument(text, { mode: file.endsWith('.txt') ? 'text' : 'markdown' });
+    return { file, text, report, lines: new LineMap(text) };
+  });
+  const points = docs.flatMap((d) =>
+    d.report.fragments
+      .filter((f) => f.delimiter !== 'bare-inline')
+      .map((f) => ({ d, position: d.lines.positionAt(Math.floor((f.start + f.end) / 2)) })),
+  );
+  if (!points.length) throw new Error('no math in these notes');
+  const at = (p: (typeof points)[number]) =>
+    hover({ text: p.d.text, position: p.position, report: p.d.report, reportText: p.d.text, lines: p.d.lines, color: '#d4d4d4' });
+
+  let t0 = process.hrtime.bigint();
+  const first = at(points[0]);
+  const cold = ms(t0);
+  if (!first) throw new Error('no hover');
+  const warm: number[] = [];
+  for (const p of points.slice(1)) {
+    t0 = process.hrtime.bigint();
+    at(p);
+    warm.push(ms(t0));
+  }
+  const cached: number[] = [];
+  for (const p of points) {
+    t0 = process.hrtime.bigint();
+    at(p);
+    cached.push(ms(t0));
+  }
+  const stats = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const q = (f: number) => s[Math.min(s.length - 1, Math.floor(f * s.length))] ?? 0;
+    return `median ${q(0.5).toFixed(2)} ms, p90 ${q(0.9).toFixed(2)} ms, max ${(s[s.length - 1] ?? 0).toFixed(2)} ms (n=${s.length})`;
+  };
+  console.log(`${points.length} formulas in ${docs.length} notes`);
+  console.log(`cold (first hover, MathJax loaded and set up): ${cold.toFixed(1)} ms`);
+  console.log(`warm (not cached):  ${stats(warm)}`);
+  console.log(`cached:             ${stats(cached)}`);
+}
+
+main();

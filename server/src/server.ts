@@ -1,0 +1,154 @@
+/**
+ * The calcnotes language server: thin glue between the LSP connection (stdio, node-ipc or socket, from the
+ * command line) and CalcnotesService (lsp/service.ts), where the behaviour lives. Checks run in a worker thread
+ * started from this same file (so a bundled server works too).
+ */
+import { workerData } from 'worker_threads';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  TextDocuments,
+  createConnection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { CheckRunner, isCheckWorker, runCheckWorker } from './lsp/checkRunner';
+import { CalcnotesService } from './lsp/service';
+import { mergeSettings } from './lsp/settings';
+import {
+  CHECK_TEXT_REQUEST,
+  DEFAULT_SETTINGS,
+  DIFFERENTIATE_REQUEST,
+  STATUS_NOTIFICATION,
+  THEME_NOTIFICATION,
+  type CalcnotesSettings,
+  type CheckTextParams,
+  type CheckTextResult,
+  type DifferentiateParams,
+  type DifferentiateResult,
+  type StatusParams,
+  type ThemeParams,
+} from './lsp/protocol';
+
+const WORKER_MARKER = 'calcnotesCheckWorker';
+
+if (isCheckWorker(workerData, WORKER_MARKER)) runCheckWorker();
+else startServer();
+
+function startServer(): void {
+  const connection = createConnection(ProposedFeatures.all);
+  const documents = new TextDocuments(TextDocument);
+  let configurationSupported = false;
+  let dynamicConfigurationRegistration = false;
+  /** Settings pushed with didChangeConfiguration, for clients without `workspace/configuration`. */
+  let pushedSettings: CalcnotesSettings = mergeSettings(DEFAULT_SETTINGS);
+
+  const log = (message: string) => {
+    try {
+      connection.console.error(message);
+    } catch {
+      // the connection is gone
+    }
+  };
+
+  const info = (message: string) => {
+    try {
+      connection.console.log(message);
+    } catch {
+      // the connection is gone
+    }
+  };
+
+  const service = new CalcnotesService({
+    getDocument: (uri) => documents.get(uri),
+    getSettings: async (uri) => {
+      if (!configurationSupported) return pushedSettings;
+      const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: uri, section: 'calcnotes' });
+      return mergeSettings(raw);
+    },
+    publishDiagnostics: (uri, diagnostics, version) => void connection.sendDiagnostics({ uri, diagnostics, version }).catch(() => undefined),
+    sendStatus: (params: StatusParams) => void connection.sendNotification(STATUS_NOTIFICATION, params).catch(() => undefined),
+    log,
+    info,
+    runner: new CheckRunner({ workerScript: __filename, workerData: { [WORKER_MARKER]: true }, log: info }),
+  });
+
+  /** Runs a handler; an exception is logged, never thrown into the connection. */
+  function guard<T>(what: string, fallback: T, f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      log(`calcnotes: ${what} failed: ${(e as Error)?.stack ?? e}`);
+      return fallback;
+    }
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    configurationSupported = !!caps.workspace?.configuration;
+    dynamicConfigurationRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      },
+      serverInfo: { name: 'calcnotes' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (dynamicConfigurationRegistration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'calcnotes' }).catch(() => undefined);
+    }
+    // Take MathJax's start-up cost before the first hover, not during it.
+    setTimeout(() => guard('renderer warm-up', undefined, () => service.warmUp()), 300).unref();
+  });
+
+  connection.onDidChangeConfiguration((change) =>
+    guard('configuration change', undefined, () => {
+      const s = (change?.settings as { calcnotes?: unknown } | undefined)?.calcnotes;
+      if (s !== undefined) pushedSettings = mergeSettings(s);
+      service.settingsChanged();
+    }),
+  );
+
+  documents.onDidOpen((e) => guard('open', undefined, () => service.opened(e.document.uri)));
+  documents.onDidChangeContent((e) => guard('change', undefined, () => service.changed(e.document.uri)));
+  documents.onDidClose((e) => guard('close', undefined, () => service.closed(e.document.uri)));
+
+  connection.onHover((p) => guard('hover', null, () => service.hover(p.textDocument.uri, p.position)));
+  connection.onCodeAction((p) => guard('code actions', [], () => service.codeActions(p)));
+
+  connection.onNotification(THEME_NOTIFICATION, (p: ThemeParams) => guard('theme', undefined, () => service.setTheme(p)));
+
+  connection.onRequest(CHECK_TEXT_REQUEST, async (p: CheckTextParams): Promise<CheckTextResult> => {
+    try {
+      return await service.checkText(p);
+    } catch (e) {
+      log(`calcnotes: checkText failed: ${(e as Error)?.stack ?? e}`);
+      return { uri: typeof p?.uri === 'string' ? p.uri : '', verified: 0, false: 0, unchecked: 0 };
+    }
+  });
+
+  connection.onRequest(DIFFERENTIATE_REQUEST, (p: DifferentiateParams): DifferentiateResult =>
+    guard('differentiate', { error: 'internal error' }, () => service.differentiate(p)),
+  );
+
+  connection.onShutdown(async () => {
+    try {
+      await service.dispose();
+    } catch (e) {
+      log(`calcnotes: shutdown: ${(e as Error)?.message ?? e}`);
+    }
+  });
+
+  process.on('uncaughtException', (e) => log(`calcnotes: uncaught exception: ${e?.stack ?? e}`));
+  process.on('unhandledRejection', (e) => log(`calcnotes: unhandled rejection: ${(e as Error)?.stack ?? e}`));
+
+  documents.listen(connection);
+  connection.listen();
+}
