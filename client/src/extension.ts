@@ -1,0 +1,304 @@
+/**
+ * The calcnotes VS Code client: starts the language server, tells it the colour theme, shows the active note's
+ * counts in the status bar, and offers "Check All Notes in Workspace" and "Differentiate Selection". It also
+ * extends the Markdown preview (see preview.ts). The contract with the server is server/src/lsp/protocol.ts.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import {
+  CHECK_TEXT_REQUEST,
+  DEFAULT_SETTINGS,
+  DIFFERENTIATE_REQUEST,
+  STATUS_NOTIFICATION,
+  THEME_NOTIFICATION,
+  type CheckTextParams,
+  type CheckTextResult,
+  type DifferentiateParams,
+  type DifferentiateResult,
+  type StatusParams,
+  type ThemeParams,
+} from '../../server/out/lsp/protocol';
+import type { EngineOptions } from '../../server/out/engine';
+import { calcnotesMarkdownIt, type MarkdownItLike } from './preview';
+
+const LANGUAGES = ['markdown', 'plaintext'];
+/** Per-claim budget in the preview, which runs in the extension host (the server has its own process). */
+const PREVIEW_BUDGET_CAP_MS = 100;
+
+let client: LanguageClient | undefined;
+
+export interface CalcnotesApi {
+  extendMarkdownIt<T extends MarkdownItLike>(md: T): T;
+}
+
+export function activate(context: vscode.ExtensionContext): CalcnotesApi {
+  const status = new StatusBar();
+  context.subscriptions.push(status);
+  // The preview plugin does not need the server: a failure to start it must not take the plugin down.
+  let started: Promise<void> = Promise.resolve();
+  try {
+    const c = createClient(context);
+    client = c;
+    context.subscriptions.push(c, c.onNotification(STATUS_NOTIFICATION, (p: StatusParams) => status.update(p)));
+    started = c.start().then(
+      () => sendTheme(),
+      (e: unknown) => void vscode.window.showErrorMessage(`calcnotes: the language server did not start: ${errorText(e)}`),
+    );
+  } catch (e) {
+    void vscode.window.showErrorMessage(`calcnotes: the language server did not start: ${errorText(e)}`);
+  }
+
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveColorTheme(() => sendTheme()),
+    vscode.commands.registerCommand('calcnotes.checkWorkspace', async () => {
+      await started;
+      await checkWorkspace();
+    }),
+    vscode.commands.registerCommand('calcnotes.differentiateSelection', async () => {
+      await started;
+      await differentiateSelection();
+    }),
+  );
+
+  return {
+    extendMarkdownIt: (md) => calcnotesMarkdownIt(md, previewOptions),
+  };
+}
+
+export async function deactivate(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c?.isRunning()) await c.stop();
+}
+
+function createClient(context: vscode.ExtensionContext): LanguageClient {
+  // In the .vsix the server bundle sits next to this bundle (dist/server.js); from a build without bundling
+  // (client/out), fall back to the compiled server.
+  const candidates = [path.join(__dirname, 'server.js'), context.asAbsolutePath(path.join('server', 'out', 'server.js'))];
+  const serverModule = candidates.find((p) => fs.existsSync(p)) ?? candidates[0];
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.flatMap((language) => [
+      { scheme: 'file', language },
+      { scheme: 'untitled', language },
+    ]),
+    synchronize: { configurationSection: 'calcnotes' },
+  };
+  return new LanguageClient('calcnotes', 'calcnotes', serverOptions, clientOptions);
+}
+
+function sendTheme(): void {
+  if (!client?.isRunning()) return;
+  void client.sendNotification(THEME_NOTIFICATION, themeParams(vscode.window.activeColorTheme.kind)).catch(() => undefined);
+}
+
+/** VS Code does not expose theme colour values, so the ink is a sensible foreground for the theme kind. */
+export function themeParams(kind: vscode.ColorThemeKind): ThemeParams {
+  switch (kind) {
+    case vscode.ColorThemeKind.Light:
+      return { kind: 'light', foreground: '#1f1f1f' };
+    case vscode.ColorThemeKind.HighContrast:
+      return { kind: 'highContrast', foreground: '#ffffff' };
+    case vscode.ColorThemeKind.HighContrastLight:
+      return { kind: 'highContrastLight', foreground: '#000000' };
+    case vscode.ColorThemeKind.Dark:
+    default:
+      return { kind: 'dark', foreground: '#cccccc' };
+  }
+}
+
+/** `✓ N  ✗ N  · N` for the active note; hidden for other editors. Clicking opens the Problems view. */
+class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('calcnotes.status', vscode.StatusBarAlignment.Left, 0);
+  private readonly counts = new Map<string, StatusParams>();
+  private readonly disposables: vscode.Disposable[];
+
+  constructor() {
+    this.item.name = 'calcnotes';
+    this.item.command = 'workbench.actions.view.problems';
+    this.disposables = [
+      this.item,
+      vscode.window.onDidChangeActiveTextEditor(() => this.render()),
+      vscode.workspace.onDidCloseTextDocument((d) => this.counts.delete(d.uri.toString())),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('calcnotes')) this.render();
+      }),
+    ];
+    this.render();
+  }
+
+  update(p: StatusParams): void {
+    this.counts.set(p.uri, p);
+    this.render();
+  }
+
+  private render(): void {
+    const doc = vscode.window.activeTextEditor?.document;
+    const p = doc && LANGUAGES.includes(doc.languageId) ? this.counts.get(doc.uri.toString()) : undefined;
+    if (!doc || !p || !vscode.workspace.getConfiguration('calcnotes', doc.uri).get<boolean>('enable', true)) {
+      this.item.hide();
+      return;
+    }
+    this.item.text = `✓ ${p.verified}  ✗ ${p.false}  · ${p.unchecked}`;
+    this.item.tooltip = `calcnotes: ${p.verified} verified, ${p.false} false, ${p.unchecked} not checked. Click to open the Problems view.`;
+    this.item.show();
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+async function checkWorkspace(): Promise<void> {
+  const c = client;
+  if (!c?.isRunning()) {
+    void vscode.window.showErrorMessage('calcnotes: the language server is not running.');
+    return;
+  }
+  const uris = await vscode.workspace.findFiles('**/*.{md,markdown,txt}', '**/node_modules/**');
+  if (uris.length === 0) {
+    void vscode.window.showInformationMessage('calcnotes: no notes (.md, .markdown, .txt) in this workspace.');
+    return;
+  }
+  uris.sort((a, b) => a.toString().localeCompare(b.toString()));
+  const total = { notes: 0, verified: 0, false: 0, unchecked: 0, failed: 0 };
+  const cancelled = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'calcnotes', cancellable: true },
+    async (progress, token) => {
+      const decoder = new TextDecoder('utf-8');
+      for (let i = 0; i < uris.length; i++) {
+        if (token.isCancellationRequested) return true;
+        const uri = uris[i];
+        progress.report({ message: `checking note ${i + 1} of ${uris.length}: ${vscode.workspace.asRelativePath(uri)}`, increment: 100 / uris.length });
+        try {
+          // An open note is checked as it is in the editor (the server already follows it).
+          const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+          const text = open ? open.getText() : decoder.decode(await vscode.workspace.fs.readFile(uri));
+          const params: CheckTextParams = { uri: uri.toString(), text };
+          const r = await c.sendRequest<CheckTextResult>(CHECK_TEXT_REQUEST, params, token);
+          total.notes++;
+          total.verified += r.verified;
+          total.false += r.false;
+          total.unchecked += r.unchecked;
+        } catch (e) {
+          if (token.isCancellationRequested) return true;
+          total.failed++;
+          c.outputChannel.appendLine(`calcnotes: could not check ${uri.toString()}: ${errorText(e)}`);
+        }
+      }
+      return false;
+    },
+  );
+  const claims = total.verified + total.false + total.unchecked;
+  const parts = [
+    cancelled ? `Stopped after ${total.notes} of ${uris.length} notes` : `${total.notes} ${total.notes === 1 ? 'note' : 'notes'}`,
+    `${claims} claims: ${total.verified} verified, ${total.false} false, ${total.unchecked} not checked`,
+  ];
+  if (total.failed) parts.push(`${total.failed} could not be checked (see the calcnotes output)`);
+  const message = `calcnotes: ${parts.join('; ')}.`;
+  if (total.false > 0) {
+    const open = 'Open Problems';
+    if ((await vscode.window.showWarningMessage(message, open)) === open) {
+      await vscode.commands.executeCommand('workbench.actions.view.problems');
+    }
+  } else {
+    void vscode.window.showInformationMessage(message);
+  }
+}
+
+async function differentiateSelection(): Promise<void> {
+  const c = client;
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.selection.isEmpty) {
+    void vscode.window.showInformationMessage('calcnotes: select a LaTeX expression to differentiate.');
+    return;
+  }
+  if (!c?.isRunning()) {
+    void vscode.window.showErrorMessage('calcnotes: the language server is not running.');
+    return;
+  }
+  const doc = editor.document;
+  const version = doc.version;
+  const selection = editor.selection;
+  const { latex, insertAt } = selectedLatex(doc.getText(selection));
+  if (!latex) {
+    void vscode.window.showInformationMessage('calcnotes: select a LaTeX expression to differentiate.');
+    return;
+  }
+  const variable = await vscode.window.showInputBox({
+    title: 'calcnotes: Differentiate Selection',
+    prompt: `Differentiate ${latex.length > 40 ? latex.slice(0, 40) + '…' : latex} with respect to`,
+    value: 'x',
+    validateInput: (v) => (v.trim() ? undefined : 'Enter a variable, e.g. x or \\theta'),
+  });
+  if (variable === undefined) return;
+  let result: DifferentiateResult;
+  try {
+    const params: DifferentiateParams = { latex, variable: variable.trim() };
+    result = await c.sendRequest<DifferentiateResult>(DIFFERENTIATE_REQUEST, params);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`calcnotes: ${errorText(e)}`);
+    return;
+  }
+  if ('error' in result) {
+    void vscode.window.showErrorMessage(`calcnotes: ${result.error}`);
+    return;
+  }
+  if (doc.version !== version) {
+    void vscode.window.showWarningMessage(`calcnotes: the note changed meanwhile; the derivative is ${result.latex}`);
+    return;
+  }
+  const position = doc.positionAt(doc.offsetAt(selection.start) + insertAt);
+  const ok = await editor.edit((edit) => edit.insert(position, ` = ${result.latex}`));
+  if (!ok) void vscode.window.showErrorMessage('calcnotes: could not insert the derivative.');
+}
+
+/**
+ * The LaTeX of a selection and where, within the selection, ` = result` goes: after it, or before the closing
+ * delimiter when the selection includes `$…$`, `$$…$$`, `\(…\)` or `\[…\]`, so the result stays inside the math.
+ */
+export function selectedLatex(text: string): { latex: string; insertAt: number } {
+  const trimmedEnd = text.replace(/\s+$/, '');
+  for (const [open, close] of [['$$', '$$'], ['\\(', '\\)'], ['\\[', '\\]'], ['$', '$']]) {
+    const body = trimmedEnd.trimStart();
+    if (body.length > open.length + close.length && body.startsWith(open) && body.endsWith(close)) {
+      const inner = body.slice(open.length, body.length - close.length);
+      if (inner.includes(close)) break; // several formulas, e.g. `$a$ and $b$`
+      return { latex: inner.trim(), insertAt: trimmedEnd.length - close.length };
+    }
+  }
+  return { latex: text.trim(), insertAt: trimmedEnd.length };
+}
+
+function previewOptions(env: unknown): EngineOptions | null {
+  const doc = (env as { currentDocument?: unknown } | undefined)?.currentDocument;
+  const scope = doc instanceof vscode.Uri ? doc : undefined;
+  const config = vscode.workspace.getConfiguration('calcnotes', scope);
+  if (!config.get<boolean>('enable', DEFAULT_SETTINGS.enable)) return null;
+  const budget = config.get<number>('timeBudgetMs', DEFAULT_SETTINGS.timeBudgetMs);
+  return {
+    mode: scope && /\.txt$/i.test(scope.path) ? 'text' : 'markdown',
+    logBase: config.get<'e' | '10'>('logBase', DEFAULT_SETTINGS.logBase) === '10' ? '10' : 'e',
+    bareFormulas: config.get<boolean>('bareFormulas', DEFAULT_SETTINGS.bareFormulas),
+    budgetMs: Math.max(1, Math.min(Number(budget) || DEFAULT_SETTINGS.timeBudgetMs, PREVIEW_BUDGET_CAP_MS)),
+    macros: stringRecord(config.get<unknown>('macros')),
+  };
+}
+
+/** The `macros` setting without entries that are not strings. */
+function stringRecord(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
