@@ -14,7 +14,7 @@ export interface Macro {
 export type MacroTable = ReadonlyMap<string, Macro>;
 
 /** The balanced `{…}` group starting at `i`: its content and the index after it, or null. */
-function braceGroup(s: string, i: number): { body: string; next: number } | null {
+export function braceGroup(s: string, i: number): { body: string; next: number } | null {
   if (s[i] !== '{') return null;
   let depth = 0;
   for (let j = i; j < s.length && j < i + 5000; j++) {
@@ -28,35 +28,23 @@ function braceGroup(s: string, i: number): { body: string; next: number } | null
   return null;
 }
 
-const DEFINITION = /\\(?:re)?newcommand\*?\s*|\\providecommand\*?\s*|\\def\s*|\\DeclareMathOperator\*?\s*/g;
+const DEFINITION = /\\(newcommand|renewcommand|providecommand|def|gdef|DeclareMathOperator)(?![A-Za-z])\*?\s*/g;
 
-/** Every macro a note defines (later definitions win). Never throws; bounded work. */
-export function collectMacros(text: string): Map<string, Macro> {
-  return scanDefinitions(text).macros;
+/** One definition as written: where it stands in the text, and what it defines. */
+export interface Definition {
+  name: string;
+  macro: Macro;
+  start: number;
+  end: number;
 }
 
-/** The text with every macro definition blanked out (same length, so positions stay true). */
-export function withoutDefinitions(text: string): string {
-  const { spans } = scanDefinitions(text);
-  if (!spans.length) return text;
-  let out = '';
-  let at = 0;
-  for (const [a, b] of spans) {
-    out += text.slice(at, a) + text.slice(a, b).replace(/[^\n]/g, ' ');
-    at = b;
-  }
-  return out + text.slice(at);
-}
-
-function scanDefinitions(text: string): { macros: Map<string, Macro>; spans: [number, number][] } {
-  const out = new Map<string, Macro>();
-  const spans: [number, number][] = [];
+/** Every macro definition in a text, in order (bounded work, never throws). */
+export function findDefinitions(text: string): Definition[] {
+  const out: Definition[] = [];
   DEFINITION.lastIndex = 0;
   let m: RegExpExecArray | null;
-  let count = 0;
-  while ((m = DEFINITION.exec(text)) && count < 500) {
-    count++;
-    const kind = m[0].trim().replace(/\*$/, '');
+  while ((m = DEFINITION.exec(text)) && out.length < 500) {
+    const kind = m[1];
     let i = m.index + m[0].length;
     let name: string | null = null;
     const braced = braceGroup(text, i);
@@ -72,24 +60,52 @@ function scanDefinitions(text: string): { macros: Map<string, Macro>; spans: [nu
     }
     if (!name || !/^\\[a-zA-Z]+$/.test(name)) continue;
     let params = 0;
-    const p = /^\s*\[(\d)\]/.exec(text.slice(i, i + 10));
-    if (p && kind !== '\\DeclareMathOperator') {
-      params = Number(p[1]);
-      i += p[0].length;
-    } else if (kind === '\\def') {
+    if (kind === 'def' || kind === 'gdef') {
       const hashes = /^(#\d)+/.exec(text.slice(i, i + 30));
       if (hashes) {
         params = hashes[0].length / 2;
         i += hashes[0].length;
       }
+    } else if (kind !== 'DeclareMathOperator') {
+      const p = /^\s*\[(\d)\]/.exec(text.slice(i, i + 10));
+      if (p) {
+        params = Number(p[1]);
+        i += p[0].length;
+        // `[2][x]`: a default for the first argument (read, not modelled).
+        const d = /^\s*\[[^\]]*\]/.exec(text.slice(i, i + 200));
+        if (d) i += d[0].length;
+      }
     }
     while (text[i] === ' ') i++;
     const body = braceGroup(text, i);
     if (!body) continue;
-    out.set(name, { params, body: kind === '\\DeclareMathOperator' ? `\\operatorname{${body.body}}` : body.body });
-    spans.push([m.index, body.next]);
+    out.push({
+      name,
+      macro: { params, body: kind === 'DeclareMathOperator' ? `\\operatorname{${body.body}}` : body.body },
+      start: m.index,
+      end: body.next,
+    });
+    DEFINITION.lastIndex = body.next;
   }
-  return { macros: out, spans };
+  return out;
+}
+
+/** Every macro a note defines (later definitions win). */
+export function collectMacros(text: string): Map<string, Macro> {
+  return new Map(findDefinitions(text).map((d) => [d.name, d.macro]));
+}
+
+/** The text with every macro definition blanked out (same length, so positions stay true). */
+export function withoutDefinitions(text: string): string {
+  const defs = findDefinitions(text);
+  if (!defs.length) return text;
+  let out = '';
+  let at = 0;
+  for (const d of defs) {
+    out += text.slice(at, d.start) + text.slice(d.start, d.end).replace(/[^\n]/g, ' ');
+    at = d.end;
+  }
+  return out + text.slice(at);
 }
 
 /** Macros from settings (`{"\\R": "\\mathbb{R}"}`): the number of arguments is the highest #n in the body. */
