@@ -25,6 +25,11 @@ export interface EngineOptions {
   bareFormulas?: boolean;
   /** Extra macros, `{ "\\R": "\\mathbb{R}" }` (the note's own \newcommand and \def are always honoured). */
   macros?: Record<string, string>;
+  /**
+   * Layout of derivatives by vectors and matrices. Default 'denominator' (a gradient has the variable's shape).
+   * A note's `<!-- calcnotes: layout=numerator -->` overrides it.
+   */
+  matrixLayout?: 'denominator' | 'numerator';
 }
 
 export interface ClaimReport {
@@ -48,7 +53,7 @@ export interface EngineDiagnostic {
   start: number;
   end: number;
   severity: Severity;
-  code: 'false-claim' | 'latex-syntax';
+  code: 'false-claim' | 'latex-syntax' | 'shape-mismatch';
   message: string;
 }
 
@@ -60,7 +65,7 @@ export interface DocumentReport {
 
 export function checkDocument(text: string, options: EngineOptions = {}): DocumentReport {
   const mode = options.mode ?? 'markdown';
-  const { fragments } = scanMath(text, { mode, bareFormulas: options.bareFormulas ?? true });
+  const { fragments, directives } = scanMath(text, { mode, bareFormulas: options.bareFormulas ?? true });
   const diagnostics: EngineDiagnostic[] = [];
   // The note's own \newcommand / \def (anywhere in it) and the macros setting.
   const macros = new Map([...macrosFromSettings(options.macros), ...collectMacros(text)]);
@@ -79,16 +84,18 @@ export function checkDocument(text: string, options: EngineOptions = {}): Docume
   }
 
   const claims = interpret(fragments, parses, { text, mode });
+  const layout = directives.layout === 'numerator' || directives.layout === 'denominator' ? directives.layout : (options.matrixLayout ?? 'denominator');
+  const checkOptions = { logBase: options.logBase ?? 'e', budgetMs: options.budgetMs ?? 200, matrixLayout: layout } as const;
   const reports: ClaimReport[] = [];
   const wrongChains = new Set<number>();
   for (const claim of claims) {
     if (claim.disabled) continue;
     let result: CheckedClaim;
     if (wrongChains.has(claim.chain)) {
-      const r = checkClaim(claim, { logBase: options.logBase ?? 'e', budgetMs: options.budgetMs ?? 200 });
+      const r = checkClaim(claim, checkOptions);
       result = r.verdict === 'false' ? { verdict: 'unchecked', kind: r.kind, reason: 'not checked: it follows a wrong step earlier in this chain' } : r;
     } else {
-      result = checkClaim(claim, { logBase: options.logBase ?? 'e', budgetMs: options.budgetMs ?? 200 });
+      result = checkClaim(claim, checkOptions);
     }
     if (result.verdict === 'false') wrongChains.add(claim.chain);
     reports.push({
@@ -105,7 +112,7 @@ export function checkDocument(text: string, options: EngineOptions = {}): Docume
       rhsEnd: claim.rhs.base + claim.rhs.node.span.end,
     });
     if (result.verdict === 'false') {
-      diagnostics.push({ start: claim.start, end: claim.end, severity: 'error', code: 'false-claim', message: result.reason });
+      diagnostics.push({ start: claim.start, end: claim.end, severity: 'error', code: result.code ?? 'false-claim', message: result.reason });
     }
   }
   diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);

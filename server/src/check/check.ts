@@ -6,7 +6,7 @@
 import type { Claim, ClaimKind, Condition } from '../interpret/claims';
 import { Expr, abstractFns, freeVars, same, size, substitute } from './expr';
 import { TooBig } from './diff';
-import { Lowerer, LowerOptions, Unsupported, show } from './lower';
+import { Lowerer, LowerOptions, Unsupported, VectorUnsupported, show } from './lower';
 import { walk } from '../parse/walk';
 import type { Node } from '../parse/ast';
 import { compare, CompareResult, Counterexample } from './compare';
@@ -14,6 +14,8 @@ import { evaluate, type Env, type TestFn } from './evaluate';
 import { formatNumber, toLatex } from './latex';
 import { plainText } from './plain';
 import { agreesWithMathjs } from './crosscheck';
+import { checkMatrixClaim, MatrixUnsupported, type MatrixLayout } from './matrix/check';
+import { checkIndexClaim } from './matrix/indices';
 
 export type VerdictName = 'verified' | 'false' | 'unchecked';
 
@@ -32,11 +34,15 @@ export interface CheckedClaim {
   expected?: string;
   /** LaTeX of the computed left side (derivatives), for hovers. */
   computed?: string;
+  /** Set when a false claim is a shape mismatch (a vector added to a matrix, a product of the wrong sizes). */
+  code?: 'shape-mismatch';
 }
 
 export interface CheckOptions extends LowerOptions {
   /** Time budget per claim in ms. */
   budgetMs: number;
+  /** Layout of derivatives by vectors and matrices. Default 'denominator'. */
+  matrixLayout?: MatrixLayout;
 }
 
 const DEFAULT_OPTIONS: CheckOptions = { logBase: 'e', budgetMs: 200 };
@@ -50,13 +56,43 @@ export function checkClaim(claim: Claim, options: Partial<CheckOptions> = {}): C
   const opts = { ...DEFAULT_OPTIONS, ...options };
   if (claim.preset) return { verdict: 'unchecked', kind: claim.preset.kind, reason: claim.preset.reason };
   const deadline = Date.now() + opts.budgetMs;
+  // `\frac{\partial y_i}{\partial x_j}` after `y_i = \sum_k A_{ik} x_k`: index notation, where x_i and x_j are entries
+  // of one vector (the scalar reading would take them for unrelated letters).
+  const byIndex = indexNotation(claim, deadline);
+  if (byIndex) return byIndex;
   try {
     return decide(claim, opts, deadline);
   } catch (err) {
-    if (err instanceof Unsupported) return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${err.message}` };
+    if (err instanceof Unsupported) {
+      // Vectors and matrices have their own checker; what it cannot read keeps its reason.
+      const other = checkVectorClaim(claim, opts, deadline, err);
+      if (other) return other;
+      return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${err.message}` };
+    }
     if (err instanceof TooBig) return { verdict: 'unchecked', kind: guessKind(claim), reason: 'not checked: the derivative grows too large' };
     if (err instanceof RangeError) return { verdict: 'unchecked', kind: guessKind(claim), reason: 'not checked: the expression is nested too deeply' };
     return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${(err as Error).message ?? 'internal error'}` };
+  }
+}
+
+/** A claim that differentiates an entry the note defined in index notation, or null. */
+function indexNotation(claim: Claim, deadline: number): CheckedClaim | null {
+  try {
+    return checkIndexClaim(claim, { deadline, doubts: [...claim.doubts, ...contextDoubts(claim, false)] });
+  } catch {
+    return null;
+  }
+}
+
+/** A claim the scalar path could not read because of its vectors or matrices, given to the matrix checker. */
+function checkVectorClaim(claim: Claim, opts: CheckOptions, deadline: number, err: Unsupported): CheckedClaim | null {
+  try {
+    if (!(err instanceof VectorUnsupported)) return null;
+    return checkMatrixClaim(claim, { layout: opts.matrixLayout ?? 'denominator', logBase: opts.logBase, deadline, doubts: claim.doubts });
+  } catch (e) {
+    if (e instanceof MatrixUnsupported) return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${e.message}` };
+    if (e instanceof RangeError) return { verdict: 'unchecked', kind: guessKind(claim), reason: 'not checked: the expression is nested too deeply' };
+    return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${(e as Error).message ?? 'internal error'}` };
   }
 }
 
@@ -343,7 +379,7 @@ function derivativeOrders(e: Expr): Map<string, Set<string>> {
 const FAR_LINES = 20;
 
 /** Doubts about the note's own definitions: an old definition that may not be meant here. */
-function contextDoubts(claim: Claim, hasAbstract: boolean): string[] {
+export function contextDoubts(claim: Claim, hasAbstract: boolean): string[] {
   const out: string[] = [];
   const used = new Set<string>();
   for (const side of [claim.lhs.node, claim.rhs.node]) {

@@ -14,6 +14,8 @@ import { Expr, abstractFns, add, app, div, fn, freeVars, mul, neg, num, pow, sam
 import { diff } from './diff';
 
 export class Unsupported extends Error {}
+/** Unsupported because the claim involves vectors or matrices: the matrix checker may read it. */
+export class VectorUnsupported extends Unsupported {}
 
 export interface LowerOptions {
   logBase: 'e' | '10';
@@ -55,8 +57,12 @@ export class Lowerer {
   private readonly diffVars = new Set<string>();
   private locals: Map<string, Expr>[] = [];
   private expanding = new Set<string>();
+  /** Functions whose implicit arguments are being lowered (see implicitArgExprs). */
+  private readonly implicitExpanding = new Set<string>();
   private opaque: Set<string> | null = null;
   private implicitVarName: string;
+  /** The implicit variable is a guess: x by convention, while the claim has other letters and no x. */
+  private implicitVarGuessed = false;
 
   constructor(
     private readonly ctx: NoteContext,
@@ -166,15 +172,21 @@ export class Lowerer {
   /** The variable of `(E)'`, `f'` and of bare function names: x when present, else the one free letter. */
   private pickImplicitVar(all: Node[]): string {
     const leaves = new Set<string>();
+    // σ(…) is the logistic function, not a letter of the claim.
+    const logistic = new Set<Node>();
+    for (const m of all) if (m.type === 'apply' && m.fn.type === 'sym' && m.fn.base === 'sigma' && !m.fn.sub && !this.ctx.bindings.has(m.fn.name)) logistic.add(m.fn);
     for (const m of all) {
-      if (m.type !== 'sym') continue;
+      if (m.type !== 'sym' || logistic.has(m)) continue;
       if (this.functionSyms.has(m.name) || this.dependents.has(m.name) || this.ctx.bindings.has(m.name)) continue;
       if (m.name === 'e' || m.name in CONSTANTS) continue;
       leaves.add(m.name);
     }
     for (const d of this.diffVars) if (!this.dependents.has(d) && !this.functionSyms.has(d)) return d;
     for (const pref of ['x', 't', 'z', 's', 'u']) if (leaves.has(pref)) return pref;
-    if (leaves.size === 1) return [...leaves][0];
+    // The one free letter, unless functions are used bare: in (cf)' the letter c is a constant and f is f(x).
+    const bareFunctions = all.some((m) => m.type === 'sym' && this.functionSyms.has(m.name));
+    if (leaves.size === 1 && !bareFunctions) return [...leaves][0];
+    this.implicitVarGuessed = leaves.size > 0;
     return 'x';
   }
 
@@ -246,7 +258,7 @@ export class Lowerer {
         return add(...n.terms.map((t) => this.lower(t)));
       case 'mul': {
         for (const op of n.ops) {
-          if (op === 'odot' || op === 'otimes') throw new Unsupported('elementwise and Kronecker products are vector calculus, not checked yet');
+          if (op === 'odot' || op === 'otimes') throw new VectorUnsupported('elementwise and Kronecker products are vector calculus, not checked yet');
           if (op === 'circ') throw new Unsupported('function composition with \\circ is not understood yet');
         }
         return mul(...n.factors.map((t) => this.lower(t)));
@@ -270,11 +282,11 @@ export class Lowerer {
       case 'bigop':
         throw new Unsupported(n.op === 'sum' ? 'it contains a sum (\\sum)' : n.op === 'prod' ? 'it contains a product (\\prod)' : 'it contains an integral');
       case 'tuple':
-        throw new Unsupported('it contains a vector or list');
+        throw new VectorUnsupported('it contains a vector or list');
       case 'matrix':
-        throw new Unsupported('it contains a matrix');
+        throw new VectorUnsupported('it contains a matrix');
       case 'norm':
-        throw new Unsupported('it contains a norm (vector calculus is not checked yet)');
+        throw new VectorUnsupported('it contains a norm (vector calculus is not checked yet)');
       case 'ellipsis':
         throw new Unsupported('it contains an ellipsis (…)');
       case 'unknown':
@@ -285,7 +297,7 @@ export class Lowerer {
   private lowerSym(s: SymNode): Expr {
     const local = this.lookupLocal(s.name);
     if (local) return local;
-    if (s.font === 'bold' || s.accent === 'vec') throw new Unsupported(`${s.font === 'bold' ? 'bold' : 'arrowed'} ${s.base} is a vector; vector calculus is not checked yet`);
+    if (s.font === 'bold' || s.accent === 'vec') throw new VectorUnsupported(`${s.font === 'bold' ? 'bold' : 'arrowed'} ${s.base} is a vector; vector calculus is not checked yet`);
     if (s.font === 'bb') throw new Unsupported(`\\mathbb{${s.base}} is a set, not a value`);
     if (this.opaque?.has(s.name)) return mkVar(s.name);
     const b = this.ctx.bindings.get(s.name);
@@ -329,7 +341,16 @@ export class Lowerer {
 
   private implicitArgExprs(name: string): Expr[] {
     const args = this.implicitArgs.get(name);
-    if (args) return args.map((a) => this.lower(a));
+    if (args) {
+      // `u(u)`, `u(-u)`: a function whose argument is itself would lower forever.
+      if (this.implicitExpanding.has(name)) throw new Unsupported(`${show(name)} is applied to an expression in ${show(name)} itself`);
+      this.implicitExpanding.add(name);
+      try {
+        return args.map((a) => this.lower(a));
+      } finally {
+        this.implicitExpanding.delete(name);
+      }
+    }
     return [mkVar(this.implicitVarName)];
   }
 
@@ -361,7 +382,7 @@ export class Lowerer {
 
   private lowerPow(base: Node, exp: Node): Expr {
     if (exp.type === 'sym' && (exp.name === 'T' || exp.name === 'top' || exp.name === 'intercal' || exp.name === 'rm:T')) {
-      throw new Unsupported('it contains a transpose; matrix calculus is not checked yet');
+      throw new VectorUnsupported('it contains a transpose; matrix calculus is not checked yet');
     }
     if (base.type === 'sym' && (base.name === 'e' || (base.base === 'e' && base.font === 'rm' && !base.sub)) && !this.ctx.bindings.has(base.name)) {
       return fn('exp', this.lower(exp));
@@ -410,10 +431,11 @@ export class Lowerer {
         r = pow(one(), n.index ? div(num(1), this.lower(n.index)) : num(0.5));
         break;
       case 'logsumexp':
-        if (args.length < 2) throw new Unsupported('log-sum-exp of a vector is vector calculus, not checked yet');
+        if (args.length < 2) throw new VectorUnsupported('log-sum-exp of a vector is vector calculus, not checked yet');
         r = fn('ln', add(...args.map((a) => fn('exp', a))));
         break;
       default:
+        if (n.name === 'softmax' || n.name === 'det' || n.name === 'tr' || n.name === 'diag') throw new VectorUnsupported(`${n.name} is not checked yet`);
         throw new Unsupported(`${n.name} is not checked yet`);
     }
     if (n.power) {
@@ -507,6 +529,7 @@ export class Lowerer {
     if (argNodes) throw new Unsupported('(…)\'(…) is not understood');
     let r = this.lower(arg);
     const x = this.implicitVarName;
+    if (this.implicitVarGuessed && !freeVars(r).has(x)) throw new Unsupported('the variable the prime differentiates by is not clear');
     for (let i = 0; i < k; i++) r = this.d(r, x);
     return r;
   }
@@ -549,7 +572,7 @@ export class Lowerer {
 
   private lowerDeriv(d: DerivNode): Expr {
     this.usedDerivative = true;
-    if (d.kind === 'nabla') throw new Unsupported('gradients (\\nabla) are vector calculus, not checked yet');
+    if (d.kind === 'nabla') throw new VectorUnsupported('gradients (\\nabla) are vector calculus, not checked yet');
     if (!d.of) throw new Unsupported('a derivative operator with nothing to act on');
     let wrt: WrtVar[] = d.wrt;
     if (wrt.length === 0) {
@@ -557,9 +580,9 @@ export class Lowerer {
       wrt = [{ v: { type: 'sym', name: this.implicitVarName, base: this.implicitVarName, span: d.span }, order: d.order, span: d.span }];
     }
     for (const w of wrt) {
-      if (w.transposed) throw new Unsupported('derivatives by a transposed vector are matrix calculus, not checked yet');
+      if (w.transposed) throw new VectorUnsupported('derivatives by a transposed vector are matrix calculus, not checked yet');
       if (w.v.type === 'sym' && (w.v.font === 'bold' || /^[A-Z]$/.test(w.v.base))) {
-        throw new Unsupported(`differentiating by ${w.v.font === 'bold' ? 'a vector' : 'a matrix'} is not checked yet`);
+        throw new VectorUnsupported(`differentiating by ${w.v.font === 'bold' ? 'a vector' : 'a matrix'} is not checked yet`);
       }
       if (w.v.type === 'sym' && (d.form === 'D' || d.form === 'subscript') && /^[ijk]$/.test(w.v.name)) {
         throw new Unsupported(`${d.form === 'D' ? 'D' : '\\partial'}_${w.v.name} (by index) is not understood`);

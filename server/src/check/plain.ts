@@ -3,12 +3,13 @@
  * `(f'g − fg')/g²`. Only the common constructs; anything else is left as written.
  */
 
-const SUPERSCRIPT: Record<string, string> = { '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '-': '⁻', n: 'ⁿ', x: 'ˣ', i: 'ⁱ', T: 'ᵀ' };
+const SUPERSCRIPT: Record<string, string> = { '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹', '-': '⁻', n: 'ⁿ', x: 'ˣ', i: 'ⁱ', T: 'ᵀ', 'ᵀ': 'ᵀ' };
 const GREEK: Record<string, string> = {
   alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', varepsilon: 'ε', theta: 'θ', lambda: 'λ', mu: 'μ',
   sigma: 'σ', phi: 'φ', varphi: 'φ', psi: 'ψ', omega: 'ω', tau: 'τ', eta: 'η', xi: 'ξ', rho: 'ρ', pi: 'π', nu: 'ν',
   kappa: 'κ', zeta: 'ζ', partial: '∂', nabla: '∇', infty: '∞', cdot: '·', times: '×', approx: '≈', neq: '≠',
-  le: '≤', ge: '≥', leq: '≤', geq: '≥', to: '→', top: 'ᵀ', ldots: '…', cdots: '⋯', dots: '…',
+  Sigma: 'Σ', Lambda: 'Λ', Phi: 'Φ', Psi: 'Ψ', Omega: 'Ω', Gamma: 'Γ', Delta: 'Δ', Theta: 'Θ',
+  le: '≤', ge: '≥', leq: '≤', geq: '≥', to: '→', top: 'ᵀ', intercal: 'ᵀ', odot: '⊙', otimes: '⊗', lVert: '‖', rVert: '‖', Vert: '‖', ldots: '…', cdots: '⋯', dots: '…',
 };
 
 /** The balanced `{…}` group starting at `i` (which must be `{`): its content and the index after it. */
@@ -118,15 +119,17 @@ export function plainText(latex: string, depth = 0): string {
         if (/^[a-zA-Z0-9]/.test(s[i] ?? '')) out += ' ';
         continue;
       }
-      out += name;
+      out += name === '|' ? '‖' : name;
       continue;
     }
     if (c === '^') {
       const a = group(s, i + 1);
-      const body = a ? a.body : s[i + 1] ?? '';
-      const next = a ? a.next : i + 2;
+      // `^\top`: the exponent is one command.
+      const cmd = !a && s[i + 1] === '\\' ? /^\\[a-zA-Z]+/.exec(s.slice(i + 1)) : null;
+      const body = a ? a.body : cmd ? cmd[0] : s[i + 1] ?? '';
+      const next = a ? a.next : cmd ? i + 1 + cmd[0].length : i + 2;
       const inner = plainText(body, depth + 1);
-      const sup = superscript(inner.replace(/\s+/g, ''));
+      const sup = inner === '−ᵀ' ? '⁻ᵀ' : superscript(inner.replace(/\s+/g, ''));
       out += sup ?? `^${wrap(inner)}`;
       i = next;
       continue;

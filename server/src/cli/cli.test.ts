@@ -99,6 +99,8 @@ test('the example notes: the planted mistakes are found and nothing else', () =>
   for (const f of out.files) for (const c of f.claims) if (c.verdict === 'false') falses.push(`${path.basename(f.path)}: ${c.latex}`);
   assert.deepEqual(falses.sort(), [
     "deep-learning.md: \\frac{d}{dz}\\tanh(z) = 1 - \\tanh(z)",
+    'matrix-calculus.md: \\frac{\\partial A\\mathbf{x}}{\\partial \\mathbf{x}} = A',
+    'matrix-calculus.md: \\nabla_{\\mathbf{x}} \\mathbf{x}^\\top B\\mathbf{x} = 2B\\mathbf{x}',
     "pasted-notes.txt: (f/g)' = (f'g + fg')/g^2",
     "rules.md: (f/g)' = (f'g + fg')/g^2",
     'worked-steps.md: \\cos(x^2)\\cdot\\frac{d}{dx}x^2 = \\cos(x^2)\\cdot x',

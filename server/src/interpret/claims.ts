@@ -8,7 +8,7 @@ import type { Formula, Node, ParseResult, RelOp, Span } from '../parse/ast';
 import { containsNode } from '../parse/walk';
 import type { MathFragment } from '../scan/types';
 import { LineMap } from '../scan/lines';
-import { Binding, EMPTY_CONTEXT, NoteContext, withBinding, withoutBinding } from './context';
+import { Binding, EMPTY_CONTEXT, NoteContext, withBinding, withoutBinding, withShape } from './context';
 
 export type ClaimKind =
   | 'derivative' // a derivative of a concrete expression
@@ -58,6 +58,10 @@ export interface Claim {
   chainHasDerivative: boolean;
   /** 0-based line of the claim's start, when the note's text is known. */
   line?: number;
+  /** Shape declarations stated in the claim's sentence (`A \in \mathbb{R}^{m \times n}`), for vector claims. */
+  declarations?: Condition[];
+  /** Assumptions the claim's sentence states about its matrices ("for symmetric $\Sigma$"): `symmetric`. */
+  assumptions?: string[];
 }
 
 export interface InterpretOptions {
@@ -129,6 +133,40 @@ function definitionTarget(lhs: Node): { name: string; params: string[] | null } 
   return null;
 }
 
+const isRealSpace = (n: Node): boolean =>
+  (n.type === 'sym' && n.font === 'bb' && n.base === 'R') || (n.type === 'pow' && n.base.type === 'sym' && n.base.font === 'bb' && n.base.base === 'R');
+
+/**
+ * Shape declarations in a fragment's formulas: `\mathbf{x} \in \mathbb{R}^n`, `A \in \mathbb{R}^{m \times n}`,
+ * `\mathbf{x}, \mathbf{y} \in \mathbb{R}^n`, and chains such as `\mathbf{x} \in \mathbb{R}^p \ \mathbf{y} \in \mathbb{R}^r`
+ * (where the parser joins the set and the next name into one product).
+ */
+export function shapeDeclarations(formulas: Formula[]): Condition[] {
+  const out: Condition[] = [];
+  let pending: Node[] = [];
+  for (const formula of formulas) {
+    const lone = formula.operands.length === 1 && !formula.leading ? formula.operands[0] : null;
+    if (lone && lone.type === 'sym') {
+      pending.push(lone);
+      continue;
+    }
+    let declared = false;
+    formula.relations.forEach((r, k) => {
+      if (r.op !== '\\in') return;
+      let lhs = formula.operands[k];
+      let rhs = formula.operands[k + 1];
+      if (lhs.type === 'mul' && lhs.factors.length >= 2 && isRealSpace(lhs.factors[0])) lhs = lhs.factors[lhs.factors.length - 1];
+      if (rhs.type === 'mul' && rhs.factors.length >= 2) rhs = rhs.factors[0];
+      if (lhs.type !== 'sym' || !isRealSpace(rhs)) return;
+      if (k === 0) for (const p of pending) out.push({ lhs: p, op: '\\in', rhs });
+      out.push({ lhs, op: '\\in', rhs });
+      declared = true;
+    });
+    if (!declared || formula.relations.length) pending = [];
+  }
+  return out;
+}
+
 function mentions(n: Node, name: string): boolean {
   return containsNode(n, (m) => m.type === 'sym' && m.name === name);
 }
@@ -142,7 +180,12 @@ export function interpret(
 
   // Conditions stated anywhere in a sentence apply to the claims of that sentence.
   const sentenceConditions = new Map<number, Condition[]>();
+  const sentenceDeclarations = new Map<number, Condition[]>();
+  const fragmentDeclarations: Condition[][] = [];
   fragments.forEach((f, i) => {
+    const decls = shapeDeclarations(parses[i].formulas);
+    fragmentDeclarations.push(decls);
+    if (decls.length) sentenceDeclarations.set(f.sentence, [...(sentenceDeclarations.get(f.sentence) ?? []), ...decls]);
     for (const formula of parses[i].formulas) {
       formula.relations.forEach((r, k) => {
         const lhs = formula.operands[k];
@@ -194,6 +237,9 @@ export function interpret(
         ? `the sentence sets up an equation or condition ("${solving[1]}…")`
         : null;
     const conditions = sentenceConditions.get(f.sentence) ?? [];
+    const declarations = sentenceDeclarations.get(f.sentence);
+    const assumptions = statedAssumptions(`${maskMath(f.proseBefore)} ${maskMath(f.proseAfter)}`);
+    for (const d of fragmentDeclarations[fi]) if (d.lhs.type === 'sym') ctx = withShape(ctx, d.lhs.name, { lhs: d.lhs, rhs: d.rhs });
 
     // A chain may continue from the previous fragment only when this one starts with a relation.
     if (previous && (previous.fragment !== fi - 1 || !adjacent)) previous = null;
@@ -244,6 +290,8 @@ export function interpret(
           chainHasDerivative: hasDerivative,
           line: lines ? lines.positionAt(start).line : undefined,
         };
+        if (declarations) claim.declarations = declarations;
+        if (assumptions.length) claim.assumptions = assumptions;
 
         // `y = f(x) = x^3 - 1/x` defines both y and f: a chain of definitions ends at its first non-target.
         const isFirst = link0 + k === 0 || (definingChain && link0 === 0);
@@ -275,6 +323,15 @@ export function interpret(
     });
   });
   return claims;
+}
+
+/** Assumptions about matrices stated in a sentence ("for symmetric A", "symmetric positive definite"). */
+function statedAssumptions(prose: string): string[] {
+  const out: string[] = [];
+  // "only right for symmetric B", "unless A is symmetric", "not symmetric": no assumption.
+  const denied = /\b(not|non|nor)[- ]symmetric\b|\basymmetric\b|\bskew[- ]symmetric\b|\b(only|unless|except)\b[^.]*\bsymmetric\b/i;
+  if (/\bsymmetric\b/i.test(prose) && !denied.test(prose)) out.push('symmetric');
+  return out;
 }
 
 const CONDITIONAL = /\b(if|suppose|supposing|when|whenever|assume|assuming)\b[^.]*$/i;

@@ -25,6 +25,13 @@ export interface NoteContext {
   readonly bindings: ReadonlyMap<string, Binding>;
   /** Symbols declared to be functions (`f: \mathbb{R}^n \to \mathbb{R}`). */
   readonly functions: ReadonlySet<string>;
+  /** Shape declarations (`\mathbf{x} \in \mathbb{R}^n`, `A \in \mathbb{R}^{m \times n}`), by symbol name. */
+  readonly shapes?: ReadonlyMap<string, ShapeDeclaration>;
+}
+
+export interface ShapeDeclaration {
+  lhs: Node;
+  rhs: Node;
 }
 
 export const EMPTY_CONTEXT: NoteContext = { bindings: new Map(), functions: new Set() };
@@ -33,19 +40,26 @@ export const EMPTY_CONTEXT: NoteContext = { bindings: new Map(), functions: new 
 export function withBinding(ctx: NoteContext, b: Binding): NoteContext {
   const bindings = new Map(ctx.bindings);
   bindings.set(b.name, b);
-  return { bindings, functions: ctx.functions };
+  return ctx.shapes ? { bindings, functions: ctx.functions, shapes: ctx.shapes } : { bindings, functions: ctx.functions };
 }
 
 export function withFunction(ctx: NoteContext, name: string): NoteContext {
   if (ctx.functions.has(name)) return ctx;
   const functions = new Set(ctx.functions);
   functions.add(name);
-  return { bindings: ctx.bindings, functions };
+  return ctx.shapes ? { bindings: ctx.bindings, functions, shapes: ctx.shapes } : { bindings: ctx.bindings, functions };
 }
 
 export function withoutBinding(ctx: NoteContext, name: string): NoteContext {
   if (!ctx.bindings.has(name)) return ctx;
   const bindings = new Map(ctx.bindings);
   bindings.delete(name);
-  return { bindings, functions: ctx.functions };
+  return ctx.shapes ? { bindings, functions: ctx.functions, shapes: ctx.shapes } : { bindings, functions: ctx.functions };
+}
+
+/** Copy-on-write: a new context where `name` has the declared shape. */
+export function withShape(ctx: NoteContext, name: string, decl: ShapeDeclaration): NoteContext {
+  const shapes = new Map(ctx.shapes ?? []);
+  shapes.set(name, decl);
+  return { bindings: ctx.bindings, functions: ctx.functions, shapes };
 }

@@ -11,7 +11,7 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit } from 
 import type { ClaimReport, DocumentReport } from '../engine';
 import { LineMap } from '../scan/lines';
 import { claimOfDiagnostic, rangeOf } from './diagnostics';
-import { CODE_FALSE_CLAIM, CODE_UNCHECKED, DISABLE_NEXT_LINE } from './protocol';
+import { CODE_FALSE_CLAIM, CODE_SHAPE_MISMATCH, CODE_UNCHECKED, DISABLE_NEXT_LINE } from './protocol';
 
 export interface CodeActionInput {
   uri: string;
@@ -61,7 +61,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
   const ignores: CodeAction[] = [];
   const ignoredLines = new Set<number>();
   for (const d of input.diagnostics) {
-    if (d.code !== CODE_FALSE_CLAIM && d.code !== CODE_UNCHECKED) continue;
+    if (d.code !== CODE_FALSE_CLAIM && d.code !== CODE_UNCHECKED && d.code !== CODE_SHAPE_MISMATCH) continue;
     const found = claimOfDiagnostic(input.report, reportLines, d);
     if (!found || !unchanged(input, found.claim)) continue;
     const c = found.claim;

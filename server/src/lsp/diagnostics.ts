@@ -6,7 +6,7 @@
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
 import type { ClaimReport, DocumentReport, EngineDiagnostic, Severity } from '../engine';
 import { LineMap } from '../scan/lines';
-import { CODE_FALSE_CLAIM, CODE_LATEX_SYNTAX, CODE_UNCHECKED, type CalcnotesSettings } from './protocol';
+import { CODE_FALSE_CLAIM, CODE_LATEX_SYNTAX, CODE_SHAPE_MISMATCH, CODE_UNCHECKED, type CalcnotesSettings } from './protocol';
 
 export const SOURCE = 'calcnotes';
 
@@ -55,12 +55,12 @@ export function toDiagnostics(report: DocumentReport, lines: LineMap, settings: 
   const out: Diagnostic[] = [];
   const used = new Set<number>();
   for (const d of report.diagnostics) {
-    if (d.code === 'false-claim') {
+    if (d.code === 'false-claim' || d.code === 'shape-mismatch') {
       const claim = claimIndexOf(report, d, used);
       const diag: Diagnostic = {
         range: rangeOf(lines, d.start, d.end),
         severity: toSeverity(settings.falseClaimSeverity),
-        code: CODE_FALSE_CLAIM,
+        code: d.code === 'shape-mismatch' ? CODE_SHAPE_MISMATCH : CODE_FALSE_CLAIM,
         source: SOURCE,
         message: d.message,
       };
@@ -109,7 +109,7 @@ export function claimOfDiagnostic(report: DocumentReport, lines: LineMap, d: Dia
   const i = data && typeof data.claim === 'number' ? data.claim : -1;
   if (i >= 0 && i < report.claims.length && same(report.claims[i])) return { index: i, claim: report.claims[i] };
   // The report changed since the diagnostic was made: find the claim by its range.
-  const wanted = d.code === CODE_FALSE_CLAIM ? 'false' : d.code === CODE_UNCHECKED ? 'unchecked' : null;
+  const wanted = d.code === CODE_FALSE_CLAIM || d.code === CODE_SHAPE_MISMATCH ? 'false' : d.code === CODE_UNCHECKED ? 'unchecked' : null;
   if (!wanted) return null;
   const k = report.claims.findIndex((c) => c.verdict === wanted && same(c));
   return k >= 0 ? { index: k, claim: report.claims[k] } : null;

@@ -85,7 +85,9 @@ test('settings: document mode and engine options', () => {
     budgetMs: 300,
     bareFormulas: false,
     macros: { '\\R': '\\mathbb{R}' },
+    matrixLayout: 'denominator',
   });
+  assert.equal(engineOptions(settings({ matrixLayout: 'numerator' }), 'markdown').matrixLayout, 'numerator');
 });
 
 // ---- diagnostics ---------------------------------------------------------------------------------------------

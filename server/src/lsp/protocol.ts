@@ -74,6 +74,8 @@ export type DifferentiateResult = { latex: string } | { error: string };
 export const CODE_FALSE_CLAIM = 'false-claim';
 export const CODE_LATEX_SYNTAX = 'latex-syntax';
 export const CODE_UNCHECKED = 'unchecked';
+/** A claim whose vectors and matrices cannot have the sizes the note gave them. */
+export const CODE_SHAPE_MISMATCH = 'shape-mismatch';
 
 /** The comment that "ignore this claim" inserts above the line. */
 export const DISABLE_NEXT_LINE = '<!-- calcnotes-disable-next-line -->';

@@ -86,7 +86,14 @@ export function modeFor(uri: string, languageId?: string): 'markdown' | 'text' {
   return /\.txt$/i.test(path) ? 'text' : 'markdown';
 }
 
-/** The engine's options for a document with these settings. (`matrixLayout` has no engine option yet.) */
+/** The engine's options for a document with these settings. */
 export function engineOptions(settings: CalcnotesSettings, mode: 'markdown' | 'text'): EngineOptions {
-  return { mode, logBase: settings.logBase, budgetMs: settings.timeBudgetMs, bareFormulas: settings.bareFormulas, macros: settings.macros };
+  return {
+    mode,
+    logBase: settings.logBase,
+    budgetMs: settings.timeBudgetMs,
+    bareFormulas: settings.bareFormulas,
+    macros: settings.macros,
+    matrixLayout: settings.matrixLayout,
+  };
 }

@@ -61,10 +61,12 @@ test('seed 001: the Leibniz chain rule is verified, the total derivative with \\
   assert.equal(verdictOf(s, '\\frac{df}{dt} = \\frac{\\partial f}{\\partial x_1}'), 'unchecked');
 });
 
-test('seed 002: the eight rules and the notation chain are verified, nothing is false', (t) => {
+test('seed 002: the eight rules and the notation chain are verified, the only false claim is the index typo', (t) => {
   const s = load('002_');
   if (!s) return t.skip('../shared/seeds not present');
-  assert.equal(s.report.claims.filter((c) => c.verdict === 'false').length, 0, verdictsOf(s.report));
+  const falses = s.report.claims.filter((c) => c.verdict === 'false');
+  assert.equal(falses.length, 1, verdictsOf(s.report));
+  assert.equal(s.text.slice(falses[0].start, falses[0].end), '\\frac{dy_i}{dx_i} = A_{ij}');
   for (const needle of [
     '\\frac{d}{dx}c = 0',
     '\\frac{d}{dx}(ax) = a',
@@ -83,4 +85,28 @@ test('seed 002: the eight rules and the notation chain are verified, nothing is 
   ]) {
     assert.equal(verdictOf(s, needle), 'verified', `${needle}\n${verdictsOf(s.report)}`);
   }
+});
+
+test('seed 001: the matrix derivatives are verified in denominator layout', (t) => {
+  const s = load('001_');
+  if (!s) return t.skip('../shared/seeds not present');
+  for (const needle of [
+    '\\nabla_{\\mathbf{x}} A\\mathbf{x} = A^T',
+    '\\nabla_{\\mathbf{x}} \\mathbf{x}^TA\\mathbf{x} = (A + A^T)\\mathbf{x}',
+    '\\nabla_{\\mathbf{X}}||X||_F^2 = 2X',
+  ]) {
+    assert.equal(verdictOf(s, needle), 'verified', `${needle}\n${verdictsOf(s.report)}`);
+  }
+  const c = s.report.claims.find((k) => k.latex.includes('(A + A^T)'))!;
+  assert.match(c.reason, /x ∈ ℝ[²³⁴], A ∈ ℝ\^\{(\d)×\1\}, denominator layout/);
+});
+
+test('seed 002: the vector chain rule is verified, the index typo is reported as an index mismatch', (t) => {
+  const s = load('002_');
+  if (!s) return t.skip('../shared/seeds not present');
+  assert.equal(verdictOf(s, '\\frac{d\\mathbf{z}}{d\\mathbf{x}} = \\frac{d\\mathbf{y}}{d\\mathbf{x}} \\frac{d\\mathbf{z}}{d\\mathbf{y}}'), 'verified', verdictsOf(s.report));
+  const typo = s.report.claims.find((k) => k.latex === '\\frac{dy_i}{dx_i} = A_{ij}')!;
+  assert.equal(typo.verdict, 'false');
+  assert.match(typo.reason, /^Index mismatch in dy_i\/dx_i = A_ij: j is a free index on the right but not on the left\./);
+  assert.ok(s.report.diagnostics.some((d) => d.code === 'false-claim' && d.start === typo.start && d.end === typo.end));
 });
