@@ -19,7 +19,8 @@ export type ClaimKind =
   | 'definition'
   | 'value'
   | 'approximation'
-  | 'equation';
+  | 'equation'
+  | 'chain'; // a whole chain whose first and last sides agree (its middle steps not understood)
 
 export interface Operand {
   node: Node;
@@ -79,7 +80,17 @@ export function hasHeading(prose: string, mode: 'markdown' | 'text'): boolean {
   for (let i = 1; i + 1 < lines.length; i++) {
     const l = lines[i].trim();
     if (!l || lines[i - 1].trim() !== '' || lines[i + 1].trim() !== '') continue;
-    if (l.length <= 60 && l.split(/\s+/).length <= 6 && !/[.,:;=?!]$/.test(l) && !/[=\\^_]/.test(l)) return true;
+    // A title: short, capitalised, no sentence punctuation, not a clause that leads into a formula ("Hence, we have").
+    if (
+      l.length <= 60 &&
+      l.split(/\s+/).length <= 6 &&
+      /^[A-Z0-9]/.test(l) &&
+      !/[.,:;=?!]$/.test(l) &&
+      !/[=\\^_,]/.test(l) &&
+      !/\b(we|have|get|is|are|by|of|that|as|where|then|gives)$/i.test(l)
+    ) {
+      return true;
+    }
   }
   return false;
 }

@@ -110,3 +110,12 @@ test('seed 002: the vector chain rule is verified, the index typo is reported as
   assert.match(typo.reason, /^Index mismatch in dy_i\/dx_i = A_ij: j is a free index on the right but not on the left\./);
   assert.ok(s.report.diagnostics.some((d) => d.code === 'false-claim' && d.start === typo.start && d.end === typo.end));
 });
+
+test('seed 002: dy/dx = A^T for y = Ax, stated across a chain of entry-wise matrices, is verified end to end', (t) => {
+  const s = load('002_');
+  if (!s) return t.skip('../shared/seeds not present');
+  const whole = s.report.claims.find((c) => c.kind === 'chain' && /\\frac\{d\\mathbf\{y\}\}\{d\\mathbf\{x\}\} = \\mathbf\{A\}\^T/.test(c.latex));
+  assert.ok(whole, verdictsOf(s.report));
+  assert.equal(whole!.verdict, 'verified');
+  assert.match(whole!.reason, /first and last sides of the chain agree/);
+});

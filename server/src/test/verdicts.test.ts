@@ -190,3 +190,14 @@ test('macros defined in the note are honoured by the checker and by LaTeX valida
   const withSetting = check('$\\D x^2 = 2x$', { macros: { '\\D': '\\frac{d}{dx}' } });
   assert.equal(withSetting.claims[0].verdict, 'verified');
 });
+
+test('a chain whose middle is not understood is still verified end to end, and never called false that way', () => {
+  const ok = check('$$\\frac{d}{dx} x^3 = \\sum_{k} a_k = 3x^2$$');
+  const whole = ok.claims.find((c) => c.kind === 'chain');
+  assert.ok(whole, verdictsOf(ok));
+  assert.equal(whole!.verdict, 'verified');
+  assert.equal(whole!.latex, '\\frac{d}{dx} x^3 = 3x^2');
+  const wrong = check('$$\\frac{d}{dx} x^3 = \\sum_{k} a_k = 2x^2$$');
+  assert.equal(wrong.claims.filter((c) => c.kind === 'chain').length, 0);
+  assert.equal(wrong.claims.filter((c) => c.verdict === 'false').length, 0);
+});
