@@ -8,7 +8,7 @@
  * that is possible but doubtful is recorded in `doubts` (a claim that fails only under it is not called false).
  */
 import type { DerivNode, Node, SymNode, WrtVar } from '../parse/ast';
-import { walk } from '../parse/walk';
+import { nodesWithDefinitions, walk } from '../parse/walk';
 import type { NoteContext } from '../interpret/context';
 import { Expr, abstractFns, add, app, div, fn, freeVars, mul, neg, num, pow, same, substitute, v, v as mkVar } from './expr';
 import { diff } from './diff';
@@ -70,21 +70,8 @@ export class Lowerer {
     private readonly options: LowerOptions,
     private readonly orderValues: Map<string, number> = new Map(),
   ) {
-    const seen = new Set<Node>();
-    const all: Node[] = [];
-    const collect = (n: Node) => {
-      walk(n, (m) => {
-        if (seen.has(m)) return;
-        seen.add(m);
-        all.push(m);
-        // Follow the note's definitions the claim refers to.
-        if (m.type === 'sym') {
-          const b = ctx.bindings.get(m.name);
-          if (b && !seen.has(b.body)) collect(b.body);
-        }
-      });
-    };
-    roots.forEach(collect);
+    // Everything the claim refers to, following the note's definitions.
+    const all = nodesWithDefinitions(roots, (m) => ctx.bindings.get(m.name)?.body);
 
     // Variables of differentiation.
     for (const m of all) if (m.type === 'deriv') for (const w of m.wrt) if (w.v.type === 'sym') this.diffVars.add(w.v.name);

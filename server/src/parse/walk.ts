@@ -61,3 +61,25 @@ export function containsNode(root: Node, pred: (m: Node) => boolean): boolean {
   }
   return false;
 }
+
+/**
+ * Every node of the given trees and, transitively, of the definitions their symbols refer to (each node once).
+ * `definitionOf` gives the body a symbol stands for, if any.
+ */
+export function nodesWithDefinitions(roots: Node[], definitionOf: (s: Extract<Node, { type: 'sym' }>) => Node | undefined): Node[] {
+  const seen = new Set<Node>();
+  const all: Node[] = [];
+  const collect = (n: Node) => {
+    walk(n, (m) => {
+      if (seen.has(m)) return;
+      seen.add(m);
+      all.push(m);
+      if (m.type === 'sym') {
+        const body = definitionOf(m);
+        if (body && !seen.has(body)) collect(body);
+      }
+    });
+  };
+  roots.forEach(collect);
+  return all;
+}

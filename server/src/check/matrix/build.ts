@@ -13,7 +13,7 @@
  * Anything without a sure meaning throws MatrixUnsupported; a possible but doubtful reading is a doubt.
  */
 import type { DerivNode, Node, SymNode, WrtVar } from '../../parse/ast';
-import { walk } from '../../parse/walk';
+import { nodesWithDefinitions, walk } from '../../parse/walk';
 import type { NoteContext, Binding } from '../../interpret/context';
 import type { Condition } from '../../interpret/claims';
 import { show } from '../lower';
@@ -146,20 +146,7 @@ export class MatrixBuilder {
     }
 
     // Everything the claim refers to, following definitions.
-    const seen = new Set<Node>();
-    const all: Node[] = [];
-    const collect = (n: Node) => {
-      walk(n, (m) => {
-        if (seen.has(m)) return;
-        seen.add(m);
-        all.push(m);
-        if (m.type === 'sym') {
-          const b = this.bindings.get(canon(m));
-          if (b && !seen.has(b.body)) collect(b.body);
-        }
-      });
-    };
-    roots.forEach(collect);
+    const all = nodesWithDefinitions(roots, (m) => this.bindings.get(canon(m))?.body);
     for (const m of all) {
       if (m.type !== 'sym') continue;
       if (isBoldLower(m)) this.boldBases.add(m.base);
