@@ -35,6 +35,12 @@ export type CompareResult =
   | { kind: 'undecided'; reason: string };
 
 const REL_TOL = 1e-8;
+/**
+ * A relative difference this large is not excused by a round-off estimate this many times the values without a
+ * high-precision check.
+ */
+const VISIBLE = 1e-2;
+const LOOSE = 1e13;
 
 export function compare(lhs: Expr, rhs: Expr, opts: CompareOptions): CompareResult {
   const vars = [...new Set([...freeVars(lhs), ...freeVars(rhs)])].sort();
@@ -85,8 +91,27 @@ export function compare(lhs: Expr, rhs: Expr, opts: CompareOptions): CompareResu
       const scale = Math.max(a.m, b.m, Math.abs(a.v), Math.abs(b.v));
       if (scale > 1e150) continue;
       if (Math.abs(a.v - b.v) <= REL_TOL * scale) {
-        got++;
-        continue;
+        // Agreeing within a round-off estimate that dwarfs the values while they differ visibly proves nothing
+        // (towers of powers: x^{x^{…}} with 30 levels has values near 1 and an estimate of 10²⁰): the high
+        // precision decides.
+        const visible = Math.abs(a.v - b.v) > VISIBLE * Math.max(Math.abs(a.v), Math.abs(b.v));
+        if (!visible || scale <= LOOSE * Math.max(Math.abs(a.v), Math.abs(b.v), 1)) {
+          got++;
+          continue;
+        }
+        const loose = differsInHighPrecision(l, r, env, scale);
+        if (loose === false) {
+          got++;
+          continue;
+        }
+        if (loose === null) {
+          lastReason = 'the two sides cannot be evaluated precisely enough';
+          continue;
+        }
+        return {
+          kind: 'differ',
+          at: { point: vars.map((x) => [x, env.get(x)!]), functions: [...fns], left: a.v, right: b.v },
+        };
       }
       // Suspected counterexample: confirm in high precision.
       const hp = differsInHighPrecision(l, r, env, scale);

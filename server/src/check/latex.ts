@@ -158,7 +158,9 @@ function print(e: Expr, prec: number, o: PrintOptions): string {
 
 function fnWithPower(f: Extract<Expr, { k: 'fn' }>, p: Expr, o: PrintOptions): string | null {
   if (p.k !== 'num' || !Number.isInteger(p.v) || p.v < 2) return null;
-  return `${FUNCTIONS[f.f].latex}^${p.v}${fnArg(f.a, o)}`;
+  // `\sin^2 x`, but σ(x)² and ReLU(x)² keep their parentheses (`\sigma^2 x` reads as σ² · x).
+  if (!/^\\[a-z]+$/.test(FUNCTIONS[f.f].latex) || f.f === 'sigmoid') return null;
+  return `${FUNCTIONS[f.f].latex}^${p.v < 10 ? p.v : `{${p.v}}`}${fnArg(f.a, o)}`;
 }
 
 function fnArg(a: Expr, o: PrintOptions): string {
@@ -184,7 +186,9 @@ function product(unsorted: Expr[], o: PrintOptions): string {
     const prev = parts[i - 1];
     const cur = parts[i].s;
     // `\sin x` followed by a factor, or a factor starting with a digit, needs an explicit dot.
-    const needDot = /^[0-9]/.test(cur) || (prev.f.k === 'fn' && !/[)}]$/.test(prev.s)) || cur.startsWith('-');
+    // (`\sin^2 x` is a function too: `\sin^2 x e^x` would read as sin²(x eˣ).)
+    const fnLike = prev.f.k === 'fn' || (prev.f.k === 'pow' && prev.f.b.k === 'fn');
+    const needDot = /^[0-9]/.test(cur) || (fnLike && !/[)}]$/.test(prev.s)) || cur.startsWith('-');
     const needSpace = /\\[a-zA-Z]+$/.test(s) && /^[a-zA-Z]/.test(cur);
     s += needDot ? ` \\cdot ${cur}` : needSpace ? ` ${cur}` : cur;
   }
@@ -197,8 +201,12 @@ function fractionParts(t: Expr): { top: Expr[]; bottom: { base: Expr; n: number 
   const top: Expr[] = [];
   const bottom: { base: Expr; n: number }[] = [];
   for (const f of factors) {
-    if (f.k === 'pow' && f.e.k === 'num' && f.e.v < 0) bottom.push({ base: f.b, n: -f.e.v });
-    else top.push(f);
+    if (f.k === 'pow' && f.e.k === 'num' && f.e.v < 0) {
+      // x^{-1} x^{-2} is x^{-3}: one entry per base, or the common denominator comes out wrong.
+      const same_ = bottom.find((b) => same(b.base, f.b));
+      if (same_) same_.n += -f.e.v;
+      else bottom.push({ base: f.b, n: -f.e.v });
+    } else top.push(f);
   }
   return { top, bottom };
 }

@@ -243,10 +243,12 @@ class Parser {
 
   parseTop(): ParseResult {
     const formulas: Formula[] = [];
+    let formulaStart = this.pos;
     try {
       while (this.pos < this.limit) {
         const before = this.pos;
         if (this.skipSeparator()) continue;
+        formulaStart = this.pos;
         const f = this.parseFormula();
         if (f) formulas.push(f);
         if (this.pos === before) {
@@ -257,8 +259,81 @@ class Parser {
     } catch (e) {
       if (!(e instanceof TooDeep)) throw e;
       this.problem('the formula is nested too deeply', 0, this.input.length);
+      formulas.push(...this.shallowFormulas(formulaStart));
     }
     return { formulas, texts: this.texts, problems: this.problems };
+  }
+
+  /**
+   * The rest of the input after a formula nested too deeply to parse, read shallowly: split into rows at `\\`
+   * and into operands at the relations outside any brackets, each operand an `unknown` node. The claims are still
+   * seen (and reported as not checked) instead of vanishing.
+   */
+  private shallowFormulas(from: number): Formula[] {
+    const out: Formula[] = [];
+    let operands: Node[] = [];
+    let relations: Relation[] = [];
+    let leading: Relation | undefined;
+    let pendingRelation: Relation | undefined;
+    let opStart = from;
+    let depth = 0;
+    const endOperand = (): void => {
+      // Alignment marks are not part of an operand.
+      let a = opStart;
+      let b = this.pos;
+      while (a < b && this.isPunct(this.tokens[a], '&')) a++;
+      while (b > a && this.isPunct(this.tokens[b - 1], '&')) b--;
+      if (b <= a) return;
+      const span = { start: this.tokens[a].start, end: this.tokens[b - 1].end };
+      if (pendingRelation) {
+        if (operands.length) relations.push(pendingRelation);
+        else leading = pendingRelation;
+        pendingRelation = undefined;
+      }
+      operands.push({ type: 'unknown', what: 'a formula nested this deeply', args: [], span });
+    };
+    const endRow = (): void => {
+      endOperand();
+      if (operands.length || leading) {
+        const first = leading?.span.start ?? operands[0].span.start;
+        const last = operands.length ? operands[operands.length - 1].span.end : (leading as Relation).span.end;
+        out.push({ operands, relations, ...(leading ? { leading } : {}), span: { start: first, end: last } });
+      }
+      operands = [];
+      relations = [];
+      leading = undefined;
+      pendingRelation = undefined;
+    };
+    this.pos = from;
+    while (this.pos < this.limit) {
+      const t = this.tokens[this.pos];
+      if (t.type === 'punct' && (t.value === '{' || t.value === '(' || t.value === '[')) depth++;
+      else if (t.type === 'punct' && (t.value === '}' || t.value === ')' || t.value === ']')) depth = Math.max(0, depth - 1);
+      else if (depth === 0 && (t.type === 'rowbreak' || this.isCmd(t, 'begin') || this.isCmd(t, 'end'))) {
+        // A row ends at `\\`; `\begin{…}` and `\end{…}` (with their name) end a row too.
+        endRow();
+        this.pos++;
+        if (t.type === 'cmd' && this.isPunct(this.peek(), '{')) {
+          const m = this.matching(this.pos);
+          this.pos = m >= 0 ? m + 1 : this.pos;
+        }
+        opStart = this.pos;
+        continue;
+      } else if (depth === 0) {
+        const r = this.relationAt();
+        if (r) {
+          endOperand();
+          const end = this.tokens[this.pos + r.len - 1].end;
+          if (!pendingRelation) pendingRelation = { op: r.op, span: { start: t.start, end } };
+          this.pos += r.len;
+          opStart = this.pos;
+          continue;
+        }
+      }
+      this.pos++;
+    }
+    endRow();
+    return out;
   }
 
   /** Consume one statement separator at the top level; true if one was consumed. */

@@ -1,0 +1,261 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench` — speed and memory of calcnotes on a long generated note (not a test: it prints figures).
+ * Runs the compiled code in server/out (run `npm run build` first).
+ *
+ * The note is generated deterministically (seeded): ~5,000 lines of Markdown with ~1,000 claims of mixed kinds
+ * (server/src/testing/notes.ts). Figures, each a median unless said otherwise:
+ *   cold            a fresh `node server/out/cli/main.js check --format json note.md`, process start to exit (3 runs)
+ *   warm            `checkDocument` on the note in this process, after a warm-up run (5 runs)
+ *   incremental     the language server over stdio: didChange of one character inside one formula until the next
+ *                   publishDiagnostics (5 edits); the server waits 150 ms (its debounce) before checking, and that
+ *                   wait is subtracted from the figure (the raw time is printed too)
+ *   hover p95       200 hovers on random formulas of the open note, after warm-up hovers (95th percentile)
+ *   rss             the server's resident memory (VmRSS) after opening ten such notes (seeds 1..10) and waiting
+ *                   for all their diagnostics
+ * The last line of output is one JSON object with exactly these keys:
+ *   {"cold_ms":…,"warm_ms":…,"incremental_ms":…,"hover_p95_ms":…,"rss_mb":…,"claims":…}
+ * Bounded: the whole run is killed after BENCH_TIMEOUT_MS (default 5 minutes), and the server it started with it.
+ */
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawn, spawnSync } = require('child_process');
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, 'server', 'out');
+const CLI = path.join(OUT, 'cli', 'main.js');
+const SERVER = path.join(OUT, 'server.js');
+const DEBOUNCE_MS = 150; // CalcnotesService's default debounce after a change
+const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS) || 5 * 60_000;
+const STEP_TIMEOUT_MS = 60_000;
+
+const TARGETS = { cold_ms: 1500, warm_ms: 250, incremental_ms: 20, hover_p95_ms: 20, rss_mb: 150 };
+
+if (!fs.existsSync(CLI) || !fs.existsSync(path.join(OUT, 'testing', 'notes.js'))) {
+  console.error('bench: server/out is missing or stale; run `npm run build` first');
+  process.exit(2);
+}
+
+const { generateNote, seededRng } = require(path.join(OUT, 'testing', 'notes.js'));
+const { checkDocument, summarize } = require(path.join(OUT, 'engine.js'));
+const { LineMap } = require(path.join(OUT, 'scan', 'lines.js'));
+const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-jsonrpc/node');
+
+let server = null;
+const watchdog = setTimeout(() => {
+  console.error(`bench: timed out after ${TIMEOUT_MS} ms`);
+  if (server && server.exitCode === null) server.kill('SIGKILL');
+  process.exit(3);
+}, TIMEOUT_MS);
+watchdog.unref();
+
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+};
+const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+const line = (label, value, unit, target, extra = '') =>
+  console.log(
+    `${label.padEnd(13)} ${String(round(value)).padStart(8)} ${unit.padEnd(3)} target ≤ ${String(target).padEnd(5)} ${value <= target ? 'ok  ' : 'MISS'}${extra ? `  ${extra}` : ''}`,
+  );
+
+function withTimeout(p, what, ms = STEP_TIMEOUT_MS) {
+  let timer;
+  const t = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([p, t]).finally(() => clearTimeout(timer));
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calcnotes-bench-'));
+  try {
+    await run(dir);
+  } finally {
+    if (server && server.exitCode === null) server.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function run(dir) {
+  console.log(`calcnotes bench — ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown cpu'}), node ${process.version}, ${os.platform()} ${os.arch()}`);
+  const notes = [];
+  for (let seed = 1; seed <= 10; seed++) notes.push(generateNote(seed));
+  const note = notes[0];
+  const file = path.join(dir, 'note.md');
+  fs.writeFileSync(file, note.text);
+  const lineCount = note.text.split('\n').length - 1;
+
+  // ---- warm: checkDocument in this process ---------------------------------------------------------------
+  let t0 = now();
+  const first = checkDocument(note.text);
+  const firstMs = now() - t0;
+  const s = summarize([first]);
+  console.log(
+    `note: ${lineCount} lines, ${(note.text.length / 1024).toFixed(0)} kB, ${first.fragments.length} formulas, ${s.claims} claims ` +
+      `(${s.verified} verified, ${s.false} false, ${s.unchecked} not checked)`,
+  );
+  const warm = [];
+  for (let i = 0; i < 5; i++) {
+    t0 = now();
+    checkDocument(note.text);
+    warm.push(now() - t0);
+  }
+  const warmMs = median(warm);
+
+  // ---- cold: a fresh CLI process --------------------------------------------------------------------------
+  const cold = [];
+  for (let i = 0; i < 3; i++) {
+    t0 = now();
+    const r = spawnSync(process.execPath, [CLI, 'check', '--format', 'json', file], { encoding: 'utf8', maxBuffer: 64 << 20, timeout: STEP_TIMEOUT_MS });
+    cold.push(now() - t0);
+    if (r.status !== 0 && r.status !== 1) throw new Error(`the CLI failed (status ${r.status}): ${r.stderr}`);
+    const json = JSON.parse(r.stdout);
+    if (json.summary.claims !== s.claims) throw new Error(`the CLI found ${json.summary.claims} claims, the engine ${s.claims}`);
+  }
+  const coldMs = median(cold);
+
+  // ---- the language server over stdio ---------------------------------------------------------------------
+  server = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  server.stderr.on('data', (d) => (stderr += d.toString()));
+  const exited = new Promise((resolve) => server.on('exit', (code) => resolve(code)));
+  const conn = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+  /** Waiters for publishDiagnostics: uri → version → resolve. */
+  const waiting = new Map();
+  const published = new Map();
+  conn.onNotification('textDocument/publishDiagnostics', (p) => {
+    const at = now();
+    published.set(p.uri, { version: p.version, at, diagnostics: p.diagnostics });
+    const w = waiting.get(p.uri);
+    if (w && (p.version === undefined || p.version >= w.version)) {
+      waiting.delete(p.uri);
+      w.resolve({ at, params: p });
+    }
+  });
+  conn.onNotification('window/logMessage', () => undefined);
+  conn.onNotification('calcnotes/status', () => undefined);
+  conn.listen();
+  const diagnosticsFor = (uri, version) => withTimeout(new Promise((resolve) => waiting.set(uri, { version, resolve })), `diagnostics of ${uri} v${version}`);
+
+  await withTimeout(conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} }), 'initialize');
+  conn.sendNotification('initialized', {});
+  await new Promise((r) => setTimeout(r, 500)); // the server warms its renderer up 300 ms after `initialized`
+
+  const uriOf = (i) => `file:///bench/note-${i + 1}.md`;
+  const uri = uriOf(0);
+  let text = note.text;
+  let version = 1;
+  t0 = now();
+  let wait = diagnosticsFor(uri, version);
+  conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'markdown', version, text } });
+  await wait;
+  const openMs = now() - t0;
+
+  // Incremental: one-character edits inside formulas, spread over the note.
+  const rng = seededRng(12345);
+  const sites = note.editSites;
+  const incremental = [];
+  for (let i = 0; i < 5; i++) {
+    const at = sites[Math.floor(((i + 0.5) / 5) * sites.length)];
+    const old = text[at];
+    const digit = String((Number(old) % 9) + 1);
+    const lines = new LineMap(text);
+    const range = { start: lines.positionAt(at), end: lines.positionAt(at + 1) };
+    text = text.slice(0, at) + digit + text.slice(at + 1);
+    version++;
+    wait = diagnosticsFor(uri, version);
+    t0 = now();
+    conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, text: digit }] });
+    const got = await wait;
+    incremental.push(got.at - t0);
+  }
+  const incrementalRaw = median(incremental);
+  const incrementalMs = Math.max(0, incrementalRaw - DEBOUNCE_MS);
+
+  // Hovers on random formulas (the text only changed digit for digit, so offsets are those of the last check).
+  const report = checkDocument(text);
+  const lines = new LineMap(text);
+  const formulas = report.fragments.filter((f) => f.delimiter !== 'bare-inline');
+  const positionOf = () => {
+    const f = formulas[Math.floor(rng() * formulas.length)];
+    return lines.positionAt(f.start + Math.floor(rng() * Math.max(1, f.end - f.start)));
+  };
+  const hoverOnce = async () => {
+    const position = positionOf();
+    const h0 = now();
+    const h = await withTimeout(conn.sendRequest('textDocument/hover', { textDocument: { uri }, position }), 'hover');
+    const ms = now() - h0;
+    if (!h || !/data:image\/svg\+xml/.test(h.contents.value)) throw new Error(`a hover without a rendered formula at ${JSON.stringify(position)}`);
+    return ms;
+  };
+  for (let i = 0; i < 20; i++) await hoverOnce();
+  const hovers = [];
+  for (let i = 0; i < 200; i++) hovers.push(await hoverOnce());
+  const hoverP95 = quantile(hovers, 0.95);
+
+  // Memory: ten notes open.
+  t0 = now();
+  const opened = [];
+  for (let i = 1; i < notes.length; i++) {
+    opened.push(diagnosticsFor(uriOf(i), 1));
+    conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(i), languageId: 'markdown', version: 1, text: notes[i].text } });
+  }
+  await withTimeout(Promise.all(opened), 'diagnostics of ten notes', 240_000);
+  const tenMs = now() - t0;
+  await new Promise((r) => setTimeout(r, 200));
+  const status = fs.readFileSync(`/proc/${server.pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+  const hwmKb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+  const rssMb = rssKb / 1024;
+
+  await withTimeout(conn.sendRequest('shutdown'), 'shutdown', 10_000).catch(() => undefined);
+  conn.sendNotification('exit');
+  const code = await withTimeout(exited, 'the server to exit', 5_000).catch(() => null);
+  if (server.exitCode === null) server.kill('SIGKILL');
+  conn.dispose();
+  if (code !== 0 && stderr) console.log(`server stderr: ${stderr.slice(-2000)}`);
+
+  console.log('');
+  line('cold', coldMs, 'ms', TARGETS.cold_ms, `CLI process start to exit, median of 3 (${cold.map((x) => round(x, 0)).join(', ')})`);
+  line('warm', warmMs, 'ms', TARGETS.warm_ms, `checkDocument, median of 5 after a warm-up (first run in this process ${round(firstMs, 0)} ms); ${round((warmMs / s.claims) * 1000, 0)} µs per claim`);
+  line(
+    'incremental',
+    incrementalMs,
+    'ms',
+    TARGETS.incremental_ms,
+    `server re-check after a 1-character edit, median of 5, the ${DEBOUNCE_MS} ms debounce subtracted (raw ${round(incrementalRaw, 0)} ms: ${incremental.map((x) => round(x, 0)).join(', ')}); first check on open ${round(openMs, 0)} ms`,
+  );
+  line('hover p95', hoverP95, 'ms', TARGETS.hover_p95_ms, `200 hovers over stdio, median ${round(median(hovers), 2)} ms, max ${round(Math.max(...hovers), 1)} ms`);
+  line('rss', rssMb, 'MB', TARGETS.rss_mb, `server VmRSS with ten notes open (peak VmHWM ${round(hwmKb / 1024, 0)} MB; the nine further notes checked in ${round(tenMs / 1000, 1)} s)`);
+  console.log(
+    JSON.stringify({
+      cold_ms: round(coldMs),
+      warm_ms: round(warmMs),
+      incremental_ms: round(incrementalMs),
+      hover_p95_ms: round(hoverP95, 2),
+      rss_mb: round(rssMb),
+      claims: s.claims,
+    }),
+  );
+}
+
+main().then(
+  () => {
+    clearTimeout(watchdog);
+    process.exit(0);
+  },
+  (e) => {
+    console.error(`bench failed: ${e?.stack ?? e}`);
+    if (server && server.exitCode === null) server.kill('SIGKILL');
+    process.exit(1);
+  },
+);
