@@ -10,6 +10,7 @@ import * as path from 'node:path';
 
 import type { Formula, Node, ParseResult, Span } from './ast';
 import { parseLatex } from './parser';
+import { makeRng } from '../check/random';
 import { validateLatex } from './katex';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -884,17 +885,8 @@ describe('regressions', () => {
 // ---------------------------------------------------------------------------------------------------------
 // robustness
 
-/** mulberry32: a small seeded generator, so junk tests are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The checker's seeded generator, so junk tests are reproducible. */
+const rng = (seed: number): (() => number) => makeRng(seed);
 
 const PIECES = [
   '\\frac', '{', '}', '{', '}', '(', ')', '[', ']', '\\left(', '\\right)', '\\left.', '\\right|', '|', '||', '\\|', '^', '_',

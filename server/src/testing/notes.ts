@@ -5,18 +5,13 @@
  * definitions followed by claims about them, prose, code blocks holding math-looking text, and matrix identities.
  */
 
-export type Rng = () => number;
+import { makeRng, type Rng } from '../check/random';
 
-/** mulberry32: a small seeded PRNG. */
+export type { Rng };
+
+/** The checker's own seeded generator (mulberry32). */
 export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return makeRng(seed);
 }
 
 export const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)];
