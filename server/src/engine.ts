@@ -13,6 +13,9 @@ import { collectMacros, katexMacros, macrosFromSettings, withoutDefinitions, typ
 import type { ParseResult } from './parse/ast';
 import { interpret, type Claim, type ClaimKind } from './interpret/claims';
 import { checkClaim, type CheckedClaim, type VerdictName } from './check/check';
+import { CheckCache, claimKey } from './engineCache';
+
+export { CheckCache } from './engineCache';
 
 export interface EngineOptions {
   /** 'markdown' for .md/.markdown, 'text' for .txt. Default 'markdown'. */
@@ -57,25 +60,118 @@ export interface EngineDiagnostic {
   message: string;
 }
 
+/** A fragment as reports carry it: where it is and what it says (the prose around it stays in the checker). */
+export type ReportFragment = Omit<MathFragment, 'sentence' | 'proseBefore' | 'proseAfter'>;
+
 export interface DocumentReport {
-  fragments: MathFragment[];
+  fragments: ReportFragment[];
   claims: ClaimReport[];
   diagnostics: EngineDiagnostic[];
 }
 
-export function checkDocument(text: string, options: EngineOptions = {}): DocumentReport {
+/**
+ * Check a note. With a `cache` (kept by the caller between runs: the language server keeps one per worker, the
+ * CLI one per run), fragments and claims whose text and context did not change since an earlier run are not
+ * parsed, validated or checked again; the report is the same as without it.
+ */
+export function checkDocument(text: string, options: EngineOptions = {}, cache?: CheckCache): DocumentReport {
+  const mode = options.mode ?? 'markdown';
+  // The note's own \newcommand / \def (anywhere in it) and the macros setting.
+  const macros = new Map([...macrosFromSettings(options.macros), ...collectMacros(text)]);
+  const macrosKey = macros.size ? JSON.stringify([...macros]) : '';
+  const starts = cache && mode === 'markdown' ? sectionStarts(text) : [0];
+  if (starts.length === 1) return checkPart(text, options, macros, macrosKey, cache);
+
+  // Sections are independent (a heading starts a fresh context, and no sentence, chain or math crosses one):
+  // each is checked on its own text, remembered by that text, and its offsets moved to where it stands now.
+  const optionsKey = `${JSON.stringify(options)}\u0000${macrosKey}`;
+  const out: DocumentReport = { fragments: [], claims: [], diagnostics: [] };
+  starts.forEach((start, i) => {
+    const end = i + 1 < starts.length ? starts[i + 1] : text.length;
+    const part = text.slice(start, end);
+    const key = `${optionsKey}\u0000${part}`;
+    let r = cache!.sections.get(key);
+    if (!r) {
+      r = checkPart(part, options, macros, macrosKey, cache);
+      cache!.sections.set(key, r);
+    }
+    for (const f of r.fragments) out.fragments.push({ ...f, start: f.start + start, end: f.end + start, outerStart: f.outerStart + start, outerEnd: f.outerEnd + start });
+    for (const c of r.claims) out.claims.push({ ...c, start: c.start + start, end: c.end + start, rhsStart: c.rhsStart + start, rhsEnd: c.rhsEnd + start });
+    for (const d of r.diagnostics) out.diagnostics.push({ ...d, start: d.start + start, end: d.end + start });
+  });
+  return out;
+}
+
+/**
+ * Where the note can be cut into independent sections: before an ATX heading (`# …`) that follows a blank line,
+ * outside code fences, `$$` blocks, environments and HTML comments. A note with comment directives that reach
+ * across sections (`<!-- calcnotes-disable -->`, `<!-- calcnotes: layout=… -->`) is not cut.
+ */
+export function sectionStarts(text: string): number[] {
+  const starts = [0];
+  if (/<!--\s*calcnotes(?!-disable-next-line)/.test(text)) return starts;
+  let fence: string | null = null;
+  let displayOpen = false;
+  let envDepth = 0;
+  let inComment = false;
+  let blankBefore = true;
+  let pos = 0;
+  while (pos < text.length) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = text.length;
+    const line = text.slice(pos, eol);
+    if (fence !== null) {
+      if (new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`).test(line)) fence = null;
+    } else {
+      const open = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+      if (open) fence = open[1];
+      else {
+        if (!displayOpen && envDepth === 0 && !inComment && blankBefore && pos > 0 && /^ {0,3}#{1,6}(?:[ \t]|\r?$)/.test(line)) starts.push(pos);
+        const dollars = line.match(/(?<!\\)\$\$/g);
+        if (dollars && dollars.length % 2 === 1) displayOpen = !displayOpen;
+        envDepth += (line.match(/\\begin\s*\{/g)?.length ?? 0) - (line.match(/\\end\s*\{/g)?.length ?? 0);
+        if (envDepth < 0) envDepth = 0;
+        const lastOpen = line.lastIndexOf('<!--');
+        const lastClose = line.lastIndexOf('-->');
+        if (lastOpen >= 0 && lastOpen > lastClose) inComment = true;
+        else if (lastClose >= 0 && lastClose > lastOpen) inComment = false;
+      }
+    }
+    blankBefore = /^\s*$/.test(line);
+    pos = eol + 1;
+  }
+  return starts;
+}
+
+function checkPart(text: string, options: EngineOptions, macros: MacroTable, macrosKey: string, cache: CheckCache | undefined): DocumentReport {
   const mode = options.mode ?? 'markdown';
   const { fragments, directives } = scanMath(text, { mode, bareFormulas: options.bareFormulas ?? true });
   const diagnostics: EngineDiagnostic[] = [];
-  // The note's own \newcommand / \def (anywhere in it) and the macros setting.
-  const macros = new Map([...macrosFromSettings(options.macros), ...collectMacros(text)]);
-  const parses: ParseResult[] = fragments.map((f) => safeParse(f.latex, macros));
+  const parses: ParseResult[] = fragments.map((f) => {
+    if (!cache) return safeParse(f.latex, macros);
+    const key = `${macrosKey}\u0000${f.latex}`;
+    let p = cache.parses.get(key);
+    if (!p) {
+      p = safeParse(f.latex, macros);
+      cache.parses.set(key, p);
+    }
+    return p;
+  });
 
+  let katexTable: Record<string, string> | null = null;
   for (const f of fragments) {
     if (f.disabled || f.delimiter === 'bare' || f.delimiter === 'bare-inline') continue;
     // KaTeX refuses to \newcommand a name it already knows (it has its own \R): validate the fragment with its
     // definitions blanked out and every macro passed in.
-    const err = safeValidate(withoutDefinitions(f.latex), f.display || f.delimiter === 'env', katexMacros(macros));
+    const display = f.display || f.delimiter === 'env';
+    const key = `${macrosKey}\u0000${display ? 'D' : 'I'}${f.latex}`;
+    let verdict = cache?.katex.get(key);
+    if (!verdict) {
+      katexTable ??= katexMacros(macros);
+      verdict = { error: safeValidate(withoutDefinitions(f.latex), display, katexTable) };
+      cache?.katex.set(key, verdict);
+    }
+    const err = verdict.error;
     if (err) {
       const start = f.start + Math.max(0, Math.min(err.start, f.latex.length));
       const end = Math.max(start + 1, f.start + Math.max(0, Math.min(err.end, f.latex.length)));
@@ -86,16 +182,17 @@ export function checkDocument(text: string, options: EngineOptions = {}): Docume
   const claims = interpret(fragments, parses, { text, mode });
   const layout = directives.layout === 'numerator' || directives.layout === 'denominator' ? directives.layout : (options.matrixLayout ?? 'denominator');
   const checkOptions = { logBase: options.logBase ?? 'e', budgetMs: options.budgetMs ?? 200, matrixLayout: layout } as const;
+  const check = cachedCheck(checkOptions, cache);
   const reports: ClaimReport[] = [];
   const wrongChains = new Set<number>();
   for (const claim of claims) {
     if (claim.disabled) continue;
     let result: CheckedClaim;
     if (wrongChains.has(claim.chain)) {
-      const r = checkClaim(claim, checkOptions);
+      const r = check(claim);
       result = r.verdict === 'false' ? { verdict: 'unchecked', kind: r.kind, reason: 'not checked: it follows a wrong step earlier in this chain' } : r;
     } else {
-      result = checkClaim(claim, checkOptions);
+      result = check(claim);
     }
     if (result.verdict === 'false') wrongChains.add(claim.chain);
     reports.push({
@@ -115,10 +212,10 @@ export function checkDocument(text: string, options: EngineOptions = {}): Docume
       diagnostics.push({ start: claim.start, end: claim.end, severity: 'error', code: result.code ?? 'false-claim', message: result.reason });
     }
   }
-  reports.push(...chainEnds(claims, reports, checkOptions));
+  reports.push(...chainEnds(claims, reports, check));
   reports.sort((a, b) => a.start - b.start || a.end - b.end);
   diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { fragments, claims: reports, diagnostics };
+  return { fragments: fragments.map(({ sentence: _s, proseBefore: _b, proseAfter: _a, ...f }) => f), claims: reports, diagnostics };
 }
 
 /**
@@ -127,7 +224,7 @@ export function checkDocument(text: string, options: EngineOptions = {}): Docume
  * first and last sides agree, that is reported as one more verified claim over the whole chain; when they do
  * not, nothing is said (the wrong step cannot be pinpointed).
  */
-function chainEnds(claims: Claim[], reports: ClaimReport[], options: Parameters<typeof checkClaim>[1]): ClaimReport[] {
+function chainEnds(claims: Claim[], reports: ClaimReport[], check: (claim: Claim) => CheckedClaim): ClaimReport[] {
   const byChain = new Map<number, { claim: Claim; report: ClaimReport }[]>();
   let r = 0;
   for (const claim of claims) {
@@ -152,7 +249,7 @@ function chainEnds(claims: Claim[], reports: ClaimReport[], options: Parameters<
       latex: `${first.lhs.latex.trim()} = ${last.rhs.latex.trim()}`,
       doubts: [...first.doubts, ...last.doubts],
     };
-    const result = checkClaim(whole, options);
+    const result = check(whole);
     if (result.verdict !== 'verified') continue;
     out.push({
       start: whole.start,
@@ -166,6 +263,21 @@ function chainEnds(claims: Claim[], reports: ClaimReport[], options: Parameters<
     });
   }
   return out;
+}
+
+/** `checkClaim` with these options, through the cache when there is one. */
+function cachedCheck(options: Parameters<typeof checkClaim>[1], cache: CheckCache | undefined): (claim: Claim) => CheckedClaim {
+  if (!cache) return (claim) => checkClaim(claim, options);
+  const prefix = JSON.stringify(options);
+  return (claim) => {
+    const key = `${prefix}\u0000${claimKey(claim)}`;
+    let r = cache.claims.get(key);
+    if (!r) {
+      r = checkClaim(claim, options);
+      cache.claims.set(key, r);
+    }
+    return r;
+  };
 }
 
 function safeParse(latex: string, macros: MacroTable): ParseResult {

@@ -376,7 +376,7 @@ function derivativeOrders(e: Expr): Map<string, Set<string>> {
 }
 
 /** A plain name (y, u) defined further back than this is not trusted to mean the same thing. */
-const FAR_LINES = 20;
+export const FAR_LINES = 20;
 
 /** Doubts about the note's own definitions: an old definition that may not be meant here. */
 export function contextDoubts(claim: Claim, hasAbstract: boolean): string[] {

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkDocument, summarize, type DocumentReport, type EngineOptions } from '../engine';
+import { CheckCache, checkDocument, summarize, type DocumentReport, type EngineOptions } from '../engine';
 import { LineMap } from '../scan/lines';
 
 const USAGE = `usage: calcnotes check [--format text|json] [--all] [--log-base e|10] [--budget MS] [--no-bare] <files or folders…>
@@ -204,6 +204,8 @@ export function run(argv: string[], io: CliIO): number {
   const progress = io.stderrIsTTY && args.format === 'text' && files.length > 1;
   const results: FileResult[] = [];
   let ioFailed = false;
+  // Shared by the files of this run: a formula or claim repeated across a course's notes is checked once.
+  const cache = new CheckCache();
   files.forEach((file, i) => {
     if (progress) io.stderr(`\rchecking ${i + 1}/${files.length}: ${file}`.slice(0, 100).padEnd(100));
     let text: string;
@@ -214,7 +216,7 @@ export function run(argv: string[], io: CliIO): number {
       ioFailed = true;
       return;
     }
-    const report = checkDocument(text, { ...args.engine, mode: modeFor(file) });
+    const report = checkDocument(text, { ...args.engine, mode: modeFor(file) }, cache);
     results.push({ path: file, text, report });
   });
   if (progress) io.stderr(`\r${' '.repeat(100)}\r`);

@@ -9,7 +9,7 @@
  * Without a worker script (or if workers keep failing) checks run inline on the main thread, one per tick.
  */
 import { Worker, isMainThread, parentPort } from 'worker_threads';
-import { checkDocument, type DocumentReport, type EngineOptions } from '../engine';
+import { CheckCache, checkDocument, type DocumentReport, type EngineOptions } from '../engine';
 
 export interface CheckJob {
   /** Jobs with the same key replace each other (usually the document URI). */
@@ -69,6 +69,8 @@ export class CheckRunner implements Runner {
   private readonly bulk: Entry[] = [];
   private running: Running | null = null;
   private worker: Worker | null = null;
+  /** For inline checks: what is unchanged since the last check is not checked again (the worker has its own). */
+  private readonly cache = new CheckCache();
   private workerFailures = 0;
   private nextId = 1;
   private disposed = false;
@@ -168,7 +170,7 @@ export class CheckRunner implements Runner {
     const t0 = Date.now();
     let outcome: CheckOutcome;
     try {
-      outcome = { status: 'done', report: checkDocument(r.job.text, r.job.options), ms: Date.now() - t0 };
+      outcome = { status: 'done', report: checkDocument(r.job.text, r.job.options, this.cache), ms: Date.now() - t0 };
     } catch (err) {
       outcome = { status: 'failed', error: (err as Error)?.stack ?? String(err) };
     }
@@ -219,11 +221,13 @@ export function isCheckWorker(data: unknown, marker: string): boolean {
 export function runCheckWorker(): void {
   const port = parentPort;
   if (!port) return;
+  // One cache for every document this worker checks: after an edit only changed fragments and claims are redone.
+  const cache = new CheckCache();
   port.on('message', (msg: WorkerRequest) => {
     const t0 = Date.now();
     let reply: WorkerReply;
     try {
-      reply = { id: msg.id, report: checkDocument(msg.text, msg.options), ms: Date.now() - t0 };
+      reply = { id: msg.id, report: checkDocument(msg.text, msg.options, cache), ms: Date.now() - t0 };
     } catch (err) {
       reply = { id: msg.id, error: (err as Error)?.stack ?? String(err) };
     }

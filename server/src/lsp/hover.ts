@@ -4,8 +4,7 @@
  * too. Uses the last finished report — the checker never runs here — and renders through the cached renderer.
  */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
-import type { ClaimReport, DocumentReport } from '../engine';
-import type { MathFragment } from '../scan/types';
+import type { ClaimReport, DocumentReport, ReportFragment } from '../engine';
 import { LineMap } from '../scan/lines';
 import { macroPrelude } from '../render/macros';
 import { renderDataUri } from '../render/svg';
@@ -66,8 +65,8 @@ function image(alt: string, latex: string, display: boolean, color: string | und
 }
 
 /** The fragment at an offset whose text is still what was checked (hover works on a slightly stale report). */
-export function fragmentAt(report: DocumentReport, text: string, offset: number): MathFragment | null {
-  let best: MathFragment | null = null;
+export function fragmentAt(report: DocumentReport, text: string, offset: number): ReportFragment | null {
+  let best: ReportFragment | null = null;
   for (const f of report.fragments) {
     if (f.delimiter === 'bare-inline') continue; // context only, not a formula of its own
     if (offset < f.outerStart || offset > f.outerEnd) continue;

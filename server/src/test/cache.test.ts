@@ -1,0 +1,69 @@
+/**
+ * The engine's cache (parses, KaTeX verdicts, claim verdicts, whole sections) must never change an answer: a
+ * report made with a cache that has seen earlier versions of a note — and other notes — equals a fresh report,
+ * offsets included. Checked over the examples, the seeds and the corpus (where present), generated notes, and
+ * a run of random edits of the kind typing makes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { CheckCache, checkDocument, sectionStarts, type EngineOptions } from '../engine';
+import { generateNote } from '../testing/notes';
+import { makeRng } from '../check/random';
+import { REPO, sharedDir } from './helpers';
+
+const OPTIONS: EngineOptions = { budgetMs: 5000 };
+
+function notes(): { name: string; text: string; mode: 'markdown' | 'text' }[] {
+  const out: { name: string; text: string; mode: 'markdown' | 'text' }[] = [];
+  const dirs = [path.join(REPO, 'examples'), sharedDir('seeds'), sharedDir('corpus')].filter((d): d is string => d !== null);
+  for (const dir of dirs) {
+    for (const f of fs.readdirSync(dir).sort()) {
+      if (!/\.(md|txt|markdown)$/.test(f)) continue;
+      out.push({ name: f, text: fs.readFileSync(path.join(dir, f), 'utf8'), mode: f.endsWith('.txt') ? 'text' : 'markdown' });
+    }
+  }
+  for (const seed of [1, 2]) out.push({ name: `generated ${seed}`, text: generateNote(seed, { lines: 800 }).text, mode: 'markdown' });
+  return out;
+}
+
+function same(text: string, mode: 'markdown' | 'text', cache: CheckCache, what: string): void {
+  const fresh = checkDocument(text, { ...OPTIONS, mode });
+  const cached = checkDocument(text, { ...OPTIONS, mode }, cache);
+  assert.deepEqual(cached, fresh, what);
+}
+
+test('a shared cache gives the same reports as no cache, across notes and in either order', () => {
+  const all = notes();
+  assert.ok(all.length >= 9);
+  const cache = new CheckCache();
+  for (const n of all) same(n.text, n.mode, cache, n.name);
+  for (const n of [...all].reverse()) same(n.text, n.mode, cache, `${n.name} (again)`);
+  assert.ok(cache.claims.hits > 0 || cache.sections.hits > 0, 'the second round is served from the cache');
+});
+
+test('after random edits (typing, deleting, lines inserted above) the cached report equals a fresh one', () => {
+  const rng = makeRng('cache-edits');
+  const cache = new CheckCache();
+  const inserts = ['x', '2', '^', '{', '}', '\\', '$', ' ', '\n', '\n\n# New section\n\n', "'", '=', 'Let $u = x^2$. '];
+  for (const n of notes().slice(0, 6)) {
+    let text = n.text;
+    same(text, n.mode, cache, n.name);
+    for (let i = 0; i < 12; i++) {
+      const at = Math.floor(rng() * (text.length + 1));
+      if (rng() < 0.3 && text.length > 0) text = text.slice(0, at) + text.slice(at + 1);
+      else text = text.slice(0, at) + inserts[Math.floor(rng() * inserts.length)] + text.slice(at);
+      same(text, n.mode, cache, `${n.name}, edit ${i} at ${at}`);
+    }
+  }
+});
+
+test('sections: cut before headings after a blank line, never inside code, $$ blocks, environments or comments', () => {
+  const text = ['Intro $x$.', '', '# One', '$$', '# not a heading', '$$', '', '```', '', '# in code', '```', '', '## Two', 'text', '# Three (no blank before)', '', '<!--', '', '# in a comment', '-->', '', '# Four'].join('\n');
+  const starts = sectionStarts(text);
+  const headings = starts.slice(1).map((s) => text.slice(s).split('\n')[0]);
+  assert.deepEqual(headings, ['# One', '## Two', '# Four']);
+  assert.deepEqual(sectionStarts('# A\n\n$x = 1$\n\n<!-- calcnotes-disable -->\n\n# B\n'), [0], 'a disable region may cross sections');
+  assert.deepEqual(sectionStarts('a\n\n# B\n\n<!-- calcnotes-disable-next-line -->\n$x$\n').length, 2);
+});
