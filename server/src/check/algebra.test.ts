@@ -129,6 +129,22 @@ test('a note cannot reach mathjs: its text only ever becomes our own IR', () => 
   }
 });
 
+test('the numerical high-precision derivative confirms ours and catches a wrong one, without mathjs', async () => {
+  const { derivativeAgrees } = await import('./crosscheck');
+  const { numericDerivativeBig } = await import('./bignum');
+  const e = mul(pow(x, num(2)), fn('sin', x));
+  const point = new Map([['x', 0.7]]);
+  const exact = 2 * 0.7 * Math.sin(0.7) + 0.49 * Math.cos(0.7);
+  assert.ok(Math.abs(numericDerivativeBig(e, 'x', point)!.toNumber() - exact) < 1e-15);
+  assert.equal(derivativeAgrees(e, 'x', diff(e, 'x'), point), true);
+  assert.equal(derivativeAgrees(e, 'x', fn('cos', x), point), false);
+  // ReLU has a derivative away from 0: mathjs does not know it, the numerical derivative does.
+  assert.equal(derivativeAgrees(fn('relu', x), 'x', num(1), point), true);
+  assert.equal(derivativeAgrees(fn('relu', x), 'x', num(0), point), false);
+  // Not real around the point: silent.
+  assert.equal(numericDerivativeBig(fn('ln', x), 'x', new Map([['x', -1]])), null);
+});
+
 test('mathjs derivative cross-check agrees with ours, and catches a wrong one', async () => {
   const { agreesWithMathjs } = await import('./crosscheck');
   const e = mul(pow(x, num(2)), fn('sin', x));

@@ -13,7 +13,7 @@ import { compare, CompareResult, Counterexample } from './compare';
 import { evaluate, type Env, type TestFn } from './evaluate';
 import { formatNumber, toLatex } from './latex';
 import { plainText } from './plain';
-import { agreesWithMathjs } from './crosscheck';
+import { derivativeAgrees } from './crosscheck';
 import { checkMatrixClaim, MatrixUnsupported, type MatrixLayout } from './matrix/check';
 import { checkIndexClaim } from './matrix/indices';
 
@@ -160,6 +160,14 @@ function decide(claim: Claim, opts: CheckOptions, deadline: number): CheckedClai
   }
   const integers = new Set(lw.orderSymbols);
   const conditions = conditionPredicates(claim, opts);
+  // A derivative is only claimed where its function is defined: d/dx ln(2x+1) says nothing at x = −1.3, even
+  // though 2/(2x+1) has a value there. Points outside the domain of a differentiated expression are skipped.
+  // (Only for derivatives whose variables are all sampled: not at a stated point, not eliminated by lowering.)
+  const sampled = new Set([...freeVars(first.l), ...freeVars(first.r)]);
+  for (const t of lw.derivativesTaken) {
+    if ([...freeVars(t.expr)].some((name) => at.has(name) || !sampled.has(name))) continue;
+    conditions.push((env) => Number.isFinite(evaluate(t.expr, env, new Map()).v));
+  }
   let points = 0;
   let draws = 0;
   for (const variant of variants) {
@@ -313,11 +321,11 @@ function falseVerdict(
     left: at.left,
     right: at.right,
   };
-  // Before calling a concrete derivative wrong, a second differentiator (mathjs) must agree with ours.
+  // Before calling a concrete derivative wrong, a second, independent differentiation must agree with ours.
   const env = new Map(at.point);
   for (const t of lw.derivativesTaken) {
-    if (agreesWithMathjs(t.expr, t.variable, t.result, env) === false) {
-      doubts.push('our derivative and mathjs disagree here (please report this note)');
+    if (derivativeAgrees(t.expr, t.variable, t.result, env) === false) {
+      doubts.push('our derivative and an independent one disagree here (please report this note)');
       break;
     }
   }

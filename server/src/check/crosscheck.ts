@@ -1,7 +1,8 @@
 /**
- * A second, independent differentiation with mathjs `derivative`, used before a concrete claim is called
- * false: our own symbolic derivative and mathjs' must agree at the counterexample point, so a bug in one
- * differentiator can never produce a false alarm on its own.
+ * A second, independent differentiation, used before a concrete claim is called false: our own symbolic
+ * derivative must agree at the counterexample point with a high-precision numerical derivative (values only, no
+ * rules) or, where that cannot be computed, with mathjs `derivative` — so a bug in one differentiator can never
+ * produce a false alarm on its own. mathjs (70 MB, most of a second to load) is loaded only in that rare case.
  *
  * mathjs only ever sees node trees we build from our IR (never note text), in an instance whose parser,
  * evaluator, `import` and `createUnit` are disabled.
@@ -10,6 +11,22 @@ import type { MathJsInstance, MathNode } from 'mathjs';
 import { restrictedMath } from './mathjs';
 import type { Expr } from './expr';
 import { evaluate } from './evaluate';
+import { numericDerivativeBig } from './bignum';
+
+/**
+ * Does an independent differentiation agree with our derivative `ours` of `e` by `x` at the point? true / false,
+ * or null when neither the numerical nor the mathjs derivative can be had (then the cross-check is silent).
+ */
+export function derivativeAgrees(e: Expr, x: string, ours: Expr, point: Map<string, number>): boolean | null {
+  const numeric = numericDerivativeBig(e, x, point);
+  if (numeric !== null && numeric.isFinite()) {
+    const theirs = numeric.toNumber();
+    const mine = evaluate(ours, point, new Map());
+    if (!Number.isFinite(mine.v) || !Number.isFinite(theirs)) return null;
+    return Math.abs(theirs - mine.v) <= 1e-6 * Math.max(1, Math.abs(theirs), mine.m);
+  }
+  return agreesWithMathjs(e, x, ours, point);
+}
 
 function math(): MathJsInstance {
   return restrictedMath('number');

@@ -675,11 +675,11 @@ describe('robustness', () => {
     const t0 = Date.now();
     const r = txt(text);
     md(text);
-    assert.ok(Date.now() - t0 < 2000);
+    assert.ok(Date.now() - t0 < 10_000, 'a hang guard (quadratic work on 100 kB takes minutes), not a speed target');
     assert.ok(r.fragments.filter((f) => f.delimiter === '$').length >= 3000);
   });
 
-  test('pathological inputs stay fast', () => {
+  test('pathological inputs stay linear (no hang)', () => {
     const cases = [
       '$5 '.repeat(100_000),
       '$$a '.repeat(100_000),
@@ -696,7 +696,8 @@ describe('robustness', () => {
       const t0 = Date.now();
       md(c);
       txt(c);
-      assert.ok(Date.now() - t0 < 1500, `slow on ${JSON.stringify(c.slice(0, 12))}`);
+      // A guard against quadratic blow-ups (which take minutes here), generous enough for a loaded CI machine.
+      assert.ok(Date.now() - t0 < 10_000, `slow on ${JSON.stringify(c.slice(0, 12))}`);
     }
   });
 
@@ -727,7 +728,7 @@ describe('robustness', () => {
     assert.deepEqual(scanMath('$x$', undefined as unknown as ScanOptions).fragments.map((f) => f.latex), ['x']);
   });
 
-  test('a 5 MB note scans in well under a second', () => {
+  test('a 5 MB note scans completely, without hanging (its speed is measured by npm run bench, not here)', () => {
     const chunk = [
       '## Derivatives',
       '',
@@ -754,7 +755,9 @@ describe('robustness', () => {
       const t0 = performance.now();
       const r = scanMath(text, { mode });
       const ms = performance.now() - t0;
-      assert.ok(ms < 1500, `${mode}: ${ms.toFixed(0)} ms`);
+      // A guard against a hang or a quadratic blow-up (seconds per megabyte), not a speed target: a loaded CI
+      // machine must not fail it (this scan takes about 0.3 s on a quiet 2-core machine).
+      assert.ok(ms < 20_000, `${mode}: ${ms.toFixed(0)} ms`);
       assert.ok(r.fragments.length > 100_000);
     }
   });
