@@ -3,6 +3,7 @@
  * command line) and CalcnotesService (lsp/service.ts), where the behaviour lives. Checks run in a worker thread
  * started from this same file (so a bundled server works too).
  */
+import { setFlagsFromString } from 'v8';
 import { workerData } from 'worker_threads';
 import {
   CodeActionKind,
@@ -39,6 +40,12 @@ if (isCheckWorker(workerData, WORKER_MARKER)) runCheckWorker();
 else startServer();
 
 function startServer(): void {
+  // The checker worker's heap is sized for a server that runs all day beside an editor: V8 sizes its young
+  // generation and growth steps from the heap limit, and with its default (several GB) a worker that checked ten
+  // long notes holds ~40 MB more than it uses. 400 MB is four times what checking a 5 MB note needs; a worker
+  // that runs out is restarted by the runner. Isolates read the flag when they start, so only the worker (started
+  // after this line) is affected, never the connection's thread.
+  if (process.env.CALCNOTES_WORKER_HEAP_MB !== '0') setFlagsFromString(`--max-heap-size=${Number(process.env.CALCNOTES_WORKER_HEAP_MB) || 400}`);
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
   let configurationSupported = false;
@@ -73,7 +80,11 @@ function startServer(): void {
     sendStatus: (params: StatusParams) => void connection.sendNotification(STATUS_NOTIFICATION, params).catch(() => undefined),
     log,
     info,
-    runner: new CheckRunner({ workerScript: __filename, workerData: { [WORKER_MARKER]: true }, log: info }),
+    runner: new CheckRunner({
+      workerScript: __filename,
+      workerData: { [WORKER_MARKER]: true },
+      log: info,
+    }),
   });
 
   /** Runs a handler; an exception is logged, never thrown into the connection. */

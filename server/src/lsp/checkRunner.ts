@@ -31,6 +31,8 @@ export interface CheckRunnerOptions {
   /** The script to run in the worker; null or undefined checks inline. */
   workerScript?: string | null;
   workerData?: unknown;
+  /** Heap limits of the worker thread (a small young generation keeps the server's memory low). */
+  resourceLimits?: import('worker_threads').ResourceLimits;
   /** How long a job whose document changed may keep running before the worker is restarted. Default 1500 ms. */
   staleKillMs?: number;
   log?: (message: string) => void;
@@ -181,7 +183,7 @@ export class CheckRunner implements Runner {
   private ensureWorker(): Worker | null {
     if (this.worker) return this.worker;
     try {
-      const w = new Worker(this.options.workerScript as string, { workerData: this.options.workerData });
+      const w = new Worker(this.options.workerScript as string, { workerData: this.options.workerData, resourceLimits: this.options.resourceLimits });
       w.unref();
       w.on('message', (reply: WorkerReply) => {
         if (this.worker !== w) return;
