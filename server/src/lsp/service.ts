@@ -223,6 +223,7 @@ export class CalcnotesService {
       reportText: last.text,
       color: this.theme.foreground,
       macros: last.settings.macros,
+      plots: last.settings.plots,
     });
   }
 
