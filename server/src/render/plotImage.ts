@@ -4,6 +4,7 @@
  * only stores the curves' expressions; all the work happens here, on the main thread, within a small time budget.
  */
 import type { PlotSpec } from '../check/plotSpec';
+import { fn, v } from '../check/expr';
 import { PlotTimeout, samplePlot } from '../check/plotSample';
 import { plotDataUri } from './plot';
 import { safeColor } from './svg';
@@ -43,4 +44,20 @@ export function plotImageUri(spec: PlotSpec, color: string | undefined): string 
   }
   byInk.set(ink, uri);
   return uri;
+}
+
+/** A plot drawn once at start (service warm-up), so that the first hover does not pay for compiling the code. */
+const WARM_UP_SPEC: PlotSpec = {
+  kind: 'counterexample',
+  variable: 'x',
+  x0: 0.5,
+  curves: [
+    { label: 'stated', expr: fn('sin', v('x')) },
+    { label: 'actual', expr: fn('ln', v('x')) },
+  ],
+};
+
+/** Draws a throwaway plot (not kept: a fresh spec each call), so that the first hover's plot is fast. */
+export function warmUpPlots(color?: string): void {
+  plotImageUri({ ...WARM_UP_SPEC }, color);
 }
