@@ -45,6 +45,8 @@ export interface ClaimReport {
   counterexample?: CheckedClaim['counterexample'];
   expected?: string;
   computed?: string;
+  /** What the hover plots for this claim (drawn lazily by the hover). */
+  plot?: CheckedClaim['plot'];
   /** Document range of the right-hand side (what a quick fix replaces). */
   rhsStart: number;
   rhsEnd: number;
@@ -205,6 +207,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
       counterexample: result.counterexample,
       expected: result.expected,
       computed: result.computed,
+      ...(result.plot ? { plot: result.plot } : {}),
       rhsStart: claim.rhs.base + claim.rhs.node.span.start,
       rhsEnd: claim.rhs.base + claim.rhs.node.span.end,
     });

@@ -16,6 +16,8 @@ import { plainText } from './plain';
 import { derivativeAgrees } from './crosscheck';
 import { checkMatrixClaim, MatrixUnsupported, type MatrixLayout } from './matrix/check';
 import { checkIndexClaim } from './matrix/indices';
+import type { PlotSpec } from './plotSpec';
+import { counterexamplePlot, derivativePlot } from './plotFor';
 
 export type VerdictName = 'verified' | 'false' | 'unchecked';
 
@@ -36,6 +38,11 @@ export interface CheckedClaim {
   computed?: string;
   /** Set when a false claim is a shape mismatch (a vector added to a matrix, a product of the wrong sizes). */
   code?: 'shape-mismatch';
+  /**
+   * What the hover plots (false claims with a scalar counterexample, verified derivatives of one variable): the
+   * curves' expressions only — sampled and drawn lazily when the claim is hovered.
+   */
+  plot?: PlotSpec;
 }
 
 export interface CheckOptions extends LowerOptions {
@@ -141,12 +148,16 @@ function decide(claim: Claim, opts: CheckOptions, deadline: number): CheckedClai
   } else variants.push({ l: first.l, r: first.r, orders: new Map() });
 
   if (variants.every((x) => same(x.l, x.r))) {
-    return {
-      verdict: 'verified',
-      kind: kind === 'derivative' && isNotation(claim) ? 'notation' : kind,
-      reason: 'verified: both sides are the same expression',
-      computed: computedLatex(claim, first.l, lw),
-    };
+    const finalKind = kind === 'derivative' && isNotation(claim) ? 'notation' : kind;
+    return withPlot(
+      {
+        verdict: 'verified',
+        kind: finalKind,
+        reason: 'verified: both sides are the same expression',
+        computed: computedLatex(claim, first.l, lw),
+      },
+      () => (finalKind === 'derivative' && variants.length === 1 ? derivativePlot(claim, lw, first.l, new Map()) : undefined),
+    );
   }
 
   if (Date.now() > deadline) return { verdict: 'unchecked', kind, reason: 'not checked: ran out of time' };
@@ -191,12 +202,28 @@ function decide(claim: Claim, opts: CheckOptions, deadline: number): CheckedClai
     fnNames.length || lw.dependents.size
       ? `verified at ${points} points, with ${draws} random choices of ${[...abstract].map(show).join(', ')}`
       : `verified at ${points} random points`;
-  return {
-    verdict: 'verified',
-    kind: kind === 'derivative' && isNotation(claim) ? 'notation' : kind,
-    reason: how,
-    computed: computedLatex(claim, first.l, lw),
-  };
+  const finalKind = kind === 'derivative' && isNotation(claim) ? 'notation' : kind;
+  return withPlot(
+    {
+      verdict: 'verified',
+      kind: finalKind,
+      reason: how,
+      computed: computedLatex(claim, first.l, lw),
+    },
+    () => (finalKind === 'derivative' && variants.length === 1 ? derivativePlot(claim, lw, first.l, at) : undefined),
+  );
+}
+
+/** The verdict with its hover plot, when there is one (a plot never changes or breaks a verdict). */
+function withPlot(result: CheckedClaim, make: () => PlotSpec | undefined): CheckedClaim {
+  let plot: PlotSpec | undefined;
+  try {
+    plot = make();
+  } catch {
+    plot = undefined;
+  }
+  if (plot) result.plot = plot;
+  return result;
 }
 
 /** Both sides are derivative notations of the same thing (`f'(x) = \frac{df}{dx}`). */
@@ -349,7 +376,7 @@ function falseVerdict(
   }
   const expected = computedLatex(claim, l, lw);
   if (expected && claim.link === 0) msg += ` Expected ${readable(expected)}.`;
-  return { verdict: 'false', kind, reason: msg, counterexample, expected };
+  return withPlot({ verdict: 'false', kind, reason: msg, counterexample, expected }, () => counterexamplePlot(l, r, at, variable));
 }
 
 /** For each abstract function, the derivative indices it is used with (`0` for the function itself). */

@@ -19,4 +19,9 @@ export interface PlotSpec {
   /** The point to centre on and mark: the counterexample, the expansion point x₀, or 0. */
   x0: number;
   curves: PlotCurve[];
+  /**
+   * The other variables of the claim and the values they were fixed at (already substituted in the curves), shown
+   * with the plot: a counterexample at x = 1.5, y = 0.37 is plotted in x with `y = 0.37` noted.
+   */
+  fixed?: [string, number][];
 }

@@ -1,13 +1,16 @@
 /**
  * Hover over math: the formula rendered as an SVG image, then for each claim under the cursor its verdict in
  * one line, and the derivative the checker computed (or, for a false claim, the expected right side) rendered
- * too. Uses the last finished report — the checker never runs here — and renders through the cached renderer.
+ * too, then a plot (a false claim's two sides around the counterexample, a verified derivative with its function;
+ * at most one per hover, a false claim's first). Uses the last finished report — the checker never runs here — and
+ * renders through the cached renderers (plots are drawn on the first hover of their claim, then cached).
  */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { ClaimReport, DocumentReport, ReportFragment } from '../engine';
 import { LineMap } from '../scan/lines';
 import { macroPrelude } from '../render/macros';
 import { renderDataUri } from '../render/svg';
+import { plotImageUri } from '../render/plotImage';
 import { rangeOf, stripVerdictPrefix } from './diagnostics';
 
 export interface HoverInput {
@@ -23,6 +26,8 @@ export interface HoverInput {
   macros?: Record<string, string>;
   /** A LineMap of `text`, when the caller has one. */
   lines?: LineMap;
+  /** The `calcnotes.plots` setting: show plots of false claims and verified derivatives. Default true. */
+  plots?: boolean;
 }
 
 /** Characters that would change the meaning of plain text in Markdown. */
@@ -86,6 +91,8 @@ export function hover(input: HoverInput): Hover | null {
   const parts: string[] = [image('formula', f.latex, f.display, input.color, prelude)];
   const claims = input.report.claims.filter((c) => c.start >= f.start && c.end <= f.end && c.start <= offset && offset <= c.end);
   const shown = new Set<string>();
+  // One plot per hover: a false claim's if there is one, else the first claim with a plot.
+  const plotted = input.plots === false ? undefined : (claims.find((c) => c.plot && c.verdict === 'false') ?? claims.find((c) => c.plot));
   for (const c of claims) {
     parts.push(verdictLine(c));
     if (c.computed && !shown.has(c.computed)) {
@@ -94,6 +101,10 @@ export function hover(input: HoverInput): Hover | null {
     } else if (c.verdict === 'false' && c.expected && !shown.has(c.expected)) {
       shown.add(c.expected);
       parts.push(`Expected: ${image('expected', c.expected, false, input.color, prelude)}`);
+    }
+    if (c === plotted && c.plot) {
+      const uri = plotImageUri(c.plot, input.color);
+      if (uri) parts.push(`![plot](${uri})`);
     }
   }
   return {

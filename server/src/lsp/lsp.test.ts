@@ -51,6 +51,7 @@ test('settings: valid values are taken, invalid ones fall back one by one', () =
     showUnchecked: true,
     timeBudgetMs: 500,
     macros: { '\\R': '\\mathbb{R}', N: '\\mathbb{N}', 'bad name': 'x', '\\x': 3, '\\|': '\\Vert' },
+    plots: false,
     unknown: 1,
   });
   assert.deepEqual(s, {
@@ -62,7 +63,10 @@ test('settings: valid values are taken, invalid ones fall back one by one', () =
     showUnchecked: true,
     timeBudgetMs: 500,
     macros: { '\\R': '\\mathbb{R}', '\\N': '\\mathbb{N}', '\\|': '\\Vert' },
+    plots: false,
   });
+  assert.equal(mergeSettings({ plots: 'no' }).plots, true);
+  assert.equal(mergeSettings({ plots: 0 }).plots, true);
   assert.equal(mergeSettings({ falseClaimSeverity: 'fatal' }).falseClaimSeverity, 'error');
   assert.equal(mergeSettings({ matrixLayout: 'sideways' }).matrixLayout, 'denominator');
   assert.equal(mergeSettings({ timeBudgetMs: 1e9 }).timeBudgetMs, 60000);
@@ -155,9 +159,9 @@ test('hover: a false claim shows the formula, the verdict and the expected right
   assert.equal((h.contents as { kind: string }).kind, 'markdown');
   assert.match(md, /^!\[formula\]\(data:image\/svg\+xml;base64,/);
   assert.match(md, /\n\n✗ false — \(f\/g\)' is not /);
-  assert.match(md, /Expected: !\[expected\]\(data:image\/svg\+xml;base64,/);
+  assert.match(md, /Expected: !\[expected\]\(data:image\/svg\+xml;base64,[^)]*\)\n\n!\[plot\]\(data:image\/svg\+xml;base64,[^)]*\)$/);
   const svgs = decodeImages(md);
-  assert.equal(svgs.length, 2);
+  assert.equal(svgs.length, 3, 'formula, expected, plot');
   for (const svg of svgs) {
     assert.ok(svg.startsWith('<svg'));
     assert.ok(svg.includes('#123456'));
@@ -175,7 +179,7 @@ test('hover: verified and unchecked claims, the computed derivative, both claims
   };
   const first = on(1, 3);
   assert.ok(first);
-  assert.match(first, /\n\n✓ verified — at \d+ random points\n\nComputed derivative: !\[computed derivative\]\(data:/);
+  assert.match(first, /\n\n✓ verified — at \d+ random points\n\nComputed derivative: !\[computed derivative\]\(data:[^)]*\)\n\n!\[plot\]\(data:/);
   assert.doesNotMatch(first, /not checked/);
   const middle = on(1, 28); // inside 2x\cos(x^2), which both claims share
   assert.ok(middle);
@@ -184,7 +188,9 @@ test('hover: verified and unchecked claims, the computed derivative, both claims
   const last = on(1, 40);
   assert.ok(last);
   assert.doesNotMatch(last, /verified/);
-  assert.equal(decodeImages(first).length, 2);
+  assert.doesNotMatch(last, /!\[plot\]/, 'no plot for a claim that was not checked');
+  assert.equal(decodeImages(first).length, 3, 'formula, computed derivative, plot');
+  assert.equal((middle.match(/!\[plot\]/g) ?? []).length, 1, 'one plot per hover');
   // On the delimiter line: the formula, no claim.
   const delim = on(0, 1);
   assert.ok(delim);
@@ -214,6 +220,123 @@ test('hover: the note\'s \\newcommand and the macros setting reach the renderer'
   assert.ok(!svgAt(38).includes('fill="red"'), '\\R defined by the note');
   assert.ok(svgAt(50).includes('fill="red"'), '\\Q undefined');
   assert.ok(!svgAt(50, { '\\Q': '\\mathbb{Q}' }).includes('fill="red"'), '\\Q from the setting');
+});
+
+/** The plot of a hover's Markdown, decoded (null without one), with its curves' path data. */
+function plotOf(markdown: string): { svg: string; curves: string[] } | null {
+  const m = /!\[plot\]\(data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)\)/.exec(markdown);
+  if (!m) return null;
+  const svg = Buffer.from(m[1], 'base64').toString('utf8');
+  return { svg, curves: [...svg.matchAll(/<path class="curve" data-curve="\d+" d="([^"]*)"/g)].map((x) => x[1]) };
+}
+
+test('hover plot: a false claim plots "stated" and "actual" around the counterexample, which is marked', () => {
+  const r = report(QUOTIENT);
+  const h = hover({ text: QUOTIENT, position: { line: 0, character: 25 }, report: r, reportText: QUOTIENT, color: '#123456' });
+  assert.ok(h);
+  const plot = plotOf((h.contents as { value: string }).value);
+  assert.ok(plot, 'a plot image');
+  assert.match(plot.svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="320" height="180"/);
+  assert.match(plot.svg, /<text[^>]*>stated<\/text>/);
+  assert.match(plot.svg, /<text[^>]*>actual<\/text>/);
+  assert.match(plot.svg, /<g class="marker">.*<circle /);
+  assert.ok(plot.svg.includes('#123456'), 'in the theme colour');
+  assert.equal(plot.curves.length, 2);
+  for (const d of plot.curves) assert.match(d, /^M[\d.]+ [\d.]+L/, 'both curves are drawn');
+  // The marker stands where the counterexample is: its guide line's x is the x of the counterexample.
+  const claim = r.claims.find((c) => c.verdict === 'false');
+  assert.ok(claim?.plot && claim.counterexample);
+  assert.equal(claim.plot.x0, claim.counterexample.point[0][1]);
+});
+
+test('hover plot: a verified derivative plots the function and its derivative', () => {
+  const text = '$\\frac{d}{dx}\\sin x^2 = 2x\\cos x^2$\n';
+  const r = report(text);
+  const h = hover({ text, position: { line: 0, character: 5 }, report: r, reportText: text, color: '#abcdef' });
+  assert.ok(h);
+  const md = (h.contents as { value: string }).value;
+  assert.match(md, /✓ verified/);
+  const plot = plotOf(md);
+  assert.ok(plot);
+  assert.match(plot.svg, />f\(x\) = sin x²</);
+  assert.match(plot.svg, />f′\(x\)</);
+  assert.equal(plot.curves.length, 2);
+  for (const d of plot.curves) {
+    assert.equal((d.match(/M/g) ?? []).length, 1, 'each a single line: sin x² and 2x cos x² have no gaps');
+    assert.ok((d.match(/L/g) ?? []).length > 100, 'sampled finely');
+  }
+  assert.notEqual(plot.curves[0], plot.curves[1]);
+});
+
+test('hover plot: 1/x is drawn in two pieces, never across its pole; ln x only where it is defined', () => {
+  const text = '$\\frac{d}{dx} \\frac{1}{x} = \\frac{1}{x^2}$ and $\\frac{d}{dx} \\ln x = \\frac{1}{x}$\n';
+  const r = report(text);
+  const at = (character: number) => {
+    const h = hover({ text, position: { line: 0, character }, report: r, reportText: text });
+    assert.ok(h);
+    const plot = plotOf((h.contents as { value: string }).value);
+    assert.ok(plot);
+    const frame = /<rect class="frame" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/.exec(plot.svg);
+    assert.ok(frame);
+    return { plot, left: Number(frame[1]), width: Number(frame[2]) };
+  };
+  // False: stated 1/x², actual −1/x², around the counterexample; both have a pole at 0.
+  const recip = at(10);
+  const c = r.claims[0];
+  assert.equal(c.verdict, 'false');
+  assert.ok(c.plot);
+  const [lo, hi] = [c.plot.x0 - 2, c.plot.x0 + 2];
+  const px0 = recip.left + ((0 - lo) / (hi - lo)) * recip.width;
+  assert.ok(lo < 0 && hi > 0, 'the pole is in view');
+  for (const d of recip.plot.curves) {
+    const subpaths = d.split('M').filter(Boolean).map((sp) => [...sp.matchAll(/(?:^|L)([\d.]+) /g)].map((m) => Number(m[1])));
+    assert.equal(subpaths.length, 2, `two pieces: ${d.slice(0, 120)}`);
+    for (const xs of subpaths) assert.ok(xs.every((x) => x < px0) || xs.every((x) => x > px0), 'no piece crosses x = 0');
+  }
+  // Verified: ln x and its derivative, nothing drawn left of 0.
+  const ln = at(50);
+  const x0 = r.claims[1].plot?.x0;
+  assert.equal(x0, 1);
+  const zero = ln.left + ((0 - (1 - 2)) / 4) * ln.width;
+  for (const d of ln.plot.curves) {
+    assert.ok(d.length > 0);
+    for (const m of d.matchAll(/[ML]([\d.]+) /g)) assert.ok(Number(m[1]) > zero, `a point at x ≤ 0 (${m[1]} ≤ ${zero})`);
+  }
+});
+
+test('hover plot: the setting turns plots off; no plot for a claim whose curves are nowhere defined', () => {
+  const r = report(QUOTIENT);
+  const off = hover({ text: QUOTIENT, position: { line: 0, character: 25 }, report: r, reportText: QUOTIENT, plots: false });
+  assert.ok(off);
+  const md = (off.contents as { value: string }).value;
+  assert.equal(plotOf(md), null);
+  assert.equal(decodeImages(md).length, 2, 'formula and expected only');
+  assert.match(md, /Expected: /);
+  // A spec whose curves are undefined everywhere (ln(−1 − x²)): the hover simply has no plot.
+  const broken: DocumentReport = {
+    ...r,
+    claims: r.claims.map((c) =>
+      c.plot
+        ? { ...c, plot: { ...c.plot, curves: [{ label: 'nothing', expr: { k: 'fn', f: 'ln', a: { k: 'add', a: [{ k: 'num', v: -1 }, { k: 'mul', a: [{ k: 'num', v: -1 }, { k: 'pow', b: { k: 'var', name: 'x' }, e: { k: 'num', v: 2 } }] }] } } as const }] } }
+        : c,
+    ),
+  };
+  const h = hover({ text: QUOTIENT, position: { line: 0, character: 25 }, report: broken, reportText: QUOTIENT });
+  assert.ok(h);
+  assert.equal(plotOf((h.contents as { value: string }).value), null);
+  assert.match((h.contents as { value: string }).value, /✗ false/);
+});
+
+test('hover plot: drawn once, then cached with the report; hovers stay fast', () => {
+  const text = '$\\frac{d}{dx} \\tan x = 1 + \\tan x$\n';
+  const r = report(text);
+  const on = () => hover({ text, position: { line: 0, character: 5 }, report: r, reportText: text, color: '#fedcba' });
+  on(); // renders the formula (MathJax) and the plot
+  const t0 = performance.now();
+  const again = on();
+  const ms = performance.now() - t0;
+  assert.ok(again && plotOf((again.contents as { value: string }).value));
+  assert.ok(ms < 20, `a cached hover with a plot took ${ms.toFixed(1)} ms`);
 });
 
 test('hover: verdict lines escape Markdown', () => {
@@ -507,6 +630,39 @@ test('service: disabled documents get no diagnostics', async () => {
   assert.deepEqual(published[published.length - 1], { uri, diagnostics: [], version: 2 });
   assert.equal(service.hover(uri, { line: 0, character: 25 }), null);
   await service.dispose();
+});
+
+test('service: plots cross from the worker thread into the hover; calcnotes.plots = false removes them', async () => {
+  let plots = true;
+  const docs = new Map<string, FakeDoc>();
+  const service = new CalcnotesService({
+    getDocument: (uri) => docs.get(uri),
+    getSettings: async () => settings({ plots }),
+    publishDiagnostics: () => undefined,
+    sendStatus: () => undefined,
+    log: () => undefined,
+    runner: new CheckRunner({ workerScript: SERVER_SCRIPT, workerData: { calcnotesCheckWorker: true } }),
+    debounceMs: 1,
+  });
+  try {
+    const uri = 'file:///p.md';
+    const doc = new FakeDoc(uri, QUOTIENT);
+    docs.set(uri, doc);
+    service.opened(uri);
+    await service.settled(uri);
+    const md = () => (service.hover(uri, { line: 0, character: 25 })?.contents as { value: string }).value;
+    const plot = plotOf(md());
+    assert.ok(plot, 'a plot from a report made in the worker');
+    assert.match(plot.svg, />stated</);
+    plots = false;
+    doc.version = 2;
+    service.settingsChanged();
+    await service.settled(uri);
+    assert.equal(plotOf(md()), null);
+    assert.match(md(), /✗ false/);
+  } finally {
+    await service.dispose();
+  }
 });
 
 test('service: theme colour reaches the hover; checkText of a closed note publishes its diagnostics', async () => {

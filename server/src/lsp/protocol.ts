@@ -20,6 +20,8 @@ export interface CalcnotesSettings {
   timeBudgetMs: number;
   /** Extra macros, e.g. { "\\R": "\\mathbb{R}" }. */
   macros: Record<string, string>;
+  /** Plots in hovers (false claims, verified derivatives). */
+  plots: boolean;
 }
 
 export const DEFAULT_SETTINGS: CalcnotesSettings = {
@@ -31,6 +33,7 @@ export const DEFAULT_SETTINGS: CalcnotesSettings = {
   showUnchecked: false,
   timeBudgetMs: 200,
   macros: {},
+  plots: true,
 };
 
 /** Client → server notification: the colour theme, at start and on every change. */

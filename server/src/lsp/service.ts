@@ -11,6 +11,7 @@ import type { CodeAction, CodeActionParams, Diagnostic, Hover, Position } from '
 import { summarize, type DocumentReport } from '../engine';
 import { LineMap } from '../scan/lines';
 import { initMathJax, renderSvg, safeColor, DEFAULT_INK } from '../render/svg';
+import { warmUpPlots } from '../render/plotImage';
 import type { Runner } from './checkRunner';
 import { codeActions } from './codeActions';
 import { toDiagnostics } from './diagnostics';
@@ -223,6 +224,7 @@ export class CalcnotesService {
       reportText: last.text,
       color: this.theme.foreground,
       macros: last.settings.macros,
+      plots: last.settings.plots,
     });
   }
 
@@ -273,11 +275,12 @@ export class CalcnotesService {
     return differentiate(params);
   }
 
-  /** Load MathJax and render once, so the first hover is fast. */
+  /** Load MathJax and render once, and draw a plot once, so the first hover is fast. */
   warmUp(): void {
     if (this.disposed) return;
     const t0 = Date.now();
     if (initMathJax()) renderSvg('x^2', { color: this.theme.foreground });
+    warmUpPlots(this.theme.foreground);
     this.deps.info?.(`calcnotes: renderer ready in ${Date.now() - t0} ms`);
   }
 

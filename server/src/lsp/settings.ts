@@ -76,6 +76,7 @@ export function mergeSettings(raw: unknown): CalcnotesSettings {
     showUnchecked: bool(r.showUnchecked, d.showUnchecked),
     timeBudgetMs,
     macros: r.macros === undefined ? { ...d.macros } : validateMacros(r.macros),
+    plots: bool(r.plots, d.plots),
   };
 }
 

@@ -1,13 +1,15 @@
 /**
- * Hover timing (not a test): `node server/out/render/hoverBench.js [notes…]` prints how long hovers take —
- * cold (first hover in the process: MathJax loaded and set up), warm (MathJax ready, formula not cached) and
- * cached — over the math of the given notes (default: the example notes).
+ * Hover timing (not a test): `node server/out/render/hoverBench.js [--no-plots] [notes…]` prints how long hovers
+ * take — cold (first hover in the process: MathJax loaded and set up), warm (MathJax ready, formula not cached) and
+ * cached — over the math of the given notes (default: the example notes), then the plots alone: the first plot
+ * drawn in the process, the others (not cached) and cached ones.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkDocument } from '../engine';
 import { LineMap } from '../scan/lines';
 import { hover } from '../lsp/hover';
+import { plotImageUri } from './plotImage';
 
 function ms(t0: bigint): number {
   return Number(process.hrtime.bigint() - t0) / 1e6;
@@ -15,7 +17,8 @@ function ms(t0: bigint): number {
 
 function main(): void {
   const root = path.resolve(__dirname, '../../..');
-  const args = process.argv.slice(2);
+  const plots = !process.argv.includes('--no-plots');
+  const args = process.argv.slice(2).filter((a) => a !== '--no-plots');
   const files = args.length
     ? args
     : fs.readdirSync(path.join(root, 'examples')).filter((f) => /\.(md|txt)$/.test(f)).map((f) => path.join(root, 'examples', f));
@@ -31,7 +34,21 @@ function main(): void {
   );
   if (!points.length) throw new Error('no math in these notes');
   const at = (p: (typeof points)[number]) =>
-    hover({ text: p.d.text, position: p.position, report: p.d.report, reportText: p.d.text, lines: p.d.lines, color: '#d4d4d4' });
+    hover({ text: p.d.text, position: p.position, report: p.d.report, reportText: p.d.text, lines: p.d.lines, color: '#d4d4d4', plots });
+  // Plots alone, before the hovers draw them (another ink than the hovers', so these are not cached by them).
+  const specs = docs.flatMap((d) => d.report.claims.flatMap((c) => (c.plot ? [c.plot] : [])));
+  const plotTimes: number[] = [];
+  for (const spec of specs) {
+    const t = process.hrtime.bigint();
+    plotImageUri(spec, '#333333');
+    plotTimes.push(ms(t));
+  }
+  const plotCached: number[] = [];
+  for (const spec of specs) {
+    const t = process.hrtime.bigint();
+    plotImageUri(spec, '#333333');
+    plotCached.push(ms(t));
+  }
 
   let t0 = process.hrtime.bigint();
   const first = at(points[0]);
@@ -58,6 +75,12 @@ function main(): void {
   console.log(`cold (first hover, MathJax loaded and set up): ${cold.toFixed(1)} ms`);
   console.log(`warm (not cached):  ${stats(warm)}`);
   console.log(`cached:             ${stats(cached)}`);
+  if (specs.length) {
+    console.log(`plots: ${specs.length} claims with a plot${plots ? '' : ' (not shown in the hovers above: --no-plots)'}`);
+    console.log(`plot cold (first in the process): ${plotTimes[0].toFixed(2)} ms`);
+    if (plotTimes.length > 1) console.log(`plot warm (not cached): ${stats(plotTimes.slice(1))}`);
+    console.log(`plot cached:            ${stats(plotCached)}`);
+  }
 }
 
 main();
