@@ -28,6 +28,8 @@ export interface HoverInput {
   lines?: LineMap;
   /** The `calcnotes.plots` setting: show plots of false claims and verified derivatives. Default true. */
   plots?: boolean;
+  /** Time allowed for sampling a plot, ms (default PLOT_BUDGET_MS; tests on a loaded machine allow more). */
+  plotBudgetMs?: number;
 }
 
 /** Characters that would change the meaning of plain text in Markdown. */
@@ -103,7 +105,7 @@ export function hover(input: HoverInput): Hover | null {
       parts.push(`Expected: ${image('expected', c.expected, false, input.color, prelude)}`);
     }
     if (c === plotted && c.plot) {
-      const uri = plotImageUri(c.plot, input.color);
+      const uri = plotImageUri(c.plot, input.color, input.plotBudgetMs);
       if (uri) parts.push(`![plot](${uri})`);
     }
   }

@@ -17,6 +17,9 @@ import { differentiate, variableName } from './differentiate';
 import { CheckRunner, type CheckJob, type CheckOutcome, type Runner } from './checkRunner';
 import { CalcnotesService, type DocLike } from './service';
 
+/** hover() with time enough to draw a plot on a loaded machine (the plot budget is for editors, not tests). */
+const hoverAt = (input: Parameters<typeof hover>[0]) => hover({ plotBudgetMs: 60_000, ...input });
+
 const QUOTIENT = "The quotient rule: $(f/g)' = (f'g + fg')/g^2$.\n";
 
 function settings(over: Partial<CalcnotesSettings> = {}): CalcnotesSettings {
@@ -153,7 +156,7 @@ test('diagnostics: a diagnostic finds its claim by data, or by range when the in
 
 test('hover: a false claim shows the formula, the verdict and the expected right side, in the theme colour', () => {
   const r = report(QUOTIENT);
-  const h = hover({ text: QUOTIENT, position: { line: 0, character: 25 }, report: r, reportText: QUOTIENT, color: '#123456' });
+  const h = hoverAt({ text: QUOTIENT, position: { line: 0, character: 25 }, report: r, reportText: QUOTIENT, color: '#123456' });
   assert.ok(h);
   const md = (h.contents as { kind: string; value: string }).value;
   assert.equal((h.contents as { kind: string }).kind, 'markdown');
@@ -174,7 +177,7 @@ test('hover: verified and unchecked claims, the computed derivative, both claims
   const text = '$$\n\\frac{d}{dx}\\sin(x^2) = 2x\\cos(x^2) = \\foo\n$$\n';
   const r = report(text);
   const on = (line: number, character: number) => {
-    const h = hover({ text, position: { line, character }, report: r, reportText: text });
+    const h = hoverAt({ text, position: { line, character }, report: r, reportText: text });
     return h ? (h.contents as { value: string }).value : null;
   };
   const first = on(1, 3);
@@ -213,7 +216,7 @@ test('hover: the note\'s \\newcommand and the macros setting reach the renderer'
   const text = '$\\newcommand{\\R}{\\mathbb{R}}$ Let $x \\in \\R$ and $y \\in \\Q$.\n';
   const r = report(text);
   const svgAt = (character: number, macros?: Record<string, string>) => {
-    const h = hover({ text, position: { line: 0, character }, report: r, reportText: text, macros });
+    const h = hoverAt({ text, position: { line: 0, character }, report: r, reportText: text, macros });
     assert.ok(h);
     return decodeImages((h.contents as { value: string }).value)[0];
   };
@@ -232,7 +235,7 @@ function plotOf(markdown: string): { svg: string; curves: string[] } | null {
 
 test('hover plot: a false claim plots "stated" and "actual" around the counterexample, which is marked', () => {
   const r = report(QUOTIENT);
-  const h = hover({ text: QUOTIENT, position: { line: 0, character: 25 }, report: r, reportText: QUOTIENT, color: '#123456' });
+  const h = hoverAt({ text: QUOTIENT, position: { line: 0, character: 25 }, report: r, reportText: QUOTIENT, color: '#123456' });
   assert.ok(h);
   const plot = plotOf((h.contents as { value: string }).value);
   assert.ok(plot, 'a plot image');
@@ -252,7 +255,7 @@ test('hover plot: a false claim plots "stated" and "actual" around the counterex
 test('hover plot: a verified derivative plots the function and its derivative', () => {
   const text = '$\\frac{d}{dx}\\sin x^2 = 2x\\cos x^2$\n';
   const r = report(text);
-  const h = hover({ text, position: { line: 0, character: 5 }, report: r, reportText: text, color: '#abcdef' });
+  const h = hoverAt({ text, position: { line: 0, character: 5 }, report: r, reportText: text, color: '#abcdef' });
   assert.ok(h);
   const md = (h.contents as { value: string }).value;
   assert.match(md, /✓ verified/);
@@ -272,7 +275,7 @@ test('hover plot: 1/x is drawn in two pieces, never across its pole; ln x only w
   const text = '$\\frac{d}{dx} \\frac{1}{x} = \\frac{1}{x^2}$ and $\\frac{d}{dx} \\ln x = \\frac{1}{x}$\n';
   const r = report(text);
   const at = (character: number) => {
-    const h = hover({ text, position: { line: 0, character }, report: r, reportText: text });
+    const h = hoverAt({ text, position: { line: 0, character }, report: r, reportText: text });
     assert.ok(h);
     const plot = plotOf((h.contents as { value: string }).value);
     assert.ok(plot);
@@ -306,7 +309,7 @@ test('hover plot: 1/x is drawn in two pieces, never across its pole; ln x only w
 
 test('hover plot: the setting turns plots off; no plot for a claim whose curves are nowhere defined', () => {
   const r = report(QUOTIENT);
-  const off = hover({ text: QUOTIENT, position: { line: 0, character: 25 }, report: r, reportText: QUOTIENT, plots: false });
+  const off = hoverAt({ text: QUOTIENT, position: { line: 0, character: 25 }, report: r, reportText: QUOTIENT, plots: false });
   assert.ok(off);
   const md = (off.contents as { value: string }).value;
   assert.equal(plotOf(md), null);
@@ -321,7 +324,7 @@ test('hover plot: the setting turns plots off; no plot for a claim whose curves 
         : c,
     ),
   };
-  const h = hover({ text: QUOTIENT, position: { line: 0, character: 25 }, report: broken, reportText: QUOTIENT });
+  const h = hoverAt({ text: QUOTIENT, position: { line: 0, character: 25 }, report: broken, reportText: QUOTIENT });
   assert.ok(h);
   assert.equal(plotOf((h.contents as { value: string }).value), null);
   assert.match((h.contents as { value: string }).value, /✗ false/);
@@ -330,7 +333,7 @@ test('hover plot: the setting turns plots off; no plot for a claim whose curves 
 test('hover plot: drawn once, then cached with the report; hovers stay fast', () => {
   const text = '$\\frac{d}{dx} \\tan x = 1 + \\tan x$\n';
   const r = report(text);
-  const on = () => hover({ text, position: { line: 0, character: 5 }, report: r, reportText: text, color: '#fedcba' });
+  const on = () => hoverAt({ text, position: { line: 0, character: 5 }, report: r, reportText: text, color: '#fedcba' });
   on(); // renders the formula (MathJax) and the plot
   const t0 = performance.now();
   const again = on();

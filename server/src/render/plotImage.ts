@@ -18,7 +18,7 @@ const cache = new WeakMap<PlotSpec, Map<string, string | null>>();
 const timeouts = new WeakMap<PlotSpec, number>();
 
 /** The plot of a spec as an SVG data URI in the given ink, or null when there is nothing to draw. Cached. */
-export function plotImageUri(spec: PlotSpec, color: string | undefined): string | null {
+export function plotImageUri(spec: PlotSpec, color: string | undefined, budgetMs = PLOT_BUDGET_MS): string | null {
   const ink = safeColor(color);
   let byInk = cache.get(spec);
   const hit = byInk?.get(ink);
@@ -26,7 +26,7 @@ export function plotImageUri(spec: PlotSpec, color: string | undefined): string 
   if ((timeouts.get(spec) ?? 0) >= MAX_TIMEOUTS) return null;
   let uri: string | null;
   try {
-    const data = samplePlot(spec, { budgetMs: PLOT_BUDGET_MS });
+    const data = samplePlot(spec, { budgetMs });
     uri = data
       ? plotDataUri({ xs: data.xs, series: data.curves, marker: data.marker, variable: data.variable, note: data.note, color: ink })
       : null;
