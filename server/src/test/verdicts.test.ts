@@ -22,6 +22,7 @@ const CASES: Case[] = [
   ['$\\frac{d}{dx} x^n = nx^{n-1}$', 'x^n', 'verified'],
   ['$\\frac{d}{dx}|x| = 1$', '|x|', 'false'],
   ['$\\frac{d^2}{dx^2} x^3 = 6x$', 'x^3', 'verified'],
+  ['$\\frac{d^3}{dx^3} x^3 = 3!$', 'x^3', 'verified'],
   ['$\\frac{d^2 y}{dx^2} = 6x$ where $y = x^3$', 'd^2', 'unchecked'],
   ['$\\frac{\\partial}{\\partial x}(x^2 y + y^3) = 2xy$', 'y^3', 'verified'],
   ['$\\frac{\\partial^2}{\\partial x\\,\\partial y}(x^2 y^3) = 6xy^2$', 'x^2', 'verified'],
