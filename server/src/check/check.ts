@@ -16,6 +16,8 @@ import { plainText } from './plain';
 import { agreesWithMathjs } from './crosscheck';
 import { checkMatrixClaim, MatrixUnsupported, type MatrixLayout } from './matrix/check';
 import { checkIndexClaim } from './matrix/indices';
+import { checkApproximation } from './taylor';
+import type { PlotSpec } from './plotSpec';
 
 export type VerdictName = 'verified' | 'false' | 'unchecked';
 
@@ -36,6 +38,8 @@ export interface CheckedClaim {
   computed?: string;
   /** Set when a false claim is a shape mismatch (a vector added to a matrix, a product of the wrong sizes). */
   code?: 'shape-mismatch';
+  /** What the hover plots for this claim, when the checker can say (Taylor approximations). */
+  plot?: PlotSpec;
 }
 
 export interface CheckOptions extends LowerOptions {
@@ -56,6 +60,14 @@ export function checkClaim(claim: Claim, options: Partial<CheckOptions> = {}): C
   const opts = { ...DEFAULT_OPTIONS, ...options };
   if (claim.preset) return { verdict: 'unchecked', kind: claim.preset.kind, reason: claim.preset.reason };
   const deadline = Date.now() + opts.budgetMs;
+  if (claim.op === '\\approx') {
+    return checkApproximation(claim, {
+      logBase: opts.logBase,
+      deadline,
+      contextDoubts: (hasAbstract) => contextDoubts(claim, hasAbstract),
+      conditions: conditionPredicates(claim, opts),
+    });
+  }
   // `\frac{\partial y_i}{\partial x_j}` after `y_i = \sum_k A_{ik} x_k`: index notation, where x_i and x_j are entries
   // of one vector (the scalar reading would take them for unrelated letters).
   const byIndex = indexNotation(claim, deadline);

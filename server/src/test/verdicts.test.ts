@@ -50,7 +50,8 @@ const CASES: Case[] = [
   // Definitions, approximations, equations: never false.
   ['Let $f(x) = x^2\\sin x$.', 'f(x)', 'unchecked'],
   ["$f'(x) = \\lim_{h\\to0}\\frac{f(x+h) - f(x)}{h}$", 'lim', 'unchecked'],
-  ['$e^x \\approx 1 + x$', 'e^x', 'unchecked'],
+  ['$\\pi \\approx 3.14$', 'pi', 'unchecked'],
+  ["$f'(x) \\approx \\frac{f(x+h) - f(x)}{h}$", 'f(x+h)', 'unchecked'],
   ["Setting $q'(x) = 0$ gives the critical point.", "q'", 'unchecked'],
   ["If $f''(x) = 0$ the test is inconclusive.", "f''", 'unchecked'],
   ['$\\frac{df}{dt} = \\frac{\\partial f}{\\partial x_1}\\frac{dx_1}{dt} + \\cdots$', 'df', 'unchecked'],
