@@ -401,10 +401,30 @@ function pointText(x0: Expr): string {
   return plainText(x0.k === 'num' ? niceLatex(x0.v) : toLatex(x0));
 }
 
+/** Does plain text have a + or − outside brackets (`a + b`, not `n(n − 1)`)? */
+function topLevelSum(text: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && i > 0 && (ch === '+' || ch === '−' || ch === '-') && text[i - 1] === ' ') return true;
+  }
+  return false;
+}
+
 /** Plain text of a coefficient: a nice number, or a small expression. */
 function coefficientText(sym: Expr | null, value: number): string {
-  if (sym && sym.k !== 'num' && size(sym, 40) <= 40) return plainText(toLatex(sym));
-  return plainText(niceLatex(value));
+  if (!sym || sym.k === 'num' || size(sym, 40) > 40) return plainText(niceLatex(value));
+  // f''(x₀)/2 rather than (f''(x₀))/2.
+  if (sym.k === 'mul' && sym.a[0].k === 'num' && sym.a[0].v > 0 && sym.a[0].v < 1) {
+    const den = 1 / sym.a[0].v;
+    if (Math.abs(den - Math.round(den)) < 1e-9) {
+      const rest = plainText(toLatex(sym.a.length === 2 ? sym.a[1] : { k: 'mul', a: sym.a.slice(1) }));
+      return `${topLevelSum(rest) ? `(${rest})` : rest}/${Math.round(den)}`;
+    }
+  }
+  return plainText(toLatex(sym));
 }
 
 // ---- the check ----------------------------------------------------------------------------------------------------
@@ -958,9 +978,12 @@ function termsLatex(coeffs: Expr[], base: Expr): string {
   let out = '';
   coeffs.forEach((c, k) => {
     if (isNum(c, 0)) return;
-    const t = toLatex(simplify(mul(c, pow(base, num(k)))));
-    if (!out) out = t;
-    else out += t.startsWith('-') ? ` - ${t.slice(1)}` : ` + ${t}`;
+    let term = simplify(mul(c, pow(base, num(k))));
+    const negative = (term.k === 'num' && term.v < 0) || (term.k === 'mul' && term.a[0].k === 'num' && term.a[0].v < 0);
+    if (negative) term = simplify(mul(num(-1), term));
+    const t = toLatex(term);
+    if (!out) out = negative ? `-${t}` : t;
+    else out += negative ? ` - ${t}` : ` + ${t}`;
   });
   return out || '0';
 }
