@@ -228,3 +228,9 @@ test('polyDegree and simplify', () => {
   assert.equal(polyDegree(v('y'), 'x'), 0);
   assert.equal(toLatex(simplify(add(v('a'), mul(num(-1), v('a')), mul(v('b'), v('b'))))), 'b^2');
 });
+
+test('the prose: "when x is small" states a range (still checked), a question is never false', () => {
+  expectVerdict(String.raw`When $x$ is small, $e^x \approx 1 + x + x^2$.`, 'false', /x² coefficient/);
+  expectVerdict(String.raw`Is $\sin x \approx x - x^3$?`, 'unchecked', /question/);
+  expectVerdict(String.raw`For large $x$, $x^2 + x \approx x^2$.`, 'unchecked', /large values/);
+});

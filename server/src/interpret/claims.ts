@@ -297,7 +297,8 @@ export function interpret(
           chain,
           context: ctx,
           conditions,
-          doubts: proseDoubt ? [proseDoubt] : [],
+          // "When $x$ is small, …", "Assume $h$ is small: …" state the range of an approximation, not an equation to solve.
+          doubts: proseDoubt && !(op === '\\approx' && proseDoubt.startsWith('the sentence sets up')) ? [proseDoubt] : [],
           disabled: f.disabled,
           chainHasDerivative: hasDerivative,
           line: lines ? lines.positionAt(start).line : undefined,
