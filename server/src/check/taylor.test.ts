@@ -234,3 +234,32 @@ test('the prose: "when x is small" states a range (still checked), a question is
   expectVerdict(String.raw`Is $\sin x \approx x - x^3$?`, 'unchecked', /question/);
   expectVerdict(String.raw`For large $x$, $x^2 + x \approx x^2$.`, 'unchecked', /large values/);
 });
+
+test('property: for a wrong polynomial with the right value at x₀, the expected polynomial is itself verified', () => {
+  // Functions written with X for the variable, so that the right constant term can be written at the point.
+  const fns = ['e^{X}', '\\sin(X)', '\\cos(X)', '\\ln(2+X)', '\\frac{1}{1+(X)^2}', '(X) e^{X}', '2^{X}', '\\sigma(X)'];
+  const points: [string, string][] = [['x', '0'], ['(x - 1)', '1'], ['(x + 2)', '-2']];
+  let roundTrips = 0;
+  for (const F of fns) {
+    for (const [base, a] of points) {
+      for (const degree of [2, 3]) {
+        const terms = [F.split('X').join(a)];
+        for (let k = 1; k <= degree; k++) terms.push(k === 1 ? `7${base}` : `7${base}^${k}`);
+        const e = F.split('X').join('x');
+        const wrong = approx(`$${e} \\approx ${terms.join(' + ')}$`);
+        assert.notEqual(wrong.verdict, 'verified', `${e} ≈ ${terms.join(' + ')}`);
+        if (wrong.verdict !== 'false') continue;
+        const right = approx(`$${e} \\approx ${wrong.expected}$`);
+        assert.equal(right.verdict, 'verified', `${e} ≈ ${wrong.expected}: ${right.reason}`);
+        roundTrips++;
+      }
+    }
+  }
+  assert.ok(roundTrips >= 40, `only ${roundTrips} round trips`);
+});
+
+test('a number is a polynomial of degree 0: cos x ≈ 1 is verified, e^{-x} ≈ 0 (for large x) is not', () => {
+  expectVerdict(String.raw`$\cos x \approx 1$`, 'verified', /of degree 0 of cos x at x = 0/);
+  expectVerdict(String.raw`$e^{-x} \approx 0$`, 'unchecked', /differ at x = 0 itself/);
+  expectVerdict(String.raw`$\tanh x \approx 1$`, 'unchecked', /differ at x = 0 itself/);
+});

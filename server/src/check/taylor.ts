@@ -361,11 +361,14 @@ function niceLatex(v: number): string {
   return n.negative ? `-${body}` : body;
 }
 
-/** Join a numerator and a monomial: `3x^2`, `\pi x`, `e(x - 1)`. */
+/**
+ * Join a numerator and a monomial: `3x^2`, `3(x - 1)`, but `e \cdot (x - 1)` and `\ln 2 \cdot x` (`e(x - 1)` would read
+ * as a function e applied to x − 1, `\ln 2x` as ln(2x)).
+ */
 function joinTop(top: string, mono: string): string {
   if (!mono) return top;
   if (top === '1') return mono;
-  return /[a-zA-Z}]$/.test(top) && /^[a-zA-Z\\]/.test(mono) ? `${top} ${mono}` : `${top}${mono}`;
+  return /^[0-9.]+$/.test(top) ? `${top}${mono}` : `${top} \\cdot ${mono}`;
 }
 
 /** A polynomial with numeric coefficients as LaTeX: `1 + x + \frac{x^2}{2}`, `e + e(x - 1)`. */
@@ -591,6 +594,10 @@ function chooseVariables(claim: Claim, vr: Variant): { choices: Choice[]; severa
     swapped = cands.length > 0;
   }
   if (cands.length === 0) {
+    // `\cos x \approx 1`: a number is a polynomial of degree 0 in the one variable of the other side.
+    const one = (e: Expr) => (abstractFns(e).size === 0 && freeVars(e).size === 1 ? [...freeVars(e)][0] : null);
+    if (freeVars(vr.r).size === 0 && abstractFns(vr.r).size === 0 && one(vr.l)) return { choices: [{ x: one(vr.l)!, swapped: false }], several: null };
+    if (freeVars(vr.l).size === 0 && abstractFns(vr.l).size === 0 && one(vr.r)) return { choices: [{ x: one(vr.r)!, swapped: true }], several: null };
     return 'an approximation (≈) that is not a Taylor polynomial: neither side is a polynomial in a variable the other side depends on (finite differences and other approximations are not checked)';
   }
   const statedFor = (c: string) => claim.conditions.some((k) => k.op === '=' && k.lhs.type === 'sym' && k.lhs.name === c);
