@@ -18,6 +18,7 @@ import { checkMatrixClaim, MatrixUnsupported, type MatrixLayout } from './matrix
 import { checkIndexClaim } from './matrix/indices';
 import type { PlotSpec } from './plotSpec';
 import { counterexamplePlot, derivativePlot } from './plotFor';
+import { checkApproximation } from './taylor';
 
 export type VerdictName = 'verified' | 'false' | 'unchecked';
 
@@ -39,8 +40,8 @@ export interface CheckedClaim {
   /** Set when a false claim is a shape mismatch (a vector added to a matrix, a product of the wrong sizes). */
   code?: 'shape-mismatch';
   /**
-   * What the hover plots (false claims with a scalar counterexample, verified derivatives of one variable): the
-   * curves' expressions only — sampled and drawn lazily when the claim is hovered.
+   * What the hover plots (false claims with a scalar counterexample, verified derivatives of one variable, Taylor
+   * approximations): the curves' expressions only — sampled and drawn lazily when the claim is hovered.
    */
   plot?: PlotSpec;
 }
@@ -63,6 +64,14 @@ export function checkClaim(claim: Claim, options: Partial<CheckOptions> = {}): C
   const opts = { ...DEFAULT_OPTIONS, ...options };
   if (claim.preset) return { verdict: 'unchecked', kind: claim.preset.kind, reason: claim.preset.reason };
   const deadline = Date.now() + opts.budgetMs;
+  if (claim.op === '\\approx') {
+    return checkApproximation(claim, {
+      logBase: opts.logBase,
+      deadline,
+      contextDoubts: (hasAbstract) => contextDoubts(claim, hasAbstract),
+      conditions: conditionPredicates(claim, opts),
+    });
+  }
   // `\frac{\partial y_i}{\partial x_j}` after `y_i = \sum_k A_{ik} x_k`: index notation, where x_i and x_j are entries
   // of one vector (the scalar reading would take them for unrelated letters).
   const byIndex = indexNotation(claim, deadline);

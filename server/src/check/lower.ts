@@ -421,6 +421,15 @@ export class Lowerer {
         if (args.length < 2) throw new VectorUnsupported('log-sum-exp of a vector is vector calculus, not checked yet');
         r = fn('ln', add(...args.map((a) => fn('exp', a))));
         break;
+      case 'factorial': {
+        // `3!`, and `i!` once a sum's index is a number: only non-negative integers.
+        const k = one();
+        if (k.k !== 'num' || !Number.isInteger(k.v) || k.v < 0 || k.v > 20) throw new Unsupported('factorial is not checked yet');
+        let f = 1;
+        for (let i = 2; i <= k.v; i++) f *= i;
+        r = num(f);
+        break;
+      }
       default:
         if (n.name === 'softmax' || n.name === 'det' || n.name === 'tr' || n.name === 'diag') throw new VectorUnsupported(`${n.name} is not checked yet`);
         throw new Unsupported(`${n.name} is not checked yet`);

@@ -110,11 +110,16 @@ test('plot specs: none for unchecked claims, identities, rules, partial derivati
     '$\\frac{\\partial}{\\partial x} x^2 y = 2xy$', // verified, two variables
     '$\\frac{\\partial}{\\partial \\mathbf{x}} \\mathbf{x}^T \\mathbf{x} = 2\\mathbf{x}$', // matrix calculus
     "$f'(x) = \\frac{df}{dx}$", // notation
-    '$e^x \\approx 1 + x$', // an approximation (not checked here)
+    '$\\pi \\approx 3.14$', // a numeric approximation (not checked)
   ];
   for (const text of none) {
     for (const c of claims(text)) assert.equal(c.plot, undefined, `${text}: ${c.verdict} ${c.kind}`);
   }
+  // A Taylor approximation plots the function and its polynomial near x₀.
+  const [taylor] = claims('$e^x \\approx 1 + x$');
+  assert.equal(taylor.plot?.kind, 'taylor');
+  assert.equal(taylor.plot?.x0, 0);
+  assert.deepEqual(taylor.plot?.curves.map((c) => c.label), ['eˣ', 'Taylor polynomial']);
 });
 
 test('plot specs: small, plain data — they survive a structured clone and JSON, and sample the same after it', () => {

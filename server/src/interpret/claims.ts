@@ -2,7 +2,8 @@
  * Stage 3 — interpret. Turns the parsed fragments of a note, in reading order, into claims: each `=` between
  * neighbours of a chain `A = B = C` (rows of aligned blocks and lines starting with `=` continue the chain),
  * with the note's context as it stood, the conditions stated with it, and what the prose around it says.
- * Definitions, values and approximations are recorded as claims that are not checked, with the reason.
+ * Definitions and values are recorded as claims that are not checked, with the reason; approximations (`≈`) are
+ * checked as Taylor polynomials by the checker.
  */
 import type { Formula, Node, ParseResult, RelOp, Span } from '../parse/ast';
 import { containsNode } from '../parse/walk';
@@ -296,7 +297,8 @@ export function interpret(
           chain,
           context: ctx,
           conditions,
-          doubts: proseDoubt ? [proseDoubt] : [],
+          // "When $x$ is small, …", "Assume $h$ is small: …" state the range of an approximation, not an equation to solve.
+          doubts: proseDoubt && !(op === '\\approx' && proseDoubt.startsWith('the sentence sets up')) ? [proseDoubt] : [],
           disabled: f.disabled,
           chainHasDerivative: hasDerivative,
           line: lines ? lines.positionAt(start).line : undefined,
@@ -309,14 +311,20 @@ export function interpret(
         const target = isFirst && op !== '\\approx' ? definitionTarget(lhs.node) : null;
         if (!target) definingChain = false;
         if (op === '\\approx') {
-          claim.preset = { kind: 'approximation', reason: 'an approximation (≈): approximations are not checked yet' };
+          // Checked as a Taylor polynomial (check/taylor.ts); what the prose says about its range is kept.
+          if (ASYMPTOTIC.test(`${f.proseBefore.slice(-200)} ${f.proseAfter.slice(0, 200)}`)) {
+            claim.doubts.push('the sentence speaks of large values: an asymptotic approximation, not a Taylor polynomial');
+          }
         } else if (op === ':=' || op === '\\equiv') {
           claim.preset = { kind: 'definition', reason: `a definition (${op === ':=' ? ':=' : '≡'})` };
           if (target) ctx = bind(ctx, target, rhs, f, lines);
         } else if (target && !containsNode(lhs.node, isDerivativeNode)) {
           const selfRef = mentions(rhs.node, target.name);
           const isValue = isConstant(rhs.node);
-          if (isValue) {
+          if (isPointName(lhs.node, rhs.node)) {
+            // `x = x_0` ("at $x = x_0$"): a point, not a definition of x.
+            claim.preset = { kind: 'value', reason: `gives ${lhs.latex.trim()} the value ${rhs.latex.trim()} (a point)` };
+          } else if (isValue) {
             // `x = 2`, or `f(x, y) = -12` at a point: a value, not a definition.
             claim.preset = { kind: 'value', reason: `gives ${lhs.latex.trim()} a value` };
           } else {
@@ -334,6 +342,14 @@ export function interpret(
     });
   });
   return claims;
+}
+
+/** Prose that makes an approximation asymptotic ("for large $x$", "as $n \\to \\infty$"), not one near a point. */
+const ASYMPTOTIC = /\b(large|big|huge|asymptotic(?:ally)?|dominat(?:es|ing)|dominant|leading[- ]order|leading term)\b|\\infty|∞/i;
+
+/** `x = x_0`, `y = y_1`: a letter set to a point named after it. */
+function isPointName(lhs: Node, rhs: Node): boolean {
+  return lhs.type === 'sym' && rhs.type === 'sym' && !lhs.sub && !lhs.font && rhs.base === lhs.base && rhs.name !== lhs.name && !rhs.font;
 }
 
 /** Assumptions about matrices stated in a sentence ("for symmetric A", "symmetric positive definite"). */

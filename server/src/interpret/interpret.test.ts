@@ -138,7 +138,7 @@ describe('chains: A = B = C', () => {
     assert.equal(claims[0].lhs.latex, String.raw`\frac{d}{dx}(x+1)^2`);
   });
 
-  test('\\approx links are approximations: kept as claims with a preset, not checked', () => {
+  test('\\approx links are approximations: kept as claims for the Taylor check, without a preset', () => {
     const text = String.raw`$e^x = 1 + x + \frac{x^2}{2} + \cdots \approx 1 + x$`;
     const claims = claimsOf(text);
     assert.equal(claims.length, 2);
@@ -148,8 +148,7 @@ describe('chains: A = B = C', () => {
     assert.equal(approx.op, '\\approx');
     assert.equal(approx.link, 1);
     assert.equal(approx.chain, eq.chain);
-    assert.equal(approx.preset?.kind, 'approximation');
-    assert.match(approx.preset!.reason, /approximation/);
+    assert.equal(approx.preset, undefined);
     assert.equal(approx.start, at(text, '1 + x + '));
     assert.equal(approx.end, text.length - 1);
   });
@@ -159,7 +158,17 @@ describe('chains: A = B = C', () => {
     const claims = claimsOf(text);
     assert.equal(claims.length, 1);
     assert.equal(claims[0].latex, String.raw`\sin x \approx x`);
-    assert.deepEqual(claims[0].preset, { kind: 'approximation', reason: 'an approximation (≈): approximations are not checked yet' });
+    assert.equal(claims[0].op, '\\approx');
+    assert.equal(claims[0].preset, undefined);
+    assert.deepEqual(claims[0].doubts, []);
+  });
+
+  test('an approximation for large values carries a doubt from the prose; x = x_0 is a point, not a definition', () => {
+    const [large] = claimsOf(String.raw`For large $x$, $x^2 + x \approx x^2$.`).filter((c) => c.op === '\\approx');
+    assert.match(large.doubts.join(' '), /asymptotic/);
+    const claims = claimsOf(String.raw`Take $x = x_0$. Then $\frac{d}{dx}x^2 = 2x$.`);
+    assert.equal(claims[0].preset?.kind, 'value');
+    assert.equal(claims[1].context.bindings.has('x'), false);
   });
 
   test('relations that are not claims (<, >, \\to, \\in) make no claim', () => {
@@ -782,14 +791,14 @@ describe('end to end: the interpretation decides the verdict', () => {
     assert.match(question.claims[0].reason, /the sentence is a question/);
   });
 
-  test('approximations, values and definitions are reported unchecked with their kind', () => {
+  test('values and definitions are reported unchecked with their kind; a Taylor approximation is checked', () => {
     const r = check(String.raw`Let $u = x^3$. Take $x = 2$. Then $e^x \approx 1 + x$.`);
     assert.deepEqual(
       r.claims.map((c) => [c.kind, c.verdict]),
       [
         ['definition', 'unchecked'],
         ['value', 'unchecked'],
-        ['approximation', 'unchecked'],
+        ['approximation', 'verified'],
       ],
       verdicts(r),
     );

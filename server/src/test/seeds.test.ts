@@ -119,3 +119,24 @@ test('seed 002: dy/dx = A^T for y = Ax, stated across a chain of entry-wise matr
   assert.equal(whole!.verdict, 'verified');
   assert.match(whole!.reason, /first and last sides of the chain agree/);
 });
+
+test('seed 002: the Taylor formulas (second order with evaluation bars, the sum up to n, the tangent line) are verified', (t) => {
+  const s = load('002_');
+  if (!s) return t.skip('../shared/seeds not present');
+  const reasons: string[] = [];
+  for (const needle of [
+    'f(x) \\approx \\frac{1}{2} \\frac{d^2 f}{dx^2} \\bigg|_{x_0} (x - x_0)^2 + \\frac{df}{dx} \\bigg|_{x_0} (x - x_0) + f(x_0)',
+    'f(x) \\approx \\sum_{i=0}^{n} \\frac{1}{i!} \\frac{d^{(i)}f}{dx^{i}} \\Big|_{x_0} (x - x_0)^{i}',
+    'f(x) \\approx f(x_0) + \\frac{df}{dx} \\bigg|_{x_0} (x - x_0)',
+  ]) {
+    assert.equal(verdictOf(s, needle), 'verified', `${needle}\n${verdictsOf(s.report)}`);
+    const norm = (x: string) => x.replace(/\s+/g, '');
+    reasons.push(s.report.claims.find((k) => norm(s.text.slice(k.start, k.end)) === norm(needle))!.reason);
+  }
+  assert.match(reasons[0], /^verified: the Taylor polynomial of degree 2 of f\(x\) at x = x_0 /);
+  assert.match(reasons[1], /^verified for n = 0, 1, 2, 3, 4: the Taylor polynomial of f\(x\) at x = x_0 /);
+  assert.match(reasons[2], /^verified: the Taylor polynomial of degree 1 of f\(x\) at x = x_0 /);
+  // "at $x=x_0$" names the point; it does not define x (which would collapse the tangent line below it).
+  const point = s.report.claims.find((k) => k.latex === 'x=x_0')!;
+  assert.equal(point.kind, 'value');
+});

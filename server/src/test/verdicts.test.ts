@@ -22,6 +22,7 @@ const CASES: Case[] = [
   ['$\\frac{d}{dx} x^n = nx^{n-1}$', 'x^n', 'verified'],
   ['$\\frac{d}{dx}|x| = 1$', '|x|', 'false'],
   ['$\\frac{d^2}{dx^2} x^3 = 6x$', 'x^3', 'verified'],
+  ['$\\frac{d^3}{dx^3} x^3 = 3!$', 'x^3', 'verified'],
   ['$\\frac{d^2 y}{dx^2} = 6x$ where $y = x^3$', 'd^2', 'unchecked'],
   ['$\\frac{\\partial}{\\partial x}(x^2 y + y^3) = 2xy$', 'y^3', 'verified'],
   ['$\\frac{\\partial^2}{\\partial x\\,\\partial y}(x^2 y^3) = 6xy^2$', 'x^2', 'verified'],
@@ -49,7 +50,8 @@ const CASES: Case[] = [
   // Definitions, approximations, equations: never false.
   ['Let $f(x) = x^2\\sin x$.', 'f(x)', 'unchecked'],
   ["$f'(x) = \\lim_{h\\to0}\\frac{f(x+h) - f(x)}{h}$", 'lim', 'unchecked'],
-  ['$e^x \\approx 1 + x$', 'e^x', 'unchecked'],
+  ['$\\pi \\approx 3.14$', 'pi', 'unchecked'],
+  ["$f'(x) \\approx \\frac{f(x+h) - f(x)}{h}$", 'f(x+h)', 'unchecked'],
   ["Setting $q'(x) = 0$ gives the critical point.", "q'", 'unchecked'],
   ["If $f''(x) = 0$ the test is inconclusive.", "f''", 'unchecked'],
   ['$\\frac{df}{dt} = \\frac{\\partial f}{\\partial x_1}\\frac{dx_1}{dt} + \\cdots$', 'df', 'unchecked'],
