@@ -77,26 +77,49 @@ export interface DocumentReport {
  * parsed, validated or checked again; the report is the same as without it.
  */
 export function checkDocument(text: string, options: EngineOptions = {}, cache?: CheckCache): DocumentReport {
+  return joinSections(checkSections(text, options, cache));
+}
+
+/** A note's report in independent sections: each part's offsets are relative to its start. */
+export interface SectionedReport {
+  starts: number[];
+  /** With a cache, an unchanged section's part is the very object an earlier check returned for it. */
+  parts: DocumentReport[];
+}
+
+/**
+ * `checkDocument` before its sections are joined (the language server's worker sends only the parts that changed
+ * since its last report to the editor's thread).
+ */
+export function checkSections(text: string, options: EngineOptions = {}, cache?: CheckCache): SectionedReport {
   const mode = options.mode ?? 'markdown';
   // The note's own \newcommand / \def (anywhere in it) and the macros setting.
   const macros = new Map([...macrosFromSettings(options.macros), ...collectMacros(text)]);
   const macrosKey = macros.size ? JSON.stringify([...macros]) : '';
   const starts = cache && mode === 'markdown' ? sectionStarts(text) : [0];
-  if (starts.length === 1) return checkPart(text, options, macros, macrosKey, cache);
+  if (starts.length === 1) return { starts, parts: [checkPart(text, options, macros, macrosKey, cache)] };
 
   // Sections are independent (a heading starts a fresh context, and no sentence, chain or math crosses one):
-  // each is checked on its own text, remembered by that text, and its offsets moved to where it stands now.
-  const optionsKey = `${JSON.stringify(options)}\u0000${macrosKey}`;
-  const out: DocumentReport = { fragments: [], claims: [], diagnostics: [] };
-  starts.forEach((start, i) => {
-    const end = i + 1 < starts.length ? starts[i + 1] : text.length;
-    const part = text.slice(start, end);
-    const key = `${optionsKey}\u0000${part}`;
-    let r = cache!.sections.get(key);
+  // each is checked on its own text and remembered by it.
+  const sections = cache!.sectionsFor(`${JSON.stringify(options)}\u0000${macrosKey}`);
+  const parts = starts.map((start, i) => {
+    const part = text.slice(start, i + 1 < starts.length ? starts[i + 1] : text.length);
+    let r = sections.get(part);
     if (!r) {
       r = checkPart(part, options, macros, macrosKey, cache);
-      cache!.sections.set(key, r);
+      sections.set(part, r);
     }
+    return r;
+  });
+  return { starts, parts };
+}
+
+/** One report from sections: every offset moved to where its section starts. */
+export function joinSections({ starts, parts }: SectionedReport): DocumentReport {
+  if (parts.length === 1 && starts[0] === 0) return parts[0];
+  const out: DocumentReport = { fragments: [], claims: [], diagnostics: [] };
+  parts.forEach((r, i) => {
+    const start = starts[i];
     for (const f of r.fragments) out.fragments.push({ ...f, start: f.start + start, end: f.end + start, outerStart: f.outerStart + start, outerEnd: f.outerEnd + start });
     for (const c of r.claims) out.claims.push({ ...c, start: c.start + start, end: c.end + start, rhsStart: c.rhsStart + start, rhsEnd: c.rhsEnd + start });
     for (const d of r.diagnostics) out.diagnostics.push({ ...d, start: d.start + start, end: d.end + start });
@@ -112,34 +135,48 @@ export function checkDocument(text: string, options: EngineOptions = {}, cache?:
 export function sectionStarts(text: string): number[] {
   const starts = [0];
   if (/<!--\s*calcnotes(?!-disable-next-line)/.test(text)) return starts;
-  let fence: string | null = null;
+  let fence = ''; // the open fence's marker run (``` or ~~~~), '' outside fences
   let displayOpen = false;
   let envDepth = 0;
   let inComment = false;
   let blankBefore = true;
   let pos = 0;
-  while (pos < text.length) {
+  const n = text.length;
+  while (pos < n) {
     let eol = text.indexOf('\n', pos);
-    if (eol < 0) eol = text.length;
-    const line = text.slice(pos, eol);
-    if (fence !== null) {
-      if (new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}\\s*$`).test(line)) fence = null;
-    } else {
-      const open = /^ {0,3}(`{3,}|~{3,})/.exec(line);
-      if (open) fence = open[1];
-      else {
-        if (!displayOpen && envDepth === 0 && !inComment && blankBefore && pos > 0 && /^ {0,3}#{1,6}(?:[ \t]|\r?$)/.test(line)) starts.push(pos);
+    if (eol < 0) eol = n;
+    // Indentation of up to three spaces, then the first significant character decides what the line can be.
+    let i = pos;
+    while (i < eol && i - pos < 4 && text.charCodeAt(i) === 32) i++;
+    const c = text.charCodeAt(i);
+    const blank = i === eol || /^\s*$/.test(text.slice(i, eol));
+    if (fence) {
+      if ((c === 96 || c === 126) && i - pos < 4 && text.startsWith(fence, i) && /^[`~]*\s*$/.test(text.slice(i + fence.length, eol)) && text.charCodeAt(i) === fence.charCodeAt(0)) fence = '';
+    } else if ((c === 96 || c === 126) && i - pos < 4 && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c) {
+      let j = i;
+      while (text.charCodeAt(j) === c) j++;
+      fence = text.slice(i, j);
+    } else if (!blank) {
+      if (c === 35 && i - pos < 4 && blankBefore && pos > 0 && !displayOpen && envDepth === 0 && !inComment && /^#{1,6}(?:[ \t]|\r?$)/.test(text.slice(i, Math.min(eol, i + 8)))) {
+        starts.push(pos);
+      }
+      const line = text.slice(i, eol);
+      if (line.includes('$$')) {
         const dollars = line.match(/(?<!\\)\$\$/g);
         if (dollars && dollars.length % 2 === 1) displayOpen = !displayOpen;
+      }
+      if (line.includes('\\begin') || line.includes('\\end')) {
         envDepth += (line.match(/\\begin\s*\{/g)?.length ?? 0) - (line.match(/\\end\s*\{/g)?.length ?? 0);
         if (envDepth < 0) envDepth = 0;
+      }
+      if (line.includes('<!--') || line.includes('-->')) {
         const lastOpen = line.lastIndexOf('<!--');
         const lastClose = line.lastIndexOf('-->');
         if (lastOpen >= 0 && lastOpen > lastClose) inComment = true;
         else if (lastClose >= 0 && lastClose > lastOpen) inComment = false;
       }
     }
-    blankBefore = /^\s*$/.test(line);
+    blankBefore = blank;
     pos = eol + 1;
   }
   return starts;

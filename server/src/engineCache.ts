@@ -47,6 +47,10 @@ export class Lru<K, V> {
     return this.map.size;
   }
 
+  values(): IterableIterator<V> {
+    return this.map.values();
+  }
+
   clear(): void {
     this.map.clear();
     this.hits = 0;
@@ -65,21 +69,42 @@ export class CheckCache {
   readonly katex: Lru<string, KatexVerdict>;
   /** Claim verdicts by check options + claim key. */
   readonly claims: Lru<string, CheckedClaim>;
-  /** Reports of whole sections (offsets relative to the section) by options + macros + section text. */
-  readonly sections: Lru<string, DocumentReport>;
+  /**
+   * Reports of whole sections (offsets relative to the section) by section text, one table per options + macros
+   * (the section's text alone as the key: no long key strings are built on every check).
+   */
+  private readonly sectionTables = new Lru<string, Lru<string, DocumentReport>>(8);
+  private readonly maxSections: number;
 
   constructor(maxEntries = 20_000) {
     this.parses = new Lru(maxEntries);
     this.katex = new Lru(maxEntries);
     this.claims = new Lru(maxEntries);
-    this.sections = new Lru(Math.max(16, maxEntries / 10));
+    this.maxSections = Math.max(16, maxEntries / 10);
+  }
+
+  /** The section table for one set of options and macros. */
+  sectionsFor(optionsKey: string): Lru<string, DocumentReport> {
+    let t = this.sectionTables.get(optionsKey);
+    if (!t) {
+      t = new Lru(this.maxSections);
+      this.sectionTables.set(optionsKey, t);
+    }
+    return t;
+  }
+
+  /** Hits of the section tables (for tests and the benchmark). */
+  get sectionHits(): number {
+    let n = 0;
+    for (const t of this.sectionTables.values()) n += t.hits;
+    return n;
   }
 
   clear(): void {
     this.parses.clear();
     this.katex.clear();
     this.claims.clear();
-    this.sections.clear();
+    this.sectionTables.clear();
   }
 }
 

@@ -9,7 +9,7 @@
  * Without a worker script (or if workers keep failing) checks run inline on the main thread, one per tick.
  */
 import { Worker, isMainThread, parentPort } from 'worker_threads';
-import { CheckCache, checkDocument, type DocumentReport, type EngineOptions } from '../engine';
+import { CheckCache, checkDocument, checkSections, joinSections, type DocumentReport, type EngineOptions } from '../engine';
 
 export interface CheckJob {
   /** Jobs with the same key replace each other (usually the document URI). */
@@ -53,16 +53,34 @@ interface Running extends Entry {
 /** Messages between the runner and its worker. */
 interface WorkerRequest {
   id: number;
+  /** The job's key (the document): section reports are remembered per key on both sides. */
+  key: string;
   text: string;
   options: EngineOptions;
 }
-type WorkerReply = { id: number; report: DocumentReport; ms: number } | { id: number; error: string };
 
+/**
+ * A report in sections, as the worker sends it: a section the runner already holds for this key (from the
+ * previous reply for the same key) is only named; a new one comes whole. After one edit, one section crosses the
+ * thread boundary instead of the whole report (a 5,000-line note's report is ~900 kB to clone).
+ */
+interface SectionRef {
+  start: number;
+  ref: number;
+  part?: DocumentReport;
+}
+/** Runner → worker, besides requests: forget what is held for a key. */
+interface WorkerControl {
+  forget: string;
+}
+type WorkerReply = { id: number; key: string; sections: SectionRef[]; ms: number } | { id: number; error: string };
 const MAX_WORKER_FAILURES = 3;
 
 /** What the language server needs from a runner (tests substitute their own). */
 export interface Runner {
   submit(job: CheckJob): Promise<CheckOutcome>;
+  /** A document is closed: what is kept to report on it incrementally can go. */
+  forget?(key: string): void;
   dispose(): Promise<void>;
 }
 
@@ -71,6 +89,8 @@ export class CheckRunner implements Runner {
   private readonly bulk: Entry[] = [];
   private running: Running | null = null;
   private worker: Worker | null = null;
+  /** Section reports the worker has sent, by job key and reference (only those of the key's last reply). */
+  private held = new Map<string, Map<number, DocumentReport>>();
   /** For inline checks: what is unchanged since the last check is not checked again (the worker has its own). */
   private readonly cache = new CheckCache();
   private workerFailures = 0;
@@ -159,7 +179,7 @@ export class CheckRunner implements Runner {
     if (this.usesWorker) {
       const w = this.ensureWorker();
       if (w) {
-        const msg: WorkerRequest = { id: r.id, text: r.job.text, options: r.job.options };
+        const msg: WorkerRequest = { id: r.id, key: r.job.key, text: r.job.text, options: r.job.options };
         w.postMessage(msg);
         return;
       }
@@ -180,17 +200,43 @@ export class CheckRunner implements Runner {
     this.pump();
   }
 
+  /** The whole report from a reply's sections; the key's held sections become exactly this reply's. */
+  private assemble(key: string, sections: SectionRef[]): DocumentReport | null {
+    const before = this.held.get(key);
+    const now = new Map<number, DocumentReport>();
+    const parts: DocumentReport[] = [];
+    for (const s of sections) {
+      const part = s.part ?? before?.get(s.ref);
+      if (!part) return null;
+      now.set(s.ref, part);
+      parts.push(part);
+    }
+    this.held.set(key, now);
+    return joinSections({ starts: sections.map((s) => s.start), parts });
+  }
+
+  /** A document was closed: both sides forget the sections held for it. */
+  forget(key: string): void {
+    this.held.delete(key);
+    const msg: WorkerControl = { forget: key };
+    this.worker?.postMessage(msg);
+  }
+
   private ensureWorker(): Worker | null {
     if (this.worker) return this.worker;
     try {
+      this.held.clear(); // a new worker has sent nothing yet
       const w = new Worker(this.options.workerScript as string, { workerData: this.options.workerData, resourceLimits: this.options.resourceLimits });
       w.unref();
       w.on('message', (reply: WorkerReply) => {
         if (this.worker !== w) return;
+        // Sections are taken in from every reply of the live worker, so both sides agree on what is held.
+        const report = 'sections' in reply ? this.assemble(reply.key, reply.sections) : null;
         const r = this.running;
         if (!r || r.id !== reply.id) return;
         this.workerFailures = 0;
-        this.finish(r, 'error' in reply ? { status: 'failed', error: reply.error } : { status: 'done', report: reply.report, ms: reply.ms });
+        if ('error' in reply) this.finish(r, { status: 'failed', error: reply.error });
+        else this.finish(r, report ? { status: 'done', report, ms: reply.ms } : { status: 'failed', error: 'the checker referred to a section it never sent' });
         this.pump();
       });
       const onDeath = (why: string) => {
@@ -225,16 +271,35 @@ export function runCheckWorker(): void {
   if (!port) return;
   // One cache for every document this worker checks: after an edit only changed fragments and claims are redone.
   const cache = new CheckCache();
-  port.on('message', (msg: WorkerRequest) => {
+  // Which section reports the runner holds, per key (those of the key's last reply), by reference number.
+  const refs = new WeakMap<DocumentReport, number>();
+  let nextRef = 1;
+  const held = new Map<string, Set<number>>();
+  port.on('message', (msg: WorkerRequest | WorkerControl) => {
+    if ('forget' in msg) {
+      held.delete(msg.forget);
+      return;
+    }
     const t0 = Date.now();
     let reply: WorkerReply;
     try {
-      reply = { id: msg.id, report: checkDocument(msg.text, msg.options, cache), ms: Date.now() - t0 };
+      const { starts, parts } = checkSections(msg.text, msg.options, cache);
+      const before = held.get(msg.key);
+      const sections: SectionRef[] = parts.map((part, i) => {
+        let ref = refs.get(part);
+        if (ref === undefined) {
+          ref = nextRef++;
+          refs.set(part, ref);
+        }
+        return before?.has(ref) ? { start: starts[i], ref } : { start: starts[i], ref, part };
+      });
+      reply = { id: msg.id, key: msg.key, sections, ms: Date.now() - t0 };
     } catch (err) {
       reply = { id: msg.id, error: (err as Error)?.stack ?? String(err) };
     }
     try {
       port.postMessage(reply);
+      if ('sections' in reply) held.set(msg.key, new Set(reply.sections.map((s) => s.ref)));
     } catch (err) {
       port.postMessage({ id: msg.id, error: `cannot send the report: ${(err as Error).message}` });
     }

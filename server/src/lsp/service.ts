@@ -108,6 +108,7 @@ export class CalcnotesService {
     if (st?.timer) clearTimeout(st.timer);
     st?.release?.();
     this.docs.delete(uri); // an in-flight check finds no state and is dropped
+    this.deps.runner.forget?.(uri);
     this.settingsCache.delete(uri);
     this.deps.publishDiagnostics(uri, []);
   }

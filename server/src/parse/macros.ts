@@ -30,6 +30,8 @@ export function braceGroup(s: string, i: number): { body: string; next: number }
 
 const DEFINITION = /\\(newcommand|renewcommand|providecommand|def|gdef|DeclareMathOperator)(?![A-Za-z])\*?\s*/g;
 
+const MAYBE_DEFINITION = /\\(?:newcommand|renewcommand|providecommand|g?def|DeclareMathOperator)/;
+
 /** One definition as written: where it stands in the text, and what it defines. */
 export interface Definition {
   name: string;
@@ -41,6 +43,8 @@ export interface Definition {
 /** Every macro definition in a text, in order (bounded work, never throws). */
 export function findDefinitions(text: string): Definition[] {
   const out: Definition[] = [];
+  // Most notes define nothing: one quick scan for a command of this family before the full expression.
+  if (!MAYBE_DEFINITION.test(text)) return out;
   DEFINITION.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = DEFINITION.exec(text)) && out.length < 500) {
