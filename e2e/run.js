@@ -809,7 +809,7 @@ async function failed(e, why, exitCode = 1) {
   if (state.codeServerLog) console.error(`code-server log (last lines; all in ${state.codeServerLog}):\n${tail(state.codeServerLog, 25)}`);
   if (state.scratch) console.error(`scratch folder kept: ${state.scratch}`);
   await cleanup();
-  console.error(`\ntest:e2e: 0 passed, 1 failed`);
+  console.error(`\ne2e: 0 passed, 1 failed`);
   process.exit(exitCode);
 }
 
@@ -835,7 +835,7 @@ main().then(
     }
     console.log(`Logs and screenshots: ${path.join(state.scratch, 'output')}${KEEP ? ` (whole scratch folder kept: ${state.scratch})` : ''}`);
     const checks = state.times.filter((t) => /^\d\./.test(t.name)).length;
-    console.log(`\ntest:e2e: ${checks} passed, 0 failed`);
+    console.log(`\ne2e: ${checks} passed, 0 failed`);
     process.exit(0);
   },
   (e) => failed(e, 'error'),
