@@ -1,0 +1,872 @@
+#!/usr/bin/env node
+/**
+ * End-to-end test of the packaged extension in a real VS Code (code-server 4.100.3 = VS Code 1.100.3), driven
+ * like a person drives it, through Debian's Chromium and playwright-core.
+ *
+ *   npm run test:e2e                            screenshots go to the scratch folder's output/
+ *   npm run test:e2e -- --update-screenshots    …and to docs/images/ (the README's pictures)
+ *   npm run test:e2e -- --keep                  keep the whole scratch folder (profiles, logs) after a pass
+ *
+ * Environment: CALCNOTES_E2E_CACHE (where code-server is installed; default ~/.cache/calcnotes-e2e),
+ * CALCNOTES_E2E_TIMEOUT_S (bound for everything after the install; default 300).
+ *
+ * It installs what is missing (e2e/install.js), packages the .vsix with `npm run package`, installs it with
+ * `code-server --install-extension`, writes a note into a scratch workspace, starts code-server on 127.0.0.1
+ * and Chromium, each in its own process group (the PIDs are printed and only those groups are stopped, also on
+ * failure, Ctrl+C or timeout), and checks what a user sees: the squiggle and the Problems panel, the hovers, the
+ * quick fix, a fresh diagnostic after typing, the status bar counts. Any failing step stops the run with a
+ * screenshot of that moment and a non-zero exit.
+ */
+'use strict';
+const fs = require('fs');
+const http = require('http');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+const { spawn } = require('child_process');
+const { ensureInstalled, InstallError } = require('./install');
+
+const ROOT = path.resolve(__dirname, '..');
+const SCREENSHOT_DIR = path.join(ROOT, 'docs', 'images');
+const argv = process.argv.slice(2);
+if (argv.includes('--help') || argv.includes('-h')) {
+  console.log('usage: npm run test:e2e [-- --update-screenshots] [-- --keep]');
+  process.exit(0);
+}
+for (const a of argv) {
+  if (!['--update-screenshots', '--keep'].includes(a)) {
+    console.error(`test:e2e: unknown argument ${a} (known: --update-screenshots, --keep)`);
+    process.exit(2);
+  }
+}
+const UPDATE_SCREENSHOTS = argv.includes('--update-screenshots');
+const KEEP = argv.includes('--keep');
+const TIMEOUT_MS = Number(process.env.CALCNOTES_E2E_TIMEOUT_S || 300) * 1000;
+
+/** The note the user opens: a wrong quotient rule (line 3), a correct chain of steps, a derivative to hover. */
+const NOTE = [
+  '# Calculus notes',
+  '',
+  "The quotient rule: $\\left(\\frac{f}{g}\\right)' = \\frac{f'g + fg'}{g^2}$",
+  '',
+  'A chain of worked steps:',
+  '',
+  '$$\\frac{d}{dx}\\left(x^2 e^{x}\\right) = 2x e^{x} + x^2 e^{x} = x e^{x}(2 + x)$$',
+  '',
+  'A derivative to hover: $\\frac{d}{dx}\\sin(x^2) = 2x\\cos(x^2)$',
+  '',
+].join('\n');
+const WRONG_RHS = "\\frac{f'g + fg'}{g^2}";
+/** What the user types in step 4 (a new wrong claim), on a new line at the end. */
+const TYPED = 'One more: $\\frac{d}{dx}\\cos x = \\sin x$';
+
+/** User settings: nothing may cover the editor (walkthroughs, tips, notices), no telemetry, no surprises while typing. */
+const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.ignoreRecommendations': true,
+  'security.workspace.trust.enabled': false,
+  'git.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
+  'chat.commandCenter.enabled': false,
+  'editor.minimap.enabled': false,
+  'editor.hover.delay': 300,
+  'editor.quickSuggestions': { other: false, comments: false, strings: false },
+  'editor.suggestOnTriggerCharacters': false,
+  'editor.wordBasedSuggestions': 'off',
+  'editor.autoClosingBrackets': 'never',
+  'editor.autoClosingQuotes': 'never',
+  'editor.autoSurround': 'never',
+  'editor.lightbulb.enabled': 'on',
+  'editor.fontSize': 15,
+  'files.autoSave': 'off',
+  'workbench.editor.enablePreview': false,
+  'window.commandCenter': false,
+};
+
+const T0 = Date.now();
+const secs = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const clock = () => `[${((Date.now() - T0) / 1000).toFixed(1).padStart(6)} s]`;
+const log = (s) => console.log(`${clock()} ${s}`);
+
+/** Everything that must be stopped or removed at the end. */
+const state = {
+  scratch: '',
+  outDir: '',
+  /** { name, pid } of the process groups we started. */
+  groups: [],
+  codeServer: null,
+  codeServerLog: '',
+  browserServer: null,
+  browser: null,
+  page: null,
+  times: [],
+  screenshots: [],
+};
+
+class StepError extends Error {}
+
+function check(cond, message) {
+  if (!cond) throw new StepError(message);
+}
+
+/** Runs one step with a bound; prints its start, its time and its outcome. */
+async function step(name, timeoutMs, fn) {
+  log(`▶ ${name}`);
+  const t = Date.now();
+  let timer;
+  try {
+    const result = await Promise.race([
+      fn(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new StepError(`timed out after ${secs(timeoutMs)}`)), timeoutMs);
+      }),
+    ]);
+    const ms = Date.now() - t;
+    state.times.push({ name, ms });
+    log(`✓ ${name}  (${secs(ms)})`);
+    return result;
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    err.step = name;
+    err.stepMs = Date.now() - t;
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// ---------------------------------------------------------------- processes
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitUntil(pred, timeoutMs, intervalMs = 100) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await pred()) return true;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  return pred();
+}
+
+/** Stops one process group we started: SIGTERM, then SIGKILL after a grace period. */
+async function stopGroup({ name, pid }) {
+  if (!groupAlive(pid)) return;
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    /* gone */
+  }
+  if (!(await waitUntil(() => !groupAlive(pid), 5000))) {
+    log(`  ${name} (process group ${pid}) did not stop on SIGTERM: SIGKILL`);
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+    await waitUntil(() => !groupAlive(pid), 3000);
+  }
+  log(`  stopped ${name} (process group ${pid})${groupAlive(pid) ? ' — STILL ALIVE' : ''}`);
+}
+
+/**
+ * Processes that still name our scratch folder on their command line once our process groups are gone: Chromium's
+ * crash handler (chrome_crashpad_handler) leaves the browser's process group at start (it daemonizes), and exits
+ * by itself when the browser has gone. Only processes carrying this run's unique scratch path are considered.
+ */
+function strays() {
+  const found = [];
+  if (!state.scratch) return found;
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    let cmd;
+    try {
+      cmd = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    } catch {
+      continue;
+    }
+    if (cmd.includes(state.scratch)) found.push({ pid: Number(name), cmd: cmd.slice(0, 120) });
+  }
+  return found;
+}
+
+let cleaning = null;
+function cleanup() {
+  if (!cleaning) {
+    cleaning = (async () => {
+      if (state.browser) await state.browser.close().catch(() => undefined);
+      if (state.browserServer) {
+        await Promise.race([state.browserServer.close().catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
+      }
+      // Reverse order: Chromium first, then code-server.
+      for (const g of [...state.groups].reverse()) await stopGroup(g);
+      if (!(await waitUntil(() => strays().length === 0, 5000, 200))) {
+        for (const p of strays()) {
+          log(`  a process of this run outlived its group: ${p.pid} ${p.cmd}: SIGKILL`);
+          try {
+            process.kill(p.pid, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
+        }
+      }
+    })();
+  }
+  return cleaning;
+}
+
+function tail(file, n) {
+  try {
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-n).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function httpStatus(url) {
+  return new Promise((resolve) => {
+    const req = http.get(url, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on('error', () => resolve(0));
+    req.setTimeout(2000, () => {
+      req.destroy();
+      resolve(0);
+    });
+  });
+}
+
+/** A child with its own environment (HOME and XDG dirs in the scratch folder, no VS Code variables from outside). */
+function scratchEnv(home) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k.startsWith('VSCODE_') || k.startsWith('npm_') || k === 'ELECTRON_RUN_AS_NODE') continue;
+    env[k] = v;
+  }
+  return {
+    ...env,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    TMPDIR: path.join(state.scratch, 'tmp'),
+  };
+}
+
+/**
+ * Runs a command to completion in its own process group (registered for cleanup while it runs, so Ctrl+C or the
+ * watchdog stops it too), killed after `timeoutMs`. Resolves with its exit status and output.
+ */
+function runCommand(name, cmd, args, { cwd, env, timeoutMs }) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const group = { name, pid: child.pid };
+    state.groups.push(group);
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, timeoutMs);
+    const done = (status, error) => {
+      clearTimeout(timer);
+      state.groups.splice(state.groups.indexOf(group), 1);
+      if (timedOut) out += `\n(${name} killed after ${secs(timeoutMs)})`;
+      resolve({ ok: status === 0 && !timedOut, status, out: error ? `${out}\n${error.message}` : out });
+    };
+    child.on('error', (e) => done(null, e));
+    child.on('close', (code) => done(code));
+  });
+}
+
+// ---------------------------------------------------------------- the page
+
+/** Screen coordinates of the middle of `needle` in the editor's rendered lines (null when not on screen). */
+async function pointOf(page, needle, { at = 0.5 } = {}) {
+  return page.evaluate(
+    ({ needle, at }) => {
+      const lines = document.querySelectorAll('.part.editor .monaco-editor .view-lines .view-line');
+      for (const line of lines) {
+        const text = (line.textContent || '').replace(/\u00a0/g, ' ');
+        const i = text.indexOf(needle);
+        if (i < 0) continue;
+        const target = i + Math.min(needle.length - 1, Math.floor(needle.length * at));
+        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+        let seen = 0;
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const len = node.textContent.length;
+          if (target < seen + len) {
+            const range = document.createRange();
+            range.setStart(node, target - seen);
+            range.setEnd(node, target - seen + 1);
+            const r = range.getBoundingClientRect();
+            return { x: r.left + r.width / 2, y: r.top + r.height / 2, top: r.top, bottom: r.bottom, left: r.left, right: r.right };
+          }
+          seen += len;
+        }
+      }
+      return null;
+    },
+    { needle, at },
+  );
+}
+
+async function editorText(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('.part.editor .monaco-editor .view-lines .view-line')]
+      .map((l) => ({ top: parseFloat(l.style.top) || 0, text: (l.textContent || '').replace(/\u00a0/g, ' ') }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text)
+      .join('\n'),
+  );
+}
+
+/** The error squiggles in the editor, with their boxes. */
+async function squiggles(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('.part.editor .monaco-editor .view-overlays .squiggly-error')].map((e) => {
+      const r = e.getBoundingClientRect();
+      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    }),
+  );
+}
+
+async function statusText(page, selector) {
+  const el = page.locator(selector).first();
+  if (!(await el.count())) return null;
+  return ((await el.textContent()) || '').replace(/\u00a0/g, ' ').trim();
+}
+
+/** The calcnotes status item's text (`✓ N  ✗ N  · N`), or null when it is not shown. */
+async function calcnotesStatus(page) {
+  return page.evaluate(() => {
+    for (const el of document.querySelectorAll('.part.statusbar .statusbar-item')) {
+      if (!/calcnotes/.test(el.id)) continue;
+      if (el.offsetParent === null || getComputedStyle(el).display === 'none') return null;
+      return (el.textContent || '').replace(/\u00a0/g, ' ').trim();
+    }
+    return null;
+  });
+}
+
+/** Errors and warnings of the Problems status item ([id="status.problems"]), from its accessible label. */
+async function problemCounts(page) {
+  const label = await page.locator('[id="status.problems"] a, [id="status.problems"]').first().getAttribute('aria-label');
+  const text = await statusText(page, '[id="status.problems"]');
+  const nums = (text || '').match(/\d+/g) || [];
+  return { label, text, errors: Number(nums[0] ?? NaN), warnings: Number(nums[1] ?? NaN) };
+}
+
+async function shoot(page, name, options = {}) {
+  const file = path.join(state.outDir, name);
+  await page.screenshot({ path: file, ...options });
+  if (UPDATE_SCREENSHOTS) {
+    fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    fs.copyFileSync(file, path.join(SCREENSHOT_DIR, name));
+  }
+  state.screenshots.push(UPDATE_SCREENSHOTS ? path.join(SCREENSHOT_DIR, name) : file);
+  return file;
+}
+
+/** Moves the mouse off any word (onto the activity bar), so that the next move onto a word opens a new hover. */
+async function mouseAway(page) {
+  const box = await page.locator('.part.activitybar').boundingBox();
+  await page.mouse.move(box ? box.x + box.width / 2 : 5, box ? box.y + box.height - 10 : 5);
+  await page
+    .locator('.monaco-hover:not(.hidden)')
+    .first()
+    .waitFor({ state: 'hidden', timeout: 3000 })
+    .catch(() => undefined);
+}
+
+/** Hovers over `needle` (re-moving the mouse a few times if VS Code does not open a hover) until `hasText` shows. */
+async function hoverOver(page, needle, hasText, timeoutMs) {
+  const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText }).first();
+  const end = Date.now() + timeoutMs;
+  for (let attempt = 1; Date.now() < end; attempt++) {
+    await mouseAway(page);
+    const p = await pointOf(page, needle);
+    check(p, `"${needle}" is not on screen in the editor`);
+    await page.mouse.move(p.x - 3, p.y);
+    await page.mouse.move(p.x, p.y, { steps: 3 });
+    try {
+      await hover.waitFor({ state: 'visible', timeout: Math.min(5000, Math.max(500, end - Date.now())) });
+      return hover;
+    } catch {
+      log(`  no hover with "${hasText}" yet (attempt ${attempt}); moving off and back on`);
+    }
+  }
+  throw new StepError(`no hover containing "${hasText}" over "${needle}" within ${secs(timeoutMs)}`);
+}
+
+/** Every formula image in the hover: its alt and whether the SVG was decoded (naturalWidth > 0). */
+async function hoverImages(hover) {
+  return hover.evaluate((el) =>
+    [...el.querySelectorAll('.rendered-markdown img')].map((img) => ({
+      alt: img.alt,
+      svg: img.src.startsWith('data:image/svg+xml'),
+      complete: img.complete,
+      naturalWidth: img.naturalWidth,
+      naturalHeight: img.naturalHeight,
+      width: img.getBoundingClientRect().width,
+    })),
+  );
+}
+
+async function waitImagesLoaded(hover, timeoutMs) {
+  let imgs = [];
+  await waitUntil(async () => {
+    imgs = await hoverImages(hover);
+    return imgs.length > 0 && imgs.every((i) => i.complete);
+  }, timeoutMs);
+  return imgs;
+}
+
+async function openProblems(page) {
+  await page.keyboard.press('Control+Shift+M');
+  await page.locator('.markers-panel').first().waitFor({ state: 'visible', timeout: 10000 });
+}
+
+async function problemRows(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('.markers-panel .monaco-list-row')].map((r) => (r.textContent || '').replace(/\u00a0/g, ' ').trim()),
+  );
+}
+
+// ---------------------------------------------------------------- main
+
+function vsixPath() {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  return path.join(state.scratch, `${pkg.name}-${pkg.version}.vsix`);
+}
+
+async function main() {
+  const installed = await step('install: Chromium and code-server (cached outside the repository)', 25 * 60 * 1000, async () => {
+    try {
+      const r = await ensureInstalled({ log: (s) => log(`  ${s}`) });
+      log(`  ${r.cached ? 'warm' : 'cold'}: ${secs(r.installMs)}`);
+      return r;
+    } catch (e) {
+      if (e instanceof InstallError) throw new StepError(e.message);
+      throw e;
+    }
+  });
+  const watchdog = setTimeout(() => {
+    failed(new StepError(`the run took longer than ${secs(TIMEOUT_MS)} after the install (CALCNOTES_E2E_TIMEOUT_S)`), 'watchdog');
+  }, TIMEOUT_MS);
+  watchdog.unref();
+
+  state.scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'calcnotes-e2e-'));
+  const dirs = {
+    home: path.join(state.scratch, 'home'),
+    userData: path.join(state.scratch, 'user-data'),
+    extensions: path.join(state.scratch, 'extensions'),
+    workspace: path.join(state.scratch, 'workspace'),
+    tmp: path.join(state.scratch, 'tmp'),
+    out: path.join(state.scratch, 'output'),
+  };
+  for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
+  state.outDir = dirs.out;
+  log(`scratch folder: ${state.scratch}`);
+  const env = scratchEnv(dirs.home);
+  const codeServerArgs = (extra) => [
+    installed.codeServer,
+    '--user-data-dir',
+    dirs.userData,
+    '--extensions-dir',
+    dirs.extensions,
+    '--config',
+    path.join(state.scratch, 'config.yaml'),
+    ...extra,
+  ];
+  fs.writeFileSync(path.join(state.scratch, 'config.yaml'), 'bind-addr: 127.0.0.1:0\nauth: none\ncert: false\n');
+
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const vsix = vsixPath();
+  await step('package the .vsix (npm run package)', 180000, async () => {
+    const r = await runCommand('npm run package', 'npm', ['run', 'package', '--', '--out', vsix], { cwd: ROOT, env: process.env, timeoutMs: 170000 });
+    fs.writeFileSync(path.join(dirs.out, 'package.log'), r.out);
+    check(r.ok && fs.existsSync(vsix), `npm run package failed (exit ${r.status}):\n${r.out.slice(-3000)}`);
+    log(`  ${vsix} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KB)`);
+  });
+
+  await step('install the .vsix (code-server --install-extension)', 120000, async () => {
+    const r = await runCommand('code-server --install-extension', process.execPath, codeServerArgs(['--install-extension', vsix]), { env, timeoutMs: 80000 });
+    fs.writeFileSync(path.join(dirs.out, 'install-extension.log'), r.out);
+    check(r.ok && /successfully installed/i.test(r.out), `--install-extension failed (exit ${r.status}):\n${r.out}`);
+    const list = await runCommand('code-server --list-extensions', process.execPath, codeServerArgs(['--list-extensions', '--show-versions']), { env, timeoutMs: 35000 });
+    check(list.ok && list.out.includes(`${pkg.publisher}.${pkg.name}@${pkg.version}`), `the extension is not listed:\n${list.out}`);
+    log(`  installed ${pkg.publisher}.${pkg.name}@${pkg.version} into ${dirs.extensions}`);
+  });
+
+  // The user's settings, and the note.
+  fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  const notePath = path.join(dirs.workspace, 'note.md');
+  fs.writeFileSync(notePath, NOTE);
+
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}`;
+  await step(`start code-server on 127.0.0.1:${port}`, 60000, async () => {
+    state.codeServerLog = path.join(dirs.out, 'code-server.log');
+    const out = fs.openSync(state.codeServerLog, 'a');
+    const child = spawn(
+      process.execPath,
+      codeServerArgs([
+        '--bind-addr',
+        `127.0.0.1:${port}`,
+        '--auth',
+        'none',
+        '--disable-workspace-trust',
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-getting-started-override',
+        '--ignore-last-opened',
+        dirs.workspace,
+      ]),
+      { env, cwd: dirs.home, stdio: ['ignore', out, out], detached: true },
+    );
+    fs.closeSync(out);
+    state.codeServer = child;
+    state.groups.push({ name: 'code-server', pid: child.pid });
+    log(`  code-server: pid ${child.pid} (its own process group), log ${state.codeServerLog}`);
+    let exited = null;
+    child.on('exit', (code, signal) => (exited = signal || code));
+    const ok = await waitUntil(async () => exited !== null || (await httpStatus(`http://127.0.0.1:${port}/healthz`)) === 200, 55000, 200);
+    check(ok && exited === null, `code-server did not come up (exit: ${exited}):\n${tail(state.codeServerLog, 30)}`);
+  });
+
+  const page = await step('start Chromium and open the workbench', 90000, async () => {
+    const { chromium } = require('playwright-core');
+    // Playwright makes the browser's fresh profile in the temp folder: keep it in the scratch folder.
+    process.env.TMPDIR = dirs.tmp;
+    state.browserServer = await chromium.launchServer({
+      executablePath: installed.chromium,
+      headless: true,
+      chromiumSandbox: false,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+      env: { ...env },
+      timeout: 60000,
+    });
+    const pid = state.browserServer.process().pid;
+    state.groups.push({ name: 'chromium', pid });
+    log(`  chromium: pid ${pid} (its own process group)`);
+    state.browser = await chromium.connect(state.browserServer.wsEndpoint());
+    const context = await state.browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    state.page = page;
+    page.on('pageerror', (e) => fs.appendFileSync(path.join(dirs.out, 'page-errors.log'), `${e.stack || e}\n`));
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 30000 });
+    await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 45000 });
+    // The explorer shows the workspace once the workbench has restored.
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'note.md' }).first().waitFor({ timeout: 30000 });
+    return page;
+  });
+
+  await step('open note.md (Ctrl+P)', 30000, async () => {
+    await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10000 });
+    await input.fill('note.md');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'note.md' }).first().waitFor({ timeout: 10000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.part.editor .monaco-editor .view-line', { hasText: 'The quotient rule' }).first().waitFor({ timeout: 15000 });
+  });
+
+  // 1. The squiggle under the wrong claim, and its message in the Problems panel.
+  const claimMessage = "(f/g)' is not (f'g + fg')/g²";
+  await step('1. squiggle under the wrong quotient rule, and its message in the Problems panel', 45000, async () => {
+    await page.locator('.part.editor .view-overlays .squiggly-error').first().waitFor({ state: 'attached', timeout: 40000 });
+    const sq = await squiggles(page);
+    check(sq.length === 1, `expected 1 error squiggle, found ${sq.length}`);
+    const p = await pointOf(page, WRONG_RHS);
+    check(p, 'the wrong claim is not on screen');
+    const s = sq[0];
+    check(s.top < p.bottom + 8 && s.bottom > p.top && s.left <= p.x && s.right >= p.x, `the squiggle ${JSON.stringify(s)} is not under the wrong claim ${JSON.stringify(p)}`);
+    log(`  squiggle spans x ${Math.round(s.left)}–${Math.round(s.right)} under line 3`);
+    await openProblems(page);
+    let rows = [];
+    const ok = await waitUntil(async () => {
+      rows = await problemRows(page);
+      return rows.some((r) => r.includes(claimMessage));
+    }, 10000);
+    check(ok, `the Problems panel does not show "${claimMessage}"; rows: ${JSON.stringify(rows)}`);
+    const row = rows.find((r) => r.includes(claimMessage));
+    check(/calcnotes/.test(row), `the problem row does not name calcnotes as its source: ${row}`);
+    check(/with f = .* at x = /.test(row), `the problem row has no counterexample: ${row}`);
+    log(`  Problems: ${row.slice(0, 160)}${row.length > 160 ? '…' : ''}`);
+    const counts = await problemCounts(page);
+    check(counts.errors === 1, `the status bar's problems item says ${JSON.stringify(counts)}, expected 1 error`);
+    // The chain's two steps and the derivative are verified, the quotient rule is false.
+    const expected = '✓ 3  ✗ 1  · 0';
+    let st;
+    const counted = await waitUntil(async () => (st = await calcnotesStatus(page)) === expected, 5000);
+    check(counted, `the calcnotes status item says ${JSON.stringify(st)}, expected ${JSON.stringify(expected)}`);
+    log(`  calcnotes status: ${st}`);
+    await shoot(page, 'problems.png');
+  });
+
+  // 2. Hovers: the rendered formula with the counterexample; the computed derivative.
+  await step('2. hover: rendered formula (SVG loaded) and counterexample; computed derivative', 60000, async () => {
+    await page.keyboard.press('Control+Shift+M'); // close the panel again: more room for the hover
+    const hover = await hoverOver(page, WRONG_RHS, '✗ false', 25000);
+    const img = page.locator('.monaco-hover:not(.hidden) .rendered-markdown img[src^="data:image/svg+xml"]').first();
+    await img.waitFor({ state: 'visible', timeout: 10000 });
+    const imgs = await waitImagesLoaded(hover, 10000);
+    check(imgs.length >= 1, 'the hover has no formula image');
+    for (const i of imgs) check(i.svg && i.complete && i.naturalWidth > 0, `a hover image did not load: ${JSON.stringify(i)}`);
+    const text = ((await hover.textContent()) || '').replace(/\u00a0/g, ' ');
+    check(/with f = .* at x = .*the left side is .* and the right side is/.test(text), `no counterexample in the hover: ${text}`);
+    log(`  wrong claim: ${imgs.length} SVG images (${imgs.map((i) => `${i.alt} ${i.naturalWidth}×${i.naturalHeight}`).join(', ')}); "${text.match(/✗ false[^.]*\./)?.[0] ?? ''}"`);
+    // The picture: the editor with the hover (the workbench around it adds nothing).
+    const hb = await hover.boundingBox();
+    const eb = await page.locator('.part.editor').boundingBox();
+    const bottom = Math.min(eb.y + eb.height, hb.y + hb.height + 24);
+    await shoot(page, 'hover.png', { clip: { x: eb.x, y: eb.y, width: eb.width, height: bottom - eb.y } });
+
+    const dhover = await hoverOver(page, '\\sin(x^2)', 'Computed derivative', 25000);
+    const dimgs = await waitImagesLoaded(dhover, 10000);
+    const computed = dimgs.find((i) => i.alt === 'computed derivative');
+    check(computed && computed.svg && computed.naturalWidth > 0, `the computed derivative is not rendered: ${JSON.stringify(dimgs)}`);
+    const dtext = ((await dhover.textContent()) || '').replace(/\u00a0/g, ' ');
+    check(/✓ verified/.test(dtext), `the derivative hover does not say verified: ${dtext}`);
+    log(`  derivative: "${dtext.replace(/\s+/g, ' ').trim().slice(0, 100)}", computed derivative ${computed.naturalWidth}×${computed.naturalHeight}`);
+    await mouseAway(page);
+  });
+
+  // 3. The quick fix replaces the right-hand side; no error is left.
+  let expectedStatusAfterFix = '';
+  await step('3. quick fix (Ctrl+.) "Replace the right-hand side", error count goes to 0', 45000, async () => {
+    const p = await pointOf(page, WRONG_RHS);
+    await page.mouse.click(p.x, p.y);
+    await mouseAway(page);
+    await page.keyboard.press('Control+.');
+    const widget = page.locator('.action-widget');
+    await widget.first().waitFor({ state: 'visible', timeout: 10000 });
+    const item = widget.locator('.monaco-list-row', { hasText: 'Replace the right-hand side' }).first();
+    await item.waitFor({ state: 'visible', timeout: 10000 });
+    const title = ((await item.textContent()) || '').trim();
+    // The widget puts a pointer guard over itself while it opens: choose with the keyboard, as a user does after
+    // Ctrl+. (the preferred fix is focused first; move down to it otherwise).
+    const focused = widget.locator('.monaco-list-row.focused').first();
+    for (let i = 0; i < 5 && !(((await focused.textContent().catch(() => '')) || '').includes('Replace the right-hand side')); i++) {
+      await page.keyboard.press('ArrowDown');
+    }
+    check(((await focused.textContent()) || '').includes('Replace the right-hand side'), 'cannot select the fix in the Quick Fix menu');
+    log(`  action: ${title}`);
+    await page.keyboard.press('Enter');
+    const fixed = await waitUntil(async () => (await squiggles(page)).length === 0, 10000);
+    check(fixed, 'the squiggle is still there after the quick fix');
+    const text = await editorText(page);
+    const line3 = text.split('\n').find((l) => l.startsWith('The quotient rule')) || '';
+    check(!line3.includes(WRONG_RHS), `the right-hand side was not replaced: ${line3}`);
+    log(`  line 3 now: ${line3}`);
+    await page.keyboard.press('Control+S');
+    const saved = await waitUntil(() => !fs.readFileSync(notePath, 'utf8').includes(WRONG_RHS), 5000);
+    check(saved, 'the fixed note was not saved (Ctrl+S)');
+    let counts;
+    const zero = await waitUntil(async () => (counts = await problemCounts(page)).errors === 0, 5000);
+    check(zero, `the problems item still counts errors: ${JSON.stringify(counts)}`);
+    await openProblems(page);
+    const rows = await problemRows(page);
+    check(!rows.some((r) => r.includes('is not')), `the Problems panel still lists a false claim: ${JSON.stringify(rows)}`);
+    const st = await calcnotesStatus(page);
+    check(st && /✗ 0/.test(st), `the calcnotes status item after the fix: ${st}`);
+    expectedStatusAfterFix = st;
+    log(`  errors: ${counts.errors}; calcnotes status: ${st}`);
+    await page.locator('.part.editor .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+    await mouseAway(page);
+    await shoot(page, 'fixed.png');
+  });
+
+  // 4. A new wrong claim, typed, is reported within 2 s.
+  await step('4. typing a new wrong claim brings a new diagnostic within 2 s', 30000, async () => {
+    // The Problems panel stays open (the new row is looked for there); the typing goes to the editor.
+    if (!(await page.locator('.markers-panel').first().isVisible())) await openProblems(page);
+    const last = await pointOf(page, '2x\\cos(x^2)$', { at: 1 });
+    check(last, 'the last line is not on screen');
+    await page.mouse.click(last.right + 2, last.y);
+    await page.keyboard.press('Control+End');
+    await page.keyboard.press('Enter');
+    // Timed in the page, with its clock: from the last keystroke to the first frame that shows the squiggle
+    // under the typed line, and to the first frame whose Problems panel lists the new claim.
+    const needle = 'd/dx cos x is not sin x';
+    await page.evaluate(
+      ({ needle, marker }) => {
+        const w = (window.__calcnotesE2E = { lastKey: 0, squiggle: 0, row: 0, done: false });
+        document.addEventListener('keydown', () => ((w.lastKey = performance.now()), (w.squiggle = 0), (w.row = 0)), true);
+        const typedLine = () =>
+          [...document.querySelectorAll('.part.editor .monaco-editor .view-lines .view-line')].find((l) =>
+            (l.textContent || '').replace(/\u00a0/g, ' ').startsWith(marker),
+          );
+        const frame = () => {
+          const now = performance.now();
+          if (w.lastKey) {
+            const line = typedLine();
+            if (!w.squiggle && line) {
+              const lr = line.getBoundingClientRect();
+              const on = [...document.querySelectorAll('.part.editor .monaco-editor .view-overlays .squiggly-error')].some((e) => {
+                const r = e.getBoundingClientRect();
+                return r.bottom > lr.top && r.top < lr.bottom + 4;
+              });
+              if (on) w.squiggle = now;
+            }
+            if (!w.row && [...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => (r.textContent || '').includes(needle))) {
+              w.row = now;
+            }
+          }
+          if (!w.done) requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      },
+      { needle, marker: TYPED.slice(0, 9) },
+    );
+    await page.keyboard.type(TYPED, { delay: 15 });
+    let w;
+    const ok = await waitUntil(async () => {
+      w = await page.evaluate(() => window.__calcnotesE2E);
+      return w.squiggle > 0 && w.row > 0;
+    }, 10000, 50);
+    await page.evaluate(() => (window.__calcnotesE2E.done = true));
+    const text = await editorText(page);
+    check(text.includes(TYPED), `the typed line is not in the editor as typed: ${text.split('\n').slice(-3).join(' | ')}`);
+    check(ok, `no diagnostic for the typed claim within 10 s (squiggle: ${w.squiggle > 0}, Problems row: ${w.row > 0})`);
+    const squiggleMs = Math.round(w.squiggle - w.lastKey);
+    const rowMs = Math.round(w.row - w.lastKey);
+    log(`  after the last keystroke: squiggle under the typed claim in ${squiggleMs} ms, Problems row "${needle}" in ${rowMs} ms`);
+    check(squiggleMs <= 2000, `the squiggle came after ${squiggleMs} ms (limit 2000 ms)`);
+    check(rowMs <= 2000, `the Problems row came after ${rowMs} ms (limit 2000 ms)`);
+    check((await squiggles(page)).length === 1, 'expected exactly one squiggle (the typed claim)');
+  });
+
+  // 5. The status bar shows the counts.
+  await step('5. status bar: calcnotes counts and the Problems item', 15000, async () => {
+    // Four verified (the fixed rule, the chain's two steps, the derivative), one false (the typed claim).
+    const expected = '✓ 4  ✗ 1  · 0';
+    let st;
+    const ok = await waitUntil(async () => (st = await calcnotesStatus(page)) === expected, 5000);
+    check(ok, `the calcnotes status item says ${JSON.stringify(st)}, expected ${JSON.stringify(expected)} (after the fix: ${JSON.stringify(expectedStatusAfterFix)})`);
+    const counts = await problemCounts(page);
+    check(counts.errors === 1, `the problems item: ${JSON.stringify(counts)}`);
+    log(`  calcnotes: "${st}"; problems item: ${counts.label || counts.text}`);
+    // Clicking the item opens the Problems view (its command): hide the panel first (Ctrl+J), then click.
+    const markers = page.locator('.markers-panel').first();
+    if (await markers.isVisible()) {
+      await page.keyboard.press('Control+J');
+      await markers.waitFor({ state: 'hidden', timeout: 5000 });
+    }
+    await page.locator('.part.statusbar .statusbar-item[id*="calcnotes"]').first().click();
+    await markers.waitFor({ state: 'visible', timeout: 5000 });
+    log('  clicking the calcnotes item opened the Problems view');
+  });
+
+  clearTimeout(watchdog);
+}
+
+// ---------------------------------------------------------------- outcome
+
+let finished = false;
+async function failed(e, why, exitCode = 1) {
+  if (finished) return;
+  finished = true;
+  const name = e.step ? `step "${e.step}"` : why;
+  console.error(`\n${clock()} ✗ FAILED: ${name}${e.stepMs ? ` after ${secs(e.stepMs)}` : ''}`);
+  console.error(e instanceof StepError || e.name === 'TimeoutError' ? e.message : e.stack || String(e));
+  if (state.page && state.scratch) {
+    const shot = path.join(state.scratch, 'failure.png');
+    try {
+      await Promise.race([state.page.screenshot({ path: shot }), new Promise((_, r) => setTimeout(() => r(new Error('screenshot timed out')), 10000))]);
+      console.error(`screenshot of the failure: ${shot}`);
+    } catch (err) {
+      console.error(`no screenshot of the failure (${err.message})`);
+    }
+  }
+  if (state.codeServerLog) console.error(`code-server log (last lines; all in ${state.codeServerLog}):\n${tail(state.codeServerLog, 25)}`);
+  if (state.scratch) console.error(`scratch folder kept: ${state.scratch}`);
+  await cleanup();
+  console.error(`\ne2e: 0 passed, 1 failed`);
+  process.exit(exitCode);
+}
+
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => failed(new StepError(`interrupted by ${sig}`), sig, 130));
+}
+
+main().then(
+  async () => {
+    finished = true;
+    await cleanup();
+    const total = Date.now() - T0;
+    console.log('\nTimes:');
+    for (const t of state.times) console.log(`  ${secs(t.ms).padStart(8)}  ${t.name}`);
+    console.log(`  ${secs(total).padStart(8)}  total`);
+    console.log(`\nScreenshots:\n${state.screenshots.map((s) => `  ${s}`).join('\n')}`);
+    if (!KEEP) {
+      for (const d of ['home', 'user-data', 'extensions', 'workspace', 'tmp']) {
+        fs.rmSync(path.join(state.scratch, d), { recursive: true, force: true });
+      }
+      fs.rmSync(path.join(state.scratch, 'config.yaml'), { force: true });
+      fs.rmSync(vsixPath(), { force: true });
+    }
+    console.log(`Logs and screenshots: ${path.join(state.scratch, 'output')}${KEEP ? ` (whole scratch folder kept: ${state.scratch})` : ''}`);
+    const checks = state.times.filter((t) => /^\d\./.test(t.name)).length;
+    console.log(`\ne2e: ${checks} passed, 0 failed`);
+    process.exit(0);
+  },
+  (e) => failed(e, 'error'),
+);
