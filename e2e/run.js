@@ -662,7 +662,7 @@ async function main() {
   });
 
   // 2. Hovers: the rendered formula with the counterexample; the computed derivative.
-  await step('2. hover: rendered formula (SVG loaded) and counterexample; computed derivative', 60000, async () => {
+  await step('2. hover: rendered formula (SVG loaded), counterexample and plot; computed derivative and its plot', 60000, async () => {
     await page.keyboard.press('Control+Shift+M'); // close the panel again: more room for the hover
     const hover = await hoverOver(page, WRONG_RHS, '✗ false', 25000);
     const img = page.locator('.monaco-hover:not(.hidden) .rendered-markdown img[src^="data:image/svg+xml"]').first();
@@ -672,6 +672,8 @@ async function main() {
     for (const i of imgs) check(i.svg && i.complete && i.naturalWidth > 0, `a hover image did not load: ${JSON.stringify(i)}`);
     const text = ((await hover.textContent()) || '').replace(/\u00a0/g, ' ');
     check(/with f = .* at x = .*the left side is .* and the right side is/.test(text), `no counterexample in the hover: ${text}`);
+    const plot = imgs.find((i) => i.alt === 'plot');
+    check(plot && plot.naturalWidth > 0, `the wrong claim's hover has no plot of both sides: ${JSON.stringify(imgs.map((i) => i.alt))}`);
     log(`  wrong claim: ${imgs.length} SVG images (${imgs.map((i) => `${i.alt} ${i.naturalWidth}×${i.naturalHeight}`).join(', ')}); "${text.match(/✗ false[^.]*\./)?.[0] ?? ''}"`);
     // The picture: the editor with the hover (the workbench around it adds nothing).
     const hb = await hover.boundingBox();
@@ -686,6 +688,13 @@ async function main() {
     const dtext = ((await dhover.textContent()) || '').replace(/\u00a0/g, ' ');
     check(/✓ verified/.test(dtext), `the derivative hover does not say verified: ${dtext}`);
     log(`  derivative: "${dtext.replace(/\s+/g, ' ').trim().slice(0, 100)}", computed derivative ${computed.naturalWidth}×${computed.naturalHeight}`);
+    // The plot of the function and its derivative, scrolled into view: the README's picture of a plot hover.
+    const dplot = dimgs.find((i) => i.alt === 'plot');
+    check(dplot && dplot.svg && dplot.naturalWidth > 0, `the derivative's hover has no plot: ${JSON.stringify(dimgs.map((i) => i.alt))}`);
+    await dhover.locator('img[alt="plot"]').first().scrollIntoViewIfNeeded();
+    const pb = await dhover.boundingBox();
+    await shoot(page, 'plot-hover.png', { clip: { x: pb.x, y: pb.y, width: pb.width, height: pb.height } });
+    log(`  plot: ${dplot.naturalWidth}×${dplot.naturalHeight}`);
     await mouseAway(page);
   });
 

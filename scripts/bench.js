@@ -124,7 +124,9 @@ async function run(dir) {
   const coldMs = median(cold);
 
   // ---- the language server over stdio ---------------------------------------------------------------------
-  server = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // Started as the VS Code client starts it (the same Node options).
+  const { SERVER_EXEC_ARGV } = require(path.join(OUT, 'lsp', 'protocol.js'));
+  server = spawn(process.execPath, [...SERVER_EXEC_ARGV, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   server.stderr.on('data', (d) => (stderr += d.toString()));
   const exited = new Promise((resolve) => server.on('exit', (code) => resolve(code)));

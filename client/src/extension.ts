@@ -11,6 +11,7 @@ import {
   CHECK_TEXT_REQUEST,
   DEFAULT_SETTINGS,
   DIFFERENTIATE_REQUEST,
+  SERVER_EXEC_ARGV,
   STATUS_NOTIFICATION,
   THEME_NOTIFICATION,
   type CheckTextParams,
@@ -79,8 +80,8 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
   const candidates = [path.join(__dirname, 'server.js'), context.asAbsolutePath(path.join('server', 'out', 'server.js'))];
   const serverModule = candidates.find((p) => fs.existsSync(p)) ?? candidates[0];
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV] } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: LANGUAGES.flatMap((language) => [

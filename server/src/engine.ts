@@ -14,6 +14,7 @@ import type { ParseResult } from './parse/ast';
 import { interpret, type Claim, type ClaimKind } from './interpret/claims';
 import { checkClaim, type CheckedClaim, type VerdictName } from './check/check';
 import { CheckCache, claimKey } from './engineCache';
+import { packPlot, type PackedPlot } from './check/plotSpec';
 
 export { CheckCache } from './engineCache';
 
@@ -45,8 +46,8 @@ export interface ClaimReport {
   counterexample?: CheckedClaim['counterexample'];
   expected?: string;
   computed?: string;
-  /** What the hover plots for this claim (drawn lazily by the hover). */
-  plot?: CheckedClaim['plot'];
+  /** What the hover plots for this claim (unpacked and drawn lazily by the hover). */
+  plot?: PackedPlot;
   /** Document range of the right-hand side (what a quick fix replaces). */
   rhsStart: number;
   rhsEnd: number;
@@ -244,7 +245,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
       counterexample: result.counterexample,
       expected: result.expected,
       computed: result.computed,
-      ...(result.plot ? { plot: result.plot } : {}),
+      ...(result.plot ? { plot: packPlot(result.plot) } : {}),
       rhsStart: claim.rhs.base + claim.rhs.node.span.start,
       rhsEnd: claim.rhs.base + claim.rhs.node.span.end,
     });

@@ -10,12 +10,16 @@ import { abstractFns, freeVars, type Expr } from './expr';
 import { evaluate } from './evaluate';
 import { MAX_PLOT_SIZE } from './plotFor';
 import { samplePlot } from './plotSample';
+import { packPlot, unpackPlot, type PlotSpec } from './plotSpec';
 
-function claims(text: string): ClaimReport[] {
-  return checkDocument(text, { budgetMs: 2000 }).claims;
+/** A claim with its plot unpacked (reports carry plots packed into strings). */
+type Claimed = Omit<ClaimReport, 'plot'> & { plot?: PlotSpec };
+
+function claims(text: string): Claimed[] {
+  return checkDocument(text, { budgetMs: 2000 }).claims.map((c) => ({ ...c, plot: c.plot && unpackPlot(c.plot) }));
 }
 
-function only(text: string): ClaimReport {
+function only(text: string): Claimed {
   const cs = claims(text);
   assert.equal(cs.length, 1, `${text}: ${cs.map((c) => c.latex).join(' | ')}`);
   return cs[0];
@@ -122,6 +126,15 @@ test('plot specs: none for unchecked claims, identities, rules, partial derivati
   assert.deepEqual(taylor.plot?.curves.map((c) => c.label), ['eˣ', 'Taylor polynomial']);
 });
 
+test('plot specs: packing into a string and back gives the same expressions', () => {
+  for (const c of claims("$\\frac{d}{dx} \\tan x = 1 + \\tan x$ and $(f/g)' = (f'g + fg')/g^2$ and $\\frac{d}{dx}\\sin x^2 = 2x\\cos x^2$")) {
+    if (!c.plot) continue;
+    assert.deepEqual(unpackPlot(packPlot(c.plot)), c.plot);
+  }
+  const odd: PlotSpec = { kind: 'counterexample', variable: 'x', x0: 1, curves: [{ label: 'a', expr: { k: 'add', a: [{ k: 'num', v: NaN }, { k: 'num', v: -Infinity }, { k: 'var', name: '\\theta_1' }] } }] };
+  assert.deepEqual(unpackPlot(packPlot(odd)), odd);
+});
+
 test('plot specs: small, plain data — they survive a structured clone and JSON, and sample the same after it', () => {
   const r = checkDocument("$\\frac{d}{dx} \\tan x = 1 + \\tan x$ and $(f/g)' = (f'g + fg')/g^2$ and $\\frac{d}{dx}\\sin x^2 = 2x\\cos x^2$", { budgetMs: 2000 });
   const plots = r.claims.filter((c) => c.plot);
@@ -130,7 +143,7 @@ test('plot specs: small, plain data — they survive a structured clone and JSON
   for (const [i, c] of plots.entries()) {
     const copy = cloned.claims.find((k) => k.start === c.start)?.plot;
     assert.ok(copy && c.plot);
-    assert.deepEqual(samplePlot(copy), samplePlot(c.plot), `claim ${i}`);
+    assert.deepEqual(samplePlot(unpackPlot(copy)), samplePlot(unpackPlot(c.plot)), `claim ${i}`);
     assert.ok(JSON.stringify(c.plot).length < 40 * MAX_PLOT_SIZE);
   }
 });

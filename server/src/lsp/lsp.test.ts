@@ -16,6 +16,7 @@ import { codeActions, IGNORE_TITLE } from './codeActions';
 import { differentiate, variableName } from './differentiate';
 import { CheckRunner, type CheckJob, type CheckOutcome, type Runner } from './checkRunner';
 import { CalcnotesService, type DocLike } from './service';
+import { packPlot, unpackPlot } from '../check/plotSpec';
 
 /** hover() with time enough to draw a plot on a loaded machine (the plot budget is for editors, not tests). */
 const hoverAt = (input: Parameters<typeof hover>[0]) => hover({ plotBudgetMs: 60_000, ...input });
@@ -320,7 +321,7 @@ test('hover plot: the setting turns plots off; no plot for a claim whose curves 
     ...r,
     claims: r.claims.map((c) =>
       c.plot
-        ? { ...c, plot: { ...c.plot, curves: [{ label: 'nothing', expr: { k: 'fn', f: 'ln', a: { k: 'add', a: [{ k: 'num', v: -1 }, { k: 'mul', a: [{ k: 'num', v: -1 }, { k: 'pow', b: { k: 'var', name: 'x' }, e: { k: 'num', v: 2 } }] }] } } as const }] } }
+        ? { ...c, plot: packPlot({ ...unpackPlot(c.plot), curves: [{ label: 'nothing', expr: { k: 'fn', f: 'ln', a: { k: 'add', a: [{ k: 'num', v: -1 }, { k: 'mul', a: [{ k: 'num', v: -1 }, { k: 'pow', b: { k: 'var', name: 'x' }, e: { k: 'num', v: 2 } }] }] } } }] }) }
         : c,
     ),
   };

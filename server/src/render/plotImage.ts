@@ -3,7 +3,7 @@
  * for as long as the report holding the spec lives (a WeakMap keyed by the spec, then by ink colour). The checker
  * only stores the curves' expressions; all the work happens here, on the main thread, within a small time budget.
  */
-import type { PlotSpec } from '../check/plotSpec';
+import { unpackPlot, type PackedPlot, type PlotSpec } from '../check/plotSpec';
 import { fn, v } from '../check/expr';
 import { PlotTimeout, samplePlot } from '../check/plotSample';
 import { plotDataUri } from './plot';
@@ -14,11 +14,11 @@ export const PLOT_BUDGET_MS = 25;
 /** A spec that ran out of time this many times is given up for good (null from then on). */
 const MAX_TIMEOUTS = 2;
 
-const cache = new WeakMap<PlotSpec, Map<string, string | null>>();
-const timeouts = new WeakMap<PlotSpec, number>();
+const cache = new WeakMap<PlotSpec | PackedPlot, Map<string, string | null>>();
+const timeouts = new WeakMap<PlotSpec | PackedPlot, number>();
 
 /** The plot of a spec as an SVG data URI in the given ink, or null when there is nothing to draw. Cached. */
-export function plotImageUri(spec: PlotSpec, color: string | undefined, budgetMs = PLOT_BUDGET_MS): string | null {
+export function plotImageUri(spec: PlotSpec | PackedPlot, color: string | undefined, budgetMs = PLOT_BUDGET_MS): string | null {
   const ink = safeColor(color);
   let byInk = cache.get(spec);
   const hit = byInk?.get(ink);
@@ -26,7 +26,7 @@ export function plotImageUri(spec: PlotSpec, color: string | undefined, budgetMs
   if ((timeouts.get(spec) ?? 0) >= MAX_TIMEOUTS) return null;
   let uri: string | null;
   try {
-    const data = samplePlot(spec, { budgetMs });
+    const data = samplePlot(isPacked(spec) ? unpackPlot(spec) : spec, { budgetMs });
     uri = data
       ? plotDataUri({ xs: data.xs, series: data.curves, marker: data.marker, variable: data.variable, note: data.note, color: ink })
       : null;
@@ -44,6 +44,10 @@ export function plotImageUri(spec: PlotSpec, color: string | undefined, budgetMs
   }
   byInk.set(ink, uri);
   return uri;
+}
+
+function isPacked(spec: PlotSpec | PackedPlot): spec is PackedPlot {
+  return spec.curves.some((c) => typeof c.expr === 'string');
 }
 
 /** A plot drawn once at start (service warm-up), so that the first hover does not pay for compiling the code. */
