@@ -227,7 +227,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
   const wrongChains = new Set<number>();
   for (const claim of claims) {
     if (claim.disabled) continue;
-    let result: CheckedClaim;
+    let result: EngineChecked;
     if (wrongChains.has(claim.chain)) {
       const r = check(claim);
       result = r.verdict === 'false' ? { verdict: 'unchecked', kind: r.kind, reason: 'not checked: it follows a wrong step earlier in this chain' } : r;
@@ -245,7 +245,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
       counterexample: result.counterexample,
       expected: result.expected,
       computed: result.computed,
-      ...(result.plot ? { plot: packPlot(result.plot) } : {}),
+      ...(result.plot ? { plot: result.plot } : {}),
       rhsStart: claim.rhs.base + claim.rhs.node.span.start,
       rhsEnd: claim.rhs.base + claim.rhs.node.span.end,
     });
@@ -265,7 +265,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
  * first and last sides agree, that is reported as one more verified claim over the whole chain; when they do
  * not, nothing is said (the wrong step cannot be pinpointed).
  */
-function chainEnds(claims: Claim[], reports: ClaimReport[], check: (claim: Claim) => CheckedClaim): ClaimReport[] {
+function chainEnds(claims: Claim[], reports: ClaimReport[], check: (claim: Claim) => EngineChecked): ClaimReport[] {
   const byChain = new Map<number, { claim: Claim; report: ClaimReport }[]>();
   let r = 0;
   for (const claim of claims) {
@@ -306,15 +306,22 @@ function chainEnds(claims: Claim[], reports: ClaimReport[], check: (claim: Claim
   return out;
 }
 
+/** A verdict as the engine keeps it: its plot already packed (the expression trees are garbage at once). */
+export type EngineChecked = Omit<CheckedClaim, 'plot'> & { plot?: PackedPlot };
+
+function packed(r: CheckedClaim): EngineChecked {
+  return r.plot ? { ...r, plot: packPlot(r.plot) } : (r as EngineChecked);
+}
+
 /** `checkClaim` with these options, through the cache when there is one. */
-function cachedCheck(options: Parameters<typeof checkClaim>[1], cache: CheckCache | undefined): (claim: Claim) => CheckedClaim {
-  if (!cache) return (claim) => checkClaim(claim, options);
+function cachedCheck(options: Parameters<typeof checkClaim>[1], cache: CheckCache | undefined): (claim: Claim) => EngineChecked {
+  if (!cache) return (claim) => packed(checkClaim(claim, options));
   const prefix = JSON.stringify(options);
   return (claim) => {
     const key = `${prefix}\u0000${claimKey(claim)}`;
     let r = cache.claims.get(key);
     if (!r) {
-      r = checkClaim(claim, options);
+      r = packed(checkClaim(claim, options));
       cache.claims.set(key, r);
     }
     return r;

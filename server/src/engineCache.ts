@@ -10,8 +10,7 @@
 import type { Node, ParseResult } from './parse/ast';
 import type { Claim, Condition } from './interpret/claims';
 import type { NoteContext } from './interpret/context';
-import type { CheckedClaim } from './check/check';
-import type { DocumentReport } from './engine';
+import type { DocumentReport, EngineChecked } from './engine';
 import { FAR_LINES } from './check/check';
 
 /** A Map that forgets its least recently used entries beyond `max`. */
@@ -68,7 +67,7 @@ export class CheckCache {
   /** KaTeX validation by macros signature + display flag + LaTeX. */
   readonly katex: Lru<string, KatexVerdict>;
   /** Claim verdicts by check options + claim key. */
-  readonly claims: Lru<string, CheckedClaim>;
+  readonly claims: Lru<string, EngineChecked>;
   /**
    * Reports of whole sections (offsets relative to the section) by section text, one table per options + macros
    * (the section's text alone as the key: no long key strings are built on every check).

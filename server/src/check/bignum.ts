@@ -9,6 +9,7 @@
 import Decimal from 'decimal.js';
 import type { Expr } from './expr';
 import { FUNCTIONS } from './functions';
+import { QuietError } from './quiet';
 
 /** Digits carried. A true identity whose evaluation amplifies round-off 10²⁰-fold still agrees to 1e-20. */
 export const PRECISION = 40;
@@ -21,7 +22,7 @@ const THRESHOLD = '1e-20';
 const D = Decimal.clone({ precision: PRECISION, rounding: Decimal.ROUND_HALF_EVEN, maxE: 100_000, minE: -100_000, toExpNeg: -7, toExpPos: 21 });
 export type Big = Decimal;
 
-class NotReal extends Error {}
+class NotReal extends QuietError {}
 
 function real(x: Decimal): Decimal {
   if (!x.isFinite()) throw new NotReal();

@@ -12,6 +12,7 @@ import { restrictedMath } from './mathjs';
 import type { Expr } from './expr';
 import { evaluate } from './evaluate';
 import { numericDerivativeBig } from './bignum';
+import { QuietError } from './quiet';
 
 /**
  * Does an independent differentiation agree with our derivative `ours` of `e` by `x` at the point? true / false,
@@ -32,7 +33,7 @@ function math(): MathJsInstance {
   return restrictedMath('number');
 }
 
-class NotSupported extends Error {}
+class NotSupported extends QuietError {}
 
 const NAMES: Record<string, string> = {
   sin: 'sin', cos: 'cos', tan: 'tan', cot: 'cot', sec: 'sec', csc: 'csc', asin: 'asin', acos: 'acos', atan: 'atan',

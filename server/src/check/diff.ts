@@ -4,9 +4,10 @@
  */
 import { Expr, ONE, ZERO, add, fn, freeVars, isNum, mul, num, pow, size } from './expr';
 import { FUNCTIONS } from './functions';
+import { QuietError } from './quiet';
 
 /** Raised when an expression grows too big to differentiate within our bounds. */
-export class TooBig extends Error {}
+export class TooBig extends QuietError {}
 
 const MAX_SIZE = 20000;
 

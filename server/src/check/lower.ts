@@ -12,8 +12,9 @@ import { nodesWithDefinitions, walk } from '../parse/walk';
 import type { NoteContext } from '../interpret/context';
 import { Expr, abstractFns, add, app, div, fn, freeVars, mul, neg, num, pow, same, substitute, v, v as mkVar } from './expr';
 import { diff } from './diff';
+import { QuietError } from './quiet';
 
-export class Unsupported extends Error {}
+export class Unsupported extends QuietError {}
 /** Unsupported because the claim involves vectors or matrices: the matrix checker may read it. */
 export class VectorUnsupported extends Unsupported {}
 

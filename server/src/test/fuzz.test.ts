@@ -410,6 +410,10 @@ function checkTwice(text: string, mode: 'markdown' | 'text' = 'markdown'): Docum
   const a = checkOrExplain(text, { mode });
   assertSane(text, a);
   const b = checkDocument(text, { mode });
+  // A claim that ran out of its time budget (a loaded machine) changes what follows it in its chain: such a note
+  // is not expected to give the same report twice. Everything else must.
+  const timedOut = (r: DocumentReport) => r.claims.some((c) => /ran out of time/.test(c.reason));
+  if (timedOut(a) || timedOut(b)) return a;
   assert.deepEqual(verdictSummary(b), verdictSummary(a), `two checks of ${JSON.stringify(text).slice(0, 300)} differ`);
   return a;
 }

@@ -20,8 +20,9 @@ import { show } from '../lower';
 import type { ElementFn, Layout, MExpr } from './ir';
 import { names } from './ir';
 import { Dim, Shape, ShapeError, isMatrix, isOne, isScalar, isVector, shapeText, unifyDims, unifyShapes } from './shapes';
+import { QuietError } from '../quiet';
 
-export class MatrixUnsupported extends Error {}
+export class MatrixUnsupported extends QuietError {}
 
 export interface BuildOptions {
   /** The note's layout for derivatives by vectors and matrices. */

@@ -1,3 +1,4 @@
+import { QuietError } from '../quiet';
 /**
  * A small dense linear-algebra value type for the matrix checker: a real matrix of shape rows × cols stored
  * row-major in a Float64Array. Column vectors are n × 1, row vectors 1 × n, scalars 1 × 1. Sizes here are tiny
@@ -244,7 +245,7 @@ export function det(a: Mat): number {
   return d;
 }
 
-export class SingularMatrix extends Error {}
+export class SingularMatrix extends QuietError {}
 
 export function inverse(a: Mat): Mat {
   const { lu: m, perm, singular } = lu(a);

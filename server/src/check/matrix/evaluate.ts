@@ -8,6 +8,7 @@
 import * as D from './dense';
 import { Mat } from './dense';
 import { children, type ElementFn, type MExpr } from './ir';
+import { QuietError } from '../quiet';
 
 export interface Val {
   v: Mat;
@@ -38,7 +39,7 @@ interface State {
   frozen: Map<string, Mat> | null;
 }
 
-export class EvalError extends Error {}
+export class EvalError extends QuietError {}
 
 const ELEMENT: Record<ElementFn, { f: (x: number) => number; df: (x: number) => number }> = {
   sin: { f: Math.sin, df: Math.cos },

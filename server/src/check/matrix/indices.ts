@@ -17,6 +17,7 @@ import type { CheckedClaim } from '../check';
 import { readable } from '../check';
 import { formatNumber } from '../latex';
 import { makeRng } from '../random';
+import { QuietError } from '../quiet';
 
 export interface IndexCheckOptions {
   deadline: number;
@@ -28,7 +29,7 @@ const INDEX = /^[ijklmn]$/;
 const SIZE = 3;
 const DRAWS = 3;
 
-class NotIndexNotation extends Error {}
+class NotIndexNotation extends QuietError {}
 
 interface Dual {
   v: number;
