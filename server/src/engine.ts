@@ -73,11 +73,12 @@ export interface DocumentReport {
 }
 
 /**
- * Check a note. With a `cache` (kept by the caller between runs: the language server keeps one per worker, the
- * CLI one per run), fragments and claims whose text and context did not change since an earlier run are not
- * parsed, validated or checked again; the report is the same as without it.
+ * Check a note. A `cache` kept by the caller between runs (the language server keeps one per worker, the CLI one
+ * per run) means fragments and claims whose text and context did not change since an earlier run are not parsed,
+ * validated or checked again. Without one, a fresh cache serves this run alone (a formula or claim repeated in
+ * the note is checked once); `null` turns every cache off. The report is the same either way.
  */
-export function checkDocument(text: string, options: EngineOptions = {}, cache?: CheckCache): DocumentReport {
+export function checkDocument(text: string, options: EngineOptions = {}, cache?: CheckCache | null): DocumentReport {
   return joinSections(checkSections(text, options, cache));
 }
 
@@ -92,7 +93,8 @@ export interface SectionedReport {
  * `checkDocument` before its sections are joined (the language server's worker sends only the parts that changed
  * since its last report to the editor's thread).
  */
-export function checkSections(text: string, options: EngineOptions = {}, cache?: CheckCache): SectionedReport {
+export function checkSections(text: string, options: EngineOptions = {}, given?: CheckCache | null): SectionedReport {
+  const cache = given === null ? undefined : (given ?? new CheckCache());
   const mode = options.mode ?? 'markdown';
   // The note's own \newcommand / \def (anywhere in it) and the macros setting.
   const macros = new Map([...macrosFromSettings(options.macros), ...collectMacros(text)]);

@@ -29,7 +29,7 @@ function notes(): { name: string; text: string; mode: 'markdown' | 'text' }[] {
 }
 
 function same(text: string, mode: 'markdown' | 'text', cache: CheckCache, what: string): void {
-  const fresh = checkDocument(text, { ...OPTIONS, mode });
+  const fresh = checkDocument(text, { ...OPTIONS, mode }, null); // no cache at all
   const cached = checkDocument(text, { ...OPTIONS, mode }, cache);
   assert.deepEqual(cached, fresh, what);
 }
@@ -41,6 +41,10 @@ test('a shared cache gives the same reports as no cache, across notes and in eit
   for (const n of all) same(n.text, n.mode, cache, n.name);
   for (const n of [...all].reverse()) same(n.text, n.mode, cache, `${n.name} (again)`);
   assert.ok(cache.claims.hits > 0 || cache.sectionHits > 0, 'the second round is served from the cache');
+});
+
+test('without a cache argument, a fresh cache serves one run: the same report as no cache at all', () => {
+  for (const n of notes()) assert.deepEqual(checkDocument(n.text, { ...OPTIONS, mode: n.mode }), checkDocument(n.text, { ...OPTIONS, mode: n.mode }, null), n.name);
 });
 
 test('after random edits (typing, deleting, lines inserted above) the cached report equals a fresh one', () => {
