@@ -13,7 +13,7 @@ import { collectMacros, katexMacros, macrosFromSettings, withoutDefinitions, typ
 import type { ParseResult } from './parse/ast';
 import { interpret, type Claim, type ClaimKind } from './interpret/claims';
 import { checkClaim, type CheckedClaim, type VerdictName } from './check/check';
-import { CheckCache, claimKey } from './engineCache';
+import { CheckCache, claimKey, detach, digest } from './engineCache';
 import { packPlot, type PackedPlot } from './check/plotSpec';
 
 export { CheckCache } from './engineCache';
@@ -73,10 +73,10 @@ export interface DocumentReport {
 }
 
 /**
- * Check a note. A `cache` kept by the caller between runs (the language server keeps one per worker, the CLI one
- * per run) means fragments and claims whose text and context did not change since an earlier run are not parsed,
- * validated or checked again. Without one, a fresh cache serves this run alone (a formula or claim repeated in
- * the note is checked once); `null` turns every cache off. The report is the same either way.
+ * Check a note. With a `cache` kept by the caller between runs (the language server keeps one per worker),
+ * fragments and claims whose text and context did not change since an earlier run are not parsed, validated or
+ * checked again; the report is the same as without it. (A fresh cache for a single run does not pay: computing
+ * the keys costs about what checking repeated formulas again saves, and the cache's garbage slows the run.)
  */
 export function checkDocument(text: string, options: EngineOptions = {}, cache?: CheckCache | null): DocumentReport {
   return joinSections(checkSections(text, options, cache));
@@ -94,7 +94,7 @@ export interface SectionedReport {
  * since its last report to the editor's thread).
  */
 export function checkSections(text: string, options: EngineOptions = {}, given?: CheckCache | null): SectionedReport {
-  const cache = given === null ? undefined : (given ?? new CheckCache());
+  const cache = given ?? undefined;
   const mode = options.mode ?? 'markdown';
   // The note's own \newcommand / \def (anywhere in it) and the macros setting.
   const macros = new Map([...macrosFromSettings(options.macros), ...collectMacros(text)]);
@@ -107,14 +107,26 @@ export function checkSections(text: string, options: EngineOptions = {}, given?:
   const sections = cache!.sectionsFor(`${JSON.stringify(options)}\u0000${macrosKey}`);
   const parts = starts.map((start, i) => {
     const part = text.slice(start, i + 1 < starts.length ? starts[i + 1] : text.length);
-    let r = sections.get(part);
+    // Keyed by a digest and holding only copies of its strings, a remembered section keeps no version of the
+    // note's text alive (V8's slices are views into the whole text).
+    const key = digest(part);
+    let r = sections.get(key);
     if (!r) {
-      r = checkPart(part, options, macros, macrosKey, cache);
-      sections.set(part, r);
+      r = detachReport(checkPart(part, options, macros, macrosKey, cache));
+      sections.set(key, r);
     }
     return r;
   });
   return { starts, parts };
+}
+
+/** A report whose strings are copies, not views into the text it was made from. */
+function detachReport(r: DocumentReport): DocumentReport {
+  return {
+    fragments: r.fragments.map((f) => ({ ...f, latex: detach(f.latex) })),
+    claims: r.claims.map((c) => ({ ...c, latex: detach(c.latex), reason: detach(c.reason) })),
+    diagnostics: r.diagnostics.map((d) => ({ ...d, message: detach(d.message) })),
+  };
 }
 
 /** One report from sections: every offset moved to where its section starts. */
@@ -194,7 +206,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
     const key = `${macrosKey}\u0000${f.latex}`;
     let p = cache.parses.get(key);
     if (!p) {
-      p = safeParse(f.latex, macros);
+      p = safeParse(detach(f.latex), macros); // the cached tree must not hold on to the note's text
       cache.parses.set(key, p);
     }
     return p;

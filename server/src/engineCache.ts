@@ -11,7 +11,17 @@ import type { Node, ParseResult } from './parse/ast';
 import type { Claim, Condition } from './interpret/claims';
 import type { NoteContext } from './interpret/context';
 import type { DocumentReport, EngineChecked } from './engine';
+import { createHash } from 'crypto';
 import { FAR_LINES } from './check/check';
+
+/**
+ * A copy of a string that shares no memory with the string it was cut from. V8 represents `text.slice(a, b)` as a
+ * view into `text`, so a cached slice of a note would keep that whole version of the note alive; a cache that
+ * lives as long as the server must hold copies.
+ */
+export function detach(s: string): string {
+  return s.length < 16 ? s : (' ' + s).slice(1);
+}
 
 /** A Map that forgets its least recently used entries beyond `max`. */
 export class Lru<K, V> {
@@ -153,6 +163,16 @@ export function claimKey(claim: Claim): string {
       if (!b.params && b.line !== undefined && claim.line - b.line > FAR_LINES) far.push(`${b.name}@${claim.line - b.line}`);
     }
   }
+  // The key is a digest: the full description (operand trees, context) runs to kilobytes per claim.
+  return digest(claimDescription(claim, far));
+}
+
+/** A short digest of a long key (SHA-1: collisions are not a practical concern here). */
+export function digest(s: string): string {
+  return createHash('sha1').update(s).digest('base64');
+}
+
+function claimDescription(claim: Claim, far: string[]): string {
   return [
     claim.latex,
     claim.op,
