@@ -69,6 +69,31 @@ interface SectionRef {
   ref: number;
   part?: DocumentReport;
 }
+/**
+ * What the runner holds of a document: its last report, and where each section's fragments, claims and
+ * diagnostics are in it (so a section named again is taken from there, not kept twice).
+ */
+interface HeldRange {
+  start: number;
+  f: number;
+  nf: number;
+  c: number;
+  nc: number;
+  d: number;
+  nd: number;
+}
+interface HeldDoc {
+  report: DocumentReport;
+  ranges: Map<number, HeldRange>;
+}
+
+/** Appends one report's entries to another (a loop: a long note's arrays are too long to spread). */
+function append(out: DocumentReport, r: DocumentReport): void {
+  for (const x of r.fragments) out.fragments.push(x);
+  for (const x of r.claims) out.claims.push(x);
+  for (const x of r.diagnostics) out.diagnostics.push(x);
+}
+
 /** Runner → worker, besides requests: forget what is held for a key. */
 interface WorkerControl {
   forget: string;
@@ -90,7 +115,7 @@ export class CheckRunner implements Runner {
   private running: Running | null = null;
   private worker: Worker | null = null;
   /** Section reports the worker has sent, by job key and reference (only those of the key's last reply). */
-  private held = new Map<string, Map<number, DocumentReport>>();
+  private held = new Map<string, HeldDoc>();
   /** For inline checks: what is unchanged since the last check is not checked again (the worker has its own). */
   private readonly cache = new CheckCache();
   private workerFailures = 0;
@@ -203,16 +228,32 @@ export class CheckRunner implements Runner {
   /** The whole report from a reply's sections; the key's held sections become exactly this reply's. */
   private assemble(key: string, sections: SectionRef[]): DocumentReport | null {
     const before = this.held.get(key);
-    const now = new Map<number, DocumentReport>();
-    const parts: DocumentReport[] = [];
+    const out: DocumentReport = { fragments: [], claims: [], diagnostics: [] };
+    const ranges = new Map<number, HeldRange>();
     for (const s of sections) {
-      const part = s.part ?? before?.get(s.ref);
-      if (!part) return null;
-      now.set(s.ref, part);
-      parts.push(part);
+      const range: HeldRange = { start: s.start, f: out.fragments.length, c: out.claims.length, d: out.diagnostics.length, nf: 0, nc: 0, nd: 0 };
+      if (s.part) {
+        // New: its offsets are relative to the section.
+        append(out, joinSections({ starts: [s.start], parts: [s.part] }));
+      } else {
+        // Held: the same objects from the last report when the section has not moved, moved copies otherwise.
+        const old = before?.ranges.get(s.ref);
+        if (!before || !old) return null;
+        const shift = s.start - old.start;
+        const r = before.report;
+        const f = r.fragments.slice(old.f, old.f + old.nf);
+        const c = r.claims.slice(old.c, old.c + old.nc);
+        const d = r.diagnostics.slice(old.d, old.d + old.nd);
+        const same: DocumentReport = { fragments: f, claims: c, diagnostics: d };
+        append(out, shift === 0 ? same : joinSections({ starts: [shift], parts: [same] }));
+      }
+      range.nf = out.fragments.length - range.f;
+      range.nc = out.claims.length - range.c;
+      range.nd = out.diagnostics.length - range.d;
+      ranges.set(s.ref, range);
     }
-    this.held.set(key, now);
-    return joinSections({ starts: sections.map((s) => s.start), parts });
+    this.held.set(key, { report: out, ranges });
+    return out;
   }
 
   /** A document was closed: both sides forget the sections held for it. */
