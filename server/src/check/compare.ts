@@ -4,7 +4,7 @@
  * skipped; a mismatch is confirmed in high precision before it counts.
  */
 import { Expr, abstractFns, freeVars, size } from './expr';
-import { Env, TestFn, evaluate, instantiate } from './evaluate';
+import { Env, TestFn, evaluate, instantiate, resetSaturations, saturations } from './evaluate';
 import { differsInHighPrecision } from './bignum';
 import { Rng, drawTestFunctions, makeRng, sampleInteger, sampleValue } from './random';
 
@@ -85,9 +85,12 @@ export function compare(lhs: Expr, rhs: Expr, opts: CompareOptions): CompareResu
       if (Date.now() > opts.deadline) return { kind: 'undecided', reason: 'ran out of time' };
       const env = samplePoint(vars, rng, opts, attempt);
       if (opts.conditions && !opts.conditions.every((c) => safe(() => c(env, fns)))) continue;
+      resetSaturations();
       const a = evaluate(l, env, fns);
       const b = evaluate(r, env, fns);
       if (!Number.isFinite(a.v) || !Number.isFinite(b.v)) continue;
+      // Agreement through a function that is flat here (σ of a large argument is exactly 1) is no evidence.
+      const flat = saturations() > 0;
       const scale = Math.max(a.m, b.m, Math.abs(a.v), Math.abs(b.v));
       if (scale > 1e150) continue;
       if (Math.abs(a.v - b.v) <= REL_TOL * scale) {
@@ -95,6 +98,10 @@ export function compare(lhs: Expr, rhs: Expr, opts: CompareOptions): CompareResu
         // (towers of powers: x^{x^{…}} with 30 levels has values near 1 and an estimate of 10²⁰): the high
         // precision decides.
         const visible = Math.abs(a.v - b.v) > VISIBLE * Math.max(Math.abs(a.v), Math.abs(b.v));
+        if (flat) {
+          lastReason = 'the functions are flat at the points tried (e.g. σ of a large argument is exactly 1 in floating point)';
+          continue;
+        }
         if (!visible || scale <= LOOSE * Math.max(Math.abs(a.v), Math.abs(b.v), 1)) {
           got++;
           continue;
@@ -116,7 +123,7 @@ export function compare(lhs: Expr, rhs: Expr, opts: CompareOptions): CompareResu
       // Suspected counterexample: confirm in high precision.
       const hp = differsInHighPrecision(l, r, env, scale);
       if (hp === false) {
-        got++;
+        if (!flat) got++;
         continue;
       }
       if (hp === null) {

@@ -64,6 +64,15 @@ export interface Value {
 
 export type Env = Map<string, number>;
 
+/** How many times a saturated function (see FnEntry.saturates) was evaluated since the last reset. */
+let saturated = 0;
+export function saturations(): number {
+  return saturated;
+}
+export function resetSaturations(): void {
+  saturated = 0;
+}
+
 export function evaluate(e: Expr, env: Env, fns: Map<string, TestFn>): Value {
   switch (e.k) {
     case 'num':
@@ -105,6 +114,7 @@ export function evaluate(e: Expr, env: Env, fns: Map<string, TestFn>): Value {
       const a = evaluate(e.a, env, fns);
       const entry = FUNCTIONS[e.f];
       const v = entry.evaluate(a.v);
+      if (entry.saturates?.(a.v)) saturated++;
       let slope = 1;
       if (a.m > Math.abs(a.v)) {
         const dv = evaluate(entry.derivative({ k: 'num', v: a.v }), env, fns).v;

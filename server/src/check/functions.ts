@@ -16,6 +16,11 @@ export interface FnEntry {
   latex: string;
   /** High-precision evaluation (see `bignum.ts`), or null when we have none (then the re-check is silent). */
   big: Big | null;
+  /**
+   * Where the function is flat to double precision (σ(40) is exactly 1): a value there says nothing about the
+   * argument, so a point where the sides agree only through it does not count as evidence (compare.ts).
+   */
+  saturates?: (x: number) => boolean;
 }
 
 const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
@@ -55,16 +60,16 @@ export const FUNCTIONS: Record<FnName, FnEntry> = {
   atan: { evaluate: Math.atan, derivative: (u) => div(num(1), add(num(1), pow(u, num(2)))), latex: '\\arctan', big: (x) => x.atan() },
   sinh: { evaluate: Math.sinh, derivative: (u) => fn('cosh', u), latex: '\\sinh', big: (x) => x.sinh() },
   cosh: { evaluate: Math.cosh, derivative: (u) => fn('sinh', u), latex: '\\cosh', big: (x) => x.cosh() },
-  tanh: { evaluate: Math.tanh, derivative: (u) => pow(fn('sech', u), num(2)), latex: '\\tanh', big: (x) => x.tanh() },
-  coth: { evaluate: (x) => 1 / Math.tanh(x), derivative: (u) => neg(pow(fn('csch', u), num(2))), latex: '\\coth', big: (x) => x.tanh().pow(-1) },
+  tanh: { saturates: (x) => Math.abs(x) > 19, evaluate: Math.tanh, derivative: (u) => pow(fn('sech', u), num(2)), latex: '\\tanh', big: (x) => x.tanh() },
+  coth: { saturates: (x) => Math.abs(x) > 19, evaluate: (x) => 1 / Math.tanh(x), derivative: (u) => neg(pow(fn('csch', u), num(2))), latex: '\\coth', big: (x) => x.tanh().pow(-1) },
   sech: { evaluate: (x) => 1 / Math.cosh(x), derivative: (u) => neg(mul(fn('sech', u), fn('tanh', u))), latex: '\\operatorname{sech}', big: (x) => x.cosh().pow(-1) },
   csch: { evaluate: (x) => 1 / Math.sinh(x), derivative: (u) => neg(mul(fn('csch', u), fn('coth', u))), latex: '\\operatorname{csch}', big: (x) => x.sinh().pow(-1) },
-  exp: { evaluate: Math.exp, derivative: (u) => fn('exp', u), latex: 'e', big: (x) => x.exp() },
+  exp: { saturates: (x) => x < -745, evaluate: Math.exp, derivative: (u) => fn('exp', u), latex: 'e', big: (x) => x.exp() },
   ln: { evaluate: Math.log, derivative: (u) => pow(u, num(-1)), latex: '\\ln', big: (x) => (x.isPositive() && !x.isZero() ? x.ln() : null) },
   abs: { evaluate: Math.abs, derivative: (u) => fn('sign', u), latex: 'abs', big: (x) => x.abs() },
   sign: { evaluate: Math.sign, derivative: () => num(0), latex: '\\operatorname{sign}', big: (x, D) => new D(x.isZero() ? 0 : x.isNegative() ? -1 : 1) },
   step: { evaluate: (x) => (x > 0 ? 1 : x < 0 ? 0 : NaN), derivative: () => num(0), latex: '\\mathbb{1}', big: (x, D) => (x.isZero() ? null : new D(x.isNegative() ? 0 : 1)) },
-  sigmoid: {
+  sigmoid: { saturates: (x) => Math.abs(x) > 37,
     evaluate: sigmoid,
     derivative: (u) => mul(fn('sigmoid', u), sub(num(1), fn('sigmoid', u))),
     latex: '\\sigma',
@@ -77,7 +82,7 @@ export const FUNCTIONS: Record<FnName, FnEntry> = {
     latex: '\\operatorname{softplus}',
     big: (x, D) => new D(1).plus(x.exp()).ln(),
   },
-  erf: {
+  erf: { saturates: (x) => Math.abs(x) > 6,
     evaluate: erf,
     derivative: (u) => mul(num(2 / Math.sqrt(Math.PI)), fn('exp', neg(pow(u, num(2))))),
     latex: '\\operatorname{erf}',

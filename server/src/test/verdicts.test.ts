@@ -203,3 +203,14 @@ test('a chain whose middle is not understood is still verified end to end, and n
   assert.equal(wrong.claims.filter((c) => c.kind === 'chain').length, 0);
   assert.equal(wrong.claims.filter((c) => c.verdict === 'false').length, 0);
 });
+
+test('agreement only where a function is flat (σ, tanh of a large argument) is no evidence: not verified', () => {
+  const text = String.raw`Claim: $\tanh(x^4 + 30) = 1$ and $\sigma(x^2 + 40) = 1$, but $\frac{d}{dx}\tanh x = 1 - \tanh^2 x$.`;
+  const r = check(text);
+  for (const needle of [String.raw`\tanh(x^4 + 30) = 1`, String.raw`\sigma(x^2 + 40) = 1`]) {
+    const c = claimWith(r, needle);
+    assert.equal(c.verdict, 'unchecked', verdictsOf(r));
+    assert.match(c.reason, /flat at the points tried/);
+  }
+  assert.equal(claimWith(r, String.raw`\frac{d}{dx}\tanh x`).verdict, 'verified');
+});
