@@ -9,22 +9,14 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'path';
-import { spawn, type ChildProcess } from 'child_process';
-import {
-  CancellationTokenSource,
-  createMessageConnection,
-  ResponseError,
-  StreamMessageReader,
-  StreamMessageWriter,
-  type MessageConnection,
-} from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
 import { checkDocument } from '../engine';
 import { LineMap } from '../scan/lines';
 import { toDiagnostics } from '../lsp/diagnostics';
 import { engineOptions, mergeSettings } from '../lsp/settings';
 import { generateNote, seededRng, int, pick, type Rng } from '../testing/notes';
+import { startServer } from './stdioServer';
 
-const SERVER = path.resolve(__dirname, '../server.js');
 /** The storm stops after this many edits or this many milliseconds, whichever comes first. */
 const MAX_EDITS = Number(process.env.CALCNOTES_LOAD_EDITS) || 3000;
 const STORM_MS = Number(process.env.CALCNOTES_LOAD_MS) || 12_000;
@@ -78,14 +70,8 @@ function quantile(xs: number[], q: number): number {
 }
 
 test('load: a storm of edits, hovers and cancellations on several open notes; the final diagnostics equal a fresh check', async (t) => {
-  const proc: ChildProcess = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  const conn: MessageConnection = createMessageConnection(
-    new StreamMessageReader(proc.stdout as NodeJS.ReadableStream),
-    new StreamMessageWriter(proc.stdin as NodeJS.WritableStream),
-  );
+  const server = startServer(t);
+  const { proc, conn, exited } = server;
   const last = new Map<string, PublishParams>();
   const versionWaiters: { uri: string; version: number; resolve: () => void }[] = [];
   conn.onNotification('textDocument/publishDiagnostics', (p: PublishParams) => {
@@ -98,11 +84,6 @@ test('load: a storm of edits, hovers and cancellations on several open notes; th
   const logs: string[] = [];
   conn.onNotification('window/logMessage', (p: { type: number; message: string }) => logs.push(p.message));
   conn.onNotification('calcnotes/status', () => undefined);
-  conn.listen();
-  t.after(() => {
-    conn.dispose();
-    if (proc.exitCode === null) proc.kill('SIGKILL');
-  });
   const published = (uri: string, version: number, what: string) =>
     withTimeout(
       new Promise<void>((resolve) => {
@@ -214,7 +195,7 @@ test('load: a storm of edits, hovers and cancellations on several open notes; th
     await conn.sendNotification('exit');
     assert.equal(await withTimeout(exited, 'the server process to exit', 10_000), 0);
   } catch (e) {
-    (e as Error).message += `\n--- server stderr ---\n${stderr.slice(-3000)}\n--- server log ---\n${logs.slice(-20).join('\n')}`;
+    (e as Error).message += `\n--- server stderr ---\n${server.stderr().slice(-3000)}\n--- server log ---\n${logs.slice(-20).join('\n')}`;
     throw e;
   }
 });

@@ -5,13 +5,11 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'path';
-import { spawn, type ChildProcess } from 'child_process';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { checkDocument } from '../engine';
 import { LineMap } from '../scan/lines';
 import { CHECK_TEXT_REQUEST, CODE_FALSE_CLAIM, DIFFERENTIATE_REQUEST, STATUS_NOTIFICATION } from '../lsp/protocol';
+import { startServer } from './stdioServer';
 
-const SERVER = path.resolve(__dirname, '../server.js');
 const TIMEOUT = 20_000;
 
 interface Pos {
@@ -81,25 +79,14 @@ function applyEdits(text: string, edits: TextEditLike[]): string {
 }
 
 test('the language server over stdio: diagnostics, hover, quick fix, re-check, differentiate, shutdown', async (t) => {
-  const proc: ChildProcess = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  const conn: MessageConnection = createMessageConnection(
-    new StreamMessageReader(proc.stdout as NodeJS.ReadableStream),
-    new StreamMessageWriter(proc.stdin as NodeJS.WritableStream),
-  );
+  const server = startServer(t);
+  const { proc, conn, exited } = server;
   const diagnostics = new Inbox<PublishParams>();
   const statuses = new Inbox<{ uri: string; verified: number; false: number; unchecked: number }>();
   const logs: string[] = [];
   conn.onNotification('textDocument/publishDiagnostics', (p: PublishParams) => diagnostics.push(p));
   conn.onNotification(STATUS_NOTIFICATION, (p: { uri: string; verified: number; false: number; unchecked: number }) => statuses.push(p));
   conn.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
-  conn.listen();
-  t.after(() => {
-    conn.dispose();
-    if (proc.exitCode === null) proc.kill();
-  });
 
   try {
     const init = await withTimeout(
@@ -214,20 +201,14 @@ test('the language server over stdio: diagnostics, hover, quick fix, re-check, d
     const code = await withTimeout(exited, 'the server process to exit');
     assert.equal(code, 0);
   } catch (e) {
-    (e as Error).message += `\n--- server stderr ---\n${stderr.slice(-3000)}\n--- server log ---\n${logs.slice(-20).join('\n')}`;
+    (e as Error).message += `\n--- server stderr ---\n${server.stderr().slice(-3000)}\n--- server log ---\n${logs.slice(-20).join('\n')}`;
     throw e;
   }
 });
 
 test('the language server over stdio: per-resource settings from workspace/configuration, theme, configuration change', async (t) => {
-  const proc: ChildProcess = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  const conn: MessageConnection = createMessageConnection(
-    new StreamMessageReader(proc.stdout as NodeJS.ReadableStream),
-    new StreamMessageWriter(proc.stdin as NodeJS.WritableStream),
-  );
+  const server = startServer(t);
+  const { proc, conn, exited } = server;
   const diagnostics = new Inbox<PublishParams>();
   conn.onNotification('textDocument/publishDiagnostics', (p: PublishParams) => diagnostics.push(p));
   const asked: { scopeUri?: string; section?: string }[] = [];
@@ -235,11 +216,6 @@ test('the language server over stdio: per-resource settings from workspace/confi
   conn.onRequest('workspace/configuration', (p: { items: { scopeUri?: string; section?: string }[] }) => {
     asked.push(...p.items);
     return p.items.map(() => userSettings);
-  });
-  conn.listen();
-  t.after(() => {
-    conn.dispose();
-    if (proc.exitCode === null) proc.kill();
   });
   try {
     await withTimeout(conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true } } }), 'initialize');
@@ -290,7 +266,7 @@ test('the language server over stdio: per-resource settings from workspace/confi
     await conn.sendNotification('exit');
     assert.equal(await withTimeout(exited, 'the server process to exit'), 0);
   } catch (e) {
-    (e as Error).message += `\n--- server stderr ---\n${stderr.slice(-3000)}`;
+    (e as Error).message += `\n--- server stderr ---\n${server.stderr().slice(-3000)}`;
     throw e;
   }
 });

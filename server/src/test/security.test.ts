@@ -15,17 +15,16 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { spawn, spawnSync, type ChildProcess } from 'child_process';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { spawnSync } from 'child_process';
 import { checkDocument, type DocumentReport } from '../engine';
 import { LineMap } from '../scan/lines';
 import { hover } from '../lsp/hover';
 import { differentiate } from '../lsp/differentiate';
 import { CHECK_TEXT_REQUEST, DIFFERENTIATE_REQUEST } from '../lsp/protocol';
 import { assertSane } from './invariants';
+import { startServer } from './stdioServer';
 
 const CLI = path.resolve(__dirname, '../cli/main.js');
-const SERVER = path.resolve(__dirname, '../server.js');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'calcnotes-security-'));
 /** Written by any payload that manages to run. */
 const SENTINEL = path.join(TMP, 'pwned');
@@ -222,14 +221,8 @@ test('security: the command-line checker over notes full of escape strings', () 
 
 test('security: the language server over stdio — diagnostics, hover, differentiate and checkText on escape strings', async (t) => {
   const spy = writeSpy();
-  const proc: ChildProcess = spawn(process.execPath, ['-r', spy, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  const conn: MessageConnection = createMessageConnection(
-    new StreamMessageReader(proc.stdout as NodeJS.ReadableStream),
-    new StreamMessageWriter(proc.stdin as NodeJS.WritableStream),
-  );
+  const server = startServer(t, { preload: [spy] });
+  const { proc, conn, exited } = server;
   const published = new Map<string, { message: string; code?: string }[]>();
   const waiters = new Map<string, () => void>();
   conn.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: { message: string; code?: string }[] }) => {
@@ -239,11 +232,6 @@ test('security: the language server over stdio — diagnostics, hover, different
   const logs: string[] = [];
   conn.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
   conn.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({ macros: { '\\R': PAYLOADS[0], '\\S': '\\input{/etc/passwd}' } })));
-  conn.listen();
-  t.after(() => {
-    conn.dispose();
-    if (proc.exitCode === null) proc.kill('SIGKILL');
-  });
   const within = <T>(p: Promise<T>, what: string): Promise<T> => {
     let timer: NodeJS.Timeout | undefined;
     return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), 30_000)))]).finally(() => clearTimeout(timer));
@@ -295,12 +283,13 @@ test('security: the language server over stdio — diagnostics, hover, different
     await within(conn.sendRequest('shutdown'), 'shutdown');
     await conn.sendNotification('exit');
     assert.equal(await within(exited, 'exit'), 0);
+    const stderr = server.stderr();
     assert.ok(!stderr.includes('CALCNOTES-SPY'), `file or process access in the server: ${stderr.split('\n').filter((l) => l.includes('CALCNOTES-SPY')).join('\n')}`);
     assert.deepEqual(logs.filter((m) => /uncaught|unhandled|failed/i.test(m)), []);
     leaksNothing(stderr + logs.join('\n'), 'server logs');
     nothingRan('server');
   } catch (e) {
-    (e as Error).message += `\n--- server stderr ---\n${stderr.slice(-3000)}`;
+    (e as Error).message += `\n--- server stderr ---\n${server.stderr().slice(-3000)}`;
     throw e;
   }
 });
