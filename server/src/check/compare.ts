@@ -55,6 +55,11 @@ export function compare(lhs: Expr, rhs: Expr, opts: CompareOptions): CompareResu
         visit(x.b);
         visit(x.e);
       } else if (x.k === 'fn') visit(x.a);
+      else if (x.k === 'int') {
+        visit(x.lo);
+        visit(x.hi);
+        visit(x.body);
+      }
     };
     visit(e);
   };

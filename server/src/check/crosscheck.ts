@@ -78,6 +78,8 @@ function toNode(e: Expr, names: Map<string, string>): MathNode {
       }
       case 'app':
         throw new NotSupported('abstract function');
+      case 'int':
+        throw new NotSupported('integral');
     }
   };
   return go(e);

@@ -2,7 +2,7 @@
  * Symbolic differentiation of the IR. Abstract functions differentiate into themselves with a raised
  * derivative index (the chain rule over their arguments), so rules over f, g, h stay exact.
  */
-import { Expr, ONE, ZERO, add, fn, freeVars, isNum, mul, num, pow, size } from './expr';
+import { Expr, ONE, ZERO, add, fn, freeVars, isNum, mul, num, pow, size, substitute } from './expr';
 import { FUNCTIONS } from './functions';
 import { QuietError } from './quiet';
 
@@ -76,6 +76,18 @@ function d(e: Expr, x: string): Expr {
         dd[i]++;
         terms.push(mul({ k: 'app', f: e.f, a: e.a, d: dd }, di));
       });
+      return add(...terms);
+    }
+    case 'int': {
+      // Leibniz: d/dx ∫_a^b f dt = f(b)·b' − f(a)·a' + ∫_a^b ∂f/∂x dt (t is bound, never x).
+      const at = (bound: Expr) => substitute(e.body, new Map([[e.v, bound]]));
+      const terms: Expr[] = [];
+      const dhi = d(e.hi, x);
+      if (!isNum(dhi, 0)) terms.push(mul(at(e.hi), dhi));
+      const dlo = d(e.lo, x);
+      if (!isNum(dlo, 0)) terms.push(mul(num(-1), at(e.lo), dlo));
+      const dbody = d(e.body, x);
+      if (!isNum(dbody, 0)) terms.push({ k: 'int', v: e.v, lo: e.lo, hi: e.hi, body: dbody });
       return add(...terms);
     }
   }

@@ -53,6 +53,8 @@ export function instantiate(e: Expr, fns: Map<string, TestFn>): Expr {
       e.a.forEach((arg, i) => m.set(`#${i}`, instantiate(arg, fns)));
       return substitute(body, m);
     }
+    case 'int':
+      return { k: 'int', v: e.v, lo: instantiate(e.lo, fns), hi: instantiate(e.hi, fns), body: instantiate(e.body, fns) };
   }
 }
 
@@ -137,5 +139,67 @@ export function evaluate(e: Expr, env: Env, fns: Map<string, TestFn>): Value {
       const r = evaluate(body, inner, fns);
       return { v: r.v, m: r.m + m };
     }
+    case 'int':
+      return integrate(e, env, fns);
   }
+}
+
+/** Relative accuracy an integral must reach (estimated by Richardson on Simpson's rule), else it is not a number. */
+const INT_TOL = 1e-10;
+const INT_MAX_DEPTH = 24;
+const INT_MAX_EVALS = 20_000;
+
+/**
+ * A definite integral by adaptive Simpson quadrature with an error estimate. An integral that does not settle to
+ * INT_TOL (a singular or wildly oscillating integrand, a pole inside the interval, too many evaluations) is NaN:
+ * "not a real number here", so a comparison skips the point rather than trusting a rough value.
+ */
+function integrate(e: Extract<Expr, { k: 'int' }>, env: Env, fns: Map<string, TestFn>): Value {
+  const a = evaluate(e.lo, env, fns).v;
+  const b = evaluate(e.hi, env, fns).v;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return { v: NaN, m: NaN };
+  if (a === b) return { v: 0, m: 0 };
+  const inner: Env = new Map(env);
+  let evals = 0;
+  let scale = 0; // ∫|f|, the magnitude the result is made of
+  let failed = false;
+  const f = (t: number): number => {
+    evals++;
+    inner.set(e.v, t);
+    const r = evaluate(e.body, inner, fns);
+    if (!Number.isFinite(r.v)) failed = true;
+    return r.v;
+  };
+  const simpson = (l: number, r: number, fl: number, fm: number, fr: number) => ((r - l) / 6) * (fl + 4 * fm + fr);
+  const step = (l: number, r: number, fl: number, fm: number, fr: number, whole: number, tol: number, depth: number): number => {
+    const m = (l + r) / 2;
+    const flm = f((l + m) / 2);
+    const fmr = f((m + r) / 2);
+    const left = simpson(l, m, fl, flm, fm);
+    const right = simpson(m, r, fm, fmr, fr);
+    const delta = left + right - whole;
+    if (failed || evals > INT_MAX_EVALS) {
+      failed = true;
+      return NaN;
+    }
+    if (Math.abs(delta) <= 15 * tol) {
+      scale += (Math.abs(r - l) / 12) * (Math.abs(fl) + 4 * Math.abs(flm) + 2 * Math.abs(fm) + 4 * Math.abs(fmr) + Math.abs(fr));
+      return left + right + delta / 15;
+    }
+    if (depth >= INT_MAX_DEPTH) {
+      failed = true;
+      return NaN;
+    }
+    return step(l, m, fl, flm, fm, left, tol / 2, depth + 1) + step(m, r, fm, fmr, fr, right, tol / 2, depth + 1);
+  };
+  const fa = f(a);
+  const fb = f(b);
+  const fm = f((a + b) / 2);
+  if (failed) return { v: NaN, m: NaN };
+  // A first pass at a loose tolerance gives the size of the integral; the second asks for INT_TOL relative to it.
+  const rough = Math.abs(simpson(a, b, fa, fm, fb)) + Math.abs(b - a) * (Math.abs(fa) + Math.abs(fm) + Math.abs(fb)) / 3;
+  const v = step(a, b, fa, fm, fb, simpson(a, b, fa, fm, fb), INT_TOL * Math.max(rough, 1e-300), 0);
+  if (failed || !Number.isFinite(v)) return { v: NaN, m: NaN };
+  // The quadrature error is below INT_TOL of the integral's size; the magnitude says "made of numbers this big".
+  return { v, m: Math.max(scale, Math.abs(v)) * 10 };
 }

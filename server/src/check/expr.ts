@@ -23,7 +23,12 @@ export type Expr =
    * An abstract function (`f`, `g`, or a dependent variable `y` that depends on others) applied to arguments.
    * `d[i]` is how many times it is differentiated in its i-th argument (all zeros: the function itself).
    */
-  | { k: 'app'; f: string; a: Expr[]; d: number[] };
+  | { k: 'app'; f: string; a: Expr[]; d: number[] }
+  /**
+   * A definite integral of `body` in the bound variable `v` from `lo` to `hi`. Bound names are unique per
+   * integral (`t#1`), so substitution never captures them; they print as the note wrote them (`t`).
+   */
+  | { k: 'int'; v: string; lo: Expr; hi: Expr; body: Expr };
 
 export const num = (v: number): Expr => ({ k: 'num', v });
 export const v = (name: string): Expr => ({ k: 'var', name });
@@ -113,6 +118,9 @@ export function size(e: Expr, cap = Infinity): number {
       case 'app':
         for (const y of x.a) stack.push(y);
         break;
+      case 'int':
+        stack.push(x.lo, x.hi, x.body);
+        break;
       default:
         break;
     }
@@ -140,6 +148,14 @@ export function freeVars(e: Expr, out = new Set<string>()): Set<string> {
     case 'app':
       for (const y of e.a) freeVars(y, out);
       break;
+    case 'int': {
+      freeVars(e.lo, out);
+      freeVars(e.hi, out);
+      const inner = freeVars(e.body);
+      inner.delete(e.v);
+      for (const y of inner) out.add(y);
+      break;
+    }
     default:
       break;
   }
@@ -163,6 +179,11 @@ export function abstractFns(e: Expr, out = new Set<string>()): Set<string> {
     case 'app':
       out.add(e.f);
       for (const y of e.a) abstractFns(y, out);
+      break;
+    case 'int':
+      abstractFns(e.lo, out);
+      abstractFns(e.hi, out);
+      abstractFns(e.body, out);
       break;
     default:
       break;
@@ -188,6 +209,8 @@ export function substitute(e: Expr, map: Map<string, Expr>): Expr {
       return fn(e.f, substitute(e.a, map));
     case 'app':
       return { k: 'app', f: e.f, a: e.a.map((y) => substitute(y, map)), d: e.d };
+    case 'int':
+      return { k: 'int', v: e.v, lo: substitute(e.lo, map), hi: substitute(e.hi, map), body: substitute(e.body, map) };
   }
 }
 
@@ -220,6 +243,10 @@ export function same(a: Expr, b: Expr): boolean {
         a.a.every((x, i) => same(x, bb.a[i])) &&
         a.d.every((x, i) => x === bb.d[i])
       );
+    }
+    case 'int': {
+      const bb = b as typeof a;
+      return a.v === bb.v && same(a.lo, bb.lo) && same(a.hi, bb.hi) && same(a.body, bb.body);
     }
   }
 }

@@ -153,6 +153,11 @@ function print(e: Expr, prec: number, o: PrintOptions): string {
       const parts = e.d.map((n, i) => (n === 0 ? '' : n === 1 ? `\\partial_${i + 1}` : `\\partial_${i + 1}^${n}`)).join(' ');
       return `${parts} ${name}${args}`;
     }
+    case 'int': {
+      const t = symbolLatex(e.v.replace(/#\d+$/, ''));
+      const s = `\\int_{${print(e.lo, 0, o)}}^{${print(e.hi, 0, o)}} ${print(e.body, PREC_ADD, o)} \\, d${t}`;
+      return wrap(s, prec > PREC_ADD);
+    }
   }
 }
 

@@ -8,7 +8,7 @@
  * that is possible but doubtful is recorded in `doubts` (a claim that fails only under it is not called false).
  */
 import type { DerivNode, Node, SymNode, WrtVar } from '../parse/ast';
-import { nodesWithDefinitions, walk } from '../parse/walk';
+import { containsNode, nodesWithDefinitions, walk } from '../parse/walk';
 import type { NoteContext } from '../interpret/context';
 import { Expr, abstractFns, add, app, div, fn, freeVars, mul, neg, num, pow, same, substitute, v, v as mkVar } from './expr';
 import { diff } from './diff';
@@ -268,6 +268,7 @@ export class Lowerer {
       case 'limit':
         throw new Unsupported('it contains a limit');
       case 'bigop':
+        if (n.op === 'int') return this.lowerIntegral(n);
         throw new Unsupported(n.op === 'sum' ? 'it contains a sum (\\sum)' : n.op === 'prod' ? 'it contains a product (\\prod)' : 'it contains an integral');
       case 'tuple':
         throw new VectorUnsupported('it contains a vector or list');
@@ -321,6 +322,31 @@ export class Lowerer {
     if (s.base === 'infty') throw new Unsupported('it involves infinity');
     return mkVar(s.name);
   }
+
+  /**
+   * A definite integral `\\int_a^b body \\, dt` with finite bounds and one plain integration variable. The bound
+   * variable is renamed apart (`t#1`), so it never meets a free `t` of the claim. Indefinite, improper (∞, read by
+   * the bounds' lowering), multiple and nested integrals, and integration variables the note has defined, stay
+   * not understood.
+   */
+  private lowerIntegral(n: Extract<Node, { type: 'bigop' }>): Expr {
+    if (!n.lower || !n.upper) throw new Unsupported('it contains an indefinite integral');
+    const dv = n.differential;
+    if (!dv || dv.type !== 'sym' || dv.font === 'bold' || dv.accent) throw new Unsupported('it contains an integral without a plain dx');
+    if (containsNode(n.body, (m) => m.type === 'bigop')) throw new Unsupported('it contains a multiple integral');
+    const t = dv.name;
+    if (this.ctx.bindings.has(t) || this.dependents.has(t) || this.functionSyms.has(t)) {
+      throw new Unsupported(`the integration variable ${show(t)} is defined in the note`);
+    }
+    const lo = this.lower(n.lower);
+    const hi = this.lower(n.upper);
+    const body = this.lower(n.body);
+    const bound = `${t}#${++this.integrals}`;
+    return { k: 'int', v: bound, lo, hi, body: substitute(body, new Map([[t, mkVar(bound)]])) };
+  }
+
+  /** Numbers the bound variables of this claim's integrals apart. */
+  private integrals = 0;
 
   /** Lower a bare name (used for dependencies of dependent variables). */
   private lowerName(name: string): Expr {
@@ -721,6 +747,8 @@ function replaceSub(e: Expr, target: Expr, by: Expr): Expr {
       return fn(e.f, replaceSub(e.a, target, by));
     case 'app':
       return { k: 'app', f: e.f, a: e.a.map((x) => replaceSub(x, target, by)), d: e.d };
+    case 'int':
+      return { k: 'int', v: e.v, lo: replaceSub(e.lo, target, by), hi: replaceSub(e.hi, target, by), body: replaceSub(e.body, target, by) };
   }
 }
 

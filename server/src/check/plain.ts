@@ -7,7 +7,7 @@ const SUPERSCRIPT: Record<string, string> = { '0': '⁰', '1': '¹', '2': '²', 
 const GREEK: Record<string, string> = {
   alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', varepsilon: 'ε', theta: 'θ', lambda: 'λ', mu: 'μ',
   sigma: 'σ', phi: 'φ', varphi: 'φ', psi: 'ψ', omega: 'ω', tau: 'τ', eta: 'η', xi: 'ξ', rho: 'ρ', pi: 'π', nu: 'ν',
-  kappa: 'κ', zeta: 'ζ', partial: '∂', nabla: '∇', infty: '∞', cdot: '·', times: '×', approx: '≈', neq: '≠',
+  kappa: 'κ', zeta: 'ζ', partial: '∂', nabla: '∇', int: '∫', sum: '∑', prod: '∏', infty: '∞', cdot: '·', times: '×', approx: '≈', neq: '≠',
   Sigma: 'Σ', Lambda: 'Λ', Phi: 'Φ', Psi: 'Ψ', Omega: 'Ω', Gamma: 'Γ', Delta: 'Δ', Theta: 'Θ',
   le: '≤', ge: '≥', leq: '≤', geq: '≥', to: '→', top: 'ᵀ', intercal: 'ᵀ', odot: '⊙', otimes: '⊗', lVert: '‖', rVert: '‖', Vert: '‖', ldots: '…', cdots: '⋯', dots: '…',
 };

@@ -52,6 +52,8 @@ function pack(e: Expr): Packed {
       return [e.f, pack(e.a)];
     case 'app':
       return ['@', e.f, e.d, ...e.a.map(pack)];
+    case 'int':
+      return ['∫', e.v, pack(e.lo), pack(e.hi), pack(e.body)];
   }
 }
 
@@ -69,6 +71,8 @@ function unpack(p: Packed): Expr {
       return { k: 'pow', b: unpack(rest[0]), e: unpack(rest[1]) };
     case '@':
       return { k: 'app', f: rest[0] as string, d: rest[1] as number[], a: rest.slice(2).map(unpack) };
+    case '∫':
+      return { k: 'int', v: rest[0] as string, lo: unpack(rest[1]), hi: unpack(rest[2]), body: unpack(rest[3]) };
     default:
       return { k: 'fn', f: head as Extract<Expr, { k: 'fn' }>['f'], a: unpack(rest[0]) };
   }

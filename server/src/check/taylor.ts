@@ -281,6 +281,8 @@ export function simplify(e: Expr): Expr {
     }
     case 'app':
       return { k: 'app', f: e.f, a: e.a.map(simplify), d: e.d };
+    case 'int':
+      return { k: 'int', v: e.v, lo: simplify(e.lo), hi: simplify(e.hi), body: simplify(e.body) };
     case 'pow':
       return pow(simplify(e.b), simplify(e.e));
     case 'mul': {

@@ -214,3 +214,24 @@ test('agreement only where a function is flat (σ, tanh of a large argument) is 
   }
   assert.equal(claimWith(r, String.raw`\frac{d}{dx}\tanh x`).verdict, 'verified');
 });
+
+test('definite integrals: evaluated by adaptive quadrature; the fundamental theorem by Leibniz rule; singular ones not checked', () => {
+  const text = [
+    String.raw`We have $\int_0^{x} n y^{n-1} \, dy = x^n$ and $\int_0^{1} y e^{-y^2}\, dy = \frac{1-e^{-1}}{2}$ and $\int_0^{-1} 1\, dx = -1$.`,
+    String.raw`Sloppy but meant: $\int_0^{x} e^{x} \, dx = e^{x} - 1$. Any f: $\int_a^b f(x) \, dx = \int_a^b f(z) \, dz$.`,
+    String.raw`Then $\frac{d}{dx}\int_0^x \sin(t^2)\, dt = \sin(x^2)$, but $\frac{d}{dx}\int_0^x \sin(t^2)\, dt = \cos(x^2)$.`,
+    String.raw`Singular: $\int_0^1 \frac{1}{\sqrt{x}}\,dx = 2$ and $\int_{-1}^{1} \frac{1}{x}\,dx = 0$; indefinite: $\int x\, dx = \frac{x^2}{2}$.`,
+  ].join('\n\n');
+  const r = check(text);
+  for (const needle of [String.raw`n y^{n-1}`, String.raw`y e^{-y^2}`, String.raw`\int_0^{-1} 1`, String.raw`\int_0^{x} e^{x}`, String.raw`f(z)`, String.raw`dt = \sin(x^2)`]) {
+    assert.equal(claimWith(r, needle).verdict, 'verified', `${needle}\n${verdictsOf(r)}`);
+  }
+  const wrong = claimWith(r, String.raw`dt = \cos(x^2)`);
+  assert.equal(wrong.verdict, 'false', verdictsOf(r));
+  assert.match(wrong.reason, /∫.* is not cos\(x²\)/);
+  assert.match(wrong.reason, /Expected sin\(x²\)/);
+  for (const needle of [String.raw`\frac{1}{\sqrt{x}}`, String.raw`\frac{1}{x}\,dx = 0`, String.raw`\int x\, dx`]) {
+    assert.equal(claimWith(r, needle).verdict, 'unchecked', `${needle}\n${verdictsOf(r)}`);
+  }
+  assert.match(claimWith(r, String.raw`\int x\, dx`).reason, /indefinite integral/);
+});
