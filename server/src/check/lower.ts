@@ -326,8 +326,8 @@ export class Lowerer {
   /**
    * A definite integral `\\int_a^b body \\, dt` with finite bounds and one plain integration variable. The bound
    * variable is renamed apart (`t#1`), so it never meets a free `t` of the claim. Indefinite, improper (∞, read by
-   * the bounds' lowering), multiple and nested integrals, and integration variables the note has defined, stay
-   * not understood.
+   * the bounds' lowering), multiple and nested integrals, and integration variables that are functions in the
+   * note, stay not understood.
    */
   private lowerIntegral(n: Extract<Node, { type: 'bigop' }>): Expr {
     if (!n.lower || !n.upper) throw new Unsupported('it contains an indefinite integral');
@@ -335,12 +335,14 @@ export class Lowerer {
     if (!dv || dv.type !== 'sym' || dv.font === 'bold' || dv.accent) throw new Unsupported('it contains an integral without a plain dx');
     if (containsNode(n.body, (m) => m.type === 'bigop')) throw new Unsupported('it contains a multiple integral');
     const t = dv.name;
-    if (this.ctx.bindings.has(t) || this.dependents.has(t) || this.functionSyms.has(t)) {
-      throw new Unsupported(`the integration variable ${show(t)} is defined in the note`);
+    if (this.ctx.bindings.get(t)?.params || this.dependents.has(t) || this.functionSyms.has(t)) {
+      throw new Unsupported(`the integration variable ${show(t)} is a function in this note`);
     }
     const lo = this.lower(n.lower);
     const hi = this.lower(n.upper);
-    const body = this.lower(n.body);
+    // The integration variable is bound: a definition of the same name (`u = -y^2` before substituting) does not
+    // reach inside the integral.
+    const body = this.withOpaque(new Set([...(this.opaque ?? []), t]), () => this.lower(n.body));
     const bound = `${t}#${++this.integrals}`;
     return { k: 'int', v: bound, lo, hi, body: substitute(body, new Map([[t, mkVar(bound)]])) };
   }

@@ -99,6 +99,7 @@ test('the example notes: the planted mistakes are found and nothing else', () =>
   for (const f of out.files) for (const c of f.claims) if (c.verdict === 'false') falses.push(`${path.basename(f.path)}: ${c.latex}`);
   assert.deepEqual(falses.sort(), [
     "deep-learning.md: \\frac{d}{dz}\\tanh(z) = 1 - \\tanh(z)",
+    'integrals.md: \\frac{d}{dx}\\int_{x}^{x^3} e^{-t^2} \\, dt = 3x^2 e^{-x^6} + e^{-x^2}',
     'matrix-calculus.md: \\frac{\\partial A\\mathbf{x}}{\\partial \\mathbf{x}} = A',
     'matrix-calculus.md: \\nabla_{\\mathbf{x}} \\mathbf{x}^\\top B\\mathbf{x} = 2B\\mathbf{x}',
     "pasted-notes.txt: (f/g)' = (f'g + fg')/g^2",
