@@ -15,6 +15,7 @@ import { interpret, type Claim, type ClaimKind } from './interpret/claims';
 import { checkClaim, type CheckedClaim, type VerdictName } from './check/check';
 import { CheckCache, claimKey, detach, digest } from './engineCache';
 import { packPlot, type PackedPlot } from './check/plotSpec';
+import { size, type Expr } from './check/expr';
 
 export { CheckCache } from './engineCache';
 
@@ -324,7 +325,31 @@ function chainEnds(claims: Claim[], reports: ClaimReport[], check: (claim: Claim
 export type EngineChecked = Omit<CheckedClaim, 'plot'> & { plot?: PackedPlot };
 
 function packed(r: CheckedClaim): EngineChecked {
-  return r.plot ? { ...r, plot: packPlot(r.plot) } : (r as EngineChecked);
+  if (!r.plot) return r as EngineChecked;
+  // A curve with an integral in it costs a quadrature per sample: too slow for a hover on the editor's thread.
+  if (r.plot.curves.some((c) => size(c.expr, 5000) > 5000 || hasIntegral(c.expr))) {
+    const { plot: _dropped, ...rest } = r;
+    return rest;
+  }
+  return { ...r, plot: packPlot(r.plot) };
+}
+
+function hasIntegral(e: Expr): boolean {
+  switch (e.k) {
+    case 'int':
+      return true;
+    case 'add':
+    case 'mul':
+      return e.a.some(hasIntegral);
+    case 'app':
+      return e.a.some(hasIntegral);
+    case 'pow':
+      return hasIntegral(e.b) || hasIntegral(e.e);
+    case 'fn':
+      return hasIntegral(e.a);
+    default:
+      return false;
+  }
 }
 
 /** `checkClaim` with these options, through the cache when there is one. */
