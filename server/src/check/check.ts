@@ -250,8 +250,9 @@ function computedLatex(claim: Claim, l: Expr, lw: Lowerer): string | undefined {
 }
 
 /** Did the note write abstract functions without arguments (`(fg)' = fg' + f'g`)? */
+/** Does the note write its functions bare (`(f/g)'`), not applied (`f(x)`)? Commands (`\\left(`) do not count. */
 function bareStyle(claim: Claim): boolean {
-  return !/[a-zA-Z]'*\s*\(/.test(claim.latex);
+  return !/[a-zA-Z]'*\s*\(/.test(claim.latex.replace(/\\[a-zA-Z]+/g, ' '));
 }
 
 function pointValues(claim: Claim, opts: CheckOptions, vars: Set<string>): Map<string, Expr> {

@@ -235,3 +235,10 @@ test('definite integrals: evaluated by adaptive quadrature; the fundamental theo
   }
   assert.match(claimWith(r, String.raw`\int x\, dx`).reason, /indefinite integral/);
 });
+
+test('the expected right side is written in the note\'s style: bare functions stay bare, also after \\left(', () => {
+  const text = String.raw`$\left(\frac{f}{g}\right)' = \frac{f'g + fg'}{g^2}$ and $\frac{d}{dx} f(x)g(x) = f'(x)g(x)$`;
+  const r = check(text);
+  assert.equal(claimWith(r, String.raw`\left(\frac{f}{g}\right)'`).expected, String.raw`\frac{f'g - fg'}{g^2}`);
+  assert.equal(claimWith(r, String.raw`f(x)g(x)`).expected, String.raw`f'(x)g(x) + f(x)g'(x)`);
+});
