@@ -9,7 +9,8 @@
  */
 import type { Node, ParseResult } from './parse/ast';
 import type { Claim, Condition } from './interpret/claims';
-import type { NoteContext } from './interpret/context';
+import type { Binding, NoteContext } from './interpret/context';
+import { walk } from './parse/walk';
 import type { DocumentReport, EngineChecked } from './engine';
 import { createHash } from 'crypto';
 import { FAR_LINES } from './check/check';
@@ -132,22 +133,76 @@ function conditionKey(c: Condition): string {
   return `${nodeKey(c.lhs)}${c.op}${nodeKey(c.rhs)}`;
 }
 
-/**
- * The context's content: bindings in the order they were made (their document offsets only order them), with
- * bodies; declared functions; declared shapes. Contexts are shared copy-on-write between claims, so this is
- * computed once per context object.
- */
-const contextKeys = new WeakMap<NoteContext, string>();
-function contextKey(ctx: NoteContext): string {
-  let k = contextKeys.get(ctx);
-  if (k !== undefined) return k;
-  const bindings = [...ctx.bindings.values()]
-    .sort((a, b) => a.at - b.at)
-    .map((b) => `${b.name}(${b.params?.join(',') ?? '-'})=${nodeKey(b.body)}|${b.bodyLatex}|${b.sentence === undefined ? '' : 's'}|${b.line === undefined ? 'u' : 'l'}`);
-  const shapes = ctx.shapes ? [...ctx.shapes].map(([name, d]) => `${name}:${nodeKey(d.lhs)}:${nodeKey(d.rhs)}`) : [];
-  k = `${bindings.join(';')}#${[...ctx.functions].sort().join(',')}#${shapes.join(';')}`;
-  contextKeys.set(ctx, k);
+/** One definition's content (its offset only orders it among the others), once per binding object. */
+const bindingKeys = new WeakMap<Binding, string>();
+function bindingKey(b: Binding): string {
+  let k = bindingKeys.get(b);
+  if (k === undefined) {
+    k = `${b.name}(${b.params?.join(',') ?? '-'})=${nodeKey(b.body)}|${b.bodyLatex}|${b.sentence === undefined ? '' : 's'}|${b.line === undefined ? 'u' : 'l'}`;
+    bindingKeys.set(b, k);
+  }
   return k;
+}
+
+/** Declared functions and shapes, once per context object (contexts are shared copy-on-write between claims). */
+const declarationKeys = new WeakMap<NoteContext, string>();
+function declarationKey(ctx: NoteContext): string {
+  let k = declarationKeys.get(ctx);
+  if (k === undefined) {
+    const shapes = ctx.shapes ? [...ctx.shapes].map(([name, d]) => `${name}:${nodeKey(d.lhs)}:${nodeKey(d.rhs)}`) : [];
+    k = `${[...ctx.functions].sort().join(',')}#${shapes.join(';')}`;
+    declarationKeys.set(ctx, k);
+  }
+  return k;
+}
+
+/**
+ * A name's letters without fonts, accents, subscripts and primes: `\mathbf{x}_i'` → `x`. Loose on purpose — two
+ * names with one core are treated as related, which can only cost a cache hit, never change an answer.
+ */
+function core(name: string): string {
+  return name
+    .replace(/\\(?:mathbf|boldsymbol|bm|vec|mathrm|mathit|mathcal|mathsf|hat|bar|tilde|dot|ddot)\b/g, '')
+    .replace(/[_^'].*$/s, '')
+    .replace(/[{}\\\s]/g, '');
+}
+
+/**
+ * The definitions a claim can depend on: those named (by core) in its operands, conditions and declarations, and,
+ * following their bodies and parameters, those they name — in definition order. A definition the claim cannot
+ * reach does not change its verdict, so editing it leaves the claim's cached verdict in place.
+ */
+function relevantBindings(claim: Claim): Binding[] {
+  const cores = new Set<string>();
+  const note = (n: Node) =>
+    walk(n, (m) => {
+      if (m.type === 'sym') {
+        cores.add(core(m.name));
+        cores.add(core(m.base));
+      }
+    });
+  note(claim.lhs.node);
+  note(claim.rhs.node);
+  for (const c of claim.conditions) {
+    note(c.lhs);
+    note(c.rhs);
+  }
+  for (const c of claim.declarations ?? []) {
+    note(c.lhs);
+    note(c.rhs);
+  }
+  const included = new Set<Binding>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const b of claim.context.bindings.values()) {
+      if (included.has(b) || !cores.has(core(b.name))) continue;
+      included.add(b);
+      note(b.body);
+      for (const p of b.params ?? []) cores.add(core(p));
+      changed = true;
+    }
+  }
+  return [...included].sort((a, b) => a.at - b.at);
 }
 
 /**
@@ -157,14 +212,16 @@ function contextKey(ctx: NoteContext): string {
  * definition was made, when that is far enough to raise a doubt.
  */
 export function claimKey(claim: Claim): string {
+  const relevant = relevantBindings(claim);
   const far: string[] = [];
   if (claim.line !== undefined) {
-    for (const b of claim.context.bindings.values()) {
+    for (const b of relevant) {
       if (!b.params && b.line !== undefined && claim.line - b.line > FAR_LINES) far.push(`${b.name}@${claim.line - b.line}`);
     }
   }
+  const context = `${relevant.map(bindingKey).join(';')}#${declarationKey(claim.context)}`;
   // The key is a digest: the full description (operand trees, context) runs to kilobytes per claim.
-  return digest(claimDescription(claim, far));
+  return digest(claimDescription(claim, context, far));
 }
 
 /** A short digest of a long key (SHA-1: collisions are not a practical concern here). */
@@ -172,7 +229,7 @@ export function digest(s: string): string {
   return createHash('sha1').update(s).digest('base64');
 }
 
-function claimDescription(claim: Claim, far: string[]): string {
+function claimDescription(claim: Claim, context: string, far: string[]): string {
   return [
     claim.latex,
     claim.op,
@@ -188,7 +245,7 @@ function claimDescription(claim: Claim, far: string[]): string {
     claim.conditions.map(conditionKey).join('\u0001'),
     claim.declarations?.map(conditionKey).join('\u0001') ?? '',
     claim.assumptions?.join(',') ?? '',
-    contextKey(claim.context),
+    context,
     far.join(','),
   ].join('\u0000');
 }

@@ -71,3 +71,26 @@ test('sections: cut before headings after a blank line, never inside code, $$ bl
   assert.deepEqual(sectionStarts('# A\n\n$x = 1$\n\n<!-- calcnotes-disable -->\n\n# B\n'), [0], 'a disable region may cross sections');
   assert.deepEqual(sectionStarts('a\n\n# B\n\n<!-- calcnotes-disable-next-line -->\n$x$\n').length, 2);
 });
+
+test('editing a definition re-checks the claims that use it (and only those), with the same verdicts as a fresh check', () => {
+  const cache = new CheckCache();
+  const note = (body: string, name: string) =>
+    [
+      '# Section',
+      '',
+      `Let $${name}(x) = ${body}$ and $\\mathbf{x} \\in \\mathbb{R}^n$.`,
+      '',
+      `Then $\\frac{d}{dx}${name}(x) = \\cos x$ and $${name}'(0) = 1$.`,
+      '',
+      'Unrelated: $\\frac{d}{dx} x^3 = 3x^2$ and $\\frac{d}{dt} e^{2t} = 2e^{2t}$ and $\\nabla_{\\mathbf{x}} \\mathbf{x}^T\\mathbf{x} = 2\\mathbf{x}$.',
+      '',
+      'With $u = x^2$: $\\frac{d}{dx} u^2 = 4x^3$.',
+    ].join('\n');
+  for (const [body, name] of [['\\sin x', 'f'], ['\\sin x + 1', 'f'], ['\\cos x', 'f'], ['\\sin x', 'g'], ['x^3', 'u'], ['\\sin x', 'f']]) {
+    const text = note(body, name);
+    const before = cache.claims.misses;
+    same(text, 'markdown', cache, `${name}(x) = ${body}`);
+    // After the first note, an edit of the definition re-checks at most the claims that can reach it.
+    if (body !== '\\sin x' || name !== 'f') assert.ok(cache.claims.misses - before <= 4, `${name}(x) = ${body}: ${cache.claims.misses - before} claims re-checked`);
+  }
+});
