@@ -15,7 +15,7 @@ import { interpret, type Claim, type ClaimKind } from './interpret/claims';
 import { checkClaim, type CheckedClaim, type VerdictName } from './check/check';
 import { CheckCache, claimKey, detach, digest } from './engineCache';
 import { packPlot, type PackedPlot } from './check/plotSpec';
-import { size, type Expr } from './check/expr';
+import { anySubexpr, size } from './check/expr';
 
 export { CheckCache } from './engineCache';
 
@@ -134,13 +134,15 @@ function detachReport(r: DocumentReport): DocumentReport {
 export function joinSections({ starts, parts }: SectionedReport): DocumentReport {
   if (parts.length === 1 && starts[0] === 0) return parts[0];
   const out: DocumentReport = { fragments: [], claims: [], diagnostics: [] };
-  parts.forEach((r, i) => {
-    const start = starts[i];
-    for (const f of r.fragments) out.fragments.push({ ...f, start: f.start + start, end: f.end + start, outerStart: f.outerStart + start, outerEnd: f.outerEnd + start });
-    for (const c of r.claims) out.claims.push({ ...c, start: c.start + start, end: c.end + start, rhsStart: c.rhsStart + start, rhsEnd: c.rhsEnd + start });
-    for (const d of r.diagnostics) out.diagnostics.push({ ...d, start: d.start + start, end: d.end + start });
-  });
+  parts.forEach((r, i) => appendSection(out, r, starts[i]));
   return out;
+}
+
+/** Appends a section's entries to a report, their offsets moved by `shift` (the same objects when it is 0). */
+export function appendSection(out: DocumentReport, r: DocumentReport, shift: number): void {
+  for (const f of r.fragments) out.fragments.push(shift === 0 ? f : { ...f, start: f.start + shift, end: f.end + shift, outerStart: f.outerStart + shift, outerEnd: f.outerEnd + shift });
+  for (const c of r.claims) out.claims.push(shift === 0 ? c : { ...c, start: c.start + shift, end: c.end + shift, rhsStart: c.rhsStart + shift, rhsEnd: c.rhsEnd + shift });
+  for (const d of r.diagnostics) out.diagnostics.push(shift === 0 ? d : { ...d, start: d.start + shift, end: d.end + shift });
 }
 
 /**
@@ -327,29 +329,11 @@ export type EngineChecked = Omit<CheckedClaim, 'plot'> & { plot?: PackedPlot };
 function packed(r: CheckedClaim): EngineChecked {
   if (!r.plot) return r as EngineChecked;
   // A curve with an integral in it costs a quadrature per sample: too slow for a hover on the editor's thread.
-  if (r.plot.curves.some((c) => size(c.expr, 5000) > 5000 || hasIntegral(c.expr))) {
+  if (r.plot.curves.some((c) => size(c.expr, 5000) > 5000 || anySubexpr(c.expr, (x) => x.k === 'int'))) {
     const { plot: _dropped, ...rest } = r;
     return rest;
   }
   return { ...r, plot: packPlot(r.plot) };
-}
-
-function hasIntegral(e: Expr): boolean {
-  switch (e.k) {
-    case 'int':
-      return true;
-    case 'add':
-    case 'mul':
-      return e.a.some(hasIntegral);
-    case 'app':
-      return e.a.some(hasIntegral);
-    case 'pow':
-      return hasIntegral(e.b) || hasIntegral(e.e);
-    case 'fn':
-      return hasIntegral(e.a);
-    default:
-      return false;
-  }
 }
 
 /** `checkClaim` with these options, through the cache when there is one. */

@@ -3,7 +3,7 @@
  * under several random instantiations of those functions). Points where a side is not a real number are
  * skipped; a mismatch is confirmed in high precision before it counts.
  */
-import { Expr, abstractFns, freeVars, size } from './expr';
+import { Expr, abstractFns, freeVars, functionArities, size } from './expr';
 import { Env, TestFn, evaluate, instantiate, resetSaturations, saturations } from './evaluate';
 import { differsInHighPrecision } from './bignum';
 import { Rng, drawTestFunctions, makeRng, sampleInteger, sampleValue } from './random';
@@ -44,27 +44,7 @@ const LOOSE = 1e13;
 
 export function compare(lhs: Expr, rhs: Expr, opts: CompareOptions): CompareResult {
   const vars = [...new Set([...freeVars(lhs), ...freeVars(rhs)])].sort();
-  const arities = new Map<string, number>();
-  const collectArity = (e: Expr) => {
-    const visit = (x: Expr): void => {
-      if (x.k === 'app') {
-        arities.set(x.f, x.a.length);
-        x.a.forEach(visit);
-      } else if (x.k === 'add' || x.k === 'mul') x.a.forEach(visit);
-      else if (x.k === 'pow') {
-        visit(x.b);
-        visit(x.e);
-      } else if (x.k === 'fn') visit(x.a);
-      else if (x.k === 'int') {
-        visit(x.lo);
-        visit(x.hi);
-        visit(x.body);
-      }
-    };
-    visit(e);
-  };
-  collectArity(lhs);
-  collectArity(rhs);
+  const arities = functionArities(rhs, functionArities(lhs));
   const hasAbstract = abstractFns(lhs).size + abstractFns(rhs).size > 0;
   const draws = hasAbstract ? 3 : 1;
   const minAgree = opts.minAgree ?? 8;

@@ -104,28 +104,39 @@ export function size(e: Expr, cap = Infinity): number {
   while (stack.length && n <= cap) {
     const x = stack.pop()!;
     n++;
-    switch (x.k) {
-      case 'add':
-      case 'mul':
-        for (const y of x.a) stack.push(y);
-        break;
-      case 'pow':
-        stack.push(x.b, x.e);
-        break;
-      case 'fn':
-        stack.push(x.a);
-        break;
-      case 'app':
-        for (const y of x.a) stack.push(y);
-        break;
-      case 'int':
-        stack.push(x.lo, x.hi, x.body);
-        break;
-      default:
-        break;
-    }
+    for (const y of children(x)) stack.push(y);
   }
   return n;
+}
+
+/** The direct subexpressions (an integral's bounds and body; its bound variable is not one). */
+export function children(e: Expr): readonly Expr[] {
+  switch (e.k) {
+    case 'add':
+    case 'mul':
+    case 'app':
+      return e.a;
+    case 'pow':
+      return [e.b, e.e];
+    case 'fn':
+      return [e.a];
+    case 'int':
+      return [e.lo, e.hi, e.body];
+    default:
+      return [];
+  }
+}
+
+/** Does any subexpression (the expression itself included) satisfy `test`? */
+export function anySubexpr(e: Expr, test: (x: Expr) => boolean): boolean {
+  return test(e) || children(e).some((y) => anySubexpr(y, test));
+}
+
+/** The number of arguments of each abstract function applied in the expression. */
+export function functionArities(e: Expr, out = new Map<string, number>()): Map<string, number> {
+  if (e.k === 'app') out.set(e.f, e.a.length);
+  for (const y of children(e)) functionArities(y, out);
+  return out;
 }
 
 /** Free variable names. */
@@ -164,30 +175,8 @@ export function freeVars(e: Expr, out = new Set<string>()): Set<string> {
 
 /** Names of abstract functions used. */
 export function abstractFns(e: Expr, out = new Set<string>()): Set<string> {
-  switch (e.k) {
-    case 'add':
-    case 'mul':
-      for (const y of e.a) abstractFns(y, out);
-      break;
-    case 'pow':
-      abstractFns(e.b, out);
-      abstractFns(e.e, out);
-      break;
-    case 'fn':
-      abstractFns(e.a, out);
-      break;
-    case 'app':
-      out.add(e.f);
-      for (const y of e.a) abstractFns(y, out);
-      break;
-    case 'int':
-      abstractFns(e.lo, out);
-      abstractFns(e.hi, out);
-      abstractFns(e.body, out);
-      break;
-    default:
-      break;
-  }
+  if (e.k === 'app') out.add(e.f);
+  for (const y of children(e)) abstractFns(y, out);
   return out;
 }
 

@@ -30,7 +30,8 @@ function atomic(t: string): boolean {
   return /^[A-Za-z0-9.'′²³⁴ⁿ]+$/.test(t) || /^\(.*\)$/.test(t) && balancedParens(t.slice(1, -1));
 }
 
-function balancedParens(t: string): boolean {
+/** Are the round brackets of `t` balanced (never closing more than opened)? */
+export function balancedParens(t: string): boolean {
   let d = 0;
   for (const c of t) {
     if (c === '(') d++;

@@ -10,7 +10,7 @@ import { evaluate, instantiate, type TestFn } from './evaluate';
 import type { Counterexample } from './compare';
 import { Lowerer, show } from './lower';
 import type { PlotSpec } from './plotSpec';
-import { plainText } from './plain';
+import { balancedParens, plainText } from './plain';
 
 /** Curves larger than this are not plotted: a hover samples each curve 200 times. */
 export const MAX_PLOT_SIZE = 3000;
@@ -177,15 +177,6 @@ function functionText(claim: Claim, node: Node): string | null {
   const to = node.span.end - claim.lhs.node.span.start;
   if (from < 0 || to > claim.lhs.latex.length || to <= from) return null;
   let text = plainText(claim.lhs.latex.slice(from, to)).trim();
-  if (/^\(.*\)$/.test(text) && balanced(text.slice(1, -1))) text = text.slice(1, -1).trim();
+  if (/^\(.*\)$/.test(text) && balancedParens(text.slice(1, -1))) text = text.slice(1, -1).trim();
   return text && [...text].length <= 24 ? text : null;
-}
-
-function balanced(t: string): boolean {
-  let depth = 0;
-  for (const c of t) {
-    if (c === '(') depth++;
-    else if (c === ')' && --depth < 0) return false;
-  }
-  return depth === 0;
 }

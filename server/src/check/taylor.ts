@@ -15,7 +15,7 @@ import type { Node, SymNode } from '../parse/ast';
 import { containsNode } from '../parse/walk';
 import type { CheckedClaim } from './check';
 import type { PlotSpec } from './plotSpec';
-import { Expr, ONE, ZERO, abstractFns, add, freeVars, isNum, mul, neg, num, pow, same, size, substitute, v as mkVar } from './expr';
+import { Expr, ONE, ZERO, abstractFns, add, anySubexpr, functionArities, freeVars, isNum, mul, neg, num, pow, same, size, substitute, v as mkVar } from './expr';
 import { TooBig, diff } from './diff';
 import { Lowerer, LowerOptions, Unsupported, show } from './lower';
 import { type Env, type TestFn, evaluate, instantiate } from './evaluate';
@@ -654,9 +654,7 @@ function checkVariant(
   if (n > MAX_DEGREE) return unchecked(`polynomials of degree above ${MAX_DEGREE} are not checked`);
 
   const params = [...new Set([...freeVars(e), ...freeVars(p), ...candidates.flatMap((c) => [...freeVars(c)])])].filter((v) => v !== x).sort();
-  const arities = new Map<string, number>();
-  collectArities(e, arities);
-  collectArities(p, arities);
+  const arities = functionArities(p, functionArities(e));
   const setup: Setup = { claim, options, x, e, p, swapped, params, arities, abstract: arities.size > 0, rounding: rounding(swapped ? claim.lhs.latex : claim.rhs.latex) };
 
   const dl: Expr[] = [];
@@ -724,41 +722,7 @@ function checkVariant(
 }
 
 function usesNonSmooth(e: Expr): boolean {
-  switch (e.k) {
-    case 'fn':
-      return NOT_SMOOTH.has(e.f) || usesNonSmooth(e.a);
-    case 'add':
-    case 'mul':
-      return e.a.some(usesNonSmooth);
-    case 'pow':
-      return usesNonSmooth(e.b) || usesNonSmooth(e.e);
-    case 'app':
-      return e.a.some(usesNonSmooth);
-    default:
-      return false;
-  }
-}
-
-function collectArities(e: Expr, out: Map<string, number>): void {
-  switch (e.k) {
-    case 'app':
-      out.set(e.f, e.a.length);
-      e.a.forEach((y) => collectArities(y, out));
-      break;
-    case 'add':
-    case 'mul':
-      e.a.forEach((y) => collectArities(y, out));
-      break;
-    case 'pow':
-      collectArities(e.b, out);
-      collectArities(e.e, out);
-      break;
-    case 'fn':
-      collectArities(e.a, out);
-      break;
-    default:
-      break;
-  }
+  return anySubexpr(e, (x) => x.k === 'fn' && NOT_SMOOTH.has(x.f));
 }
 
 /** Half a unit in the last place of the coarsest decimal written (`x - 0.17x^3`: 0.005), 0 without decimals. */

@@ -9,7 +9,7 @@
  * Without a worker script (or if workers keep failing) checks run inline on the main thread, one per tick.
  */
 import { Worker, isMainThread, parentPort } from 'worker_threads';
-import { CheckCache, checkDocument, checkSections, joinSections, type DocumentReport, type EngineOptions } from '../engine';
+import { CheckCache, appendSection, checkDocument, checkSections, type DocumentReport, type EngineOptions } from '../engine';
 
 export interface CheckJob {
   /** Jobs with the same key replace each other (usually the document URI). */
@@ -85,13 +85,6 @@ interface HeldRange {
 interface HeldDoc {
   report: DocumentReport;
   ranges: Map<number, HeldRange>;
-}
-
-/** Appends one report's entries to another (a loop: a long note's arrays are too long to spread). */
-function append(out: DocumentReport, r: DocumentReport): void {
-  for (const x of r.fragments) out.fragments.push(x);
-  for (const x of r.claims) out.claims.push(x);
-  for (const x of r.diagnostics) out.diagnostics.push(x);
 }
 
 /** Runner → worker, besides requests: forget what is held for a key. */
@@ -234,7 +227,7 @@ export class CheckRunner implements Runner {
       const range: HeldRange = { start: s.start, f: out.fragments.length, c: out.claims.length, d: out.diagnostics.length, nf: 0, nc: 0, nd: 0 };
       if (s.part) {
         // New: its offsets are relative to the section.
-        append(out, joinSections({ starts: [s.start], parts: [s.part] }));
+        appendSection(out, s.part, s.start);
       } else {
         // Held: the same objects from the last report when the section has not moved, moved copies otherwise.
         const old = before?.ranges.get(s.ref);
@@ -244,8 +237,7 @@ export class CheckRunner implements Runner {
         const f = r.fragments.slice(old.f, old.f + old.nf);
         const c = r.claims.slice(old.c, old.c + old.nc);
         const d = r.diagnostics.slice(old.d, old.d + old.nd);
-        const same: DocumentReport = { fragments: f, claims: c, diagnostics: d };
-        append(out, shift === 0 ? same : joinSections({ starts: [shift], parts: [same] }));
+        appendSection(out, { fragments: f, claims: c, diagnostics: d }, shift);
       }
       range.nf = out.fragments.length - range.f;
       range.nc = out.claims.length - range.c;
