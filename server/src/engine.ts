@@ -16,6 +16,7 @@ import { checkClaim, type CheckedClaim, type VerdictName } from './check/check';
 import { CheckCache, claimKey, detach, digest } from './engineCache';
 import { packPlot, type PackedPlot } from './check/plotSpec';
 import { anySubexpr, size } from './check/expr';
+import type { Doubt, ReasonCode } from './semantics/reasons';
 
 export { CheckCache } from './engineCache';
 
@@ -44,6 +45,10 @@ export interface ClaimReport {
   kind: ClaimKind;
   verdict: VerdictName;
   reason: string;
+  /** The reason's code (unchecked claims; see semantics/reasons.ts). */
+  reasonCode?: ReasonCode;
+  /** Every doubt that applied to the claim's reading (the hover lists them). */
+  doubts?: Doubt[];
   counterexample?: CheckedClaim['counterexample'];
   expected?: string;
   computed?: string;
@@ -259,6 +264,8 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
       kind: result.kind,
       verdict: result.verdict,
       reason: result.reason,
+      ...(result.verdict === 'unchecked' ? { reasonCode: reasonCodeOf(result) } : {}),
+      ...(result.doubts?.length ? { doubts: result.doubts } : {}),
       counterexample: result.counterexample,
       expected: result.expected,
       computed: result.computed,
@@ -321,6 +328,15 @@ function chainEnds(claims: Claim[], reports: ClaimReport[], check: (claim: Claim
     });
   }
   return out;
+}
+
+/** The code of an unchecked verdict's reason: the checker's own, or read from the kind of claim and reason. */
+function reasonCodeOf(r: EngineChecked): ReasonCode {
+  if (r.reasonCode) return r.reasonCode;
+  if (/ran out of time|grows too large|nested too deeply|too large|too many/.test(r.reason)) return 'budget';
+  if (r.kind === 'definition' || r.kind === 'value') return 'definition';
+  if (r.kind === 'equation') return 'equation';
+  return 'not-understood';
 }
 
 /** A verdict as the engine keeps it: its plot already packed (the expression trees are garbage at once). */

@@ -239,7 +239,7 @@ function claimDescription(claim: Claim, context: string, far: string[]): string 
     claim.rhs.latex,
     nodeKey(claim.rhs.node),
     claim.preset ? `${claim.preset.kind}:${claim.preset.reason}` : '',
-    claim.doubts.join('\u0001'),
+    claim.doubts.map((d) => `${d.code}:${d.detail}`).join('\u0001'),
     claim.chainHasDerivative ? 'D' : '',
     claim.line === undefined ? 'u' : 'l',
     claim.conditions.map(conditionKey).join('\u0001'),

@@ -19,6 +19,7 @@ import { checkIndexClaim } from './matrix/indices';
 import type { PlotSpec } from './plotSpec';
 import { counterexamplePlot, derivativePlot } from './plotFor';
 import { checkApproximation } from './taylor';
+import { doubt, type Doubt, type ReasonCode } from '../semantics/reasons';
 
 export type VerdictName = 'verified' | 'false' | 'unchecked';
 
@@ -39,6 +40,10 @@ export interface CheckedClaim {
   computed?: string;
   /** Set when a false claim is a shape mismatch (a vector added to a matrix, a product of the wrong sizes). */
   code?: 'shape-mismatch';
+  /** What kind of reason an unchecked verdict has (the first doubt's code, or another). */
+  reasonCode?: ReasonCode;
+  /** Every doubt that applied, strongest first (all reach the hover). */
+  doubts?: Doubt[];
   /**
    * What the hover plots (false claims with a scalar counterexample, verified derivatives of one variable, Taylor
    * approximations): the curves' expressions only — sampled and drawn lazily when the claim is hovered.
@@ -333,24 +338,24 @@ function falseVerdict(
   // A side that mentions a function or name the other side does not is a condition or a definition, not a rule.
   const fl = abstractFns(l);
   const fr = abstractFns(r);
-  for (const f of fl) if (!fr.has(f)) doubts.push(`${show(f)} appears only on the left and is not defined`);
-  for (const f of fr) if (!fl.has(f)) doubts.push(`${show(f)} appears only on the right and is not defined`);
+  for (const f of fl) if (!fr.has(f)) doubts.push(doubt('undefined-symbol', `${show(f)} appears only on the left and is not defined`));
+  for (const f of fr) if (!fl.has(f)) doubts.push(doubt('undefined-symbol', `${show(f)} appears only on the right and is not defined`));
   // `dy/dx = -x/y`: a dependent variable differentiated on one side and only used as a value on the other is
   // a differential equation (or an implicit relation) for it, not a rule that holds for every function.
   const ordersL = derivativeOrders(l);
   const ordersR = derivativeOrders(r);
   for (const [f, keys] of ordersL) {
     const other = ordersR.get(f);
-    if (other && ![...keys].some((k) => other.has(k))) doubts.push(`it is an equation for ${show(f)} (a differential equation), not a rule for every ${show(f)}`);
+    if (other && ![...keys].some((k) => other.has(k))) doubts.push(doubt('equation', `it is an equation for ${show(f)} (a differential equation), not a rule for every ${show(f)}`));
   }
   const vl = freeVars(l);
   const vr = freeVars(r);
   const variable = lw.implicitVar;
-  for (const x of vl) if (!vr.has(x) && x !== variable) doubts.push(`${show(x)} appears only on the left`);
-  for (const x of vr) if (!vl.has(x) && x !== variable) doubts.push(`${show(x)} appears only on the right`);
-  if (kind === 'identity') doubts.push('it involves no derivative: read as an equation, not an identity');
+  for (const x of vl) if (!vr.has(x) && x !== variable) doubts.push(doubt('undefined-symbol', `${show(x)} appears only on the left`));
+  for (const x of vr) if (!vl.has(x) && x !== variable) doubts.push(doubt('undefined-symbol', `${show(x)} appears only on the right`));
+  if (kind === 'identity') doubts.push(doubt('equation', 'it involves no derivative: read as an equation, not an identity'));
   doubts.push(...contextDoubts(claim, abstractFns(l).size + abstractFns(r).size > 0));
-  if ((r.k === 'num' || l.k === 'num') && /\(\s*[a-zA-Z]_?\{?0\}?\s*\)|\|_/.test(claim.latex)) doubts.push('a condition at a point, not an identity');
+  if ((r.k === 'num' || l.k === 'num') && /\(\s*[a-zA-Z]_?\{?0\}?\s*\)|\|_/.test(claim.latex)) doubts.push(doubt('equation', 'a condition at a point, not an identity'));
 
   const counterexample = {
     point: at.point,
@@ -362,7 +367,7 @@ function falseVerdict(
   const env = new Map(at.point);
   for (const t of lw.derivativesTaken) {
     if (derivativeAgrees(t.expr, t.variable, t.result, env) === false) {
-      doubts.push('our derivative and an independent one disagree here (please report this note)');
+      doubts.push(doubt('internal-disagreement', 'our derivative and an independent one disagree here (please report this note)'));
       break;
     }
   }
@@ -370,7 +375,9 @@ function falseVerdict(
     return {
       verdict: 'unchecked',
       kind,
-      reason: `not checked: the two sides differ (${pointText(at, orders)}), but ${doubts[0]}`,
+      reason: `not checked: the two sides differ (${pointText(at, orders)}), but ${doubts[0].detail}`,
+      reasonCode: doubts[0].code,
+      doubts,
       counterexample,
     };
   }
@@ -424,8 +431,8 @@ function derivativeOrders(e: Expr): Map<string, Set<string>> {
 export const FAR_LINES = 20;
 
 /** Doubts about the note's own definitions: an old definition that may not be meant here. */
-export function contextDoubts(claim: Claim, hasAbstract: boolean): string[] {
-  const out: string[] = [];
+export function contextDoubts(claim: Claim, hasAbstract: boolean): Doubt[] {
+  const out: Doubt[] = [];
   const used = new Set<string>();
   for (const side of [claim.lhs.node, claim.rhs.node]) {
     walk(side, (m) => {
@@ -436,14 +443,14 @@ export function contextDoubts(claim: Claim, hasAbstract: boolean): string[] {
   for (const name of used) {
     const b = claim.context.bindings.get(name)!;
     if (!b.params && b.line !== undefined && claim.line !== undefined && claim.line - b.line > FAR_LINES) {
-      out.push(`${show(name)} was defined ${claim.line - b.line} lines earlier (${readable(b.bodyLatex)}); it may mean something else here`);
+      out.push(doubt('stale-definition', `${show(name)} was defined ${claim.line - b.line} lines earlier (${readable(b.bodyLatex)}); it may mean something else here`));
     }
     if (b.params && hasAbstract) {
-      out.push(`${show(name)} was defined earlier (${readable(b.bodyLatex)}) but appears here beside general functions`);
+      out.push(doubt('stale-definition', `${show(name)} was defined earlier (${readable(b.bodyLatex)}) but appears here beside general functions`));
     }
     for (const other of claim.context.bindings.values()) {
       if (other.name !== name && baseOf(other.name) === baseOf(name) && other.at > b.at) {
-        out.push(`${show(name)} may stand for ${show(other.name)}, defined more recently`);
+        out.push(doubt('stale-definition', `${show(name)} may stand for ${show(other.name)}, defined more recently`));
       }
     }
   }
@@ -455,7 +462,7 @@ export function contextDoubts(claim: Claim, hasAbstract: boolean): string[] {
     (n.type === 'deriv' && n.of?.type === 'sym') ||
     (n.type === 'apply' && n.fn.type === 'deriv' && n.fn.of?.type === 'sym');
   if ((isZero(claim.rhs.node) && namedDerivative(claim.lhs.node)) || (isZero(claim.lhs.node) && namedDerivative(claim.rhs.node))) {
-    out.push('it reads as an equation (… = 0) to solve, not an identity');
+    out.push(doubt('equation', 'it reads as an equation (… = 0) to solve, not an identity'));
   }
   return out;
 }

@@ -13,6 +13,7 @@ import type { NoteContext } from '../interpret/context';
 import { Expr, abstractFns, add, app, div, fn, freeVars, mul, neg, num, pow, same, substitute, v, v as mkVar } from './expr';
 import { diff } from './diff';
 import { QuietError } from './quiet';
+import { doubt, type Doubt } from '../semantics/reasons';
 
 export class Unsupported extends QuietError {}
 /** Unsupported because the claim involves vectors or matrices: the matrix checker may read it. */
@@ -44,7 +45,7 @@ interface DepEdge {
 
 export class Lowerer {
   /** Reasons a false result may be a misreading. */
-  readonly doubts: string[] = [];
+  readonly doubts: Doubt[] = [];
   /** Symbolic derivative orders met (`d^n f/dx^n`): the caller checks several values. */
   readonly orderSymbols = new Set<string>();
   /** True once any derivative notation was lowered. */
@@ -385,7 +386,7 @@ export class Lowerer {
       if (!(err instanceof Unsupported)) throw err;
       // A definition we cannot read (an integral, a sum): the function stays abstract, and a claim that would
       // need its definition cannot be called false.
-      this.doubts.push(`the definition of ${show(name)} is not understood (${err.message})`);
+      this.doubts.push(doubt('definition-not-understood', `the definition of ${show(name)} is not understood (${err.message})`));
       this.abstractNames.add(name);
       return app(name, args);
     } finally {
@@ -404,7 +405,7 @@ export class Lowerer {
       return fn('exp', this.lower(exp));
     }
     if (base.type === 'sym' && /^[A-Z]$/.test(base.base) && exp.type === 'neg' && !this.functionSyms.has(base.name)) {
-      this.doubts.push(`${base.base}^{-1} may be a matrix inverse`);
+      this.doubts.push(doubt('ambiguous-notation', `${base.base}^{-1} may be a matrix inverse`));
     }
     return pow(this.lower(base), this.lower(exp));
   }
@@ -480,7 +481,7 @@ export class Lowerer {
         return fn('sigmoid', this.lower(argNodes[0]));
       }
       if (this.functionSyms.has(f.name) && !b) {
-        if (!FUNCTION_LETTERS.has(f.base) && !this.ctx.functions.has(f.name)) this.doubts.push(`reading ${show(f.name)}(…) as a function applied to an argument`);
+        if (!FUNCTION_LETTERS.has(f.base) && !this.ctx.functions.has(f.name)) this.doubts.push(doubt('ambiguous-application', `reading ${show(f.name)}(…) as a function applied to an argument`));
         this.abstractNames.add(f.name);
         return app(f.name, argNodes.map((a) => this.lower(a)));
       }
@@ -489,7 +490,7 @@ export class Lowerer {
         if (argNodes.every((a) => a.type === 'sym')) return this.lowerSym(f);
       }
       // A variable or constant followed by a parenthesis: a product.
-      this.doubts.push(`reading ${show(f.name)}(…) as a product`);
+      this.doubts.push(doubt('ambiguous-application', `reading ${show(f.name)}(…) as a product`));
       const arg = argNodes.length === 1 ? this.lower(argNodes[0]) : null;
       if (!arg) throw new Unsupported(`${show(f.name)}(…, …) is not understood`);
       return mul(this.lowerSym(f), arg);
@@ -497,7 +498,7 @@ export class Lowerer {
     if (f.type === 'prime') return this.lowerPrime(f.arg, f.order, argNodes);
     if (f.type === 'deriv') return this.lowerDerivAt(f, argNodes);
     // (f + g)(x) and the like: apply the expression's functions at the point, else a product.
-    this.doubts.push('reading a bracket followed by a parenthesis as a product');
+    this.doubts.push(doubt('ambiguous-application', 'reading a bracket followed by a parenthesis as a product'));
     if (argNodes.length !== 1) throw new Unsupported('an expression applied to several arguments is not understood');
     return mul(this.lower(f), this.lower(argNodes[0]));
   }
@@ -562,7 +563,7 @@ export class Lowerer {
   /** `\frac{dg}{dh}(h(x))`: the derivative function evaluated at a point. */
   private lowerDerivAt(d: DerivNode, argNodes: Node[]): Expr {
     this.usedDerivative = true;
-    if (argNodes.some((a) => containsDerivative(a))) this.doubts.push('a derivative written in front of a bracket may mean "apply to", not "evaluate at"');
+    if (argNodes.some((a) => containsDerivative(a))) this.doubts.push(doubt('ambiguous-application', 'a derivative written in front of a bracket may mean "apply to", not "evaluate at"'));
     const f = symName(d.of);
     if (f && this.functionSyms.has(f) && d.wrt.length <= 1 && argNodes.length === 1) {
       const k = this.order(d.wrt.length ? d.wrt[0].order : d.order);

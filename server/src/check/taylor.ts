@@ -24,12 +24,13 @@ import { derivativeAgrees } from './crosscheck';
 import { type Rng, drawTestFunctions, makeRng, sampleValue } from './random';
 import { formatNumber, symbolLatex, toLatex } from './latex';
 import { plainText } from './plain';
+import { doubt, type Doubt } from '../semantics/reasons';
 
 export interface ApproximationOptions extends LowerOptions {
   /** Epoch ms after which the check gives up. */
   deadline: number;
   /** Doubts about the note's definitions used by the claim (check.ts `contextDoubts`). */
-  contextDoubts?: (hasAbstract: boolean) => string[];
+  contextDoubts?: (hasAbstract: boolean) => Doubt[];
   /** Conditions stated with the claim (`a > 0`), as predicates on sampled values. */
   conditions?: ((env: Env, fns: Map<string, TestFn>) => boolean)[];
 }
@@ -131,7 +132,7 @@ function mentionsSym(m: Node, name: string): boolean {
  * into `(x - x_0)` too. In a Taylor term the bar belongs to the derivative: the factors that hold the variable but
  * no derivative are taken out of the evaluation (a doubt is recorded, so this reading never makes a claim false).
  */
-function readEvaluationBars(n: Node, variable: string, doubts: string[]): Node {
+function readEvaluationBars(n: Node, variable: string, doubts: Doubt[]): Node {
   return mapTree(n, (m) => {
     if (m.type !== 'evalat' || m.expr.type !== 'mul') return null;
     const x = m.variable?.type === 'sym' ? m.variable.name : variable;
@@ -139,7 +140,7 @@ function readEvaluationBars(n: Node, variable: string, doubts: string[]): Node {
     if (outside.length === 0) return null;
     const inside = m.expr.factors.filter((f) => !outside.includes(f));
     if (inside.length === 0) return null;
-    doubts.push('the evaluation bar | is read as applying to the derivative before it, not to the whole product');
+    doubts.push(doubt('ambiguous-notation', 'the evaluation bar | is read as applying to the derivative before it, not to the whole product'));
     const innerExpr: Node = inside.length === 1 ? inside[0] : { type: 'mul', factors: inside, ops: inside.slice(1).map(() => 'implicit' as const), span: m.expr.span };
     const evaluated: Node = { ...m, expr: readEvaluationBars(innerExpr, variable, doubts) };
     const factors = [...outside.map((f) => readEvaluationBars(f, variable, doubts)), evaluated];
@@ -440,7 +441,7 @@ interface Variant {
   lw: Lowerer;
   l: Expr;
   r: Expr;
-  doubts: string[];
+  doubts: Doubt[];
 }
 
 interface Draw {
@@ -493,7 +494,7 @@ function approximation(claim: Claim, options: ApproximationOptions): CheckedClai
 
   const variants: Variant[] = [];
   for (const n of ns) {
-    const doubts: string[] = [];
+    const doubts: Doubt[] = [];
     const prep = (node: Node): Node => {
       let out = bound && n !== null ? replaceSym(node, bound, n) : node;
       out = expandSums(out);
@@ -706,7 +707,7 @@ function checkVariant(
   const expanded = profiles.every((ks) => ks !== null && ks.length <= 1);
   const written = profiles.some((ks) => ks?.includes(o.k));
   // What the prose says (an asymptotic approximation, a question, a condition) speaks first.
-  const why: string[] = [...claim.doubts];
+  const why: string[] = claim.doubts.map((d) => d.detail);
   if (!expanded) why.push('the polynomial is not written term by term (a product of approximations is read only to its lowest order)');
   else if (!written) why.push(`the polynomial has no ${monomialText(x, first.x0, o.k).replace(/ coefficient$/, '')} term of its own`);
   if (setup.abstract || setup.params.length) {
@@ -714,7 +715,7 @@ function checkVariant(
   }
   // `dy \approx f'(x)\,dx`, `\Delta f \approx f'(x) \Delta x`: differentials read as products are polynomials too.
   if (polyDegree(e, x) !== null) why.push(`both sides are polynomials in ${show(x)}, so this is not the Taylor polynomial of a function`);
-  why.push(...doubts.filter((d) => !claim.doubts.includes(d)));
+  why.push(...doubts.filter((d) => !claim.doubts.includes(d)).map((d) => d.detail));
   if (why.length) return unchecked(`${reasonFor(o, first.x0)}, but ${why[0]}`);
   const confirmed = confirm(setup, dl, dr, o.k, o.at);
   if (confirmed !== true) return unchecked(`${reasonFor(o, first.x0)}, but ${confirmed === false ? 'the difference vanishes in high precision' : 'the difference could not be confirmed'}`);

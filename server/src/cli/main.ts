@@ -130,6 +130,8 @@ function toJson(results: FileResult[]): string {
         kind: c.kind,
         verdict: c.verdict,
         reason: c.reason,
+        ...(c.reasonCode ? { code: c.reasonCode } : {}),
+        ...(c.doubts?.length ? { doubts: c.doubts.map((d) => ({ code: d.code, detail: d.detail })) } : {}),
       })),
       diagnostics: r.report.diagnostics.map((d) => ({
         ...range(d.start, d.end),
@@ -159,7 +161,7 @@ function textLines(results: FileResult[], all: boolean): string[] {
     if (all) {
       for (const c of r.report.claims) {
         if (c.verdict === 'false') continue;
-        rows.push({ offset: c.start, line: `${at(c.start)}: ${c.verdict}: ${oneLine(c.latex)} — ${c.reason} [${c.kind}]` });
+        rows.push({ offset: c.start, line: `${at(c.start)}: ${c.verdict}: ${oneLine(c.latex)} — ${c.reason} [${c.kind}${c.reasonCode ? `, ${c.reasonCode}` : ''}]` });
       }
     }
     rows.sort((a, b) => a.offset - b.offset);

@@ -10,6 +10,7 @@ import { containsNode } from '../parse/walk';
 import type { MathFragment } from '../scan/types';
 import { LineMap } from '../scan/lines';
 import { Binding, EMPTY_CONTEXT, NoteContext, withBinding, withoutBinding, withShape } from './context';
+import { doubt, type Doubt } from '../semantics/reasons';
 
 export type ClaimKind =
   | 'derivative' // a derivative of a concrete expression
@@ -54,7 +55,7 @@ export interface Claim {
   /** Set when the interpreter already knows the claim is not to be checked. */
   preset?: { kind: ClaimKind; reason: string };
   /** Reasons from the prose why a failing check may not mean the claim is wrong. */
-  doubts: string[];
+  doubts: Doubt[];
   disabled: boolean;
   /** True when some operand of the chain uses derivative notation. */
   chainHasDerivative: boolean;
@@ -244,9 +245,9 @@ export function interpret(
     // "If x > 0, then …": the claim is the consequence, not the condition.
     const consequent = solving !== null && /\b(then|we (?:have|get|find))\b/i.test(before.slice(solving.index + solving[1].length));
     const proseDoubt = /^[^.!]*\?/.test(maskMath(f.proseAfter))
-      ? 'the sentence is a question'
+      ? doubt('question', 'the sentence is a question')
       : solving && !consequent
-        ? `the sentence sets up an equation or condition ("${solving[1]}…")`
+        ? doubt('equation', `the sentence sets up an equation or condition ("${solving[1]}…")`)
         : null;
     const conditions = sentenceConditions.get(f.sentence) ?? [];
     const declarations = sentenceDeclarations.get(f.sentence);
@@ -298,7 +299,7 @@ export function interpret(
           context: ctx,
           conditions,
           // "When $x$ is small, …", "Assume $h$ is small: …" state the range of an approximation, not an equation to solve.
-          doubts: proseDoubt && !(op === '\\approx' && proseDoubt.startsWith('the sentence sets up')) ? [proseDoubt] : [],
+          doubts: proseDoubt && !(op === '\\approx' && proseDoubt.code === 'equation') ? [proseDoubt] : [],
           disabled: f.disabled,
           chainHasDerivative: hasDerivative,
           line: lines ? lines.positionAt(start).line : undefined,
@@ -313,7 +314,7 @@ export function interpret(
         if (op === '\\approx') {
           // Checked as a Taylor polynomial (check/taylor.ts); what the prose says about its range is kept.
           if (ASYMPTOTIC.test(`${f.proseBefore.slice(-200)} ${f.proseAfter.slice(0, 200)}`)) {
-            claim.doubts.push('the sentence speaks of large values: an asymptotic approximation, not a Taylor polynomial');
+            claim.doubts.push(doubt('asymptotic', 'the sentence speaks of large values: an asymptotic approximation, not a Taylor polynomial'));
           }
         } else if (op === ':=' || op === '\\equiv') {
           claim.preset = { kind: 'definition', reason: `a definition (${op === ':=' ? ':=' : '≡'})` };

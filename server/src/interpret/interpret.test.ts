@@ -597,7 +597,7 @@ describe('doubts from the prose', () => {
   test('"If … = 0" is a condition', () => {
     const [c] = claimsOf(String.raw`If $f''(x) = 0$ the test is inconclusive.`);
     assert.equal(c.doubts.length, 1);
-    assert.match(c.doubts[0], /sets up an equation or condition \("If…"\)/);
+    assert.match(c.doubts[0].detail, /sets up an equation or condition \("If…"\)/);
   });
 
   test('other solving words: solve, suppose, such that', () => {
@@ -609,7 +609,7 @@ describe('doubts from the prose', () => {
       const claims = claimsOf(text);
       assert.equal(claims.length, 1, text);
       assert.equal(claims[0].doubts.length, 1, text);
-      assert.match(claims[0].doubts[0], /sets up an equation or condition/, text);
+      assert.match(claims[0].doubts[0].detail, /sets up an equation or condition/, text);
     }
   });
 

@@ -21,6 +21,7 @@ import type { ElementFn, Layout, MExpr } from './ir';
 import { names } from './ir';
 import { Dim, Shape, ShapeError, isMatrix, isOne, isScalar, isVector, shapeText, unifyDims, unifyShapes } from './shapes';
 import { QuietError } from '../quiet';
+import { doubt, type Doubt } from '../../semantics/reasons';
 
 export class MatrixUnsupported extends QuietError {}
 
@@ -96,7 +97,7 @@ interface DepEdge {
 }
 
 export class MatrixBuilder {
-  readonly doubts: string[] = [];
+  readonly doubts: Doubt[] = [];
   readonly leaves = new Map<string, Leaf>();
   readonly functions = new Map<string, FunctionInfo>();
   /** Every dimension created (sizes are drawn for their roots). */
@@ -712,7 +713,7 @@ export class MatrixBuilder {
         return mk({ k: 'fn', f: 'sigmoid', a }, a.s);
       }
       if (this.functionSyms.has(name) && !b) {
-        if (!FUNCTION_LETTERS.has(f.base)) this.doubts.push(`reading ${show(name)}(…) as a function applied to an argument`);
+        if (!FUNCTION_LETTERS.has(f.base)) this.doubts.push(doubt('ambiguous-application', `reading ${show(name)}(…) as a function applied to an argument`));
         const args = argNodes.map((a) => this.build(a));
         const out = this.functions.get(name)?.out ?? this.pendingOut.get(name) ?? this.functionOutput(f);
         return this.dep(name, args, out);
@@ -721,7 +722,7 @@ export class MatrixBuilder {
         // `\mathbf{h}(\mathbf{x})` for a name that stands for an expression: the arguments restate what it depends on.
         if (argNodes.every((a) => a.type === 'sym')) return this.sym(f);
       }
-      this.doubts.push(`reading ${show(name)}(…) as a product`);
+      this.doubts.push(doubt('ambiguous-application', `reading ${show(name)}(…) as a product`));
       if (argNodes.length !== 1) throw new MatrixUnsupported(`${show(name)}(…, …) is not understood`);
       return this.mul(this.sym(f), this.build(argNodes[0]));
     }
@@ -795,7 +796,7 @@ export class MatrixBuilder {
       const of = this.build(d.of);
       if (order === 1) return this.derivative(of, [w], isScalar(of.s) ? 'den' : this.options.layout, false);
       if (order === 2) {
-        this.doubts.push('∇² may mean the Laplacian rather than the Hessian');
+        this.doubts.push(doubt('ambiguous-notation', '∇² may mean the Laplacian rather than the Hessian'));
         return this.hessian(of, w);
       }
       throw new MatrixUnsupported('∇ of order above 2');
@@ -819,7 +820,7 @@ export class MatrixBuilder {
       const b = this.wrtVar(w2);
       const of = this.build(d.of);
       if (nameOf(a) === nameOf(b) && isVector(a.s)) {
-        if (!(w1.transposed || w2.transposed)) this.doubts.push('∂²/∂x∂x without a transpose is read as the Hessian');
+        if (!(w1.transposed || w2.transposed)) this.doubts.push(doubt('ambiguous-notation', '∂²/∂x∂x without a transpose is read as the Hessian'));
         return this.hessian(of, a);
       }
       if (isScalar(a.s) && isScalar(b.s)) return this.derivative(this.derivative(of, [b], this.options.layout, partial), [a], this.options.layout, partial);
@@ -846,7 +847,7 @@ export class MatrixBuilder {
     let g: MExpr;
     if (order === 1) g = this.derivative(body, vars, 'den', false);
     else if (order === 2 && vars.length === 1) {
-      this.doubts.push('∇² may mean the Laplacian rather than the Hessian');
+      this.doubts.push(doubt('ambiguous-notation', '∇² may mean the Laplacian rather than the Hessian'));
       g = this.hessian(body, vars[0]);
     } else throw new MatrixUnsupported('∇ of order above 2');
     // Evaluated at the arguments written, or at the note's own variables of the same names.

@@ -23,6 +23,7 @@ import { MatrixBuilder, MatrixUnsupported } from './build';
 import type { Layout, MExpr } from './ir';
 import { hasDerivative, nodes } from './ir';
 import { Dim, ShapeError, assignSizes, find, isScalar, unifyShapes } from './shapes';
+import { doubt, type Doubt } from '../../semantics/reasons';
 
 export { MatrixUnsupported };
 
@@ -41,7 +42,7 @@ export interface MatrixCheckOptions {
   /** Epoch ms after which we give up. */
   deadline: number;
   /** Reasons from the prose why a failing check may not mean the claim is wrong. */
-  doubts: string[];
+  doubts: Doubt[];
 }
 
 /** Number of random draws (sizes and values) a claim must pass. */
@@ -271,7 +272,7 @@ export function checkMatrixClaim(claim: Claim, opts: MatrixCheckOptions): Checke
   // The sides differ. Why?
   const doubts = [...opts.doubts, ...contextDoubts(claim, built.b.functions.size > 0), ...built.b.doubts, ...sideDoubts(built, kind)];
   // Conditions and values stated in the sentence (`x > 0`, `at t = 2`) are not applied to vector claims.
-  if (claim.conditions.length) doubts.push('the sentence states conditions that are not applied to vector claims');
+  if (claim.conditions.length) doubts.push(doubt('conditions-not-applied', 'the sentence states conditions that are not applied to vector claims'));
   let why = '';
   const alt = tryBuild(claim, otherLayout, opts.logBase);
   if (alt && layoutsOf(alt) !== layoutsOf(built)) {
@@ -302,20 +303,20 @@ function tryBuild(claim: Claim, layout: Layout, logBase: 'e' | '10'): Built | nu
 }
 
 /** Reasons a difference may not disprove the claim, from what the two sides mention. */
-function sideDoubts(built: Built, kind: ClaimKind): string[] {
-  const out: string[] = [];
+function sideDoubts(built: Built, kind: ClaimKind): Doubt[] {
+  const out: Doubt[] = [];
   // Algebra outside a chain of derivatives may be an equation (A x = b); a worked step of a derivation is checked.
-  if (kind === 'identity') out.push('it involves no derivative: read as an equation, not an identity');
+  if (kind === 'identity') out.push(doubt('equation', 'it involves no derivative: read as an equation, not an identity'));
   const ml = mentioned(built.l);
   const mr = mentioned(built.r);
   const vars = built.b.variables;
-  for (const x of ml) if (!mr.has(x) && !vars.has(x)) out.push(`${show(x)} appears only on the left`);
-  for (const x of mr) if (!ml.has(x) && !vars.has(x)) out.push(`${show(x)} appears only on the right`);
-  if (ml.size === 0 || mr.size === 0) out.push('one side is a constant: a value at a point, not an identity');
+  for (const x of ml) if (!mr.has(x) && !vars.has(x)) out.push(doubt('undefined-symbol', `${show(x)} appears only on the left`));
+  for (const x of mr) if (!ml.has(x) && !vars.has(x)) out.push(doubt('undefined-symbol', `${show(x)} appears only on the right`));
+  if (ml.size === 0 || mr.size === 0) out.push(doubt('equation', 'one side is a constant: a value at a point, not an identity'));
   return out;
 }
 
-function falseVerdict(claim: Claim, kind: ClaimKind, built: Built, at: DrawResult, entryIndex: number, why: string, doubts: string[]): CheckedClaim {
+function falseVerdict(claim: Claim, kind: ClaimKind, built: Built, at: DrawResult, entryIndex: number, why: string, doubts: Doubt[]): CheckedClaim {
   const L = readable(claim.lhs.latex);
   const R = readable(claim.rhs.latex);
   const sizes = sizesText(built, at.sizes);
@@ -328,7 +329,7 @@ function falseVerdict(claim: Claim, kind: ClaimKind, built: Built, at: DrawResul
     right: at.right.data[entryIndex],
   };
   if (doubts.length) {
-    return { verdict: 'unchecked', kind, reason: `not checked: the two sides differ (${where},${values}), but ${doubts[0]}`, counterexample };
+    return { verdict: 'unchecked', kind, reason: `not checked: the two sides differ (${where},${values}), but ${doubts[0].detail}`, reasonCode: doubts[0].code, doubts, counterexample };
   }
   let msg: string;
   if (claim.link > 0) {
@@ -371,7 +372,7 @@ function shapeProblem(claim: Claim, opts: MatrixCheckOptions, err: ShapeError, o
       const doubts = [...opts.doubts, ...contextDoubts(claim, alt.b.functions.size > 0), ...alt.b.doubts];
       const detail = err.message.includes('?') ? 'the two sides do not even have the same shape' : err.message;
       const why = `it holds in ${layoutName(otherLayout)} layout, not in the ${opts.layout} layout this note uses (in ${opts.layout} layout ${detail})`;
-      if (doubts.length) return { verdict: 'unchecked', kind, reason: `not checked: ${why}, but ${doubts[0]}` };
+      if (doubts.length) return { verdict: 'unchecked', kind, reason: `not checked: ${why}, but ${doubts[0].detail}`, reasonCode: doubts[0].code, doubts };
       return { verdict: 'false', kind, reason: `${readable(claim.lhs.latex)} is not ${readable(claim.rhs.latex)}: ${why}.` };
     }
   }

@@ -18,10 +18,11 @@ import { readable } from '../check';
 import { formatNumber } from '../latex';
 import { makeRng } from '../random';
 import { QuietError } from '../quiet';
+import { doubt, type Doubt } from '../../semantics/reasons';
 
 export interface IndexCheckOptions {
   deadline: number;
-  doubts: string[];
+  doubts: Doubt[];
 }
 
 /** Letters read as indices in subscripts. */
@@ -186,7 +187,7 @@ function failure(
   const mismatch = rightOnly.length > 0 || leftOnly.length > 0;
   const repeated = counts.some((c) => [...c.values()].some((k) => k > 1)) || derivativeRepeats(claim);
   const doubts = [...opts.doubts];
-  if (!mismatch && repeated) doubts.push('a repeated index may mean a sum (Einstein convention)');
+  if (!mismatch && repeated) doubts.push(doubt('ambiguous-notation', 'a repeated index may mean a sum (Einstein convention)'));
   const point = [...asg].map(([k, v]) => `${k} = ${v}`).join(', ');
   const sizes = [...arity].map(([b, a]) => `${b} ∈ ${a === 1 ? `ℝ${N === 3 ? '³' : `^${N}`}` : `ℝ^{${N}×${N}}`}`).join(', ');
   const values = `the left side is ${formatNumber(l)} and the right side is ${formatNumber(r)}`;
@@ -197,7 +198,7 @@ function failure(
     right: r,
   };
   if (doubts.length) {
-    return { verdict: 'unchecked', kind: 'derivative', reason: `not checked: the two sides differ (at ${point}, ${values}), but ${doubts[0]}`, counterexample };
+    return { verdict: 'unchecked', kind: 'derivative', reason: `not checked: the two sides differ (at ${point}, ${values}), but ${doubts[0].detail}`, reasonCode: doubts[0].code, doubts, counterexample };
   }
   const L = readable(claim.lhs.latex);
   const R = readable(claim.rhs.latex);
