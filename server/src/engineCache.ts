@@ -9,7 +9,7 @@
  */
 import type { Node, ParseResult } from './parse/ast';
 import type { Claim, Condition } from './interpret/claims';
-import type { Binding, NoteContext } from './interpret/context';
+import type { Binding, NoteContext } from './semantics/context';
 import { walk } from './parse/walk';
 import type { DocumentReport, EngineChecked } from './engine';
 import { createHash } from 'crypto';
@@ -150,7 +150,10 @@ function declarationKey(ctx: NoteContext): string {
   let k = declarationKeys.get(ctx);
   if (k === undefined) {
     const shapes = ctx.shapes ? [...ctx.shapes].map(([name, d]) => `${name}:${nodeKey(d.lhs)}:${nodeKey(d.rhs)}`) : [];
-    k = `${[...ctx.functions].sort().join(',')}#${shapes.join(';')}`;
+    const symbols = ctx.symbols ? [...ctx.symbols].map(([name, f]) => `${name}:${f.kind}:${f.evidence.certainty}`).sort() : [];
+    const assumptions = ctx.assumptions ? [...ctx.assumptions].map(([name, a]) => `${name}:${a.join(',')}`).sort() : [];
+    const conv = ctx.conventions ? JSON.stringify([ctx.conventions.layout?.value, ctx.conventions.logBase?.value, ctx.conventions.sigma?.value]) : '';
+    k = `${[...ctx.functions].sort().join(',')}#${shapes.join(';')}#${symbols.join(',')}#${assumptions.join(';')}#${conv}`;
     declarationKeys.set(ctx, k);
   }
   return k;
@@ -216,8 +219,13 @@ export function claimKey(claim: Claim): string {
   const far: string[] = [];
   if (claim.line !== undefined) {
     for (const b of relevant) {
-      if (!b.params && b.line !== undefined && claim.line - b.line > FAR_LINES) far.push(`${b.name}@${claim.line - b.line}`);
+      if (b.line !== undefined && claim.line - b.line > FAR_LINES) far.push(`${b.name}@${claim.line - b.line}`);
     }
+  }
+  // Whether a definition was made in the claim's own list item (never the offsets themselves).
+  for (const b of relevant) if (b.item !== undefined) far.push(`${b.name}:${b.item === claim.item ? 'same' : 'other'}-item`);
+  for (const alt of claim.alternatives ?? []) {
+    far.push(`alt:${relevantBindings({ ...claim, context: alt, alternatives: undefined }).map(bindingKey).join(';')}`);
   }
   const context = `${relevant.map(bindingKey).join(';')}#${declarationKey(claim.context)}`;
   // The key is a digest: the full description (operand trees, context) runs to kilobytes per claim.

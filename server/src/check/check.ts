@@ -20,6 +20,7 @@ import type { PlotSpec } from './plotSpec';
 import { counterexamplePlot, derivativePlot } from './plotFor';
 import { checkApproximation } from './taylor';
 import { doubt, type Doubt, type ReasonCode } from '../semantics/reasons';
+import { withoutBinding } from '../semantics/context';
 
 export type VerdictName = 'verified' | 'false' | 'unchecked';
 
@@ -81,7 +82,10 @@ export function checkClaim(claim: Claim, options: Partial<CheckOptions> = {}): C
   // of one vector (the scalar reading would take them for unrelated letters).
   const byIndex = indexNotation(claim, deadline);
   if (byIndex) return byIndex;
+  if (claim.alternatives?.length) return combineReadings(claim, opts);
   try {
+    const fresh = freshReading(claim, opts, deadline);
+    if (fresh) return fresh;
     return decide(claim, opts, deadline);
   } catch (err) {
     if (err instanceof Unsupported) {
@@ -94,6 +98,57 @@ export function checkClaim(claim: Claim, options: Partial<CheckOptions> = {}): C
     if (err instanceof RangeError) return { verdict: 'unchecked', kind: guessKind(claim), reason: 'not checked: the expression is nested too deeply' };
     return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${(err as Error).message ?? 'internal error'}` };
   }
+}
+
+/**
+ * Readings of a name whose definition may be stale (made in another list item, far back, or beside general
+ * functions): the claim is also read with those names free — general functions or unknowns. What holds for
+ * every function holds for the defined one too, so when that reading verifies, the claim is verified; otherwise
+ * the defined reading decides, and its failure is not a counterexample (the doubt stays).
+ */
+function freshReading(claim: Claim, opts: CheckOptions, deadline: number): CheckedClaim | null {
+  const stale = staleNames(claim);
+  if (!stale.length) return null;
+  let ctx = claim.context;
+  for (const name of stale) ctx = withoutBinding(ctx, name);
+  try {
+    const r = decide({ ...claim, context: ctx }, opts, Math.min(deadline, Date.now() + opts.budgetMs / 2));
+    if (r.verdict === 'verified' && r.reason.includes('random choices')) {
+      return { ...r, reason: `${r.reason} (it holds for any ${stale.map(show).join(', ')}, so also as defined earlier)` };
+    }
+  } catch {
+    // That reading is not understood: the defined reading decides.
+  }
+  return null;
+}
+
+/**
+ * A claim with several plausible readings of its context: false only when every reading fails, verified only
+ * when every reading holds; otherwise not checked, saying so.
+ */
+function combineReadings(claim: Claim, opts: CheckOptions): CheckedClaim {
+  const readings = [claim.context, ...(claim.alternatives ?? [])];
+  const budget = Math.max(20, opts.budgetMs / readings.length);
+  const results = readings.map((context) => checkClaim({ ...claim, context, alternatives: undefined }, { ...opts, budgetMs: budget }));
+  if (results.every((r) => r.verdict === results[0].verdict && r.verdict !== 'unchecked')) return results[0];
+  const held = results.filter((r) => r.verdict === 'verified').length;
+  const d = doubt('stale-definition', `the block defines the function it works on in ${readings.length} ways, and the claim holds under ${held} of them`, 'both');
+  return { verdict: 'unchecked', kind: results[0].kind, reason: `not checked: ${d.detail}`, reasonCode: d.code, doubts: [d] };
+}
+
+/** Names the claim uses whose definition may not be the one meant here. */
+function staleNames(claim: Claim): string[] {
+  const out = new Set<string>();
+  for (const side of [claim.lhs.node, claim.rhs.node]) {
+    walk(side, (m) => {
+      if (m.type !== 'sym') return;
+      const b = claim.context.bindings.get(m.name);
+      if (!b) return;
+      if (b.item !== undefined && b.item !== claim.item) out.add(m.name);
+      else if (b.params && b.line !== undefined && claim.line !== undefined && claim.line - b.line > FAR_LINES) out.add(m.name);
+    });
+  }
+  return [...out];
 }
 
 /** A claim that differentiates an entry the note defined in index notation, or null. */
@@ -442,6 +497,9 @@ export function contextDoubts(claim: Claim, hasAbstract: boolean): Doubt[] {
   const baseOf = (name: string) => name.replace(/_.*$/, '');
   for (const name of used) {
     const b = claim.context.bindings.get(name)!;
+    if (b.item !== undefined && b.item !== claim.item) {
+      out.push(doubt('stale-definition', `${show(name)} was defined in another item of a list (${readable(b.bodyLatex)}); it may mean something else here`));
+    }
     if (!b.params && b.line !== undefined && claim.line !== undefined && claim.line - b.line > FAR_LINES) {
       out.push(doubt('stale-definition', `${show(name)} was defined ${claim.line - b.line} lines earlier (${readable(b.bodyLatex)}); it may mean something else here`));
     }

@@ -9,10 +9,11 @@
  */
 import type { DerivNode, Node, SymNode, WrtVar } from '../parse/ast';
 import { containsNode, nodesWithDefinitions, walk } from '../parse/walk';
-import type { NoteContext } from '../interpret/context';
+import { isDeclaredConstant, type NoteContext } from '../semantics/context';
 import { Expr, abstractFns, add, app, div, fn, freeVars, mul, neg, num, pow, same, substitute, v, v as mkVar } from './expr';
 import { diff } from './diff';
 import { QuietError } from './quiet';
+import { conventionalFunctionLetter, mayBeFunction } from '../semantics/letters';
 import { doubt, type Doubt } from '../semantics/reasons';
 
 export class Unsupported extends QuietError {}
@@ -23,13 +24,7 @@ export interface LowerOptions {
   logBase: 'e' | '10';
 }
 
-/** Letters that, applied to an argument, are read as functions without a second thought. */
-const FUNCTION_LETTERS = new Set('fghpqruvwyzFGHJLPQRSUVWYZ'.split(''));
-/** Letters usually numbers or variables: applying them to a parenthesis is more likely a product. */
-const PRODUCT_LETTERS = new Set('abcdeijklmnstxABCDIKMNOTX'.split(''));
-
 const CONSTANTS: Record<string, number> = { pi: Math.PI };
-const GREEK_FUNCTIONS = new Set(['phi', 'varphi', 'psi', 'Phi', 'Psi', 'ell', 'sigma', 'rho', 'gamma']);
 
 function symName(n: Node | null | undefined): string | null {
   return n && n.type === 'sym' ? n.name : null;
@@ -55,6 +50,8 @@ export class Lowerer {
   readonly dependents = new Map<string, string[]>();
 
   private readonly functionSyms = new Set<string>();
+  /** Names the claim writes as plain operands somewhere (not only in front of a parenthesis). */
+  private readonly plainNames = new Set<string>();
   private readonly implicitArgs = new Map<string, Node[] | null>();
   private readonly diffVars = new Set<string>();
   private locals: Map<string, Expr>[] = [];
@@ -80,10 +77,15 @@ export class Lowerer {
 
     // Function symbols: declared, defined with parameters, applied, or primed.
     for (const name of ctx.functions) this.functionSyms.add(name);
+    // What σ denotes, when the note said: a general function is one like f.
+    if (ctx.conventions?.sigma?.value === 'function' && !ctx.bindings.has('sigma')) this.functionSyms.add('sigma');
+    const heads = new Set<Node>();
+    for (const m of all) if (m.type === 'apply') heads.add(m.fn);
+    for (const m of all) if (m.type === 'sym' && !heads.has(m)) this.plainNames.add(m.name);
     for (const [name, b] of ctx.bindings) if (b.params) this.functionSyms.add(name);
     const addFunctionUse = (s: SymNode, args: Node[] | null) => {
       // `x(y + 1)` with x the variable is a product; `\frac{df}{dg}` with g(x) applied keeps g a function.
-      if (this.diffVars.has(s.name) && !FUNCTION_LETTERS.has(s.base)) return;
+      if (this.diffVars.has(s.name) && !conventionalFunctionLetter(s)) return;
       const b = ctx.bindings.get(s.name);
       if (b && !b.params) return; // a defined name, not a function
       if (s.base === 'sigma' && !s.sub && !b) return; // the logistic function
@@ -96,10 +98,10 @@ export class Lowerer {
     };
     for (const m of all) {
       if (m.type === 'apply' && m.fn.type === 'sym') {
-        if (isFunctionLike(m.fn) || ctx.functions.has(m.fn.name)) addFunctionUse(m.fn, m.args);
+        if (mayBeFunction(m.fn) || ctx.functions.has(m.fn.name)) addFunctionUse(m.fn, m.args);
       } else if (m.type === 'apply' && m.fn.type === 'prime' && m.fn.arg.type === 'sym') {
         addFunctionUse(m.fn.arg, m.args);
-      } else if (m.type === 'prime' && m.arg.type === 'sym' && !ctx.bindings.has(m.arg.name) && isFunctionLike(m.arg)) {
+      } else if (m.type === 'prime' && m.arg.type === 'sym' && !ctx.bindings.has(m.arg.name) && mayBeFunction(m.arg)) {
         addFunctionUse(m.arg, null);
       }
     }
@@ -168,6 +170,7 @@ export class Lowerer {
       if (m.type !== 'sym' || logistic.has(m)) continue;
       if (this.functionSyms.has(m.name) || this.dependents.has(m.name) || this.ctx.bindings.has(m.name)) continue;
       if (m.name === 'e' || m.name in CONSTANTS) continue;
+      if (isDeclaredConstant(this.ctx, m.name)) continue; // "let $c$ be a constant": never the variable
       leaves.add(m.name);
     }
     for (const d of this.diffVars) if (!this.dependents.has(d) && !this.functionSyms.has(d)) return d;
@@ -398,6 +401,10 @@ export class Lowerer {
   }
 
   private lowerPow(base: Node, exp: Node): Expr {
+    // `x(x^2 + 1)^2` read as a product: the power belongs to the bracket (f(x)^2 stays (f(x))^2).
+    if (base.type === 'apply' && base.fn.type === 'sym' && base.args.length === 1 && this.readsAsProduct(base.fn)) {
+      return mul(this.lowerSym(base.fn), this.lowerPow(base.args[0], exp));
+    }
     if (exp.type === 'sym' && (exp.name === 'T' || exp.name === 'top' || exp.name === 'intercal' || exp.name === 'rm:T')) {
       throw new VectorUnsupported('it contains a transpose; matrix calculus is not checked yet');
     }
@@ -472,16 +479,27 @@ export class Lowerer {
     return r;
   }
 
+  /** Is `f(…)` read as the product f·(…) (f neither defined, nor a function, nor a dependent name here)? */
+  private readsAsProduct(f: SymNode): boolean {
+    const b = this.ctx.bindings.get(f.name);
+    if (b?.params || this.functionSyms.has(f.name) || this.dependents.has(f.name) || (b && !b.params)) return false;
+    if (f.base === 'sigma' && !f.sub) return false;
+    return true;
+  }
+
   private lowerApply(f: Node, argNodes: Node[]): Expr {
     if (f.type === 'sym') {
       const b = this.ctx.bindings.get(f.name);
       if (b?.params) return this.callBound(f.name, argNodes.map((a) => this.lower(a)));
       if (f.base === 'sigma' && !f.sub && !b && !this.functionSyms.has(f.name)) {
+        const sigma = this.ctx.conventions?.sigma?.value;
+        if (sigma === 'softmax') throw new VectorUnsupported('σ denotes the softmax in this note');
+        if (sigma === 'constant') throw new Unsupported('σ is a constant in this note, and σ(…) is not understood');
         if (argNodes.length !== 1) throw new Unsupported('σ with several arguments is not understood');
         return fn('sigmoid', this.lower(argNodes[0]));
       }
       if (this.functionSyms.has(f.name) && !b) {
-        if (!FUNCTION_LETTERS.has(f.base) && !this.ctx.functions.has(f.name)) this.doubts.push(doubt('ambiguous-application', `reading ${show(f.name)}(…) as a function applied to an argument`));
+        if (!conventionalFunctionLetter(f) && !this.ctx.functions.has(f.name)) this.doubts.push(doubt('ambiguous-application', `reading ${show(f.name)}(…) as a function applied to an argument`));
         this.abstractNames.add(f.name);
         return app(f.name, argNodes.map((a) => this.lower(a)));
       }
@@ -489,8 +507,11 @@ export class Lowerer {
         // `z(x, y)` for a name that stands for an expression: the arguments restate what it depends on.
         if (argNodes.every((a) => a.type === 'sym')) return this.lowerSym(f);
       }
-      // A variable or constant followed by a parenthesis: a product.
-      this.doubts.push(doubt('ambiguous-application', `reading ${show(f.name)}(…) as a product`));
+      // A variable or constant followed by a parenthesis: a product. Certain when the claim also writes the
+      // letter as a plain operand and the bracket holds an expression, not a lone name (`4x(x^2 - 1)` with x
+      // the variable; `x(t)` may still name a function of t).
+      const certain = this.plainNames.has(f.name) && argNodes.length === 1 && argNodes[0].type !== 'sym' && !this.ctx.functions.has(f.name);
+      if (!certain) this.doubts.push(doubt('ambiguous-application', `reading ${show(f.name)}(…) as a product`));
       const arg = argNodes.length === 1 ? this.lower(argNodes[0]) : null;
       if (!arg) throw new Unsupported(`${show(f.name)}(…, …) is not understood`);
       return mul(this.lowerSym(f), arg);
@@ -763,15 +784,6 @@ function containsDerivative(n: Node): boolean {
   return found;
 }
 
-function isFunctionLike(s: SymNode): boolean {
-  if (s.font === 'bold' || s.font === 'bb') return false;
-  if (FUNCTION_LETTERS.has(s.base) || s.font === 'cal') return true;
-  if (PRODUCT_LETTERS.has(s.base)) return false;
-  // Greek letters usually name functions only as φ, ψ, ℓ (σ is the logistic function); others are constants.
-  if (s.base.length > 1) return GREEK_FUNCTIONS.has(s.base);
-  // Other Latin letters: possibly functions; the caller records the doubt.
-  return /^[a-zA-Z]$/.test(s.base);
-}
 
 function sameArgs(a: Node[], b: Node[]): boolean {
   return a.length === b.length && a.every((x, i) => nodeKey(x) === nodeKey(b[i]));

@@ -161,7 +161,7 @@ function textLines(results: FileResult[], all: boolean): string[] {
     if (all) {
       for (const c of r.report.claims) {
         if (c.verdict === 'false') continue;
-        rows.push({ offset: c.start, line: `${at(c.start)}: ${c.verdict}: ${oneLine(c.latex)} — ${c.reason} [${c.kind}${c.reasonCode ? `, ${c.reasonCode}` : ''}]` });
+        rows.push({ offset: c.start, line: `${at(c.start)}: ${c.verdict}: ${oneLine(c.latex)} — ${c.reason} [${c.kind}${c.reasonCode && c.reasonCode !== c.kind ? `, ${c.reasonCode}` : ''}]` });
       }
     }
     rows.sort((a, b) => a.offset - b.offset);

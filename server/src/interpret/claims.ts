@@ -9,7 +9,9 @@ import type { Formula, Node, ParseResult, RelOp, Span } from '../parse/ast';
 import { containsNode } from '../parse/walk';
 import type { MathFragment } from '../scan/types';
 import { LineMap } from '../scan/lines';
-import { Binding, EMPTY_CONTEXT, NoteContext, withBinding, withoutBinding, withShape } from './context';
+import { Binding, EMPTY_CONTEXT, NoteContext, forgetKind, withAssumption, withBinding, withConstant, withConvention, withFunction, withoutBinding, withShape } from '../semantics/context';
+import { namesIn, readProse } from '../semantics/prose';
+import { listItems, primedFunctions } from '../semantics/scopes';
 import { doubt, type Doubt } from '../semantics/reasons';
 
 export type ClaimKind =
@@ -65,6 +67,13 @@ export interface Claim {
   declarations?: Condition[];
   /** Assumptions the claim's sentence states about its matrices ("for symmetric $\Sigma$"): `symmetric`. */
   assumptions?: string[];
+  /** The list item (offset of its first line) the claim is in, when it is in one. */
+  item?: number;
+  /**
+   * Other plausible readings of the claim's context (a block that defined its subject several ways): the claim
+   * is false only when it fails under every reading, verified only when it holds under every one.
+   */
+  alternatives?: NoteContext[];
 }
 
 export interface InterpretOptions {
@@ -219,6 +228,29 @@ export function interpret(
   let previous: { operand: Operand; fragment: number; chain: number; link: number; hasDerivative: boolean } | null = null;
 
   const lines = options.text !== undefined ? new LineMap(options.text) : null;
+  // Scopes: the section of each fragment (a heading starts one) and the list item it is in.
+  const sectionOf: number[] = [];
+  fragments.forEach((f, fi) => {
+    const gap = fi > 0 && options.text !== undefined ? options.text.slice(fragments[fi - 1].outerEnd, f.outerStart) : '';
+    sectionOf.push(fi === 0 ? 0 : sectionOf[fi - 1] + (gap && hasHeading(withoutCode(gap), options.mode ?? 'markdown') ? 1 : 0));
+  });
+  const itemOf = options.text !== undefined ? listItems(options.text, fragments.map((f) => f.start)) : fragments.map(() => -1);
+  // Usage in each section: letters primed on their own there are functions throughout the section.
+  const usage = new Map<number, string[]>();
+  fragments.forEach((f, fi) => {
+    const list = usage.get(sectionOf[fi]) ?? [];
+    for (const formula of parses[fi].formulas) for (const o of formula.operands) list.push(...primedFunctions([o]));
+    usage.set(sectionOf[fi], list);
+  });
+  const enterSection = (c: NoteContext, section: number, line: number | undefined): NoteContext => {
+    let out = c;
+    for (const name of new Set(usage.get(section) ?? [])) out = withFunction(out, name, { rule: 'usage.primed', certainty: 'inferred', line });
+    return out;
+  };
+  ctx = enterSection(ctx, 0, undefined);
+  let lastSentence = -1;
+  /** Declarations that hold for their sentence and the display math right after it ("For symmetric $B$: …"). */
+  let sentenceScoped: { sentence: number; undo: NoteContext } | null = null;
   fragments.forEach((f, fi) => {
     const parse = parses[fi];
     ctx = leaveSentence(ctx, f.sentence);
@@ -227,8 +259,29 @@ export function interpret(
     if (options.text !== undefined && fi > 0) {
       const gap = options.text.slice(fragments[fi - 1].outerEnd, f.outerStart);
       adjacent = /^\s*$/.test(gap);
-      if (hasHeading(withoutCode(gap), options.mode ?? 'markdown')) ctx = EMPTY_CONTEXT;
+      if (sectionOf[fi] !== sectionOf[fi - 1]) {
+        // A new section: its own definitions and declarations; the conventions the note fixed still hold.
+        ctx = ctx.conventions ? { ...EMPTY_CONTEXT, conventions: ctx.conventions } : EMPTY_CONTEXT;
+        ctx = enterSection(ctx, sectionOf[fi], lines?.positionAt(f.start).line);
+        sentenceScoped = null;
+      }
     }
+    if (f.sentence !== lastSentence) {
+      lastSentence = f.sentence;
+      const prose = `${f.proseBefore}${options.text !== undefined ? options.text.slice(f.outerStart, f.outerEnd) : `$${f.latex}$`}${f.proseAfter}`;
+      // A sentence with words of its own ends what the previous sentence declared for itself.
+      if (sentenceScoped && /[A-Za-z]{2,}/.test(maskMath(`${f.proseBefore} ${f.proseAfter}`))) {
+        ctx = restoreAfterSentence(ctx, sentenceScoped.undo);
+        sentenceScoped = null;
+      }
+      const line = lines?.positionAt(f.start).line;
+      const conditional = /\b(?:if|when|whenever|for)\b/i.test(maskMath(prose).split(/[:]/)[0]);
+      const before = ctx;
+      ctx = applyProse(ctx, readProse(prose.slice(0, 2000)), line, conditional);
+      if (conditional && ctx !== before) sentenceScoped = { sentence: f.sentence, undo: before };
+    }
+    // Signatures `g: \mathbb{R} \to \mathbb{R}` state that g is a function.
+    for (const name of signatures(f.latex)) ctx = withFunction(ctx, name, { rule: 'signature', certainty: 'stated', line: lines?.positionAt(f.start).line });
     // A bare mention `z(x, y)` declares what z depends on: it forgets an earlier plain definition of z (a
     // function defined with other parameters is forgotten too; `f(x)` after `f(x) = …` is just a mention).
     for (const formula of parse.formulas) {
@@ -251,12 +304,15 @@ export function interpret(
         : null;
     const conditions = sentenceConditions.get(f.sentence) ?? [];
     const declarations = sentenceDeclarations.get(f.sentence);
-    const assumptions = statedAssumptions(`${maskMath(f.proseBefore)} ${maskMath(f.proseAfter)}`);
+    // "For symmetric matrices, …" without naming them: every square matrix of the sentence (named ones are in ctx).
+    const assumptions = /\bsymmetric\b/i.test(f.proseBefore + f.proseAfter) && !readProse(`${f.proseBefore} ${f.proseAfter}`).some((d) => d.rule === 'prose.symmetric') ? statedAssumptions(`${maskMath(f.proseBefore)} ${maskMath(f.proseAfter)}`) : [];
     for (const d of fragmentDeclarations[fi]) if (d.lhs.type === 'sym') ctx = withShape(ctx, d.lhs.name, { lhs: d.lhs, rhs: d.rhs });
 
     // A chain may continue from the previous fragment only when this one starts with a relation.
     if (previous && (previous.fragment !== fi - 1 || !adjacent)) previous = null;
 
+    // The function a display block works on: its last plain definition `y = …` (see subjectReading).
+    let subjects: Binding[] = [];
     parse.formulas.forEach((formula: Formula) => {
       let operands: Operand[] = formula.operands.map((node) => ({ node, base: f.start, latex: sliceLatex(f, node.span) }));
       let relations = formula.relations.map((r) => r.op);
@@ -304,6 +360,7 @@ export function interpret(
           chainHasDerivative: hasDerivative,
           line: lines ? lines.positionAt(start).line : undefined,
         };
+        if (itemOf[fi] >= 0) claim.item = itemOf[fi];
         if (declarations) claim.declarations = declarations;
         if (assumptions.length) claim.assumptions = assumptions;
 
@@ -318,7 +375,7 @@ export function interpret(
           }
         } else if (op === ':=' || op === '\\equiv') {
           claim.preset = { kind: 'definition', reason: `a definition (${op === ':=' ? ':=' : '≡'})` };
-          if (target) ctx = bind(ctx, target, rhs, f, lines);
+          if (target) ctx = bind(ctx, target, rhs, f, lines, itemOf[fi]);
         } else if (target && !containsNode(lhs.node, isDerivativeNode)) {
           const selfRef = mentions(rhs.node, target.name);
           const isValue = isConstant(rhs.node);
@@ -330,12 +387,22 @@ export function interpret(
             claim.preset = { kind: 'value', reason: `gives ${lhs.latex.trim()} a value` };
           } else {
             claim.preset = { kind: 'definition', reason: `defines ${lhs.latex.trim()}` };
-            if (!selfRef) ctx = bind(ctx, target, rhs, f, lines);
+            if (!selfRef) ctx = bind(ctx, target, rhs, f, lines, itemOf[fi]);
           }
         } else if (containsNode(rhs.node, (m) => m.type === 'limit') || containsNode(lhs.node, (m) => m.type === 'limit')) {
           claim.preset = { kind: 'definition', reason: 'a definition by a limit' };
         }
+        // Several rows redefining the subject (`y = x^{1-1/2}`, `y = x^{1/2}`): each is a plausible reading.
+        const readings = !claim.preset ? subjects.map((b) => subjectReading(claim, b)).filter((r): r is NoteContext => r !== null) : [];
+        if (readings.length) {
+          claim.context = readings[readings.length - 1];
+          if (readings.length > 1) claim.alternatives = readings.slice(0, -1);
+        }
         if (!onlyContext) claims.push(claim);
+        if (claim.preset?.kind === 'definition' && target && !target.params && f.display) {
+          const b = ctx.bindings.get(target.name);
+          if (b && b.body === rhs.node) subjects = subjects.length && subjects[0].name === b.name ? [...subjects, b] : [b];
+        }
       }
 
       const last = operands[operands.length - 1];
@@ -364,7 +431,7 @@ function statedAssumptions(prose: string): string[] {
 
 const CONDITIONAL = /\b(if|suppose|supposing|when|whenever|assume|assuming)\b[^.]*$/i;
 
-function bind(ctx: NoteContext, target: { name: string; params: string[] | null }, rhs: Operand, f: MathFragment, lines: LineMap | null): NoteContext {
+function bind(ctx: NoteContext, target: { name: string; params: string[] | null }, rhs: Operand, f: MathFragment, lines: LineMap | null, item = -1): NoteContext {
   const at = f.start + rhs.node.span.start;
   const b: Binding = {
     name: target.name,
@@ -375,7 +442,9 @@ function bind(ctx: NoteContext, target: { name: string; params: string[] | null 
   };
   if (lines) b.line = lines.positionAt(at).line;
   if (CONDITIONAL.test(f.proseBefore.slice(-200))) b.sentence = f.sentence;
-  return withBinding(ctx, b);
+  if (item >= 0) b.item = item;
+  // A definition ends what the note said of the name before (a declared function, a constant).
+  return withBinding(forgetKind(ctx, target.name), b);
 }
 
 /** Drop definitions made in a conditional sentence once reading has left that sentence. */
@@ -383,4 +452,85 @@ function leaveSentence(ctx: NoteContext, sentence: number): NoteContext {
   let out = ctx;
   for (const b of ctx.bindings.values()) if (b.sentence !== undefined && b.sentence !== sentence) out = withoutBinding(out, b.name);
   return out;
+}
+
+/** Apply what a sentence's prose declares to the model. */
+function applyProse(ctx: NoteContext, decls: ReturnType<typeof readProse>, line: number | undefined, _conditional: boolean): NoteContext {
+  let out = ctx;
+  for (const d of decls) {
+    const evidence = { rule: d.rule, certainty: 'stated' as const, line };
+    switch (d.rule) {
+      case 'prose.function':
+        for (const name of d.names) out = withFunction(out, name, evidence);
+        break;
+      case 'prose.constant':
+        for (const name of d.names) out = withConstant(out, name, evidence);
+        break;
+      case 'prose.symmetric':
+        for (const name of d.names) out = withAssumption(out, name, 'symmetric');
+        break;
+      case 'prose.layout':
+        out = withConvention(out, 'layout', { value: d.value, evidence });
+        break;
+      case 'prose.log-base':
+        out = withConvention(out, 'logBase', { value: d.value, evidence });
+        break;
+      case 'prose.sigma':
+        out = withConvention(out, 'sigma', { value: d.value, evidence });
+        break;
+    }
+  }
+  return out;
+}
+
+/**
+ * Leaving a sentence that declared something for itself ("For symmetric $B$, …"): its assumptions and
+ * declarations end, what was defined since stays.
+ */
+function restoreAfterSentence(ctx: NoteContext, before: NoteContext): NoteContext {
+  // Definitions the sentence shadowed ("for any functions $f$ and $g$") hold again, unless redefined since.
+  let bindings: Map<string, Binding> | null = null;
+  for (const [name, b] of before.bindings) {
+    if (ctx.bindings.has(name)) continue;
+    bindings ??= new Map(ctx.bindings);
+    bindings.set(name, b);
+  }
+  return { ...ctx, ...(bindings ? { bindings } : {}), functions: before.functions, symbols: before.symbols, assumptions: before.assumptions };
+}
+
+/** Names given a signature in a formula: `g: \mathbb{R} \to \mathbb{R}`, `f\colon \mathbb R^n \to \mathbb R`. */
+function signatures(latex: string): string[] {
+  if (!latex.includes(':') && !latex.includes('colon')) return [];
+  const out: string[] = [];
+  const re = /(?:^|[\s,;(])((?:\\[a-zA-Z]+\s*|[a-zA-Z])(?:_\{?[a-zA-Z0-9]+\}?)?)\s*(?::|\\colon)\s*(?:\\mathbb\s*\{?[RCNZ]|\\R\b|\\mathcal\s*\{?[A-Z]|[A-Z]\s*\\(?:to|rightarrow))/g;
+  for (const m of latex.matchAll(re)) out.push(...namesIn(`$${m[1]}$`));
+  return out;
+}
+
+/**
+ * In a worked block that defines one function (`y = x^{1/2}`) and then states `f' = …`, where f is not defined
+ * in the block's scope (never, or only in another list item), f' is the derivative of the function the block
+ * just defined: a prime on a name the block never defined refers to the block's subject. The claim is read with
+ * f bound to that function (rule `usage.block-subject`).
+ */
+function subjectReading(claim: Claim, subject: Binding): NoteContext | null {
+  const n = claim.lhs.node;
+  const primed = n.type === 'prime' && n.arg.type === 'sym' ? n.arg : n.type === 'apply' && n.fn.type === 'prime' && n.fn.arg.type === 'sym' ? n.fn.arg : null;
+  if (!primed || primed.name === subject.name || primed.font) return null;
+  const own = claim.context.bindings.get(primed.name);
+  if (own && (own.item === undefined || own.item === claim.item)) return null;
+  if (claim.context.functions.has(primed.name) && !own) return null;
+  // The subject's variable: x when it has one, else its one free letter.
+  const free = new Set<string>();
+  walkSyms(subject.body, (name) => free.add(name));
+  const v = free.has('x') ? 'x' : free.size === 1 ? [...free][0] : null;
+  if (!v) return null;
+  return withBinding(claim.context, { ...subject, name: primed.name, params: [v] });
+}
+
+function walkSyms(n: Node, visit: (name: string) => void): void {
+  containsNode(n, (m) => {
+    if (m.type === 'sym' && m.name !== 'e' && m.name !== 'pi') visit(m.name);
+    return false;
+  });
 }

@@ -4,7 +4,7 @@
  * symbolically and printed like the checker's messages.
  */
 import { parseLatex } from '../parse/parser';
-import { EMPTY_CONTEXT } from '../interpret/context';
+import { EMPTY_CONTEXT } from '../semantics/context';
 import { Lowerer } from '../check/lower';
 import { diff } from '../check/diff';
 import { toLatex } from '../check/latex';

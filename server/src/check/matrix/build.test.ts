@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLatex } from '../../parse/parser';
 import type { Node } from '../../parse/ast';
-import { EMPTY_CONTEXT } from '../../interpret/context';
+import { EMPTY_CONTEXT } from '../../semantics/context';
 import { MatrixBuilder, MatrixUnsupported } from './build';
 import { ShapeError, dimText, find, isMatrix, isScalar, isVector } from './shapes';
 import type { MExpr } from './ir';

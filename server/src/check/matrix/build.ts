@@ -14,7 +14,7 @@
  */
 import type { DerivNode, Node, SymNode, WrtVar } from '../../parse/ast';
 import { nodesWithDefinitions, walk } from '../../parse/walk';
-import type { NoteContext, Binding } from '../../interpret/context';
+import type { NoteContext, Binding } from '../../semantics/context';
 import type { Condition } from '../../interpret/claims';
 import { show } from '../lower';
 import type { ElementFn, Layout, MExpr } from './ir';
@@ -22,6 +22,7 @@ import { names } from './ir';
 import { Dim, Shape, ShapeError, isMatrix, isOne, isScalar, isVector, shapeText, unifyDims, unifyShapes } from './shapes';
 import { QuietError } from '../quiet';
 import { doubt, type Doubt } from '../../semantics/reasons';
+import { GREEK_MATRICES, INDEX_LETTERS, conventionalFunctionLetter, mayBeVectorFunction } from '../../semantics/letters';
 
 export class MatrixUnsupported extends QuietError {}
 
@@ -44,14 +45,7 @@ export interface FunctionInfo {
   inputs: Shape[];
 }
 
-/** Letters that, applied to an argument, are read as functions. */
-const FUNCTION_LETTERS = new Set('fghpqruvwyzFGHJLPQRSUVWYZ'.split(''));
-const GREEK_FUNCTIONS = new Set(['phi', 'varphi', 'psi', 'Phi', 'Psi', 'ell']);
-/** Capital Greek letters read as matrices (covariances, diagonal matrices of eigenvalues). */
-const GREEK_MATRICES = new Set(['Sigma', 'Lambda']);
 const TRANSPOSE_NAMES = new Set(['T', 'top', 'intercal', 'rm:T', 'sf:T', 'bold:T']);
-/** Index letters: a subscript made of these is an index, not a label. */
-const INDEX_LETTERS = /^[ijklmn]$/;
 
 const ELEMENTWISE_ON_MATRICES = new Set<ElementFn>(['tanh', 'sigmoid', 'relu', 'softplus']);
 
@@ -166,9 +160,9 @@ export class MatrixBuilder {
 
     for (const [name, b] of this.bindings) if (b.params) this.functionSyms.add(name);
     for (const m of all) {
-      if (m.type === 'apply' && m.fn.type === 'sym' && isFunctionLike(m.fn)) {
+      if (m.type === 'apply' && m.fn.type === 'sym' && mayBeVectorFunction(m.fn)) {
         const name = canon(m.fn);
-        if (diffVars.has(name) && !FUNCTION_LETTERS.has(m.fn.base)) continue;
+        if (diffVars.has(name) && !conventionalFunctionLetter(m.fn)) continue;
         const b = this.bindings.get(name);
         if (b && !b.params) continue;
         if (m.fn.base === 'sigma' && !m.fn.sub && !b) continue;
@@ -713,7 +707,7 @@ export class MatrixBuilder {
         return mk({ k: 'fn', f: 'sigmoid', a }, a.s);
       }
       if (this.functionSyms.has(name) && !b) {
-        if (!FUNCTION_LETTERS.has(f.base)) this.doubts.push(doubt('ambiguous-application', `reading ${show(name)}(…) as a function applied to an argument`));
+        if (!conventionalFunctionLetter(f)) this.doubts.push(doubt('ambiguous-application', `reading ${show(name)}(…) as a function applied to an argument`));
         const args = argNodes.map((a) => this.build(a));
         const out = this.functions.get(name)?.out ?? this.pendingOut.get(name) ?? this.functionOutput(f);
         return this.dep(name, args, out);
@@ -913,12 +907,6 @@ function kindText(s: Shape): string {
   return isScalar(s) ? 'scalar' : isVector(s) ? 'vector' : 'matrix';
 }
 
-function isFunctionLike(s: SymNode): boolean {
-  if (s.font === 'bb') return false;
-  if (s.font === 'bold') return !/^[A-Z]$/.test(s.base) && (FUNCTION_LETTERS.has(s.base) || GREEK_FUNCTIONS.has(s.base));
-  if (FUNCTION_LETTERS.has(s.base) || s.font === 'cal') return true;
-  return GREEK_FUNCTIONS.has(s.base);
-}
 
 /** A canonical name back to a symbol node (for a function's parameters). */
 function parseName(name: string): SymNode {

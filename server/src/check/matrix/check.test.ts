@@ -97,7 +97,7 @@ test('matrix check: "for symmetric Σ" in the sentence draws square matrices sym
   const text = 'For symmetric $\\Sigma$, $\\nabla_{\\boldsymbol{\\mu}} \\frac{1}{2}(\\mathbf{x} - \\boldsymbol{\\mu})^\\top \\Sigma^{-1}(\\mathbf{x} - \\boldsymbol{\\mu}) = -\\Sigma^{-1}(\\mathbf{x} - \\boldsymbol{\\mu})$.';
   const r = decide(text, '= -\\Sigma^{-1}');
   assert.equal(r.verdict, 'verified');
-  assert.match(r.reason, /Σ drawn symmetric, as the sentence assumes$/);
+  assert.match(r.reason, /Σ drawn symmetric, as the note assumes$/);
   const only = decide('This gives $\\nabla_{\\mathbf{x}} \\mathbf{x}^\\top B\\mathbf{x} = 2B\\mathbf{x}$, which is only right for symmetric $B$.', '2B');
   assert.equal(only.verdict, 'false');
   assert.match(only.reason, /it holds only when B is symmetric/);

@@ -255,7 +255,9 @@ export function checkMatrixClaim(claim: Claim, opts: MatrixCheckOptions): Checke
   }
   const kind = guessKind(claim, built);
   // "For symmetric Σ, …": the sentence's assumption; square matrices are drawn symmetric.
-  const assumeSymmetric = claim.assumptions?.includes('symmetric') ? squareLeaves(built) : [];
+  // Named in the note's scope ("let $A$ be symmetric"), or all square matrices when the sentence names none.
+  const named = claim.context.assumptions;
+  const assumeSymmetric = claim.assumptions?.includes('symmetric') ? squareLeaves(built) : squareLeaves(built).filter((n) => named?.get(n)?.includes('symmetric'));
   const base: Variant = assumeSymmetric.length ? { symmetrize: assumeSymmetric } : {};
   const res = run(built, seed, opts.deadline, base);
   if (res.kind === 'undecided') return { verdict: 'unchecked', kind, reason: `not checked: ${res.reason}` };
@@ -264,7 +266,7 @@ export function checkMatrixClaim(claim: Claim, opts: MatrixCheckOptions): Checke
     const parts = [`verified at ${res.draws} random draws`];
     if (sizes) parts.push(sizes);
     if (usesVectorDerivative(built)) parts.push(`${opts.layout} layout`);
-    if (assumeSymmetric.length) parts.push(`${assumeSymmetric.map(show).join(', ')} drawn symmetric, as the sentence assumes`);
+    if (assumeSymmetric.length) parts.push(`${assumeSymmetric.map(show).join(', ')} drawn symmetric, as the note assumes`);
     if (built.b.labels.size) parts.push(`${[...built.b.labels].map(show).join(', ')} drawn as ${built.b.labels.size > 1 ? 'probability vectors (labels)' : 'a probability vector (a label)'}`);
     return { verdict: 'verified', kind, reason: parts.join(', ') };
   }

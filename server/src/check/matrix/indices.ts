@@ -12,7 +12,7 @@
 import type { Node, SymNode } from '../../parse/ast';
 import { walk } from '../../parse/walk';
 import type { Claim } from '../../interpret/claims';
-import type { Binding } from '../../interpret/context';
+import type { Binding } from '../../semantics/context';
 import type { CheckedClaim } from '../check';
 import { readable } from '../check';
 import { formatNumber } from '../latex';

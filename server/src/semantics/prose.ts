@@ -1,0 +1,163 @@
+/**
+ * What a note's prose says about its symbols: a small grammar of phrases, each a rule with an id. A rule reads
+ * one sentence (its math kept as written, `$f$`) and gives declarations; interpret/claims.ts applies them to
+ * the semantic model from that sentence on. Every rule states a general way notes give symbols meaning:
+ *
+ * - `prose.function` — "for any differentiable functions $f$ and $g$", "let $k$ be a function", "$u$ and $v$
+ *   are functions of $x$": the names are general functions (this shadows an earlier definition of them).
+ * - `prose.constant` — "let $c$ be a constant", "where $a$ and $b$ are constants": the names are constants.
+ * - `prose.symmetric` — "let $A$ be symmetric", "for symmetric $B$", "$\Sigma$ is a symmetric matrix".
+ * - `prose.layout` — "we use (the) numerator layout", "in denominator layout": the layout of derivatives by
+ *   vectors and matrices.
+ * - `prose.log-base` — "log is base 10", "\log denotes the natural logarithm".
+ * - `prose.sigma` — "$\sigma$ denotes the softmax / the standard deviation / an activation function".
+ *
+ * Negated phrases ("not symmetric", "is not a constant") declare nothing.
+ */
+import { parseLatex } from '../parse/parser';
+import type { Node } from '../parse/ast';
+
+export type ProseDeclaration =
+  | { rule: 'prose.function'; names: string[] }
+  | { rule: 'prose.constant'; names: string[] }
+  | { rule: 'prose.symmetric'; names: string[] }
+  | { rule: 'prose.layout'; value: 'numerator' | 'denominator' }
+  | { rule: 'prose.log-base'; value: 'e' | '10' }
+  | { rule: 'prose.sigma'; value: 'softmax' | 'function' | 'constant' | 'logistic' };
+
+/** Inline math as prose holds it. */
+const M = String.raw`(?:\$[^$\n]{1,80}\$|\\\([^\n]{1,80}?\\\))`;
+/** A list of inline math names: `$f$ and $g$`, `$f$, $g$, and $h$`, `$f, g$`. */
+const NAMES = String.raw`${M}(?:\s*(?:,\s*and|,|and|or|&)\s*${M})*`;
+const ADJ = String.raw`(?:(?:real|real-valued|scalar|differentiable|twice[- ]differentiable|smooth|continuous|arbitrary|general|given|nice|well-behaved|invertible|nonzero|non-zero)[\s,]+)*`;
+
+const FUNCTION_RULES: RegExp[] = [
+  // "for any (two) differentiable functions $f$ and $g$", "given functions $u$ and $v$"
+  new RegExp(String.raw`\b(?:for|given|take|consider|let)\s+(?:any|all|every|each|arbitrary|some|two|general|the)?\s*(?:two\s+)?${ADJ}functions?\s+(${NAMES})`, 'i'),
+  // "let $k$ be a differentiable function", "$u$ and $v$ are (differentiable) functions (of $x$)", "where $g$ is any function"
+  new RegExp(String.raw`(${NAMES})\s+(?:be|is|are|denotes?|represents?)\s+(?:any|some|an?|two|arbitrary|general)?\s*(?:two\s+)?${ADJ}functions?\b`, 'i'),
+];
+const CONSTANT_RULES: RegExp[] = [
+  new RegExp(String.raw`(${NAMES})\s+(?:be|is|are|denotes?)\s+(?:any|some|an?|arbitrary)?\s*(?:(?:real|positive|negative|fixed|arbitrary|nonzero|non-zero)\s+)*(?:constants?|scalar constants?)\b`, 'i'),
+  new RegExp(String.raw`\bfor\s+(?:any|some|a|every|all)\s+(?:(?:real|positive|fixed|nonzero)\s+)*constants?\s+(${NAMES})`, 'i'),
+];
+const SYMMETRIC_RULES: RegExp[] = [
+  new RegExp(String.raw`(${NAMES})\s+(?:be|is|are)\s+(?:an?\s+)?(?:real\s+|square\s+)*symmetric\b`, 'i'),
+  new RegExp(String.raw`(?<!\bnon[- ]?|\bskew[- ]|\bnot\s)\bsymmetric\s+(?:(?:positive|negative)\s+(?:semi-?)?definite\s+)?(?:matri(?:x|ces)\s+)?(${NAMES})`, 'i'),
+];
+
+/** The symbol names of a list of inline math (`$f$ and $g$` → f, g). Names only: anything else gives none. */
+export function namesIn(list: string): string[] {
+  const out: string[] = [];
+  const re = new RegExp(M, 'g');
+  for (const m of list.matchAll(re)) {
+    const inner = m[0].startsWith('$') ? m[0].slice(1, -1) : m[0].slice(2, -2);
+    for (const part of inner.split(/,|\\text\{\s*and\s*\}|\\(?:quad|,|;)/)) {
+      const node = parseOne(part);
+      if (!node) continue;
+      // `f(x)` names f; a plain symbol names itself.
+      if (node.type === 'sym') out.push(node.name);
+      else if (node.type === 'apply' && node.fn.type === 'sym') out.push(node.fn.name);
+    }
+  }
+  return out;
+}
+
+function parseOne(latex: string): Node | null {
+  if (!latex.trim() || latex.length > 60) return null;
+  try {
+    const r = parseLatex(latex);
+    const f = r.formulas.length === 1 ? r.formulas[0] : null;
+    if (!f || f.relations.length || f.operands.length !== 1) return null;
+    return f.operands[0];
+  } catch {
+    return null;
+  }
+}
+
+const NEGATED = /\b(?:not|never|no longer|isn't|aren't|non)\s*$/i;
+
+function matchNames(rules: RegExp[], sentence: string): string[] {
+  const out: string[] = [];
+  for (const rule of rules) {
+    const re = new RegExp(rule.source, rule.flags.includes('g') ? rule.flags : `${rule.flags}g`);
+    for (const m of sentence.matchAll(re)) {
+      const phrase = m[0];
+      // "… is not a function": the negation sits between the names and the noun.
+      if (/\b(?:not|never|isn't|aren't)\b/i.test(phrase.slice(m[1] ? phrase.indexOf(m[1]) + m[1].length : 0))) continue;
+      if (NEGATED.test(sentence.slice(0, m.index ?? 0))) continue;
+      // "only right for symmetric $B$", "unless $A$ is symmetric": a condition the claim needs, not a declaration.
+      if (/\b(?:only|unless|except)\b[^.;:]*$/i.test(sentence.slice(0, m.index ?? 0))) continue;
+      out.push(...namesIn(m[1]));
+    }
+  }
+  return [...new Set(out)];
+}
+
+/** The declarations one sentence of prose makes (its inline math kept as written). */
+export function readProse(sentence: string): ProseDeclaration[] {
+  const out: ProseDeclaration[] = [];
+  if (sentence.length > 2000) sentence = sentence.slice(0, 2000);
+  if (/function/i.test(sentence)) {
+    const names = matchNames(FUNCTION_RULES, sentence);
+    if (names.length) out.push({ rule: 'prose.function', names });
+  }
+  if (/constant/i.test(sentence)) {
+    const names = matchNames(CONSTANT_RULES, sentence);
+    if (names.length) out.push({ rule: 'prose.constant', names });
+  }
+  if (/symmetric/i.test(sentence)) {
+    const names = matchNames(SYMMETRIC_RULES, sentence);
+    if (names.length) out.push({ rule: 'prose.symmetric', names });
+  }
+  const layout = layoutOf(sentence);
+  if (layout) out.push({ rule: 'prose.layout', value: layout });
+  const base = logBaseOf(sentence);
+  if (base) out.push({ rule: 'prose.log-base', value: base });
+  const sigma = sigmaOf(sentence);
+  if (sigma) out.push({ rule: 'prose.sigma', value: sigma });
+  return out;
+}
+
+/**
+ * "we use the numerator layout", "in denominator layout (which this note follows)": a layout is fixed when the
+ * sentence names one layout, or names both and says which one it uses. A sentence that only contrasts them
+ * ("numerator layout gives the transpose of denominator layout") fixes nothing.
+ */
+function layoutOf(sentence: string): 'numerator' | 'denominator' | null {
+  const mentions = [...sentence.matchAll(/\b(numerator|denominator)[- ](?:layout|convention|notation)\b/gi)].map((m) => ({ value: m[1].toLowerCase() as 'numerator' | 'denominator', at: m.index ?? 0 }));
+  if (!mentions.length) return null;
+  const kinds = new Set(mentions.map((m) => m.value));
+  if (kinds.size === 1) {
+    const m = mentions[0];
+    const before = sentence.slice(0, m.at);
+    const after = sentence.slice(m.at).replace(/^\S+[- ]\S+/, '');
+    if (/\b(?:not|instead of|rather than|unlike|versus|vs\.?|or)\s*(?:the\s+)?$/i.test(before)) return null;
+    // "we use (the) numerator layout", "in denominator layout", "denominator layout is used here".
+    if (/\b(?:use|uses|using|adopt|adopts|adopting|follow|follows|following|choose|chose|in|with)\s+(?:the\s+)?$/i.test(before) || /^\s*(?:is|will be)\s+used\b/i.test(after)) return m.value;
+    return null;
+  }
+  for (const m of mentions) {
+    if (/\b(?:use|uses|using|adopt|adopts|follow|follows|choose|chose)\s+(?:the\s+)?$/i.test(sentence.slice(0, m.at))) return m.value;
+  }
+  return null;
+}
+
+function logBaseOf(sentence: string): 'e' | '10' | null {
+  if (!/\blog/i.test(sentence)) return null;
+  if (/\blog(?:arithm)?s?\b[^.]{0,40}\b(?:base|to the base)[- ]?(?:10|ten)\b/i.test(sentence) || /\\log\b[^.]{0,30}\b(?:common|decimal|base[- ]10)\s+log/i.test(sentence)) return '10';
+  if (/\blog(?:arithm)?s?\b[^.]{0,40}\b(?:base|to the base)[- ]?e\b/i.test(sentence) || /\\log\b[^.]{0,30}\b(?:denotes?|means?|is)\s+(?:the\s+)?natural\s+log/i.test(sentence)) return 'e';
+  return null;
+}
+
+function sigmaOf(sentence: string): 'softmax' | 'function' | 'constant' | 'logistic' | null {
+  if (!/\\sigma|σ/.test(sentence)) return null;
+  const m = /(?:\$\\sigma\$|\\\(\\sigma\\\)|σ)\s*(?:,\s*)?(?:denotes|is|stands for|represents|will denote|means|here is|being)\s+(?:the\s+|an?\s+|some\s+|any\s+)?([a-z -]{3,40})/i.exec(sentence);
+  if (!m) return null;
+  const what = m[1].toLowerCase();
+  if (/^softmax/.test(what)) return 'softmax';
+  if (/^(?:sigmoid|logistic)/.test(what)) return 'logistic';
+  if (/^(?:standard deviation|variance|scale|noise|constant|positive constant|parameter)/.test(what)) return 'constant';
+  if (/(?:activation|nonlinearity|non-linearity|function)/.test(what)) return 'function';
+  return null;
+}

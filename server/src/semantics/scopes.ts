@@ -1,0 +1,80 @@
+/**
+ * Scopes follow the document: note › section › block. This module tells, for each math fragment of a note,
+ * the section it is in (a heading starts one) and the list item it belongs to (an exercise, a step of a worked
+ * example), and what the section's usage says about its symbols. Pure functions of the note's text and parses.
+ */
+import type { Node } from '../parse/ast';
+import { walk } from '../parse/walk';
+
+const LIST_MARK = /^([ \t]*)(?:[-*+\u2022]|\d{1,9}[.)]|\(?[a-z]\)|\([ivx]+\))[ \t]+/;
+
+/**
+ * The list item each offset belongs to, as the offset of the item's first line, or -1 outside lists. A list
+ * item holds its own line, the indented lines after it and lines that continue it without a blank line; an
+ * unindented line after a blank line ends it (as Markdown reads lists).
+ */
+export function listItems(text: string, offsets: number[]): number[] {
+  const lineStarts: number[] = [0];
+  for (let i = text.indexOf('\n'); i >= 0 && lineStarts.length < 1_000_000; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const itemOfLine = new Int32Array(lineStarts.length).fill(-1);
+  let item = -1;
+  let itemIndent = 0;
+  let blankBefore = false;
+  for (let k = 0; k < lineStarts.length; k++) {
+    const end = k + 1 < lineStarts.length ? lineStarts[k + 1] - 1 : text.length;
+    const line = text.slice(lineStarts[k], Math.min(end, lineStarts[k] + 200));
+    if (!line.trim()) {
+      blankBefore = true;
+      itemOfLine[k] = item;
+      continue;
+    }
+    const indent = /^[ \t]*/.exec(line)![0].replace(/\t/g, '    ').length;
+    const mark = LIST_MARK.exec(line);
+    if (/^\s{0,3}#/.test(line)) item = -1;
+    else if (mark) {
+      item = lineStarts[k];
+      itemIndent = indent;
+    } else if (item >= 0 && blankBefore && indent <= itemIndent) item = -1;
+    itemOfLine[k] = item;
+    blankBefore = false;
+  }
+  return offsets.map((o) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return itemOfLine[lo];
+  });
+}
+
+/**
+ * Usage in a scope: letters written with a prime on their own (`h'`, `(\ln h)' = h'/h`) are functions there —
+ * a prime on a bare letter is the derivative of a function. Not when the scope also uses the letter as a
+ * variable: differentiated by (`\frac{d}{dh}`), a limit's variable, or inside a function's argument (`f(x+h)`).
+ */
+export function primedFunctions(trees: Node[]): string[] {
+  const primed = new Set<string>();
+  const variables = new Set<string>();
+  for (const t of trees) {
+    walk(t, (m) => {
+      if (m.type === 'prime' && m.arg.type === 'sym' && !m.arg.font) primed.add(m.arg.name);
+      else if (m.type === 'deriv') {
+        for (const w of m.wrt) if (w.v.type === 'sym') variables.add(w.v.name);
+      } else if (m.type === 'limit' && m.variable?.type === 'sym') variables.add(m.variable.name);
+      else if (m.type === 'apply') {
+        for (const a of m.args) {
+          if (a.type === 'sym') continue; // f(h) may be h's own application, g(x) names x
+          walk(a, (k) => {
+            if (k.type === 'sym') variables.add(k.name);
+          });
+        }
+      } else if (m.type === 'bigop') {
+        for (const v of [m.index, m.differential]) if (v?.type === 'sym') variables.add(v.name);
+      }
+    });
+  }
+  return [...primed].filter((n) => !variables.has(n));
+}
