@@ -32,8 +32,9 @@ export interface EngineOptions {
   /** Extra macros, `{ "\\R": "\\mathbb{R}" }` (the note's own \newcommand and \def are always honoured). */
   macros?: Record<string, string>;
   /**
-   * Layout of derivatives by vectors and matrices. Default 'denominator' (a gradient has the variable's shape).
-   * A note's `<!-- calcnotes: layout=numerator -->` overrides it.
+   * Layout of derivatives by vectors and matrices. Unset (the default): the layout the note states in prose or by
+   * `<!-- calcnotes: layout=numerator -->`; where it states none, a claim that holds in one layout only is not
+   * checked. A directive overrides this option; the option overrides prose.
    */
   matrixLayout?: 'denominator' | 'numerator';
 }
@@ -242,8 +243,9 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
   }
 
   const claims = interpret(fragments, parses, { text, mode });
-  const layout = directives.layout === 'numerator' || directives.layout === 'denominator' ? directives.layout : (options.matrixLayout ?? 'denominator');
-  const checkOptions = { logBase: options.logBase ?? 'e', budgetMs: options.budgetMs ?? 200, matrixLayout: layout } as const;
+  // The layout a directive fixes, else the setting's; undefined: as the note's prose says, else both are read.
+  const layout = directives.layout === 'numerator' || directives.layout === 'denominator' ? directives.layout : options.matrixLayout;
+  const checkOptions = { logBase: options.logBase ?? 'e', budgetMs: options.budgetMs ?? 200, ...(layout ? { matrixLayout: layout } : {}) } as const;
   const check = cachedCheck(checkOptions, cache);
   const reports: ClaimReport[] = [];
   const wrongChains = new Set<number>();

@@ -92,7 +92,7 @@ export function checkClaim(claim: Claim, options: Partial<CheckOptions> = {}): C
       // Vectors and matrices have their own checker; what it cannot read keeps its reason.
       const other = checkVectorClaim(claim, opts, deadline, err);
       if (other) return other;
-      return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${err.message}` };
+      return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${err.message}`, reasonCode: err.code };
     }
     if (err instanceof TooBig) return { verdict: 'unchecked', kind: guessKind(claim), reason: 'not checked: the derivative grows too large' };
     if (err instanceof RangeError) return { verdict: 'unchecked', kind: guessKind(claim), reason: 'not checked: the expression is nested too deeply' };
@@ -164,12 +164,38 @@ function indexNotation(claim: Claim, deadline: number): CheckedClaim | null {
 function checkVectorClaim(claim: Claim, opts: CheckOptions, deadline: number, err: Unsupported): CheckedClaim | null {
   try {
     if (!(err instanceof VectorUnsupported)) return null;
-    return checkMatrixClaim(claim, { layout: opts.matrixLayout ?? 'denominator', logBase: opts.logBase, deadline, doubts: claim.doubts });
+    const stated = opts.matrixLayout ?? claim.context.conventions?.layout?.value;
+    if (stated) return checkMatrixClaim(claim, { layout: stated, logBase: opts.logBase, deadline, doubts: claim.doubts });
+    return eitherLayout(claim, opts, deadline);
   } catch (e) {
-    if (e instanceof MatrixUnsupported) return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${e.message}` };
+    if (e instanceof MatrixUnsupported) return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${e.message}`, reasonCode: e.code };
     if (e instanceof RangeError) return { verdict: 'unchecked', kind: guessKind(claim), reason: 'not checked: the expression is nested too deeply' };
     return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${(e as Error).message ?? 'internal error'}` };
   }
+}
+
+/**
+ * A vector claim in a note that never said which layout it uses: read in both. One verdict when they agree;
+ * when the claim holds in one layout only, it is not checked (unknown-convention), and the reason says where
+ * it holds.
+ */
+function eitherLayout(claim: Claim, opts: CheckOptions, deadline: number): CheckedClaim {
+  const half = Math.max(Date.now() + 10, Date.now() + (deadline - Date.now()) / 2);
+  const run = (layout: MatrixLayout, until: number): CheckedClaim => {
+    try {
+      return checkMatrixClaim(claim, { layout, logBase: opts.logBase, deadline: until, doubts: claim.doubts });
+    } catch (e) {
+      if (e instanceof MatrixUnsupported) return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${e.message}`, reasonCode: e.code };
+      throw e;
+    }
+  };
+  const den = run('denominator', half);
+  const num = run('numerator', deadline);
+  if (den.verdict === num.verdict) return den.verdict === 'false' && num.verdict === 'false' ? { ...den, reason: den.reason.replace(/,? not in the (?:denominator|numerator) layout this note uses/, '') } : den;
+  const holds = den.verdict === 'verified' ? 'denominator' : num.verdict === 'verified' ? 'numerator' : null;
+  if (!holds) return den.verdict === 'unchecked' ? den : num;
+  const d = doubt('unknown-convention', `it holds in ${holds} layout only, and the note does not say which layout it uses (say "we use ${holds} layout", or set calcnotes.matrixLayout)`, 'both');
+  return { verdict: 'unchecked', kind: den.kind, reason: `not checked: ${d.detail}`, reasonCode: d.code, doubts: [d] };
 }
 
 function guessKind(claim: Claim): ClaimKind {

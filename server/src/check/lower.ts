@@ -14,9 +14,18 @@ import { Expr, abstractFns, add, app, div, fn, freeVars, mul, neg, num, pow, sam
 import { diff } from './diff';
 import { QuietError } from './quiet';
 import { conventionalFunctionLetter, mayBeFunction } from '../semantics/letters';
-import { doubt, type Doubt } from '../semantics/reasons';
+import { doubt, type Doubt, type ReasonCode } from '../semantics/reasons';
+import { hasDifferential } from '../semantics/notation';
 
-export class Unsupported extends QuietError {}
+export class Unsupported extends QuietError {
+  constructor(
+    message: string,
+    /** The kind of reason (semantics/reasons.ts). */
+    readonly code: ReasonCode = 'not-understood',
+  ) {
+    super(message);
+  }
+}
 /** Unsupported because the claim involves vectors or matrices: the matrix checker may read it. */
 export class VectorUnsupported extends Unsupported {}
 
@@ -249,6 +258,7 @@ export class Lowerer {
       case 'add':
         return add(...n.terms.map((t) => this.lower(t)));
       case 'mul': {
+        if (hasDifferential(n.factors, this.ctx)) throw new Unsupported('it contains a differential (d before a symbol); differentials are not checked yet', 'differential');
         for (const op of n.ops) {
           if (op === 'odot' || op === 'otimes') throw new VectorUnsupported('elementwise and Kronecker products are vector calculus, not checked yet');
           if (op === 'circ') throw new Unsupported('function composition with \\circ is not understood yet');

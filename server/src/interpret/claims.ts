@@ -9,7 +9,7 @@ import type { Formula, Node, ParseResult, RelOp, Span } from '../parse/ast';
 import { containsNode } from '../parse/walk';
 import type { MathFragment } from '../scan/types';
 import { LineMap } from '../scan/lines';
-import { Binding, EMPTY_CONTEXT, NoteContext, forgetKind, withAssumption, withBinding, withConstant, withConvention, withFunction, withoutBinding, withShape } from '../semantics/context';
+import { Binding, EMPTY_CONTEXT, NoteContext, forgetKind, functionCertainty, withAssumption, withBinding, withConstant, withConvention, withFunction, withoutBinding, withShape } from '../semantics/context';
 import { namesIn, readProse } from '../semantics/prose';
 import { listItems, primedFunctions } from '../semantics/scopes';
 import { doubt, type Doubt } from '../semantics/reasons';
@@ -132,6 +132,9 @@ function withoutCode(prose: string): string {
 }
 
 const CONSTANT_NAMES = new Set(['pi', 'e', 'infty']);
+
+/** Conditional words of Chinese, Japanese and Korean prose ("if", "suppose", "in the case that"). */
+const CONDITIONAL_CJK = /(若|如果|假如|假设|假定|もし|ならば|場合|경우|만약)[^。．！？]*$/;
 
 /** A number or an expression of numbers and constants only (`2`, `\pi`, `\sqrt{2}`, `-3/4`). */
 export function isConstant(n: Node): boolean {
@@ -266,6 +269,17 @@ export function interpret(
         sentenceScoped = null;
       }
     }
+    // Sentences between the previous fragment and this one that hold no math of their own ("Here we use
+    // numerator layout.") declare things too.
+    if (options.text !== undefined) {
+      const gapStart = fi > 0 ? fragments[fi - 1].outerEnd : 0;
+      const gap = options.text.slice(Math.max(gapStart, f.outerStart - 4000), f.outerStart - f.proseBefore.length);
+      if (/[A-Za-z]{3}/.test(gap)) {
+        for (const piece of withoutCode(gap).split(/(?<=[.!?])\s+|\n\s*\n/)) {
+          if (piece.length > 8 && !/^\s*#/.test(piece)) ctx = applyProse(ctx, readProse(piece), lines?.positionAt(f.start).line, false);
+        }
+      }
+    }
     if (f.sentence !== lastSentence) {
       lastSentence = f.sentence;
       const prose = `${f.proseBefore}${options.text !== undefined ? options.text.slice(f.outerStart, f.outerEnd) : `$${f.latex}$`}${f.proseAfter}`;
@@ -275,7 +289,8 @@ export function interpret(
         sentenceScoped = null;
       }
       const line = lines?.positionAt(f.start).line;
-      const conditional = /\b(?:if|when|whenever|for)\b/i.test(maskMath(prose).split(/[:]/)[0]);
+      // "For any functions $f$, $g$: …", "if $A$ is symmetric, …": declarations for this sentence only.
+      const conditional = /\b(?:if|when|whenever|for|any|every|all|arbitrary)\b/i.test(maskMath(prose).split(/[:]/)[0]);
       const before = ctx;
       ctx = applyProse(ctx, readProse(prose.slice(0, 2000)), line, conditional);
       if (conditional && ctx !== before) sentenceScoped = { sentence: f.sentence, undo: before };
@@ -294,7 +309,8 @@ export function interpret(
     }
     const onlyContext = contextOnly(f);
     const before = maskMath(f.proseBefore).slice(-200);
-    const solving = SOLVING.exec(before);
+    // "If …" in other languages (若, 如果, もし, 경우 …): a conditional clause before the claim in its sentence.
+    const solving = SOLVING.exec(before) ?? CONDITIONAL_CJK.exec(before);
     // "If x > 0, then …": the claim is the consequence, not the condition.
     const consequent = solving !== null && /\b(then|we (?:have|get|find))\b/i.test(before.slice(solving.index + solving[1].length));
     const proseDoubt = /^[^.!]*\?/.test(maskMath(f.proseAfter))
@@ -313,6 +329,9 @@ export function interpret(
 
     // The function a display block works on: its last plain definition `y = …` (see subjectReading).
     let subjects: Binding[] = [];
+    // Equations this block found for a derivative of an undefined name (`y' = \frac{4}{2-2y}`, implicit
+    // differentiation): later steps of the block may substitute them.
+    const found = new Map<string, string>();
     parse.formulas.forEach((formula: Formula) => {
       let operands: Operand[] = formula.operands.map((node) => ({ node, base: f.start, latex: sliceLatex(f, node.span) }));
       let relations = formula.relations.map((r) => r.op);
@@ -392,6 +411,13 @@ export function interpret(
         } else if (containsNode(rhs.node, (m) => m.type === 'limit') || containsNode(lhs.node, (m) => m.type === 'limit')) {
           claim.preset = { kind: 'definition', reason: 'a definition by a limit' };
         }
+        const primedHere = primedNamesOf(lhs.node, rhs.node);
+        for (const name of primedHere) {
+          const eq = found.get(name);
+          if (eq && !claim.preset) claim.doubts.push(doubt('equation', `this block found ${eq} earlier, and the step may substitute it`));
+        }
+        const solved = lhs.node.type === 'prime' && lhs.node.arg.type === 'sym' && !ctx.bindings.has(lhs.node.arg.name) ? lhs.node.arg.name : null;
+        if (solved && !found.has(solved)) found.set(solved, `${lhs.latex.trim()} = ${rhs.latex.trim()}`);
         // Several rows redefining the subject (`y = x^{1-1/2}`, `y = x^{1/2}`): each is a plausible reading.
         const readings = !claim.preset ? subjects.map((b) => subjectReading(claim, b)).filter((r): r is NoteContext => r !== null) : [];
         if (readings.length) {
@@ -519,7 +545,7 @@ function subjectReading(claim: Claim, subject: Binding): NoteContext | null {
   if (!primed || primed.name === subject.name || primed.font) return null;
   const own = claim.context.bindings.get(primed.name);
   if (own && (own.item === undefined || own.item === claim.item)) return null;
-  if (claim.context.functions.has(primed.name) && !own) return null;
+  if (!own && functionCertainty(claim.context, primed.name) === 'stated') return null;
   // The subject's variable: x when it has one, else its one free letter.
   const free = new Set<string>();
   walkSyms(subject.body, (name) => free.add(name));
@@ -533,4 +559,16 @@ function walkSyms(n: Node, visit: (name: string) => void): void {
     if (m.type === 'sym' && m.name !== 'e' && m.name !== 'pi') visit(m.name);
     return false;
   });
+}
+
+/** Names primed on their own in either side (`y'` in `\frac{2}{(1-y)^2}y'`). */
+function primedNamesOf(...nodes: Node[]): Set<string> {
+  const out = new Set<string>();
+  for (const n of nodes) {
+    containsNode(n, (m) => {
+      if (m.type === 'prime' && m.arg.type === 'sym') out.add(m.arg.name);
+      return false;
+    });
+  }
+  return out;
 }

@@ -72,7 +72,7 @@ test('settings: valid values are taken, invalid ones fall back one by one', () =
   assert.equal(mergeSettings({ plots: 'no' }).plots, true);
   assert.equal(mergeSettings({ plots: 0 }).plots, true);
   assert.equal(mergeSettings({ falseClaimSeverity: 'fatal' }).falseClaimSeverity, 'error');
-  assert.equal(mergeSettings({ matrixLayout: 'sideways' }).matrixLayout, 'denominator');
+  assert.equal(mergeSettings({ matrixLayout: 'sideways' }).matrixLayout, 'auto');
   assert.equal(mergeSettings({ timeBudgetMs: 1e9 }).timeBudgetMs, 60000);
   assert.equal(mergeSettings({ timeBudgetMs: -5 }).timeBudgetMs, 10);
   assert.equal(mergeSettings({ timeBudgetMs: NaN }).timeBudgetMs, 200);
@@ -93,9 +93,10 @@ test('settings: document mode and engine options', () => {
     budgetMs: 300,
     bareFormulas: false,
     macros: { '\\R': '\\mathbb{R}' },
-    matrixLayout: 'denominator',
   });
   assert.equal(engineOptions(settings({ matrixLayout: 'numerator' }), 'markdown').matrixLayout, 'numerator');
+  // 'auto' (the default): the note's own statement decides, so the engine gets no layout.
+  assert.equal(engineOptions(settings({ matrixLayout: 'auto' }), 'markdown').matrixLayout, undefined);
 });
 
 // ---- diagnostics ---------------------------------------------------------------------------------------------

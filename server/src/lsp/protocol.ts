@@ -16,7 +16,7 @@ export interface CalcnotesSettings {
   /** Meaning of `\log` without a base. */
   logBase: 'e' | '10';
   /** Matrix-calculus layout (used by vector checks). */
-  matrixLayout: 'denominator' | 'numerator';
+  matrixLayout: 'auto' | 'denominator' | 'numerator';
   /** Detect formulas written without delimiters. */
   bareFormulas: boolean;
   /** Severity of a false claim's diagnostic. */
@@ -34,7 +34,7 @@ export interface CalcnotesSettings {
 export const DEFAULT_SETTINGS: CalcnotesSettings = {
   enable: true,
   logBase: 'e',
-  matrixLayout: 'denominator',
+  matrixLayout: 'auto',
   bareFormulas: true,
   falseClaimSeverity: 'error',
   showUnchecked: false,

@@ -6,7 +6,7 @@ import { DEFAULT_SETTINGS, type CalcnotesSettings } from './protocol';
 import type { EngineOptions } from '../engine';
 
 const SEVERITIES = ['error', 'warning', 'information', 'hint'] as const;
-const LAYOUTS = ['denominator', 'numerator'] as const;
+const LAYOUTS = ['auto', 'denominator', 'numerator'] as const;
 
 /** Bounds of the per-claim time budget (ms). */
 export const MIN_BUDGET_MS = 10;
@@ -95,6 +95,6 @@ export function engineOptions(settings: CalcnotesSettings, mode: 'markdown' | 't
     budgetMs: settings.timeBudgetMs,
     bareFormulas: settings.bareFormulas,
     macros: settings.macros,
-    matrixLayout: settings.matrixLayout,
+    ...(settings.matrixLayout === 'auto' ? {} : { matrixLayout: settings.matrixLayout }),
   };
 }

@@ -21,10 +21,18 @@ import type { ElementFn, Layout, MExpr } from './ir';
 import { names } from './ir';
 import { Dim, Shape, ShapeError, isMatrix, isOne, isScalar, isVector, shapeText, unifyDims, unifyShapes } from './shapes';
 import { QuietError } from '../quiet';
-import { doubt, type Doubt } from '../../semantics/reasons';
+import { doubt, type Doubt, type ReasonCode } from '../../semantics/reasons';
+import { hasDifferential } from '../../semantics/notation';
 import { GREEK_MATRICES, INDEX_LETTERS, conventionalFunctionLetter, mayBeVectorFunction } from '../../semantics/letters';
 
-export class MatrixUnsupported extends QuietError {}
+export class MatrixUnsupported extends QuietError {
+  constructor(
+    message: string,
+    readonly code: ReasonCode = 'not-understood',
+  ) {
+    super(message);
+  }
+}
 
 export interface BuildOptions {
   /** The note's layout for derivatives by vectors and matrices. */
@@ -122,7 +130,7 @@ export class MatrixBuilder {
   private readonly symNodes = new Map<string, SymNode>();
 
   constructor(
-    ctx: NoteContext,
+    private readonly ctx: NoteContext,
     roots: Node[],
     declarations: Condition[],
     private readonly options: BuildOptions,
@@ -289,6 +297,7 @@ export class MatrixBuilder {
         return mk({ k: 'add', a: terms }, terms[0].s);
       }
       case 'mul':
+        if (hasDifferential(n.factors, this.ctx)) throw new MatrixUnsupported('it contains a differential (d before a symbol); differentials are not checked yet', 'differential');
         return this.product(n);
       case 'div': {
         const a = this.build(n.num);
