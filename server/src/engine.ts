@@ -6,77 +6,21 @@
  *   scan (find math) → parse (LaTeX → tree with spans) → interpret (claims in context) → check (verdicts)
  */
 import { scanMath } from './scan/scan';
-import type { MathFragment } from './scan/types';
 import { parseLatex } from './parse/parser';
 import { validateLatex } from './parse/katex';
 import { collectMacros, katexMacros, macrosFromSettings, withoutDefinitions, type MacroTable } from './parse/macros';
 import type { ParseResult } from './parse/ast';
-import { interpret, type Claim, type ClaimKind } from './interpret/claims';
-import { checkClaim, type CheckedClaim, type VerdictName } from './check/check';
+import { interpret, type Claim } from './interpret/claims';
+import { checkClaim } from './check/check';
+import type { CheckedClaim } from './check/verdict';
 import { CheckCache, claimKey, detach, digest } from './engineCache';
-import { packPlot, type PackedPlot } from './check/plotSpec';
+import { packPlot } from './check/plotSpec';
 import { anySubexpr, size } from './check/expr';
-import type { Doubt, ReasonCode } from './semantics/reasons';
+import type { ReasonCode } from './semantics/reasons';
+import type { ClaimReport, DocumentReport, EngineChecked, EngineDiagnostic, EngineOptions, SectionedReport, Summary } from './report';
 
+export type { ClaimReport, DocumentReport, EngineChecked, EngineDiagnostic, EngineOptions, ReportFragment, SectionedReport, Severity, Summary } from './report';
 export { CheckCache } from './engineCache';
-
-export interface EngineOptions {
-  /** 'markdown' for .md/.markdown, 'text' for .txt. Default 'markdown'. */
-  mode?: 'markdown' | 'text';
-  /** Meaning of `\log` without a base. Default 'e'. */
-  logBase?: 'e' | '10';
-  /** Time budget per claim, ms. Default 200. */
-  budgetMs?: number;
-  /** Detect formulas written without delimiters. Default true. */
-  bareFormulas?: boolean;
-  /** Extra macros, `{ "\\R": "\\mathbb{R}" }` (the note's own \newcommand and \def are always honoured). */
-  macros?: Record<string, string>;
-  /**
-   * Layout of derivatives by vectors and matrices. Default 'denominator' (a gradient has the variable's shape).
-   * A note's `<!-- calcnotes: layout=numerator -->` overrides it.
-   */
-  matrixLayout?: 'denominator' | 'numerator';
-}
-
-export interface ClaimReport {
-  start: number;
-  end: number;
-  latex: string;
-  kind: ClaimKind;
-  verdict: VerdictName;
-  reason: string;
-  /** The reason's code (unchecked claims; see semantics/reasons.ts). */
-  reasonCode?: ReasonCode;
-  /** Every doubt that applied to the claim's reading (the hover lists them). */
-  doubts?: Doubt[];
-  counterexample?: CheckedClaim['counterexample'];
-  expected?: string;
-  computed?: string;
-  /** What the hover plots for this claim (unpacked and drawn lazily by the hover). */
-  plot?: PackedPlot;
-  /** Document range of the right-hand side (what a quick fix replaces). */
-  rhsStart: number;
-  rhsEnd: number;
-}
-
-export type Severity = 'error' | 'warning' | 'information' | 'hint';
-
-export interface EngineDiagnostic {
-  start: number;
-  end: number;
-  severity: Severity;
-  code: 'false-claim' | 'latex-syntax' | 'shape-mismatch';
-  message: string;
-}
-
-/** A fragment as reports carry it: where it is and what it says (the prose around it stays in the checker). */
-export type ReportFragment = Omit<MathFragment, 'sentence' | 'proseBefore' | 'proseAfter'>;
-
-export interface DocumentReport {
-  fragments: ReportFragment[];
-  claims: ClaimReport[];
-  diagnostics: EngineDiagnostic[];
-}
 
 /**
  * Check a note. With a `cache` kept by the caller between runs (the language server keeps one per worker),
@@ -86,13 +30,6 @@ export interface DocumentReport {
  */
 export function checkDocument(text: string, options: EngineOptions = {}, cache?: CheckCache | null): DocumentReport {
   return joinSections(checkSections(text, options, cache));
-}
-
-/** A note's report in independent sections: each part's offsets are relative to its start. */
-export interface SectionedReport {
-  starts: number[];
-  /** With a cache, an unchanged section's part is the very object an earlier check returned for it. */
-  parts: DocumentReport[];
 }
 
 /**
@@ -339,9 +276,6 @@ function reasonCodeOf(r: EngineChecked): ReasonCode {
   return 'not-understood';
 }
 
-/** A verdict as the engine keeps it: its plot already packed (the expression trees are garbage at once). */
-export type EngineChecked = Omit<CheckedClaim, 'plot'> & { plot?: PackedPlot };
-
 function packed(r: CheckedClaim): EngineChecked {
   if (!r.plot) return r as EngineChecked;
   // A curve with an integral in it costs a quadrature per sample: too slow for a hover on the editor's thread.
@@ -381,13 +315,6 @@ function safeValidate(latex: string, display: boolean, macros: Record<string, st
   } catch {
     return null;
   }
-}
-
-export interface Summary {
-  claims: number;
-  verified: number;
-  false: number;
-  unchecked: number;
 }
 
 export function summarize(reports: { claims: ClaimReport[] }[]): Summary {
