@@ -240,7 +240,7 @@ async function differentiateSelection(): Promise<void> {
   if (variable === undefined) return;
   let result: DifferentiateResult;
   try {
-    const params: DifferentiateParams = { latex, variable: variable.trim() };
+    const params: DifferentiateParams = { latex, variable: variable.trim(), uri: doc.uri.toString() };
     result = await c.sendRequest<DifferentiateResult>(DIFFERENTIATE_REQUEST, params);
   } catch (e) {
     void vscode.window.showErrorMessage(`calcnotes: ${errorText(e)}`);

@@ -4,6 +4,9 @@
  * editor and CI always agree.
  *
  *   scan (find math) → parse (LaTeX → tree with spans) → interpret (claims in context) → check (verdicts)
+ *
+ * It is the one door to the checking core: the CLI, the language server's features and (through the server) the
+ * preview ask it, with the same EngineOptions — `checkDocument` for a note, `differentiateLatex` for an expression.
  */
 import { scanMath } from './scan/scan';
 import { parseLatex } from './parse/parser';
@@ -17,6 +20,10 @@ import { CheckCache, claimKey, detach, digest } from './engineCache';
 import { packPlot } from './check/plotSpec';
 import { anySubexpr, size } from './check/expr';
 import type { ReasonCode } from './semantics/reasons';
+import { EMPTY_CONTEXT } from './interpret/context';
+import { Lowerer } from './check/lower';
+import { diff } from './check/diff';
+import { toLatex } from './check/latex';
 import type { ClaimReport, DocumentReport, EngineChecked, EngineDiagnostic, EngineOptions, SectionedReport, Summary } from './report';
 
 export type { ClaimReport, DocumentReport, EngineChecked, EngineDiagnostic, EngineOptions, ReportFragment, SectionedReport, Severity, Summary } from './report';
@@ -326,4 +333,45 @@ export function summarize(reports: { claims: ClaimReport[] }[]): Summary {
     }
   }
   return s;
+}
+
+/** Longest expression `differentiateLatex` reads. */
+const MAX_DIFFERENTIATE_INPUT = 5000;
+
+/** The canonical name of a variable written in LaTeX: `x`, `\theta` → `theta`, `x_1`, `theta` → `theta`. */
+export function variableName(variable: string, options: EngineOptions = {}): string | null {
+  const v = variable.trim().replace(/^\$+|\$+$/g, '').trim();
+  if (!v) return null;
+  if (/^[A-Za-z]{2,}$/.test(v)) return v; // a Greek name written without its backslash
+  const parsed = parseLatex(v, { macros: macrosFromSettings(options.macros) });
+  if (parsed.problems.length || parsed.formulas.length !== 1) return null;
+  const f = parsed.formulas[0];
+  if (f.relations.length || f.operands.length !== 1) return null;
+  const n = f.operands[0];
+  return n.type === 'sym' ? n.name : null;
+}
+
+/**
+ * The derivative of a LaTeX expression by a variable, printed as readable LaTeX like the checker's messages. The
+ * expression is read by the checker's own parser and lowering, with the options' `\log` base and macros, in an
+ * empty context (nothing from any note). Never throws: what cannot be done is an `{ error }`.
+ */
+export function differentiateLatex(latex: string, variable: string, options: EngineOptions = {}): { latex: string } | { error: string } {
+  try {
+    const body = latex.trim().replace(/^\$+|\$+$/g, '').trim();
+    if (!body) return { error: 'nothing to differentiate' };
+    if (body.length > MAX_DIFFERENTIATE_INPUT) return { error: 'the expression is too long' };
+    const x = variableName(variable, options);
+    if (!x) return { error: `${variable} is not a variable` };
+    const parsed = parseLatex(body, { macros: macrosFromSettings(options.macros) });
+    if (parsed.problems.length) return { error: `could not read the expression: ${parsed.problems[0].message}` };
+    if (parsed.formulas.length !== 1) return { error: 'expected one expression' };
+    const f = parsed.formulas[0];
+    if (f.relations.length || f.leading || f.operands.length !== 1) return { error: 'expected an expression, not an equation or relation' };
+    const node = f.operands[0];
+    const lw = new Lowerer(EMPTY_CONTEXT, [node], { logBase: options.logBase ?? 'e' });
+    return { latex: toLatex(diff(lw.lower(node), x)) };
+  } catch (e) {
+    return { error: (e as Error)?.message || String(e) };
+  }
 }

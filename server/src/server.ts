@@ -73,7 +73,7 @@ function startServer(): void {
     getDocument: (uri) => documents.get(uri),
     getSettings: async (uri) => {
       if (!configurationSupported) return pushedSettings;
-      const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: uri, section: 'calcnotes' });
+      const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: uri || undefined, section: 'calcnotes' });
       return mergeSettings(raw);
     },
     publishDiagnostics: (uri, diagnostics, version) => void connection.sendDiagnostics({ uri, diagnostics, version }).catch(() => undefined),
@@ -145,9 +145,14 @@ function startServer(): void {
     }
   });
 
-  connection.onRequest(DIFFERENTIATE_REQUEST, (p: DifferentiateParams): DifferentiateResult =>
-    guard('differentiate', { error: 'internal error' }, () => service.differentiate(p)),
-  );
+  connection.onRequest(DIFFERENTIATE_REQUEST, async (p: DifferentiateParams): Promise<DifferentiateResult> => {
+    try {
+      return await service.differentiate(p);
+    } catch (e) {
+      log(`calcnotes: differentiate failed: ${(e as Error)?.stack ?? e}`);
+      return { error: 'internal error' };
+    }
+  });
 
   connection.onShutdown(async () => {
     try {

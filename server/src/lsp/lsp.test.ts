@@ -451,6 +451,19 @@ test('differentiate: LaTeX in, readable LaTeX out; errors as { error }', () => {
   }
 });
 
+test('differentiate: the note\'s settings apply — the \\log base and the macros', async () => {
+  assert.deepEqual(differentiate({ latex: '\\log x', variable: 'x' }), { latex: '\\frac{1}{x}' });
+  const base10 = differentiate({ latex: '\\log x', variable: 'x' }, { logBase: '10' });
+  assert.ok('latex' in base10 && base10.latex !== '\\frac{1}{x}', JSON.stringify(base10));
+  assert.deepEqual(differentiate({ latex: '\\R x^2', variable: 'x' }, { macros: { '\\R': '3' } }), { latex: '6x' });
+  // Through the service: the settings of the note named in the request.
+  const { service } = makeService((uri) => settings(uri.endsWith('ten.md') ? { logBase: '10' } : {}));
+  assert.deepEqual(await service.differentiate({ latex: '\\log x', variable: 'x', uri: 'file:///ten.md' }), base10);
+  assert.deepEqual(await service.differentiate({ latex: '\\log x', variable: 'x', uri: 'file:///e.md' }), { latex: '\\frac{1}{x}' });
+  assert.deepEqual(await service.differentiate({ latex: '\\log x', variable: 'x' }), { latex: '\\frac{1}{x}' });
+  await service.dispose();
+});
+
 // ---- check runner ---------------------------------------------------------------------------------------------
 
 const SERVER_SCRIPT = path.resolve(__dirname, '../server.js');

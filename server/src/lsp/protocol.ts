@@ -77,6 +77,8 @@ export interface DifferentiateParams {
   latex: string;
   /** Variable of differentiation, e.g. `x` or `\theta`. */
   variable: string;
+  /** The note the expression comes from: its settings (`\log` base, macros) apply. */
+  uri?: string;
 }
 export type DifferentiateResult = { latex: string } | { error: string };
 

@@ -272,8 +272,14 @@ export class CalcnotesService {
     return statusOf(uri, outcome.report);
   }
 
-  differentiate(params: DifferentiateParams): DifferentiateResult {
-    return differentiate(params);
+  /**
+   * The derivative of a selection, read with the settings of the note it comes from (`\log` base, macros); with
+   * no `uri`, the settings the client gives for no particular note.
+   */
+  async differentiate(params: DifferentiateParams): Promise<DifferentiateResult> {
+    const uri = typeof params?.uri === 'string' ? params.uri : '';
+    const settings = await this.settingsFor(uri);
+    return differentiate(params, engineOptions(settings, modeFor(uri)));
   }
 
   /** Load MathJax and render once, and draw a plot once, so the first hover is fast. */

@@ -4,6 +4,9 @@
  *
  *   scan → parse → interpret / semantics → check → engine → features (lsp/, cli/, the client)
  *
+ * and the features come in through one door: lsp/ and cli/ ask the engine (engine.ts, report.ts), never parse/,
+ * interpret/, semantics/ or check/ directly.
+ *
  * The finder reads the .ts sources themselves (not the compiled .js, where type-only imports are gone).
  */
 import { test } from 'node:test';
@@ -135,6 +138,9 @@ export const FORBIDDEN: Record<string, string[]> = {
   parse: ['interpret', 'semantics', 'check', 'render', 'lsp', 'cli', 'server', ...ENGINE],
   semantics: ['check', 'render', 'lsp', 'cli', 'server', ...ENGINE],
   check: ['lsp', 'cli', 'server', ...ENGINE],
+  // One door: the features ask the engine (engine.ts, report.ts), never a stage behind it.
+  lsp: ['parse', 'interpret', 'semantics', 'check', 'engineCache'],
+  cli: ['parse', 'interpret', 'semantics', 'check', 'engineCache'],
 };
 
 /** Violations of the stage direction, as `from → to` lines. Tests may import anything. */
