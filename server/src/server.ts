@@ -23,6 +23,7 @@ import {
   CHECK_TEXT_REQUEST,
   DEFAULT_SETTINGS,
   DIFFERENTIATE_REQUEST,
+  PREVIEW_MARKS_REQUEST,
   STATUS_NOTIFICATION,
   THEME_NOTIFICATION,
   type CalcnotesSettings,
@@ -30,6 +31,8 @@ import {
   type CheckTextResult,
   type DifferentiateParams,
   type DifferentiateResult,
+  type PreviewMarksParams,
+  type PreviewMarksResult,
   type StatusParams,
   type ThemeParams,
 } from './lsp/protocol';
@@ -142,6 +145,15 @@ function startServer(): void {
     } catch (e) {
       log(`calcnotes: checkText failed: ${(e as Error)?.stack ?? e}`);
       return { uri: typeof p?.uri === 'string' ? p.uri : '', verified: 0, false: 0, unchecked: 0 };
+    }
+  });
+
+  connection.onRequest(PREVIEW_MARKS_REQUEST, async (p: PreviewMarksParams): Promise<PreviewMarksResult> => {
+    try {
+      return await service.previewMarks(p);
+    } catch (e) {
+      log(`calcnotes: previewMarks failed: ${(e as Error)?.stack ?? e}`);
+      return { marks: [] };
     }
   });
 

@@ -227,3 +227,13 @@ test('imports: server/src imports in the stage direction', () => {
   const violations = layeringViolations(graphOf(path.join(REPO, 'server/src')));
   assert.deepEqual(violations, [], `imports against the stage direction:\n${violations.join('\n')}`);
 });
+
+test('imports: the client never runs the checker — client/src imports nothing of the server but its protocol', () => {
+  const dir = path.join(REPO, 'client/src');
+  const imported: string[] = [];
+  for (const [file] of graphOf(dir)) {
+    for (const spec of importsOf(fs.readFileSync(path.join(dir, file), 'utf8'))) if (spec.includes('server/')) imported.push(`${file} → ${spec}`);
+  }
+  assert.ok(imported.length > 0);
+  for (const line of imported) assert.match(line, /→ (\.\.\/)+server\/out\/lsp\/protocol$/, line);
+});
