@@ -11,6 +11,7 @@ import {
   CHECK_TEXT_REQUEST,
   DEFAULT_SETTINGS,
   DIFFERENTIATE_REQUEST,
+  PREVIEW_MARKS_REQUEST,
   SERVER_EXEC_ARGV,
   STATUS_NOTIFICATION,
   THEME_NOTIFICATION,
@@ -18,15 +19,14 @@ import {
   type CheckTextResult,
   type DifferentiateParams,
   type DifferentiateResult,
+  type PreviewMarksParams,
+  type PreviewMarksResult,
   type StatusParams,
   type ThemeParams,
 } from '../../server/out/lsp/protocol';
-import type { EngineOptions } from '../../server/out/engine';
-import { calcnotesMarkdownIt, type MarkdownItLike } from './preview';
+import { PreviewMarkStore, calcnotesMarkdownIt, type MarkdownItLike } from './preview';
 
 const LANGUAGES = ['markdown', 'plaintext'];
-/** Per-claim budget in the preview, which runs in the extension host (the server has its own process). */
-const PREVIEW_BUDGET_CAP_MS = 100;
 
 let client: LanguageClient | undefined;
 
@@ -37,14 +37,18 @@ export interface CalcnotesApi {
 export function activate(context: vscode.ExtensionContext): CalcnotesApi {
   const status = new StatusBar();
   context.subscriptions.push(status);
-  // The preview plugin does not need the server: a failure to start it must not take the plugin down.
+  // The preview's marks come from the server; the plugin itself must survive a server that does not start.
+  const marks = new PreviewMarkStore(askPreviewMarks, refreshPreviews);
   let started: Promise<void> = Promise.resolve();
   try {
     const c = createClient(context);
     client = c;
     context.subscriptions.push(c, c.onNotification(STATUS_NOTIFICATION, (p: StatusParams) => status.update(p)));
     started = c.start().then(
-      () => sendTheme(),
+      () => {
+        sendTheme();
+        refreshPreviews(); // a preview rendered before the server was up has no marks yet
+      },
       (e: unknown) => void vscode.window.showErrorMessage(`calcnotes: the language server did not start: ${errorText(e)}`),
     );
   } catch (e) {
@@ -53,6 +57,11 @@ export function activate(context: vscode.ExtensionContext): CalcnotesApi {
 
   context.subscriptions.push(
     vscode.window.onDidChangeActiveColorTheme(() => sendTheme()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('calcnotes')) return;
+      marks.clear();
+      refreshPreviews();
+    }),
     vscode.commands.registerCommand('calcnotes.checkWorkspace', async () => {
       await started;
       await checkWorkspace();
@@ -64,7 +73,10 @@ export function activate(context: vscode.ExtensionContext): CalcnotesApi {
   );
 
   return {
-    extendMarkdownIt: (md) => calcnotesMarkdownIt(md, previewOptions),
+    extendMarkdownIt: (md) => calcnotesMarkdownIt(md, (src, env) => {
+      const uri = previewUri(env);
+      return uri === null ? null : marks.marksFor(uri, src);
+    }),
   };
 }
 
@@ -240,7 +252,7 @@ async function differentiateSelection(): Promise<void> {
   if (variable === undefined) return;
   let result: DifferentiateResult;
   try {
-    const params: DifferentiateParams = { latex, variable: variable.trim() };
+    const params: DifferentiateParams = { latex, variable: variable.trim(), uri: doc.uri.toString() };
     result = await c.sendRequest<DifferentiateResult>(DIFFERENTIATE_REQUEST, params);
   } catch (e) {
     void vscode.window.showErrorMessage(`calcnotes: ${errorText(e)}`);
@@ -276,28 +288,24 @@ export function selectedLatex(text: string): { latex: string; insertAt: number }
   return { latex: text.trim(), insertAt: trimmedEnd.length };
 }
 
-function previewOptions(env: unknown): EngineOptions | null {
+/** The previewed note's URI ('' when the preview names none), or null when checking is off for it. */
+function previewUri(env: unknown): string | null {
   const doc = (env as { currentDocument?: unknown } | undefined)?.currentDocument;
   const scope = doc instanceof vscode.Uri ? doc : undefined;
   const config = vscode.workspace.getConfiguration('calcnotes', scope);
   if (!config.get<boolean>('enable', DEFAULT_SETTINGS.enable)) return null;
-  const budget = config.get<number>('timeBudgetMs', DEFAULT_SETTINGS.timeBudgetMs);
-  return {
-    mode: scope && /\.txt$/i.test(scope.path) ? 'text' : 'markdown',
-    logBase: config.get<'e' | '10'>('logBase', DEFAULT_SETTINGS.logBase) === '10' ? '10' : 'e',
-    bareFormulas: config.get<boolean>('bareFormulas', DEFAULT_SETTINGS.bareFormulas),
-    budgetMs: Math.max(1, Math.min(Number(budget) || DEFAULT_SETTINGS.timeBudgetMs, PREVIEW_BUDGET_CAP_MS)),
-    macros: stringRecord(config.get<unknown>('macros')),
-  };
+  return scope ? scope.toString() : '';
 }
 
-/** The `macros` setting without entries that are not strings. */
-function stringRecord(value: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
-  }
-  return out;
+/** Asks the language server for a text's preview marks; null when it is not running. */
+function askPreviewMarks(params: PreviewMarksParams): Promise<PreviewMarksResult> | null {
+  const c = client;
+  if (!c?.isRunning()) return null;
+  return c.sendRequest<PreviewMarksResult>(PREVIEW_MARKS_REQUEST, params);
+}
+
+function refreshPreviews(): void {
+  void vscode.commands.executeCommand('markdown.preview.refresh').then(undefined, () => undefined);
 }
 
 function errorText(e: unknown): string {

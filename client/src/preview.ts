@@ -1,13 +1,16 @@
 /**
  * The Markdown preview plugin. The built-in markdown-math extension already renders the math with KaTeX; this
- * plugin renders nothing itself. It runs the checking core on the note's source and marks the block (paragraph,
- * list item, heading, math block, …) that contains a false claim: a CSS class on the block and a small "✗" badge
- * whose title is the message. It never throws: a failure leaves the preview as it was.
+ * plugin renders nothing itself. It marks the block (paragraph, list item, heading, math block, …) that contains
+ * a false claim: a CSS class on the block and a small "✗" badge whose title is the message. It never throws: a
+ * failure leaves the preview as it was.
+ *
+ * The marks come from the language server (`calcnotes/previewMarks`): the extension host never runs the checker.
+ * markdown-it renders synchronously, so a text not yet answered is rendered with the marks it can carry over from
+ * the last answer, and the preview is refreshed when the server's answer arrives (`PreviewMarkStore`).
  *
  * No `vscode` import here, so the plugin can be exercised with plain markdown-it under Node.
  */
-import { checkDocument, type EngineOptions } from '../../server/out/engine';
-import { CODE_FALSE_CLAIM } from '../../server/out/lsp/protocol';
+import type { PreviewMark, PreviewMarksParams, PreviewMarksResult } from '../../server/out/lsp/protocol';
 
 /** The parts of markdown-it's API used here (markdown-it ships no types in this repository). */
 export interface MdToken {
@@ -32,18 +35,18 @@ export interface MarkdownItLike {
   core: { ruler: { push(name: string, rule: (state: MdCoreState) => void): void } };
 }
 
-/** Engine options for a render, or null when checking is off for that document. */
-export type PreviewOptionsProvider = (env: unknown) => EngineOptions | null;
+/** 0-based line → messages of the false claims starting on it, for a render; null when checking is off. */
+export type PreviewMarksProvider = (src: string, env: unknown) => Map<number, string[]> | null;
 
 export const FALSE_CLASS = 'calcnotes-false';
 export const BADGE_CLASS = 'calcnotes-badge';
 
 /** Adds the annotating core rule to `md` and returns it (the shape `extendMarkdownIt` wants). */
-export function calcnotesMarkdownIt<T extends MarkdownItLike>(md: T, options: PreviewOptionsProvider): T {
+export function calcnotesMarkdownIt<T extends MarkdownItLike>(md: T, marks: PreviewMarksProvider): T {
   md.core.ruler.push('calcnotes_false_claims', (state) => {
     try {
-      const opts = options(state.env);
-      if (opts) annotateFalseClaims(state, falseClaimsByLine(state.src, opts));
+      const byLine = marks(state.src, state.env);
+      if (byLine) annotateFalseClaims(state, byLine);
     } catch {
       // Never break the preview.
     }
@@ -51,43 +54,80 @@ export function calcnotesMarkdownIt<T extends MarkdownItLike>(md: T, options: Pr
   return md;
 }
 
-const cache = new Map<string, Map<number, string[]>>();
-const CACHE_SIZE = 8;
-
-/** 0-based line → messages of the false claims starting on it. Cached on the text and options. */
-export function falseClaimsByLine(src: string, opts: EngineOptions): Map<number, string[]> {
-  const key = JSON.stringify(opts) + '\u0000' + src;
-  const hit = cache.get(key);
-  if (hit) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
-  }
-  const report = checkDocument(src, opts);
-  const lineStarts = [0];
-  for (let i = src.indexOf('\n'); i >= 0; i = src.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const byLine = new Map<number, string[]>();
-  for (const d of report.diagnostics) {
-    if (d.code !== CODE_FALSE_CLAIM) continue;
-    const line = lineOf(lineStarts, d.start);
-    const list = byLine.get(line) ?? [];
-    if (!list.includes(d.message)) list.push(d.message);
-    byLine.set(line, list);
-  }
-  cache.set(key, byLine);
-  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  return byLine;
+/** The server's marks as a map from line to messages. */
+export function marksByLine(marks: PreviewMark[]): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const m of marks ?? []) if (Number.isInteger(m?.line) && Array.isArray(m.messages)) out.set(m.line, m.messages.map(String));
+  return out;
 }
 
-function lineOf(lineStarts: number[], offset: number): number {
-  let lo = 0;
-  let hi = lineStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lineStarts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
+/**
+ * The marks of the texts the preview renders, as the language server answered them. Asking is asynchronous and
+ * rendering is not: `marksFor` answers at once — the server's marks for this very text when it has them, else
+ * the last marks of the same note on the lines whose text has not changed — and asks the server, then calls
+ * `refresh` (which renders the preview again) when the answer comes.
+ */
+export class PreviewMarkStore {
+  private readonly answers = new Map<string, Map<number, string[]>>();
+  private readonly pending = new Set<string>();
+  private readonly last = new Map<string, { lines: string[]; marks: Map<number, string[]> }>();
+
+  /**
+   * @param ask sends the request; null when there is no server to ask (then nothing is marked).
+   * @param refresh renders the previews again.
+   */
+  constructor(
+    private readonly ask: (params: PreviewMarksParams) => Promise<PreviewMarksResult> | null,
+    private readonly refresh: () => void,
+    private readonly size = 8,
+  ) {}
+
+  marksFor(uri: string, src: string): Map<number, string[]> {
+    const key = `${uri}\u0000${src}`;
+    const hit = this.answers.get(key);
+    if (hit) {
+      this.answers.delete(key);
+      this.answers.set(key, hit);
+      return hit;
+    }
+    if (!this.pending.has(key)) {
+      const asked = this.ask({ uri, text: src });
+      if (asked) {
+        this.pending.add(key);
+        asked.then(
+          (r) => {
+            const marks = marksByLine(r?.marks ?? []);
+            this.remember(key, marks);
+            this.last.set(uri, { lines: src.split('\n'), marks });
+            this.refresh();
+          },
+          () => this.remember(key, new Map()),
+        ).finally(() => this.pending.delete(key));
+      }
+    }
+    return this.carried(uri, src);
   }
-  return lo;
+
+  /** Forget every answer (the settings changed). */
+  clear(): void {
+    this.answers.clear();
+    this.last.clear();
+  }
+
+  private remember(key: string, marks: Map<number, string[]>): void {
+    this.answers.set(key, marks);
+    while (this.answers.size > this.size) this.answers.delete(this.answers.keys().next().value as string);
+  }
+
+  /** The note's last marks on the lines that read the same in `src` (an edit elsewhere does not blink them). */
+  private carried(uri: string, src: string): Map<number, string[]> {
+    const before = this.last.get(uri);
+    const out = new Map<number, string[]>();
+    if (!before) return out;
+    const lines = src.split('\n');
+    for (const [line, messages] of before.marks) if (line < lines.length && lines[line] === before.lines[line]) out.set(line, messages);
+    return out;
+  }
 }
 
 /**

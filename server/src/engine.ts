@@ -4,80 +4,30 @@
  * editor and CI always agree.
  *
  *   scan (find math) → parse (LaTeX → tree with spans) → interpret (claims in context) → check (verdicts)
+ *
+ * It is the one door to the checking core: the CLI, the language server's features and (through the server) the
+ * preview ask it, with the same EngineOptions — `checkDocument` for a note, `differentiateLatex` for an expression.
  */
 import { scanMath } from './scan/scan';
-import type { MathFragment } from './scan/types';
 import { parseLatex } from './parse/parser';
 import { validateLatex } from './parse/katex';
 import { collectMacros, katexMacros, macrosFromSettings, withoutDefinitions, type MacroTable } from './parse/macros';
 import type { ParseResult } from './parse/ast';
-import { interpret, type Claim, type ClaimKind } from './interpret/claims';
-import { checkClaim, type CheckedClaim, type VerdictName } from './check/check';
+import { interpret, type Claim } from './interpret/claims';
+import { checkClaim } from './check/check';
+import type { CheckedClaim } from './check/verdict';
 import { CheckCache, claimKey, detach, digest } from './engineCache';
-import { packPlot, type PackedPlot } from './check/plotSpec';
+import { packPlot } from './check/plotSpec';
 import { anySubexpr, size } from './check/expr';
-import type { Doubt, ReasonCode } from './semantics/reasons';
+import type { ReasonCode } from './semantics/reasons';
+import { EMPTY_CONTEXT } from './semantics/context';
+import { Lowerer } from './check/lower';
+import { diff } from './check/diff';
+import { toLatex } from './check/latex';
+import type { ClaimReport, DocumentReport, EngineChecked, EngineDiagnostic, EngineOptions, SectionedReport, Summary } from './report';
 
+export type { ClaimReport, DocumentReport, EngineChecked, EngineDiagnostic, EngineOptions, ReportFragment, SectionedReport, Severity, Summary } from './report';
 export { CheckCache } from './engineCache';
-
-export interface EngineOptions {
-  /** 'markdown' for .md/.markdown, 'text' for .txt. Default 'markdown'. */
-  mode?: 'markdown' | 'text';
-  /** Meaning of `\log` without a base. Default 'e'. */
-  logBase?: 'e' | '10';
-  /** Time budget per claim, ms. Default 200. */
-  budgetMs?: number;
-  /** Detect formulas written without delimiters. Default true. */
-  bareFormulas?: boolean;
-  /** Extra macros, `{ "\\R": "\\mathbb{R}" }` (the note's own \newcommand and \def are always honoured). */
-  macros?: Record<string, string>;
-  /**
-   * Layout of derivatives by vectors and matrices. Unset (the default): the layout the note states in prose or by
-   * `<!-- calcnotes: layout=numerator -->`; where it states none, a claim that holds in one layout only is not
-   * checked. A directive overrides this option; the option overrides prose.
-   */
-  matrixLayout?: 'denominator' | 'numerator';
-}
-
-export interface ClaimReport {
-  start: number;
-  end: number;
-  latex: string;
-  kind: ClaimKind;
-  verdict: VerdictName;
-  reason: string;
-  /** The reason's code (unchecked claims; see semantics/reasons.ts). */
-  reasonCode?: ReasonCode;
-  /** Every doubt that applied to the claim's reading (the hover lists them). */
-  doubts?: Doubt[];
-  counterexample?: CheckedClaim['counterexample'];
-  expected?: string;
-  computed?: string;
-  /** What the hover plots for this claim (unpacked and drawn lazily by the hover). */
-  plot?: PackedPlot;
-  /** Document range of the right-hand side (what a quick fix replaces). */
-  rhsStart: number;
-  rhsEnd: number;
-}
-
-export type Severity = 'error' | 'warning' | 'information' | 'hint';
-
-export interface EngineDiagnostic {
-  start: number;
-  end: number;
-  severity: Severity;
-  code: 'false-claim' | 'latex-syntax' | 'shape-mismatch';
-  message: string;
-}
-
-/** A fragment as reports carry it: where it is and what it says (the prose around it stays in the checker). */
-export type ReportFragment = Omit<MathFragment, 'sentence' | 'proseBefore' | 'proseAfter'>;
-
-export interface DocumentReport {
-  fragments: ReportFragment[];
-  claims: ClaimReport[];
-  diagnostics: EngineDiagnostic[];
-}
 
 /**
  * Check a note. With a `cache` kept by the caller between runs (the language server keeps one per worker),
@@ -87,13 +37,6 @@ export interface DocumentReport {
  */
 export function checkDocument(text: string, options: EngineOptions = {}, cache?: CheckCache | null): DocumentReport {
   return joinSections(checkSections(text, options, cache));
-}
-
-/** A note's report in independent sections: each part's offsets are relative to its start. */
-export interface SectionedReport {
-  starts: number[];
-  /** With a cache, an unchanged section's part is the very object an earlier check returned for it. */
-  parts: DocumentReport[];
 }
 
 /**
@@ -341,9 +284,6 @@ function reasonCodeOf(r: EngineChecked): ReasonCode {
   return 'not-understood';
 }
 
-/** A verdict as the engine keeps it: its plot already packed (the expression trees are garbage at once). */
-export type EngineChecked = Omit<CheckedClaim, 'plot'> & { plot?: PackedPlot };
-
 function packed(r: CheckedClaim): EngineChecked {
   if (!r.plot) return r as EngineChecked;
   // A curve with an integral in it costs a quadrature per sample: too slow for a hover on the editor's thread.
@@ -385,13 +325,6 @@ function safeValidate(latex: string, display: boolean, macros: Record<string, st
   }
 }
 
-export interface Summary {
-  claims: number;
-  verified: number;
-  false: number;
-  unchecked: number;
-}
-
 export function summarize(reports: { claims: ClaimReport[] }[]): Summary {
   const s: Summary = { claims: 0, verified: 0, false: 0, unchecked: 0 };
   for (const r of reports) {
@@ -401,4 +334,45 @@ export function summarize(reports: { claims: ClaimReport[] }[]): Summary {
     }
   }
   return s;
+}
+
+/** Longest expression `differentiateLatex` reads. */
+const MAX_DIFFERENTIATE_INPUT = 5000;
+
+/** The canonical name of a variable written in LaTeX: `x`, `\theta` → `theta`, `x_1`, `theta` → `theta`. */
+export function variableName(variable: string, options: EngineOptions = {}): string | null {
+  const v = variable.trim().replace(/^\$+|\$+$/g, '').trim();
+  if (!v) return null;
+  if (/^[A-Za-z]{2,}$/.test(v)) return v; // a Greek name written without its backslash
+  const parsed = parseLatex(v, { macros: macrosFromSettings(options.macros) });
+  if (parsed.problems.length || parsed.formulas.length !== 1) return null;
+  const f = parsed.formulas[0];
+  if (f.relations.length || f.operands.length !== 1) return null;
+  const n = f.operands[0];
+  return n.type === 'sym' ? n.name : null;
+}
+
+/**
+ * The derivative of a LaTeX expression by a variable, printed as readable LaTeX like the checker's messages. The
+ * expression is read by the checker's own parser and lowering, with the options' `\log` base and macros, in an
+ * empty context (nothing from any note). Never throws: what cannot be done is an `{ error }`.
+ */
+export function differentiateLatex(latex: string, variable: string, options: EngineOptions = {}): { latex: string } | { error: string } {
+  try {
+    const body = latex.trim().replace(/^\$+|\$+$/g, '').trim();
+    if (!body) return { error: 'nothing to differentiate' };
+    if (body.length > MAX_DIFFERENTIATE_INPUT) return { error: 'the expression is too long' };
+    const x = variableName(variable, options);
+    if (!x) return { error: `${variable} is not a variable` };
+    const parsed = parseLatex(body, { macros: macrosFromSettings(options.macros) });
+    if (parsed.problems.length) return { error: `could not read the expression: ${parsed.problems[0].message}` };
+    if (parsed.formulas.length !== 1) return { error: 'expected one expression' };
+    const f = parsed.formulas[0];
+    if (f.relations.length || f.leading || f.operands.length !== 1) return { error: 'expected an expression, not an equation or relation' };
+    const node = f.operands[0];
+    const lw = new Lowerer(EMPTY_CONTEXT, [node], { logBase: options.logBase ?? 'e' });
+    return { latex: toLatex(diff(lw.lower(node), x)) };
+  } catch (e) {
+    return { error: (e as Error)?.message || String(e) };
+  }
 }

@@ -11,9 +11,9 @@ import type { Node, ParseResult } from './parse/ast';
 import type { Claim, Condition } from './interpret/claims';
 import type { Binding, NoteContext } from './semantics/context';
 import { walk } from './parse/walk';
-import type { DocumentReport, EngineChecked } from './engine';
+import type { DocumentReport, EngineChecked } from './report';
 import { createHash } from 'crypto';
-import { FAR_LINES } from './check/check';
+import { FAR_LINES } from './check/verdict';
 
 /**
  * A copy of a string that shares no memory with the string it was cut from. V8 represents `text.slice(a, b)` as a

@@ -23,6 +23,7 @@ import {
   CHECK_TEXT_REQUEST,
   DEFAULT_SETTINGS,
   DIFFERENTIATE_REQUEST,
+  PREVIEW_MARKS_REQUEST,
   STATUS_NOTIFICATION,
   THEME_NOTIFICATION,
   type CalcnotesSettings,
@@ -30,6 +31,8 @@ import {
   type CheckTextResult,
   type DifferentiateParams,
   type DifferentiateResult,
+  type PreviewMarksParams,
+  type PreviewMarksResult,
   type StatusParams,
   type ThemeParams,
 } from './lsp/protocol';
@@ -73,7 +76,7 @@ function startServer(): void {
     getDocument: (uri) => documents.get(uri),
     getSettings: async (uri) => {
       if (!configurationSupported) return pushedSettings;
-      const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: uri, section: 'calcnotes' });
+      const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: uri || undefined, section: 'calcnotes' });
       return mergeSettings(raw);
     },
     publishDiagnostics: (uri, diagnostics, version) => void connection.sendDiagnostics({ uri, diagnostics, version }).catch(() => undefined),
@@ -145,9 +148,23 @@ function startServer(): void {
     }
   });
 
-  connection.onRequest(DIFFERENTIATE_REQUEST, (p: DifferentiateParams): DifferentiateResult =>
-    guard('differentiate', { error: 'internal error' }, () => service.differentiate(p)),
-  );
+  connection.onRequest(PREVIEW_MARKS_REQUEST, async (p: PreviewMarksParams): Promise<PreviewMarksResult> => {
+    try {
+      return await service.previewMarks(p);
+    } catch (e) {
+      log(`calcnotes: previewMarks failed: ${(e as Error)?.stack ?? e}`);
+      return { marks: [] };
+    }
+  });
+
+  connection.onRequest(DIFFERENTIATE_REQUEST, async (p: DifferentiateParams): Promise<DifferentiateResult> => {
+    try {
+      return await service.differentiate(p);
+    } catch (e) {
+      log(`calcnotes: differentiate failed: ${(e as Error)?.stack ?? e}`);
+      return { error: 'internal error' };
+    }
+  });
 
   connection.onShutdown(async () => {
     try {

@@ -13,7 +13,7 @@
 import type { Claim } from '../interpret/claims';
 import type { Node, SymNode } from '../parse/ast';
 import { containsNode } from '../parse/walk';
-import type { CheckedClaim } from './check';
+import type { CheckedClaim } from './verdict';
 import type { PlotSpec } from './plotSpec';
 import { Expr, ONE, ZERO, abstractFns, add, anySubexpr, functionArities, freeVars, isNum, mul, neg, num, pow, same, size, substitute, v as mkVar } from './expr';
 import { TooBig, diff } from './diff';

@@ -14,6 +14,7 @@ import { toDiagnostics, claimOfDiagnostic } from './diagnostics';
 import { escapeMarkdown, hover, verdictLine } from './hover';
 import { codeActions, IGNORE_TITLE } from './codeActions';
 import { differentiate, variableName } from './differentiate';
+import { previewMarks } from './preview';
 import { CheckRunner, type CheckJob, type CheckOutcome, type Runner } from './checkRunner';
 import { CalcnotesService, type DocLike } from './service';
 import { packPlot, unpackPlot } from '../check/plotSpec';
@@ -450,6 +451,48 @@ test('differentiate: LaTeX in, readable LaTeX out; errors as { error }', () => {
     const r = differentiate(p);
     assert.ok('error' in r && r.error.length > 0, JSON.stringify(p));
   }
+});
+
+test('differentiate: the note\'s settings apply — the \\log base and the macros', async () => {
+  assert.deepEqual(differentiate({ latex: '\\log x', variable: 'x' }), { latex: '\\frac{1}{x}' });
+  const base10 = differentiate({ latex: '\\log x', variable: 'x' }, { logBase: '10' });
+  assert.ok('latex' in base10 && base10.latex !== '\\frac{1}{x}', JSON.stringify(base10));
+  assert.deepEqual(differentiate({ latex: '\\R x^2', variable: 'x' }, { macros: { '\\R': '3' } }), { latex: '6x' });
+  // Through the service: the settings of the note named in the request.
+  const { service } = makeService((uri) => settings(uri.endsWith('ten.md') ? { logBase: '10' } : {}));
+  assert.deepEqual(await service.differentiate({ latex: '\\log x', variable: 'x', uri: 'file:///ten.md' }), base10);
+  assert.deepEqual(await service.differentiate({ latex: '\\log x', variable: 'x', uri: 'file:///e.md' }), { latex: '\\frac{1}{x}' });
+  assert.deepEqual(await service.differentiate({ latex: '\\log x', variable: 'x' }), { latex: '\\frac{1}{x}' });
+  await service.dispose();
+});
+
+// ---- preview marks ---------------------------------------------------------------------------------------------
+
+test('preview marks: the lines where false claims start, with their messages, once each', () => {
+  const text = `Intro.\n\n${QUOTIENT}\nAnd $\\frac{d}{dx} x^2 = 3x$ and $\\frac{d}{dx} x^3 = 2x$.\n`;
+  const marks = previewMarks(checkDocument(text), text);
+  assert.deepEqual(marks.map((m) => m.line), [2, 4]);
+  assert.equal(marks[1].messages.length, 2);
+  assert.match(marks[0].messages[0], /is not/);
+});
+
+test('service: preview marks come from the open note\'s own check, or from a check of the text given', async () => {
+  const { service, docs } = makeService((uri) => settings(uri.endsWith('off.md') ? { enable: false } : {}));
+  const uri = 'file:///p.md';
+  docs.set(uri, new FakeDoc(uri, QUOTIENT));
+  service.opened(uri);
+  const open = await service.previewMarks({ uri, text: QUOTIENT });
+  assert.equal(open.marks.length, 1);
+  assert.equal(open.marks[0].line, 0);
+  assert.equal(open.marks[0].messages[0], service.lastReport(uri)?.diagnostics[0].message);
+  // A text the editor does not hold (a closed note, a preview ahead of the editor): checked on its own.
+  const other = await service.previewMarks({ uri, text: `Title\n\n${QUOTIENT}` });
+  assert.deepEqual(other.marks.map((m) => m.line), [2]);
+  assert.deepEqual((await service.previewMarks({ uri: 'file:///closed.md', text: QUOTIENT })).marks.length, 1);
+  assert.deepEqual(await service.previewMarks({ uri: 'file:///off.md', text: QUOTIENT }), { marks: [] });
+  assert.deepEqual((await service.previewMarks({ uri: '', text: QUOTIENT })).marks.length, 1);
+  await assert.rejects(service.previewMarks({ uri } as unknown as { uri: string; text: string }));
+  await service.dispose();
 });
 
 // ---- check runner ---------------------------------------------------------------------------------------------

@@ -77,8 +77,32 @@ export interface DifferentiateParams {
   latex: string;
   /** Variable of differentiation, e.g. `x` or `\theta`. */
   variable: string;
+  /** The note the expression comes from: its settings (`\log` base, macros) apply. */
+  uri?: string;
 }
 export type DifferentiateResult = { latex: string } | { error: string };
+
+/**
+ * Client → server request: the false claims of a note's text, by line, for the Markdown preview's marks (the
+ * extension host never runs the checker). Checked with the note's settings, like its diagnostics; nothing when
+ * checking is off for the note.
+ */
+export const PREVIEW_MARKS_REQUEST = 'calcnotes/previewMarks';
+export interface PreviewMarksParams {
+  /** The note (its settings apply); '' for a text without one. */
+  uri: string;
+  /** The text the preview renders. */
+  text: string;
+}
+export interface PreviewMark {
+  /** 0-based line on which a false claim starts. */
+  line: number;
+  /** The messages of the false claims starting on it, without repeats. */
+  messages: string[];
+}
+export interface PreviewMarksResult {
+  marks: PreviewMark[];
+}
 
 /** Diagnostic codes. */
 export const CODE_FALSE_CLAIM = 'false-claim';

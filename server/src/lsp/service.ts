@@ -17,6 +17,7 @@ import { codeActions } from './codeActions';
 import { toDiagnostics } from './diagnostics';
 import { differentiate } from './differentiate';
 import { hover } from './hover';
+import { previewMarks } from './preview';
 import { engineOptions, modeFor } from './settings';
 import {
   DEFAULT_SETTINGS,
@@ -25,6 +26,8 @@ import {
   type CheckTextResult,
   type DifferentiateParams,
   type DifferentiateResult,
+  type PreviewMarksParams,
+  type PreviewMarksResult,
   type StatusParams,
   type ThemeParams,
 } from './protocol';
@@ -79,6 +82,7 @@ export class CalcnotesService {
   private readonly settingsCache = new Map<string, Promise<CalcnotesSettings>>();
   private theme: ThemeParams = { kind: 'dark', foreground: DEFAULT_INK };
   private disposed = false;
+  private previewVersion = 0;
   private readonly debounceMs: number;
 
   constructor(private readonly deps: ServiceDeps) {
@@ -109,6 +113,7 @@ export class CalcnotesService {
     st?.release?.();
     this.docs.delete(uri); // an in-flight check finds no state and is dropped
     this.deps.runner.forget?.(uri);
+    this.deps.runner.forget?.(`preview:${uri}`);
     this.settingsCache.delete(uri);
     this.deps.publishDiagnostics(uri, []);
   }
@@ -272,8 +277,44 @@ export class CalcnotesService {
     return statusOf(uri, outcome.report);
   }
 
-  differentiate(params: DifferentiateParams): DifferentiateResult {
-    return differentiate(params);
+  /**
+   * The Markdown preview's marks for a text. An open note whose editor text is the one previewed answers from its
+   * own check (waiting for it when one is due); any other text is checked like a note with the same settings.
+   */
+  async previewMarks(params: PreviewMarksParams): Promise<PreviewMarksResult> {
+    const uri = typeof params?.uri === 'string' ? params.uri : '';
+    const text = params?.text;
+    if (typeof text !== 'string') throw new Error('expected { uri, text } strings');
+    const settings = await this.settingsFor(uri);
+    if (!settings.enable) return { marks: [] };
+    const doc = uri ? this.deps.getDocument(uri) : undefined;
+    if (doc && this.docs.has(uri) && doc.getText() === text) {
+      if (this.docs.get(uri)?.timer) this.schedule(uri, 0);
+      await this.settled(uri);
+      const last = this.docs.get(uri)?.last;
+      if (last && last.text === text) return { marks: previewMarks(last.report, text) };
+    }
+    const key = `preview:${uri}`;
+    const outcome = await this.deps.runner.submit({
+      key,
+      version: ++this.previewVersion,
+      text,
+      options: engineOptions(settings, modeFor(uri, doc?.languageId)),
+    });
+    if (outcome.status === 'failed') throw new Error(outcome.error);
+    // Superseded: a newer text of the same preview is being checked, and its answer is the one that counts.
+    if (outcome.status !== 'done') return { marks: [] };
+    return { marks: previewMarks(outcome.report, text) };
+  }
+
+  /**
+   * The derivative of a selection, read with the settings of the note it comes from (`\log` base, macros); with
+   * no `uri`, the settings the client gives for no particular note.
+   */
+  async differentiate(params: DifferentiateParams): Promise<DifferentiateResult> {
+    const uri = typeof params?.uri === 'string' ? params.uri : '';
+    const settings = await this.settingsFor(uri);
+    return differentiate(params, engineOptions(settings, modeFor(uri)));
   }
 
   /** Load MathJax and render once, and draw a plot once, so the first hover is fast. */

@@ -11,8 +11,7 @@
  * A claim that fails only under a doubtful reading is "not checked", with the counterexample in the reason.
  */
 import type { Claim, ClaimKind } from '../../interpret/claims';
-import type { CheckedClaim } from '../check';
-import { contextDoubts, readable } from '../check';
+import { contextDoubts, readable, type CheckedClaim } from '../verdict';
 import { show as showName } from '../lower';
 import { formatNumber } from '../latex';
 import { makeRng } from '../random';

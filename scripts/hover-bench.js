@@ -1,27 +1,35 @@
+#!/usr/bin/env node
 /**
- * Hover timing (not a test): `node server/out/render/hoverBench.js [--no-plots] [notes…]` prints how long hovers
- * take — cold (first hover in the process: MathJax loaded and set up), warm (MathJax ready, formula not cached) and
- * cached — over the math of the given notes (default: the example notes), then the plots alone: the first plot
- * drawn in the process, the others (not cached) and cached ones.
+ * `npm run bench:hover [-- --no-plots] [notes…]` — hover timing (not a test): prints how long hovers take — cold
+ * (first hover in the process: MathJax loaded and set up), warm (MathJax ready, formula not cached) and cached —
+ * over the math of the given notes (default: the example notes), then the plots alone: the first plot drawn in
+ * the process, the others (not cached) and cached ones. Runs the compiled code in server/out (`npm run build`).
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { checkDocument } from '../engine';
-import { LineMap } from '../scan/lines';
-import { hover } from '../lsp/hover';
-import { plotImageUri } from './plotImage';
+'use strict';
+const fs = require('fs');
+const path = require('path');
 
-function ms(t0: bigint): number {
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, 'server', 'out');
+if (!fs.existsSync(path.join(OUT, 'lsp', 'hover.js'))) {
+  console.error('bench:hover: server/out is missing; run `npm run build` first');
+  process.exit(2);
+}
+const { checkDocument } = require(path.join(OUT, 'engine.js'));
+const { LineMap } = require(path.join(OUT, 'scan', 'lines.js'));
+const { hover } = require(path.join(OUT, 'lsp', 'hover.js'));
+const { plotImageUri } = require(path.join(OUT, 'render', 'plotImage.js'));
+
+function ms(t0) {
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
 
-function main(): void {
-  const root = path.resolve(__dirname, '../../..');
+function main() {
   const plots = !process.argv.includes('--no-plots');
   const args = process.argv.slice(2).filter((a) => a !== '--no-plots');
   const files = args.length
     ? args
-    : fs.readdirSync(path.join(root, 'examples')).filter((f) => /\.(md|txt)$/.test(f)).map((f) => path.join(root, 'examples', f));
+    : fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => /\.(md|txt)$/.test(f)).map((f) => path.join(ROOT, 'examples', f));
   const docs = files.map((file) => {
     const text = fs.readFileSync(file, 'utf8');
     const report = checkDocument(text, { mode: file.endsWith('.txt') ? 'text' : 'markdown' });
@@ -33,17 +41,17 @@ function main(): void {
       .map((f) => ({ d, position: d.lines.positionAt(Math.floor((f.start + f.end) / 2)) })),
   );
   if (!points.length) throw new Error('no math in these notes');
-  const at = (p: (typeof points)[number]) =>
+  const at = (p) =>
     hover({ text: p.d.text, position: p.position, report: p.d.report, reportText: p.d.text, lines: p.d.lines, color: '#d4d4d4', plots });
   // Plots alone, before the hovers draw them (another ink than the hovers', so these are not cached by them).
   const specs = docs.flatMap((d) => d.report.claims.flatMap((c) => (c.plot ? [c.plot] : [])));
-  const plotTimes: number[] = [];
+  const plotTimes = [];
   for (const spec of specs) {
     const t = process.hrtime.bigint();
     plotImageUri(spec, '#333333');
     plotTimes.push(ms(t));
   }
-  const plotCached: number[] = [];
+  const plotCached = [];
   for (const spec of specs) {
     const t = process.hrtime.bigint();
     plotImageUri(spec, '#333333');
@@ -54,21 +62,21 @@ function main(): void {
   const first = at(points[0]);
   const cold = ms(t0);
   if (!first) throw new Error('no hover');
-  const warm: number[] = [];
+  const warm = [];
   for (const p of points.slice(1)) {
     t0 = process.hrtime.bigint();
     at(p);
     warm.push(ms(t0));
   }
-  const cached: number[] = [];
+  const cached = [];
   for (const p of points) {
     t0 = process.hrtime.bigint();
     at(p);
     cached.push(ms(t0));
   }
-  const stats = (xs: number[]) => {
+  const stats = (xs) => {
     const s = [...xs].sort((a, b) => a - b);
-    const q = (f: number) => s[Math.min(s.length - 1, Math.floor(f * s.length))] ?? 0;
+    const q = (f) => s[Math.min(s.length - 1, Math.floor(f * s.length))] ?? 0;
     return `median ${q(0.5).toFixed(2)} ms, p90 ${q(0.9).toFixed(2)} ms, max ${(s[s.length - 1] ?? 0).toFixed(2)} ms (n=${s.length})`;
   };
   console.log(`${points.length} formulas in ${docs.length} notes`);

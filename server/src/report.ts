@@ -1,0 +1,85 @@
+/**
+ * What the engine takes and gives: its options and the report of a note (document offsets, no LSP types). Shared
+ * by engine.ts, engineCache.ts and every feature that reads a report; it imports only types.
+ */
+import type { MathFragment } from './scan/types';
+import type { ClaimKind } from './interpret/claims';
+import type { CheckedClaim, VerdictName } from './check/verdict';
+import type { PackedPlot } from './check/plotSpec';
+import type { Doubt, ReasonCode } from './semantics/reasons';
+
+export interface EngineOptions {
+  /** 'markdown' for .md/.markdown, 'text' for .txt. Default 'markdown'. */
+  mode?: 'markdown' | 'text';
+  /** Meaning of `\log` without a base. Default 'e'. */
+  logBase?: 'e' | '10';
+  /** Time budget per claim, ms. Default 200. */
+  budgetMs?: number;
+  /** Detect formulas written without delimiters. Default true. */
+  bareFormulas?: boolean;
+  /** Extra macros, `{ "\\R": "\\mathbb{R}" }` (the note's own \newcommand and \def are always honoured). */
+  macros?: Record<string, string>;
+  /**
+   * Layout of derivatives by vectors and matrices. Unset (the default): the layout the note states in prose or by
+   * `<!-- calcnotes: layout=numerator -->`; where it states none, a claim that holds in one layout only is not
+   * checked. A directive overrides this option; the option overrides prose.
+   */
+  matrixLayout?: 'denominator' | 'numerator';
+}
+
+export interface ClaimReport {
+  start: number;
+  end: number;
+  latex: string;
+  kind: ClaimKind;
+  verdict: VerdictName;
+  reason: string;
+  /** The reason's code (unchecked claims; see semantics/reasons.ts). */
+  reasonCode?: ReasonCode;
+  /** Every doubt that applied to the claim's reading (the hover lists them). */
+  doubts?: Doubt[];
+  counterexample?: CheckedClaim['counterexample'];
+  expected?: string;
+  computed?: string;
+  /** What the hover plots for this claim (unpacked and drawn lazily by the hover). */
+  plot?: PackedPlot;
+  /** Document range of the right-hand side (what a quick fix replaces). */
+  rhsStart: number;
+  rhsEnd: number;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface EngineDiagnostic {
+  start: number;
+  end: number;
+  severity: Severity;
+  code: 'false-claim' | 'latex-syntax' | 'shape-mismatch';
+  message: string;
+}
+
+/** A fragment as reports carry it: where it is and what it says (the prose around it stays in the checker). */
+export type ReportFragment = Omit<MathFragment, 'sentence' | 'proseBefore' | 'proseAfter'>;
+
+export interface DocumentReport {
+  fragments: ReportFragment[];
+  claims: ClaimReport[];
+  diagnostics: EngineDiagnostic[];
+}
+
+/** A note's report in independent sections: each part's offsets are relative to its start. */
+export interface SectionedReport {
+  starts: number[];
+  /** With a cache, an unchanged section's part is the very object an earlier check returned for it. */
+  parts: DocumentReport[];
+}
+
+/** A verdict as the engine keeps it: its plot already packed (the expression trees are garbage at once). */
+export type EngineChecked = Omit<CheckedClaim, 'plot'> & { plot?: PackedPlot };
+
+export interface Summary {
+  claims: number;
+  verified: number;
+  false: number;
+  unchecked: number;
+}
