@@ -130,7 +130,8 @@ function indexNotation(claim: Claim, deadline: number): CheckedClaim | null {
 function checkVectorClaim(claim: Claim, opts: CheckOptions, deadline: number, err: Unsupported): CheckedClaim | null {
   try {
     if (!(err instanceof VectorUnsupported)) return null;
-    const stated = opts.matrixLayout ?? claim.context.conventions?.layout?.value;
+    // ∇ is the gradient whatever the layout: a column with the variable's shape (denominator layout's reading).
+    const stated = opts.matrixLayout ?? claim.context.conventions?.layout?.value ?? (onlyGradients(claim) ? 'denominator' : undefined);
     if (stated) return checkMatrixClaim(claim, { layout: stated, logBase: opts.logBase, deadline, doubts: claim.doubts });
     return eitherLayout(claim, opts, deadline);
   } catch (e) {
@@ -138,6 +139,21 @@ function checkVectorClaim(claim: Claim, opts: CheckOptions, deadline: number, er
     if (e instanceof RangeError) return { verdict: 'unchecked', kind: guessKind(claim), reason: 'not checked: the expression is nested too deeply' };
     return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${(e as Error).message ?? 'internal error'}` };
   }
+}
+
+/** Are all the claim's derivatives gradients (∇)? Then no layout convention is involved. */
+function onlyGradients(claim: Claim): boolean {
+  let nabla = false;
+  let other = false;
+  for (const side of [claim.lhs.node, claim.rhs.node]) {
+    walk(side, (m) => {
+      if (m.type === 'deriv') {
+        if (m.form === 'nabla') nabla = true;
+        else other = true;
+      }
+    });
+  }
+  return nabla && !other;
 }
 
 /**

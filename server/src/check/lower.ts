@@ -412,7 +412,8 @@ export class Lowerer {
 
   private lowerPow(base: Node, exp: Node): Expr {
     // `x(x^2 + 1)^2` read as a product: the power belongs to the bracket (f(x)^2 stays (f(x))^2).
-    if (base.type === 'apply' && base.fn.type === 'sym' && base.args.length === 1 && this.readsAsProduct(base.fn)) {
+    // (A bracket around the whole product, `(x(x+1))^2`, shows in the span: the base starts before its head.)
+    if (base.type === 'apply' && base.fn.type === 'sym' && base.args.length === 1 && base.span.start >= base.fn.span.start && this.readsAsProduct(base.fn)) {
       return mul(this.lowerSym(base.fn), this.lowerPow(base.args[0], exp));
     }
     if (exp.type === 'sym' && (exp.name === 'T' || exp.name === 'top' || exp.name === 'intercal' || exp.name === 'rm:T')) {
@@ -573,6 +574,9 @@ export class Lowerer {
         return r;
       }
       if (arg.base === 'sigma' && !arg.sub && !b) {
+        const sigma = this.ctx.conventions?.sigma?.value;
+        if (sigma === 'softmax') throw new VectorUnsupported('σ denotes the softmax in this note');
+        if (sigma === 'constant') throw new Unsupported("σ is a constant in this note, and σ' is not understood");
         // σ' is the derivative of the logistic function.
         const at = argNodes ? argNodes.map((a) => this.lower(a)) : [mkVar(this.implicitVarName)];
         if (at.length !== 1) throw new Unsupported("σ' takes one argument");

@@ -6,6 +6,9 @@
 import type { Node } from '../parse/ast';
 import { walk } from '../parse/walk';
 
+/** Letters with a conventional meaning of their own when primed (σ' is the logistic function's derivative). */
+const CONVENTIONAL: ReadonlySet<string> = new Set(['sigma', 'e', 'pi']);
+
 const LIST_MARK = /^([ \t]*)(?:[-*+\u2022]|\d{1,9}[.)]|\(?[a-z]\)|\([ivx]+\))[ \t]+/;
 
 /**
@@ -76,5 +79,6 @@ export function primedFunctions(trees: Node[]): string[] {
       }
     });
   }
-  return [...primed].filter((n) => !variables.has(n));
+  // σ' is the logistic function's derivative by convention (the note may say otherwise, semantics/prose.ts).
+  return [...primed].filter((n) => !variables.has(n) && !CONVENTIONAL.has(n));
 }

@@ -5,7 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { check, claimWith, verdictsOf } from './helpers';
+import { check as checkNote, claimWith, verdictsOf } from './helpers';
+import type { EngineOptions } from '../engine';
+
+/** These notes are written in denominator layout (the tests of how a layout is chosen say so themselves). */
+const check = (text: string, options: EngineOptions = {}) => checkNote(text, { matrixLayout: 'denominator', ...options });
 import { toDiagnostics } from '../lsp/diagnostics';
 import { codeActions } from '../lsp/codeActions';
 import { hover } from '../lsp/hover';
@@ -74,14 +78,19 @@ test('matrix: the layout comes from the note directive, else from the engine opt
   const claim = '$\\frac{\\partial A\\mathbf{x}}{\\partial \\mathbf{x}} = A$';
   assert.equal(check(claim).claims[0].verdict, 'false');
   assert.equal(check(claim, { matrixLayout: 'numerator' }).claims[0].verdict, 'verified');
-  assert.equal(check(`<!-- calcnotes: layout=numerator -->\n\n${claim}`).claims[0].verdict, 'verified');
+  assert.equal(checkNote(`<!-- calcnotes: layout=numerator -->\n\n${claim}`).claims[0].verdict, 'verified');
+  // With no layout from the note or the settings, a claim that holds in one layout only is not checked.
+  const unknown = checkNote(claim).claims[0];
+  assert.equal(unknown.verdict, 'unchecked');
+  assert.equal(unknown.reasonCode, 'unknown-convention');
+  assert.match(unknown.reason, /holds in numerator layout only/);
   const back = check(`<!-- calcnotes: layout=denominator -->\n\n${claim}`, { matrixLayout: 'numerator' }).claims[0];
   assert.equal(back.verdict, 'false');
   assert.match(back.reason, /holds in numerator layout, not in the denominator layout this note uses/);
   // The gradient of a scalar is a column in both layouts.
   const grad = '<!-- calcnotes: layout=numerator -->\n\n$\\nabla_{\\mathbf{x}} \\mathbf{x}^\\top A \\mathbf{x} = (A + A^\\top)\\mathbf{x}$';
-  assert.equal(check(grad).claims[0].verdict, 'verified');
-  assert.match(check(grad).claims[0].reason, /numerator layout$/);
+  assert.equal(checkNote(grad).claims[0].verdict, 'verified');
+  assert.match(checkNote(grad).claims[0].reason, /numerator layout$/);
 });
 
 test('matrix: a shape mismatch in sizes the note fixed is its own diagnostic; guessed sizes are only "not checked"', () => {

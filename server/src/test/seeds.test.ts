@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { check, sharedDir, verdictsOf } from './helpers';
-import type { DocumentReport } from '../engine';
+import { checkDocument, type DocumentReport } from '../engine';
 
 const seeds = sharedDir('seeds');
 
@@ -104,18 +104,28 @@ test('seed 001: the matrix derivatives are verified in denominator layout', (t) 
 test('seed 002: the vector chain rule is verified, the index typo is reported as an index mismatch', (t) => {
   const s = load('002_');
   if (!s) return t.skip('../shared/seeds not present');
-  assert.equal(verdictOf(s, '\\frac{d\\mathbf{z}}{d\\mathbf{x}} = \\frac{d\\mathbf{y}}{d\\mathbf{x}} \\frac{d\\mathbf{z}}{d\\mathbf{y}}'), 'verified', verdictsOf(s.report));
+  // The order of the factors is denominator layout's; the note never says which layout it uses, so the claim
+  // is not checked, and the reason says where it holds.
+  const chain = s.report.claims.find((k) => k.latex.replace(/\s+/g, '') === '\\frac{d\\mathbf{z}}{d\\mathbf{x}}=\\frac{d\\mathbf{y}}{d\\mathbf{x}}\\frac{d\\mathbf{z}}{d\\mathbf{y}}')!;
+  assert.equal(chain.verdict, 'unchecked', verdictsOf(s.report));
+  assert.equal(chain.reasonCode, 'unknown-convention');
+  assert.match(chain.reason, /holds in denominator layout only/);
+  // In denominator layout, as the setting can say, it is verified.
+  const den = checkDocument(s.text, { matrixLayout: 'denominator' });
+  assert.equal(den.claims.find((k) => k.start === chain.start && k.end === chain.end)!.verdict, 'verified');
   const typo = s.report.claims.find((k) => k.latex === '\\frac{dy_i}{dx_i} = A_{ij}')!;
   assert.equal(typo.verdict, 'false');
   assert.match(typo.reason, /^Index mismatch in dy_i\/dx_i = A_ij: j is a free index on the right but not on the left\./);
   assert.ok(s.report.diagnostics.some((d) => d.code === 'false-claim' && d.start === typo.start && d.end === typo.end));
 });
 
-test('seed 002: dy/dx = A^T for y = Ax, stated across a chain of entry-wise matrices, is verified end to end', (t) => {
+test('seed 002: dy/dx = A^T for y = Ax, stated across a chain of entry-wise matrices, is verified end to end in denominator layout', (t) => {
   const s = load('002_');
   if (!s) return t.skip('../shared/seeds not present');
-  const whole = s.report.claims.find((c) => c.kind === 'chain' && /\\frac\{d\\mathbf\{y\}\}\{d\\mathbf\{x\}\} = \\mathbf\{A\}\^T/.test(c.latex));
-  assert.ok(whole, verdictsOf(s.report));
+  // dy/dx = A^T is denominator layout: verified end to end when the layout is known.
+  const den = checkDocument(s.text, { matrixLayout: 'denominator' });
+  const whole = den.claims.find((c) => c.kind === 'chain' && /\\frac\{d\\mathbf\{y\}\}\{d\\mathbf\{x\}\} = \\mathbf\{A\}\^T/.test(c.latex));
+  assert.ok(whole, verdictsOf(den));
   assert.equal(whole!.verdict, 'verified');
   assert.match(whole!.reason, /first and last sides of the chain agree/);
 });

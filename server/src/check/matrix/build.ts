@@ -711,6 +711,7 @@ export class MatrixBuilder {
       const b = this.bindings.get(name);
       if (b?.params) return this.callBound(name, b, argNodes.map((a) => this.build(a)));
       if (f.base === 'sigma' && !f.sub && !b && !this.functionSyms.has(name)) {
+        if (this.ctx.conventions?.sigma && this.ctx.conventions.sigma.value !== 'logistic') throw new MatrixUnsupported(`σ is not the logistic function in this note`, 'unknown-convention');
         if (argNodes.length !== 1) throw new MatrixUnsupported('σ with several arguments is not understood');
         const a = this.build(argNodes[0]);
         return mk({ k: 'fn', f: 'sigmoid', a }, a.s);
@@ -729,7 +730,7 @@ export class MatrixBuilder {
       if (argNodes.length !== 1) throw new MatrixUnsupported(`${show(name)}(…, …) is not understood`);
       return this.mul(this.sym(f), this.build(argNodes[0]));
     }
-    if (f.type === 'prime' && f.arg.type === 'sym' && f.arg.base === 'sigma' && !f.arg.sub && f.order === 1 && !this.bindings.has(canon(f.arg))) {
+    if (f.type === 'prime' && f.arg.type === 'sym' && f.arg.base === 'sigma' && !f.arg.sub && f.order === 1 && !this.bindings.has(canon(f.arg)) && !this.ctx.conventions?.sigma) {
       // σ'(z) = σ(z)(1 − σ(z)), elementwise.
       if (argNodes.length !== 1) throw new MatrixUnsupported("σ' with several arguments is not understood");
       const a = this.build(argNodes[0]);
