@@ -128,11 +128,16 @@ export interface CallNode extends Base {
 /**
  * Something followed by parenthesised arguments: `f(x)`, `f'(x)`, `g(h(x))`, `\sigma(z)`, `x(y + 1)`,
  * `\frac{dg}{dx}(x)`, `(f \circ g)(x)`. Whether it is an application or a product is the interpreter's call.
+ * Sized brackets are brackets: `f\big(g(x)\big)`, `f\left(x\right)`, `f\bigl(x\bigr)` are `f(g(x))`, `f(x)`.
+ * A letter (or a primed letter) followed by square brackets, `f[g(x)]`, `f\Big[x\Big]`, is an apply too, with
+ * `bracket: '['`: it is an application only where the letter is known to be a function (`E[X]`, `a[n]` are not).
  */
 export interface ApplyNode extends Base {
   type: 'apply';
   fn: Node;
   args: Node[];
+  /** Set when the arguments were written in square brackets. */
+  bracket?: '[';
 }
 
 /** Primes: `f'`, `f''`, `(fg)'`, `f^{\prime}`, `f^{(n)}` (order is then a node), `y'`. */

@@ -39,6 +39,9 @@ const MAX_DEPTH = 400;
 
 class TooDeep extends Error {}
 
+/** Sizing commands: `\big( … \big)` is `( … )`. */
+const SIZING_COMMANDS = new Set(['big', 'Big', 'bigg', 'Bigg', 'bigl', 'Bigl', 'biggl', 'Biggl', 'bigr', 'Bigr', 'biggr', 'Biggr', 'bigm', 'Bigm', 'biggm', 'Biggm']);
+
 /** Letters after which `D` is read as the derivative operator (`Df(x)`). */
 const D_OPERAND_LETTERS = new Set(['f', 'g', 'h', 'F', 'G', 'H', 'y', 'u', 'v', 'w', 'z']);
 
@@ -822,6 +825,13 @@ class Parser {
             continue;
           }
         }
+        if (this.startsSquareArgList() && this.canApplySquare(node)) {
+          const args = this.parseArgList();
+          if (args) {
+            node = { type: 'apply', fn: node, args: args.args, bracket: '[', span: { start: node.span.start, end: args.end } };
+            continue;
+          }
+        }
         break;
       }
       return node;
@@ -835,6 +845,12 @@ class Parser {
     return { type: 'prime', arg: node, order: n, span: this.spanFrom(startTok) };
   }
 
+  /** `f[x]`, `f'[x]`: a plain letter (not bold, blackboard or a number) or its prime before square brackets. */
+  private canApplySquare(node: Node): boolean {
+    const letter = (n: Node): boolean => n.type === 'sym' && (n.font === undefined || n.font === 'cal') && !/^[0-9]/.test(n.base);
+    return letter(node) || (node.type === 'prime' && letter(node.arg));
+  }
+
   private canApply(node: Node): boolean {
     if (node.type === 'sym') return node.font !== 'bb' && !/^[0-9]/.test(node.base);
     if (node.type === 'prime') return true;
@@ -843,15 +859,44 @@ class Parser {
     return false;
   }
 
-  private startsArgList(): boolean {
-    const t = this.peek();
-    if (this.isPunct(t, '(')) return true;
-    if (this.isCmd(t, 'left') && this.isPunct(this.peek(1), '(')) return true;
+  /** How many sizing commands (`\big`, `\Bigl`, `\biggr`, …) stand at `pos + k`: they change no meaning. */
+  private sizingAt(k: number): number {
+    let n = 0;
+    while (n < 4) {
+      const t = this.peek(k + n);
+      if (!t || t.type !== 'cmd' || !SIZING_COMMANDS.has(t.value)) break;
+      n++;
+    }
+    return n;
+  }
+
+  /** An opening bracket `open` here: plain, sized (`\big(`, `\Bigl(`) or `\left(`. */
+  private opensWith(open: string): boolean {
+    const k = this.sizingAt(0);
+    const t = this.peek(k);
+    if (this.isPunct(t, open)) return true;
+    if (k === 0 && this.isCmd(t, 'left') && this.isPunct(this.peek(1), open)) return true;
     return false;
   }
 
-  /** `( a, b )` or `\left( a, b \right)`. */
+  private startsArgList(): boolean {
+    return this.opensWith('(');
+  }
+
+  private startsSquareArgList(): boolean {
+    return this.opensWith('[');
+  }
+
+  /** `( a, b )`, `\big( a, b \big)`, `\left( a, b \right)`, or the same with square brackets. */
   private parseArgList(): { args: Node[]; end: number } | null {
+    const sized = this.sizingAt(0);
+    if (sized > 0) {
+      const save = this.pos;
+      this.pos += sized;
+      const r = this.parseArgList();
+      if (!r) this.pos = save;
+      return r;
+    }
     const t = this.peek()!;
     if (this.isCmd(t, 'left')) {
       const save = this.pos;
