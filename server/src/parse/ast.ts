@@ -276,9 +276,32 @@ export interface ParseProblem {
   span: Span;
 }
 
+/**
+ * Notation that parses but is most likely a typo: a symbol with a superscript label followed by a braced number
+ * (`J^{(1)}{21}`, the `_` missing), a fraction that looks like a derivative but whose denominator is no
+ * differential (`\frac{dy}{ty}`, `\frac{\partial A x}{x^T}`). The checker warns, and never calls a claim holding
+ * it false as written.
+ */
+export interface SuspiciousNotation {
+  span: Span;
+  /** The piece as written. */
+  written: string;
+  /** The likely intended LaTeX, when there is one. */
+  reading: string | null;
+  /** One sentence naming the likely intended reading. */
+  message: string;
+  /**
+   * The tree holds the intended reading (the repair is unique: `J^{(1)}{21}` is `J^{(1)}_{21}`); otherwise it holds
+   * what was written and a claim containing the piece cannot be checked.
+   */
+  repaired: boolean;
+}
+
 export interface ParseResult {
   formulas: Formula[];
   texts: TextPiece[];
   /** Problems the parser worked around (the affected part became an `unknown` node). Never thrown. */
   problems: ParseProblem[];
+  /** Likely typos in notation that parses (see `SuspiciousNotation`). Absent when there are none. */
+  suspicious?: SuspiciousNotation[];
 }

@@ -548,6 +548,22 @@ describe('application', () => {
     shape('\\Big[f(x)\\Big]', apply(f, x));
   });
 
+  test('suspicious notation is reported on the result, with its span and likely reading; the parse goes on', () => {
+    const latex = 'K^{(3)}_{12} = K^{(3)}{21}';
+    const r = parse(latex);
+    assert.equal(r.suspicious?.length, 1);
+    const s = r.suspicious![0];
+    assert.equal(src(latex, s.span), 'K^{(3)}{21}');
+    assert.deepEqual([s.written, s.reading, s.repaired], ['K^{(3)}{21}', 'K^{(3)}_{21}', true]);
+    // The tree holds the unique repair: the same symbol as K^{(3)}_{21}.
+    assert.deepEqual(strip(r.formulas[0].operands[1]), strip(one('K^{(3)}_{21}')));
+    const frac = parse('\\frac{\\partial u}{v} = 1').suspicious ?? [];
+    assert.deepEqual(frac.map((x) => [x.reading, x.repaired]), [['\\frac{\\partial u}{\\partial v}', false]]);
+    for (const ok of ['x^{(1)}', 'x^{(1)} {2}', 'e^{2x}', '\\frac{dy}{dt}', '\\frac{d}{dx}', '\\frac{\\Delta y}{\\Delta x}', '{n \\choose k}', 'a_{ij}', '\\int \\frac{dx}{x}', '\\frac{dy}{ty}']) {
+      assert.equal(parse(ok).suspicious, undefined, ok);
+    }
+  });
+
   test('a letter before square brackets is an apply marked with the bracket; the checker decides', () => {
     const sq = (fn: Shape, ...args: Shape[]): Shape => ({ ...apply(fn, ...args), bracket: '[' });
     shape('f[g(x)]', sq(f, apply(g, x)));

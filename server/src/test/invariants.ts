@@ -50,7 +50,8 @@ export function assertSane(text: string, report: DocumentReport): void {
   for (const d of report.diagnostics) {
     ok(0 <= d.start && d.start <= d.end && d.end <= n, () => `diagnostic range ${d.start}..${d.end} (${d.message}) ${where()}`);
     assert.ok(SEVERITIES.has(d.severity));
-    assert.ok(d.code === 'false-claim' || d.code === 'latex-syntax');
+    assert.ok(d.code === 'false-claim' || d.code === 'latex-syntax' || d.code === 'suspicious-notation');
+    ok(d.code !== 'suspicious-notation' || d.severity === 'warning', () => `a suspicious-notation diagnostic is a warning ${where()}`);
     assert.ok(d.message.length > 0);
   }
   // As the language server publishes them: every position on an existing line, within it.

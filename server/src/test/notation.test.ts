@@ -8,6 +8,10 @@ import assert from 'node:assert/strict';
 import { check, claimWith, verdictsOf } from './helpers';
 import { scanMath } from '../scan/scan';
 import { parseLatex } from '../parse/parser';
+import { LineMap } from '../scan/lines';
+import { toDiagnostics } from '../lsp/diagnostics';
+import { DEFAULT_SETTINGS } from '../lsp/protocol';
+import { DiagnosticSeverity } from 'vscode-languageserver';
 
 describe('sized delimiters are delimiters', () => {
   test('the chain rule written with \\Big[ and \\big( is verified', () => {
@@ -92,5 +96,103 @@ describe('HTML character references in Markdown math', () => {
     assert.equal(claimWith(check(note), 't^3').verdict, 'verified');
     const plain = scanMath(note, { mode: 'text' }).fragments;
     assert.equal(plain[0].latex, '0 &lt; t');
+  });
+});
+
+describe('suspicious notation: a warning and the likely reading, never a false verdict on a misreading', () => {
+  const warnings = (r: ReturnType<typeof check>) => r.diagnostics.filter((d) => d.code === 'suspicious-notation');
+
+  test('a braced number right after a labelled symbol is a subscript whose _ is missing', () => {
+    const note = 'The off-diagonal entries agree:\n\n$$S^{(2)}_{13} = S^{(2)}{31} = -0.5 \\times 0.2 = -0.1$$\n';
+    const r = check(note);
+    const w = warnings(r);
+    assert.equal(w.length, 1, JSON.stringify(r.diagnostics));
+    assert.equal(w[0].severity, 'warning');
+    assert.equal(note.slice(w[0].start, w[0].end), 'S^{(2)}{31}');
+    assert.equal(w[0].message, 'S^{(2)}{31} looks like S^{(2)}_{31} with the _ missing');
+    // Read as S^{(2)}_{31}, nothing here is false (as S^{(2)}·31 the step to −0.5 × 0.2 would be).
+    assert.ok(r.claims.every((c) => c.verdict !== 'false'), verdictsOf(r));
+    assert.ok(!r.diagnostics.some((d) => d.code === 'false-claim'));
+    const step = claimWith(r, 'S^{(2)}{31} = -0.5');
+    assert.match(step.reason, /\(read as S\^\{\(2\)\}_\{31\}\)$/);
+  });
+
+  test('the repaired reading is checked, and the reason says how the piece was read', () => {
+    const ok = check('$$\\frac{d}{dx}\\big(w^{(1)}{2}\\, x^2\\big) = 2 w^{(1)}_{2}\\, x$$\n');
+    const c = claimWith(ok, '\\frac{d}{dx}');
+    assert.equal(c.verdict, 'verified', verdictsOf(ok));
+    assert.match(c.reason, /read as w\^\{\(1\)\}_\{2\}/);
+    const bad = check('$$\\frac{d}{dx}\\big(w^{(1)}{2}\\, x^2\\big) = w^{(1)}_{2}\\, x$$\n');
+    const b = claimWith(bad, '\\frac{d}{dx}');
+    assert.equal(b.verdict, 'false', verdictsOf(bad));
+    assert.match(b.reason, /read as w\^\{\(1\)\}_\{2\}/);
+  });
+
+  test('a differential over two letters, in a formula that differentiates by one of them, is a mistyped derivative', () => {
+    const note = '$$\\frac{dg}{ds} = \\frac{\\partial g}{\\partial u} \\frac{du}{ds} + \\frac{\\partial g}{\\partial v} \\frac{dv}{sv}$$\n';
+    const r = check(note);
+    const w = warnings(r);
+    assert.equal(w.length, 1, JSON.stringify(r.diagnostics));
+    assert.equal(note.slice(w[0].start, w[0].end), '\\frac{dv}{sv}');
+    assert.equal(w[0].message, '\\frac{dv}{sv} has a differential above the bar but none below: it looks like \\frac{dv}{ds}');
+    const c = claimWith(r, '\\frac{dg}{ds}');
+    assert.equal(c.verdict, 'unchecked');
+    assert.equal(c.reason, `not checked: ${w[0].message}`);
+  });
+
+  test('∂ above the bar and none below: the ∂ below is missing', () => {
+    const note = 'A rule: $\\frac{\\partial B\\mathbf{y}}{\\mathbf{y}^T} = B$.\n';
+    const r = check(note);
+    const w = warnings(r);
+    assert.equal(w.length, 1, JSON.stringify(r.diagnostics));
+    assert.equal(note.slice(w[0].start, w[0].end), '\\frac{\\partial B\\mathbf{y}}{\\mathbf{y}^T}');
+    assert.match(w[0].message, /it looks like \\frac\{\\partial B\\mathbf\{y\}\}\{\\partial \\mathbf\{y\}\^T\}$/);
+    const c = claimWith(r, '= B');
+    assert.equal(c.verdict, 'unchecked');
+    assert.match(c.reason, /^not checked: .*no ∂ below/);
+  });
+
+  test('a claim decided through a definition holding such a piece is not checked either', () => {
+    const note = '# Rates\n\n$$r = \\frac{dw}{uw}, \\quad \\frac{d}{du} u^2 = 2u$$\n\nSo $\\frac{d}{du}(r\\, u) = 0$ and $\\frac{d}{du} u^3 = 3u^2$.\n';
+    const r = check(note);
+    assert.equal(warnings(r).length, 1, JSON.stringify(r.diagnostics));
+    const c = claimWith(r, '(r\\, u) = 0');
+    assert.equal(c.verdict, 'unchecked', verdictsOf(r));
+    assert.match(c.reason, /^not checked: it uses the definition of r, where \\frac\{dw\}\{uw\} has a differential above the bar but none below/);
+    assert.equal(claimWith(r, 'u^3').verdict, 'verified');
+    assert.equal(claimWith(r, 'u^2 = 2u').verdict, 'verified');
+  });
+
+  test('ordinary notation gets no warning', () => {
+    const ordinary = [
+      '$x^{(1)} + x^{(2)} = 3$',
+      '$\\frac{d}{dx} e^{2x} = 2e^{2x}$',
+      '$\\frac{dy}{dt} = 3t^2$',
+      '$\\frac{\\Delta y}{\\Delta x} \\approx 2$',
+      '$\\frac{df}{dx}\\Big|_{x=0} = 1$',
+      '${n \\choose k} = \\binom{n}{k}$',
+      '$a_{ij} = a_{ji}$',
+      '$\\int \\frac{dx}{x} = \\ln|x| + C$',
+      '$\\frac{dy}{y} = k\\,dt$',
+      '$\\frac{dN}{rN} = dt$',
+      '$r = \\frac{d}{2}$',
+      '$\\frac{\\partial^2 f}{\\partial x\\,\\partial y} = 0$',
+      '$\\frac{\\partial}{\\partial x}(x^2 y) = 2xy$',
+      '$\\theta^{(t+1)} = \\theta^{(t)} - \\eta \\nabla L$',
+      '$W^{[2]} a^{[1]} + b^{[2]}$',
+      '$f^{(n)}(x) = n!$',
+    ];
+    for (const note of ordinary) {
+      const r = check(note + '\n');
+      assert.deepEqual(warnings(r), [], note);
+    }
+  });
+
+  test('in the editor it is a warning with its code, on the suspicious piece', () => {
+    const note = 'Entries: $Q^{(2)}_{12} = Q^{(2)}{21}$.\n';
+    const d = toDiagnostics(check(note), new LineMap(note), DEFAULT_SETTINGS).filter((x) => x.code === 'suspicious-notation');
+    assert.equal(d.length, 1);
+    assert.equal(d[0].severity, DiagnosticSeverity.Warning);
+    assert.deepEqual(d[0].range, { start: { line: 0, character: note.indexOf('Q^{(2)}{') }, end: { line: 0, character: note.indexOf('$.') } });
   });
 });
