@@ -12,10 +12,11 @@ import { scanMath } from './scan/scan';
 import { parseLatex } from './parse/parser';
 import { validateLatex } from './parse/katex';
 import { collectMacros, katexMacros, macrosFromSettings, withoutDefinitions, type MacroTable } from './parse/macros';
-import type { ParseResult } from './parse/ast';
+import type { Node, ParseResult } from './parse/ast';
 import { interpret, type Claim } from './interpret/claims';
 import { checkClaim } from './check/check';
 import type { CheckedClaim } from './check/verdict';
+import { walk } from './parse/walk';
 import { CheckCache, claimKey, detach, digest } from './engineCache';
 import { packPlot } from './check/plotSpec';
 import { anySubexpr, size } from './check/expr';
@@ -185,6 +186,18 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
     }
   }
 
+  // Likely typos (`J^{(1)}{21}`, `\frac{dy}{ty}`): a warning each, in document offsets.
+  const suspicions: Suspicion[] = [];
+  fragments.forEach((f, i) => {
+    if (f.disabled || f.delimiter === 'bare-inline') return; // a formula run inside prose is context only
+    for (const s of parses[i].suspicious ?? []) {
+      const start = f.start + s.span.start;
+      const end = f.start + s.span.end;
+      suspicions.push({ start, end, message: s.message, reading: s.reading, repaired: s.repaired });
+      diagnostics.push({ start, end, severity: 'warning', code: 'suspicious-notation', message: s.message });
+    }
+  });
+
   const claims = interpret(fragments, parses, { text, mode });
   // The layout a directive fixes, else the setting's; undefined: as the note's prose says, else both are read.
   const layout = directives.layout === 'numerator' || directives.layout === 'denominator' ? directives.layout : options.matrixLayout;
@@ -201,6 +214,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
     } else {
       result = check(claim);
     }
+    if (suspicions.length) result = withSuspicions(result, claim, suspicions);
     if (result.verdict === 'false') wrongChains.add(claim.chain);
     reports.push({
       start: claim.start,
@@ -222,7 +236,8 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
       diagnostics.push({ start: claim.start, end: claim.end, severity: 'error', code: result.code ?? 'false-claim', message: result.reason });
     }
   }
-  reports.push(...chainEnds(claims, reports, check));
+  // A chain verified end to end says nothing about a piece that cannot be read as written.
+  reports.push(...chainEnds(claims, reports, check).filter((r) => !suspicions.some((s) => !s.repaired && s.start < r.end && r.start < s.end)));
   reports.sort((a, b) => a.start - b.start || a.end - b.end);
   diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
   return { fragments: fragments.map(({ sentence: _s, proseBefore: _b, proseAfter: _a, ...f }) => f), claims: reports, diagnostics };
@@ -283,6 +298,63 @@ function reasonCodeOf(r: EngineChecked): ReasonCode {
   if (r.kind === 'equation') return 'equation';
   return 'not-understood';
 }
+/** A likely typo in the note, in document offsets (see `SuspiciousNotation`). */
+interface Suspicion {
+  start: number;
+  end: number;
+  message: string;
+  reading: string | null;
+  repaired: boolean;
+}
+
+/**
+ * A claim's verdict in the light of the likely typos inside it. Where the tree holds the unique repair
+ * (`J^{(1)}{21}` read as `J^{(1)}_{21}`) the verdict stands and its reason says how the piece was read; otherwise
+ * the claim is not checked (what was written is not what was meant, and nothing is false on a misreading).
+ */
+function withSuspicions(result: EngineChecked, claim: Claim, suspicions: Suspicion[]): EngineChecked {
+  const inside = suspicions.filter((s) => s.start < claim.end && claim.start < s.end);
+  if (inside.length === 0) {
+    // Nor decided through a definition whose body holds a piece that cannot be read as written.
+    const via = result.verdict !== 'unchecked' ? suspiciousDefinition(claim, suspicions) : null;
+    if (!via) return result;
+    const { counterexample: _c, expected: _e, plot: _p, code: _code, ...rest } = result;
+    return { ...rest, verdict: 'unchecked', reason: `not checked: it uses the definition of ${via.name}, where ${via.message}`, reasonCode: 'suspicious-notation' };
+  }
+  const unread = inside.filter((s) => !s.repaired);
+  if (unread.length) {
+    if (result.verdict === 'unchecked' && result.reason.includes(unread[0].message)) return result;
+    const { counterexample: _c, expected: _e, plot: _p, code: _code, ...rest } = result;
+    return { ...rest, verdict: 'unchecked', reason: `not checked: ${unread.map((s) => s.message).join('; ')}`, reasonCode: 'suspicious-notation' };
+  }
+  return { ...result, reason: `${result.reason} (${inside.map((s) => `read as ${s.reading}`).join(', ')})` };
+}
+
+/** A definition the claim uses (directly or through other definitions) whose body holds an unrepaired suspicion. */
+function suspiciousDefinition(claim: Claim, suspicions: Suspicion[]): { name: string; message: string } | null {
+  const unread = suspicions.filter((s) => !s.repaired);
+  if (unread.length === 0) return null;
+  const seen = new Set<string>();
+  const queue: Node[] = [claim.lhs.node, claim.rhs.node];
+  while (queue.length) {
+    const n = queue.pop()!;
+    walk(n, (m) => {
+      if (m.type !== 'sym' || seen.has(m.name)) return;
+      seen.add(m.name);
+      const b = claim.context.bindings.get(m.name);
+      if (b) queue.push(b.body);
+    });
+  }
+  for (const name of seen) {
+    const b = claim.context.bindings.get(name);
+    if (!b) continue;
+    const end = b.at + (b.body.span.end - b.body.span.start);
+    const s = unread.find((x) => x.start < end && b.at < x.end);
+    if (s) return { name: b.name, message: s.message };
+  }
+  return null;
+}
+
 
 function packed(r: CheckedClaim): EngineChecked {
   if (!r.plot) return r as EngineChecked;

@@ -54,7 +54,7 @@ export interface EngineDiagnostic {
   start: number;
   end: number;
   severity: Severity;
-  code: 'false-claim' | 'latex-syntax' | 'shape-mismatch';
+  code: 'false-claim' | 'latex-syntax' | 'shape-mismatch' | 'suspicious-notation';
   message: string;
 }
 

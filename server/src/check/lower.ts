@@ -8,7 +8,7 @@
  * that is possible but doubtful is recorded in `doubts` (a claim that fails only under it is not called false).
  */
 import type { DerivNode, Node, SymNode, WrtVar } from '../parse/ast';
-import { containsNode, nodesWithDefinitions, walk } from '../parse/walk';
+import { containsNode, nodesWithDefinitions, squareBracketProduct, walk } from '../parse/walk';
 import { isDeclaredConstant, type NoteContext } from '../semantics/context';
 import { Expr, abstractFns, add, app, div, fn, freeVars, mul, neg, num, pow, same, substitute, v, v as mkVar } from './expr';
 import { diff } from './diff';
@@ -106,6 +106,7 @@ export class Lowerer {
       }
     };
     for (const m of all) {
+      if (m.type === 'apply' && m.bracket === '[') continue; // `x[…]` says nothing; read once the functions are known
       if (m.type === 'apply' && m.fn.type === 'sym') {
         if (mayBeFunction(m.fn) || ctx.functions.has(m.fn.name)) addFunctionUse(m.fn, m.args);
       } else if (m.type === 'apply' && m.fn.type === 'prime' && m.fn.arg.type === 'sym') {
@@ -114,6 +115,8 @@ export class Lowerer {
         addFunctionUse(m.arg, null);
       }
     }
+
+    for (const m of all) if (m.type === 'apply' && m.bracket === '[' && m.fn.type === 'sym' && this.functionSyms.has(m.fn.name)) addFunctionUse(m.fn, m.args);
 
     // Names the claim's definitions are written in (x in z = x^2) are variables, never dependents.
     const usedInDefinitions = new Set<string>();
@@ -199,6 +202,12 @@ export class Lowerer {
     return this.functionSyms.has(name);
   }
 
+  /** `f[…]` is f applied when f is a function here (or f', or a defined function); else `x[…]` is a product. */
+  private appliesSquare(f: Node): boolean {
+    if (f.type === 'prime') return true;
+    return f.type === 'sym' && (this.functionSyms.has(f.name) || !!this.ctx.bindings.get(f.name)?.params);
+  }
+
   /** Names that stand for something else (definitions and dependent variables): opaque in partial derivatives. */
   private isIntermediate(name: string): boolean {
     return this.ctx.bindings.has(name) || this.dependents.has(name);
@@ -272,6 +281,7 @@ export class Lowerer {
       case 'call':
         return this.lowerCall(n);
       case 'apply':
+        if (n.bracket === '[' && !this.appliesSquare(n.fn)) return this.lower(squareBracketProduct(n));
         return this.lowerApply(n.fn, n.args);
       case 'prime':
         return this.lowerPrime(n.arg, n.order, null);

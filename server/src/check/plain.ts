@@ -102,7 +102,7 @@ export function plainText(latex: string, depth = 0): string {
           continue;
         }
       }
-      if (name === 'left' || name === 'right' || name === 'big' || name === 'Big' || name === 'bigg' || name === 'Bigg') {
+      if (name === 'left' || name === 'right' || /^(?:big|Big|bigg|Bigg)[lrm]?$/.test(name)) {
         if (s[i] === '.') i++;
         continue;
       }

@@ -113,3 +113,10 @@ test('the example notes: the planted mistakes are found and nothing else', () =>
   assert.ok(traps.claims.length > 5);
   assert.ok(traps.claims.every((c: { verdict: string }) => c.verdict !== 'false'));
 });
+
+test('suspicious notation is a warning line with its code; it alone does not fail the run', () => {
+  const dir = tmpNotes({ 'typo.md': '# Entries\n\n$$P^{(1)}_{12} = P^{(1)}{21} = 0.3$$\n' });
+  const r = runCli(['check', path.join(dir, 'typo.md')]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /typo\.md:3:18: warning: P\^\{\(1\)\}\{21\} looks like P\^\{\(1\)\}_\{21\} with the _ missing \[suspicious-notation\]/);
+});

@@ -150,7 +150,7 @@ const isDerivativeNode = (m: Node): boolean => m.type === 'deriv' || m.type === 
 /** `f(x, y) = …` or `u = …`: what the left side defines, or null when it is not a definition's shape. */
 function definitionTarget(lhs: Node): { name: string; params: string[] | null } | null {
   if (lhs.type === 'sym') return { name: lhs.name, params: null };
-  if (lhs.type === 'apply' && lhs.fn.type === 'sym' && lhs.args.length > 0 && lhs.args.every((a) => a.type === 'sym')) {
+  if (lhs.type === 'apply' && !lhs.bracket && lhs.fn.type === 'sym' && lhs.args.length > 0 && lhs.args.every((a) => a.type === 'sym')) {
     const params = lhs.args.map((a) => (a as { name: string }).name);
     if (new Set(params).size !== params.length) return null;
     return { name: lhs.fn.name, params };
@@ -301,7 +301,7 @@ export function interpret(
     // function defined with other parameters is forgotten too; `f(x)` after `f(x) = …` is just a mention).
     for (const formula of parse.formulas) {
       const only = formula.operands.length === 1 && !formula.leading ? formula.operands[0] : null;
-      if (only && only.type === 'apply' && only.fn.type === 'sym' && only.args.every((a) => a.type === 'sym')) {
+      if (only && only.type === 'apply' && !only.bracket && only.fn.type === 'sym' && only.args.every((a) => a.type === 'sym')) {
         const b = ctx.bindings.get(only.fn.name);
         const args = only.args.map((a) => (a as { name: string }).name);
         if (b && (!b.params || b.params.join(',') !== args.join(','))) ctx = withoutBinding(ctx, only.fn.name);

@@ -1,12 +1,12 @@
 /**
  * The engine's report as LSP diagnostics: false claims (with the configured severity), LaTeX syntax errors
- * (always errors) and, when `showUnchecked` is on, claims that were not checked (hints). Ranges come from the
+ * (always errors), suspicious notation (warnings) and, when `showUnchecked` is on, claims that were not checked (hints). Ranges come from the
  * engine's offsets through LineMap, so they are exact in UTF-16 code units.
  */
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
 import type { ClaimReport, DocumentReport, EngineDiagnostic, Severity } from '../engine';
 import { LineMap } from '../scan/lines';
-import { CODE_FALSE_CLAIM, CODE_LATEX_SYNTAX, CODE_SHAPE_MISMATCH, CODE_UNCHECKED, type CalcnotesSettings } from './protocol';
+import { CODE_FALSE_CLAIM, CODE_LATEX_SYNTAX, CODE_SHAPE_MISMATCH, CODE_SUSPICIOUS_NOTATION, CODE_UNCHECKED, type CalcnotesSettings } from './protocol';
 
 export const SOURCE = 'calcnotes';
 
@@ -66,6 +66,14 @@ export function toDiagnostics(report: DocumentReport, lines: LineMap, settings: 
       };
       if (claim !== undefined) diag.data = { claim } satisfies DiagnosticData;
       out.push(diag);
+    } else if (d.code === 'suspicious-notation') {
+      out.push({
+        range: rangeOf(lines, d.start, d.end),
+        severity: DiagnosticSeverity.Warning,
+        code: CODE_SUSPICIOUS_NOTATION,
+        source: SOURCE,
+        message: d.message,
+      });
     } else {
       out.push({
         range: rangeOf(lines, d.start, d.end),

@@ -8,6 +8,7 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { ClaimReport, DocumentReport, ReportFragment } from '../engine';
 import { LineMap } from '../scan/lines';
+import { showsAs } from '../scan/entities';
 import { macroPrelude } from '../render/macros';
 import { renderDataUri } from '../render/svg';
 import { plotImageUri } from '../render/plotImage';
@@ -78,7 +79,7 @@ export function fragmentAt(report: DocumentReport, text: string, offset: number)
     if (f.delimiter === 'bare-inline') continue; // context only, not a formula of its own
     if (offset < f.outerStart || offset > f.outerEnd) continue;
     if (offset === f.outerEnd && f.outerEnd !== f.end) continue; // just past a closing delimiter
-    if (text.slice(f.start, f.end) !== f.latex) continue;
+    if (!showsAs(text.slice(f.start, f.end), f.latex)) continue;
     if (!best || f.outerEnd - f.outerStart < best.outerEnd - best.outerStart) best = f;
   }
   return best;

@@ -110,6 +110,8 @@ export const CODE_LATEX_SYNTAX = 'latex-syntax';
 export const CODE_UNCHECKED = 'unchecked';
 /** A claim whose vectors and matrices cannot have the sizes the note gave them. */
 export const CODE_SHAPE_MISMATCH = 'shape-mismatch';
+/** Notation that is most likely a typo (`J^{(1)}{21}`, `\frac{dy}{ty}`): a warning naming the likely reading. */
+export const CODE_SUSPICIOUS_NOTATION = 'suspicious-notation';
 
 /** The comment that "ignore this claim" inserts above the line. */
 export const DISABLE_NEXT_LINE = '<!-- calcnotes-disable-next-line -->';

@@ -128,11 +128,16 @@ export interface CallNode extends Base {
 /**
  * Something followed by parenthesised arguments: `f(x)`, `f'(x)`, `g(h(x))`, `\sigma(z)`, `x(y + 1)`,
  * `\frac{dg}{dx}(x)`, `(f \circ g)(x)`. Whether it is an application or a product is the interpreter's call.
+ * Sized brackets are brackets: `f\big(g(x)\big)`, `f\left(x\right)`, `f\bigl(x\bigr)` are `f(g(x))`, `f(x)`.
+ * A letter (or a primed letter) followed by square brackets, `f[g(x)]`, `f\Big[x\Big]`, is an apply too, with
+ * `bracket: '['`: it is an application only where the letter is known to be a function (`E[X]`, `a[n]` are not).
  */
 export interface ApplyNode extends Base {
   type: 'apply';
   fn: Node;
   args: Node[];
+  /** Set when the arguments were written in square brackets. */
+  bracket?: '[';
 }
 
 /** Primes: `f'`, `f''`, `(fg)'`, `f^{\prime}`, `f^{(n)}` (order is then a node), `y'`. */
@@ -271,9 +276,32 @@ export interface ParseProblem {
   span: Span;
 }
 
+/**
+ * Notation that parses but is most likely a typo: a symbol with a superscript label followed by a braced number
+ * (`J^{(1)}{21}`, the `_` missing), a fraction that looks like a derivative but whose denominator is no
+ * differential (`\frac{dy}{ty}`, `\frac{\partial A x}{x^T}`). The checker warns, and never calls a claim holding
+ * it false as written.
+ */
+export interface SuspiciousNotation {
+  span: Span;
+  /** The piece as written. */
+  written: string;
+  /** The likely intended LaTeX, when there is one. */
+  reading: string | null;
+  /** One sentence naming the likely intended reading. */
+  message: string;
+  /**
+   * The tree holds the intended reading (the repair is unique: `J^{(1)}{21}` is `J^{(1)}_{21}`); otherwise it holds
+   * what was written and a claim containing the piece cannot be checked.
+   */
+  repaired: boolean;
+}
+
 export interface ParseResult {
   formulas: Formula[];
   texts: TextPiece[];
   /** Problems the parser worked around (the affected part became an `unknown` node). Never thrown. */
   problems: ParseProblem[];
+  /** Likely typos in notation that parses (see `SuspiciousNotation`). Absent when there are none. */
+  suspicious?: SuspiciousNotation[];
 }

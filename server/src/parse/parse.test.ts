@@ -532,6 +532,50 @@ describe('application', () => {
     shape('(f \\circ g)(x)', apply(mulOps(['circ'], f, g), x));
     shape('\\sigma(x)(1-\\sigma(x))', mul(apply(sym('sigma'), x), add(num(1), neg(apply(sym('sigma'), x)))));
   });
+
+  test('sized brackets are brackets: f\\big(g(x)\\big), f\\Bigl(x, y\\Bigr), g^2\\bigg(x\\bigg) read like f(g(x))', () => {
+    const plain = strip(one('f(g(x))'));
+    for (const latex of ['f\\big(g(x)\\big)', 'f\\Big(g\\big(x\\big)\\Big)', 'f\\bigl(g(x)\\bigr)', 'f\\Biggl(g(x)\\Biggr)', 'f\\left(g(x)\\right)']) {
+      assert.deepEqual(strip(one(latex)), plain, latex);
+    }
+    const latex = 'f\\big(g(x)\\big) + 1';
+    const n = shape(latex, add(apply(f, apply(g, x)), num(1)));
+    assert.ok(n.type === 'add');
+    assert.equal(src(latex, n.terms[0]), 'f\\big(g(x)\\big)');
+    shape('f\\Bigl(x, y\\Bigr)', apply(f, x, y));
+    shape('g^2\\bigg(x\\bigg)', pow(apply(g, x), num(2)));
+    // A sized bar is still an evaluation bar, and a sized bracket standing alone groups.
+    shape('\\Big[f(x)\\Big]', apply(f, x));
+  });
+
+  test('suspicious notation is reported on the result, with its span and likely reading; the parse goes on', () => {
+    const latex = 'K^{(3)}_{12} = K^{(3)}{21}';
+    const r = parse(latex);
+    assert.equal(r.suspicious?.length, 1);
+    const s = r.suspicious![0];
+    assert.equal(src(latex, s.span), 'K^{(3)}{21}');
+    assert.deepEqual([s.written, s.reading, s.repaired], ['K^{(3)}{21}', 'K^{(3)}_{21}', true]);
+    // The tree holds the unique repair: the same symbol as K^{(3)}_{21}.
+    assert.deepEqual(strip(r.formulas[0].operands[1]), strip(one('K^{(3)}_{21}')));
+    const frac = parse('\\frac{\\partial u}{v} = 1').suspicious ?? [];
+    assert.deepEqual(frac.map((x) => [x.reading, x.repaired]), [['\\frac{\\partial u}{\\partial v}', false]]);
+    for (const ok of ['x^{(1)}', 'x^{(1)} {2}', 'e^{2x}', '\\frac{dy}{dt}', '\\frac{d}{dx}', '\\frac{\\Delta y}{\\Delta x}', '{n \\choose k}', 'a_{ij}', '\\int \\frac{dx}{x}', '\\frac{dy}{ty}']) {
+      assert.equal(parse(ok).suspicious, undefined, ok);
+    }
+  });
+
+  test('a letter before square brackets is an apply marked with the bracket; the checker decides', () => {
+    const sq = (fn: Shape, ...args: Shape[]): Shape => ({ ...apply(fn, ...args), bracket: '[' });
+    shape('f[g(x)]', sq(f, apply(g, x)));
+    shape('f\\Big[g(x)\\Big]', sq(f, apply(g, x)));
+    shape('f\\left[g(x)\\right]', sq(f, apply(g, x)));
+    shape("f'[x]", sq(prime(f), x));
+    shape('a[n, m]', sq(sym('a'), sym('n'), sym('m')));
+    // Not after a number, a power, or a blackboard letter.
+    shape('2[x+1]', mul(num(2), add(x, num(1))));
+    shape('x^2[x+1]', mul(pow(x, num(2)), add(x, num(1))));
+    assert.notEqual(one('\\mathbb{E}[X]').type, 'apply');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import type {
   Relation,
   RelOp,
   Span,
+  SuspiciousNotation,
   SymNode,
   TextPiece,
   WrtVar,
@@ -33,11 +34,15 @@ import {
 } from './commands';
 import { lex, tokenText, type Token } from './lexer';
 import type { MacroTable } from './macros';
+import { walk } from './walk';
 
 /** Recursion guard (enter() calls on one path; about four per bracket level): far below the stack limit. */
 const MAX_DEPTH = 400;
 
 class TooDeep extends Error {}
+
+/** Sizing commands: `\big( … \big)` is `( … )`. */
+const SIZING_COMMANDS = new Set(['big', 'Big', 'bigg', 'Bigg', 'bigl', 'Bigl', 'biggl', 'Biggl', 'bigr', 'Bigr', 'biggr', 'Biggr', 'bigm', 'Bigm', 'biggm', 'Biggm']);
 
 /** Letters after which `D` is read as the derivative operator (`Df(x)`). */
 const D_OPERAND_LETTERS = new Set(['f', 'g', 'h', 'F', 'G', 'H', 'y', 'u', 'v', 'w', 'z']);
@@ -101,6 +106,18 @@ class Parser {
 
   private entry(t: Token | null): CommandEntry | undefined {
     return t && t.type === 'cmd' ? COMMANDS.get(t.value) : undefined;
+  }
+
+  /** Likely typos met (see `SuspiciousNotation`). */
+  private readonly suspicious: SuspiciousNotation[] = [];
+  /**
+   * `\frac{dy}{ty}`-like fractions met: kept only when the fragment differentiates by one of the denominator's
+   * letters elsewhere (see `suspicionsFor`).
+   */
+  private readonly leibnizLike: { span: Span; written: string; v: string; letters: string[] }[] = [];
+
+  private suspect(span: Span, reading: string | null, message: string, repaired: boolean): void {
+    if (this.suspicious.length < 20) this.suspicious.push({ span, written: this.input.slice(span.start, span.end), reading, message, repaired });
   }
 
   private problem(message: string, start: number, end: number): void {
@@ -261,7 +278,8 @@ class Parser {
       this.problem('the formula is nested too deeply', 0, this.input.length);
       formulas.push(...this.shallowFormulas(formulaStart));
     }
-    return { formulas, texts: this.texts, problems: this.problems };
+    const suspicious = this.suspicionsFor(formulas);
+    return { formulas, texts: this.texts, problems: this.problems, ...(suspicious.length ? { suspicious } : {}) };
   }
 
   /**
@@ -822,6 +840,13 @@ class Parser {
             continue;
           }
         }
+        if (this.startsSquareArgList() && this.canApplySquare(node)) {
+          const args = this.parseArgList();
+          if (args) {
+            node = { type: 'apply', fn: node, args: args.args, bracket: '[', span: { start: node.span.start, end: args.end } };
+            continue;
+          }
+        }
         break;
       }
       return node;
@@ -835,6 +860,12 @@ class Parser {
     return { type: 'prime', arg: node, order: n, span: this.spanFrom(startTok) };
   }
 
+  /** `f[x]`, `f'[x]`: a plain letter (not bold, blackboard or a number) or its prime before square brackets. */
+  private canApplySquare(node: Node): boolean {
+    const letter = (n: Node): boolean => n.type === 'sym' && (n.font === undefined || n.font === 'cal') && !/^[0-9]/.test(n.base);
+    return letter(node) || (node.type === 'prime' && letter(node.arg));
+  }
+
   private canApply(node: Node): boolean {
     if (node.type === 'sym') return node.font !== 'bb' && !/^[0-9]/.test(node.base);
     if (node.type === 'prime') return true;
@@ -843,15 +874,44 @@ class Parser {
     return false;
   }
 
-  private startsArgList(): boolean {
-    const t = this.peek();
-    if (this.isPunct(t, '(')) return true;
-    if (this.isCmd(t, 'left') && this.isPunct(this.peek(1), '(')) return true;
+  /** How many sizing commands (`\big`, `\Bigl`, `\biggr`, …) stand at `pos + k`: they change no meaning. */
+  private sizingAt(k: number): number {
+    let n = 0;
+    while (n < 4) {
+      const t = this.peek(k + n);
+      if (!t || t.type !== 'cmd' || !SIZING_COMMANDS.has(t.value)) break;
+      n++;
+    }
+    return n;
+  }
+
+  /** An opening bracket `open` here: plain, sized (`\big(`, `\Bigl(`) or `\left(`. */
+  private opensWith(open: string): boolean {
+    const k = this.sizingAt(0);
+    const t = this.peek(k);
+    if (this.isPunct(t, open)) return true;
+    if (k === 0 && this.isCmd(t, 'left') && this.isPunct(this.peek(1), open)) return true;
     return false;
   }
 
-  /** `( a, b )` or `\left( a, b \right)`. */
+  private startsArgList(): boolean {
+    return this.opensWith('(');
+  }
+
+  private startsSquareArgList(): boolean {
+    return this.opensWith('[');
+  }
+
+  /** `( a, b )`, `\big( a, b \big)`, `\left( a, b \right)`, or the same with square brackets. */
   private parseArgList(): { args: Node[]; end: number } | null {
+    const sized = this.sizingAt(0);
+    if (sized > 0) {
+      const save = this.pos;
+      this.pos += sized;
+      const r = this.parseArgList();
+      if (!r) this.pos = save;
+      return r;
+    }
     const t = this.peek()!;
     if (this.isCmd(t, 'left')) {
       const save = this.pos;
@@ -931,6 +991,15 @@ class Parser {
         sup = { ...a, tokens: [from, this.pos] };
       } else break;
     }
+    if (sup && !sub && this.missingSubscriptAt(base, sup.raw)) {
+      // `J^{(1)}{21}`: the `_` before the braced number is missing (read as J^{(1)}_{21}, and said so).
+      const supEnd = sup.span.end;
+      const a = this.parseScriptArg();
+      const written = { start: base.span.start, end: a.span.end };
+      const reading = `${this.input.slice(base.span.start, supEnd)}_${this.input.slice(a.span.start, a.span.end)}`;
+      this.suspect(written, reading, `${this.input.slice(written.start, written.end)} looks like ${reading} with the _ missing`, true);
+      sub = a;
+    }
     let node = base;
     const open = this.bracketed.get(base);
     if (sub && sup && (open === '[' || open === '\\lbrack')) {
@@ -955,6 +1024,19 @@ class Parser {
       node = { type: 'pow', base: node, exp: supNode, span: this.spanFrom(startTok) };
     }
     return node;
+  }
+
+  /**
+   * After a symbol with a bracketed superscript label and no subscript (`J^{(1)}`, `W^{[2]}`): a braced group of
+   * digits right after it (`{21}`, no space between). Nothing writes a number that way: it is a subscript whose
+   * `_` was lost (a product would be written `21 J^{(1)}`).
+   */
+  private missingSubscriptAt(base: Node, supRaw: string): boolean {
+    if (base.type !== 'sym' || base.sub || !/^\s*(?:\([^()]*\)|\[[^[\]]*\])\s*$/.test(supRaw)) return false;
+    const open = this.peek();
+    if (!open || !this.isPunct(open, '{') || open.space) return false;
+    const digits = this.peek(1);
+    return digits !== null && digits.type === 'num' && /^[0-9]{1,3}$/.test(digits.value) && this.isPunct(this.peek(2), '}');
   }
 
   private primeCount(range: [number, number]): number {
@@ -1903,8 +1985,73 @@ class Parser {
     if (leib) return leib;
     this.pos = numTok;
     const num = this.parseBraceArg();
+    const denTok = this.pos;
     const den = this.parseBraceArg();
-    return { type: 'div', num, den, form: 'frac', span: this.spanFrom(startTok) };
+    const span = this.spanFrom(startTok);
+    this.checkDerivativeLike(numTok, denTok, span);
+    return { type: 'div', num, den, form: 'frac', span };
+  }
+
+  /**
+   * A `\frac` that was not read as a derivative but starts like one. Above the bar `\partial …` while nothing
+   * below is a differential (`\frac{\partial A x}{x^T}`): the ∂ below is missing, since ∂ stands for nothing on
+   * its own. `\frac{dy}{ty}`: a differential over two letters, noted here and kept by `suspicionsFor` only when
+   * the fragment differentiates by one of those letters (`\frac{dx}{x}` under an integral and `\frac{d}{2}` are
+   * fine).
+   */
+  private checkDerivativeLike(numTok: number, denTok: number, span: Span): void {
+    const group = (open: number): [number, number] | null => {
+      if (!this.isPunct(this.tokens[open] ?? null, '{')) return null;
+      const close = this.matching(open);
+      return close > open ? [open + 1, close] : null;
+    };
+    const num = group(numTok);
+    const den = group(denTok);
+    if (!num || !den || num[1] - num[0] < 1 || den[1] - den[0] < 1) return;
+    const text = (r: [number, number]) => this.input.slice(this.tokens[r[0]].start, this.tokens[r[1] - 1].end);
+    const hasMarker = (r: [number, number]): boolean => {
+      for (let i = r[0]; i < r[1]; i++) {
+        const t = this.tokens[i];
+        if (this.markerAt(i) || this.isCmd(t, 'nabla') || this.isCmd(t, 'delta') || this.isCmd(t, 'Delta')) return true;
+      }
+      return false;
+    };
+    const first = this.tokens[num[0]];
+    if (this.isCmd(first, 'partial')) {
+      if (hasMarker(den)) return;
+      const reading = `\\frac{${text(num)}}{\\partial ${text(den)}}`;
+      this.suspect(span, reading, `${this.input.slice(span.start, span.end)} has ∂ above the bar and no ∂ below: it looks like ${reading}`, false);
+      return;
+    }
+    // \frac{dy}{ty}: exactly `d v` over exactly two letters, neither a d.
+    const isLetter = (i: number) => this.tokens[i].type === 'letter' && this.tokens[i].value.length === 1;
+    if (num[1] - num[0] !== 2 || den[1] - den[0] !== 2) return;
+    if (!(first.type === 'letter' && first.value === 'd' && isLetter(num[0] + 1) && this.tokens[num[0] + 1].value !== 'd')) return;
+    if (!isLetter(den[0]) || !isLetter(den[0] + 1) || this.tokens[den[0]].value === 'd' || this.tokens[den[0] + 1].value === 'd') return;
+    this.leibnizLike.push({ span, written: this.input.slice(span.start, span.end), v: this.tokens[num[0] + 1].value, letters: [this.tokens[den[0]].value, this.tokens[den[0] + 1].value] });
+  }
+
+  /** The suspicions of the whole fragment, the `\frac{dy}{ty}` ones confirmed by its other derivatives. */
+  private suspicionsFor(formulas: Formula[]): SuspiciousNotation[] {
+    if (this.leibnizLike.length === 0) return this.suspicious;
+    const wrt = new Set<string>();
+    let integral = false;
+    for (const f of formulas) {
+      for (const op of f.operands) {
+        walk(op, (n) => {
+          if (n.type === 'deriv') for (const w of n.wrt) if (w.v.type === 'sym') wrt.add(w.v.name);
+          if (n.type === 'bigop' && (n.op === 'int' || n.op === 'oint')) integral = true;
+        });
+      }
+    }
+    if (integral) return this.suspicious;
+    for (const c of this.leibnizLike) {
+      const meant = [...new Set(c.letters)].filter((l) => l !== c.v && wrt.has(l));
+      if (meant.length !== 1) continue;
+      const reading = `\\frac{d${c.v}}{d${meant[0]}}`;
+      this.suspect(c.span, reading, `${c.written} has a differential above the bar but none below: it looks like ${reading}`, false);
+    }
+    return this.suspicious.sort((a, b) => a.span.start - b.span.start);
   }
 
   /** `\frac{d…}{d…}`: a Leibniz derivative (with its operand for the operator form), or null. */

@@ -83,3 +83,17 @@ export function nodesWithDefinitions(roots: Node[], definitionOf: (s: Extract<No
   roots.forEach(collect);
   return all;
 }
+
+/**
+ * `x[a]` as a product: the reading of a letter before square brackets when the letter is no function. The same
+ * tree `x [a]` or `x [a, b]` gives (the bracket's content, or a tuple of its items).
+ */
+export function squareBracketProduct(n: Extract<Node, { type: 'apply' }>): Node {
+  const start = n.args.length ? n.args[0].span.start : n.fn.span.end;
+  const inner: Node = n.args.length === 1
+    ? n.args[0]
+    : n.args.length === 0
+      ? { type: 'unknown', what: 'empty brackets', args: [], span: { start, end: n.span.end } }
+      : { type: 'tuple', items: n.args, open: '[', close: ']', span: { start, end: n.span.end } };
+  return { type: 'mul', factors: [n.fn, inner], ops: ['implicit'], span: n.span };
+}

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 
 import { scanMath, scanUnguarded } from './scan';
 import { LineMap } from './lines';
+import { showsAs } from './entities';
 import { countProseWords, findInlineRuns, looksLikeFormula } from './bare';
 import { MathFragment, ScanOptions, ScanResult } from './types';
 
@@ -53,7 +54,7 @@ function checkInvariants(text: string, r: ScanResult): void {
   let prevEnd = 0;
   let prevSentence = -1;
   for (const f of r.fragments) {
-    assert.equal(f.latex, text.slice(f.start, f.end), 'latex === slice');
+    assert.ok(showsAs(text.slice(f.start, f.end), f.latex), 'latex === slice (HTML references decoded in place)');
     assert.ok(0 <= f.outerStart && f.outerStart <= f.start && f.start < f.end && f.end <= f.outerEnd && f.outerEnd <= text.length, `ranges in bounds: ${JSON.stringify(pick(f))}`);
     assert.ok(f.outerStart >= prevEnd, 'ordered, non-overlapping');
     prevEnd = f.outerEnd;
@@ -295,6 +296,23 @@ describe('delimited math', () => {
   test('front matter is not scanned', () => {
     const text = '---\ntitle: $x$\nkernel_spec: a_b\n---\n\n$y$\n';
     assert.deepEqual(latexes(md(text)), ['y']);
+  });
+
+  test('HTML character references in Markdown math read as the page shows them, offsets kept', () => {
+    const text = 'So $a &lt; b$ and $$\\begin{pmatrix} 1 &amp; 2 \\\\ 3 &#38; 4 \\end{pmatrix}$$ and $x&gt;0$.';
+    const r = md(text);
+    assert.deepEqual(latexes(r), ['a <    b', '\\begin{pmatrix} 1 &     2 \\\\ 3 &     4 \\end{pmatrix}', 'x>   0']);
+    for (const f of r.fragments) assert.equal(f.latex.length, f.end - f.start);
+    // The `<` stands where `&lt;` starts in the note.
+    const lt = r.fragments[0];
+    assert.equal(lt.start + lt.latex.indexOf('<'), at(text, '&lt;'));
+    // A no-break space is a space; an unknown name or a control character stays as written.
+    assert.deepEqual(latexes(md('$a&nbsp;b$ $c &foo; d$ $e &#7; f$')), ['a      b', 'c &foo; d', 'e &#7; f']);
+  });
+
+  test('HTML character references stay as written in plain text and in ```math fences', () => {
+    assert.deepEqual(latexes(txt('So $a &lt; b$ here.')), ['a &lt; b']);
+    assert.deepEqual(latexes(md('```math\nx &amp; y\n```\n')), ['x &amp; y']);
   });
 });
 

@@ -11,6 +11,7 @@
 import { scanBlocks, CommentRegion, Region } from './blocks';
 import { findBareFormulas, Opaque } from './bare';
 import { commentEffects, disabledFlags } from './directives';
+import { decodeMathEntities } from './entities';
 import { RawFragment, scanInline } from './inline';
 import { LineMap } from './lines';
 import { assignSentences, sentenceBoundaries } from './sentences';
@@ -86,7 +87,8 @@ export function scanUnguarded(text: string, options: ScanOptions | undefined): S
   const disabled = disabledFlags(frags, effects.disabledRanges);
 
   const fragments: MathFragment[] = frags.map((f, k) => ({
-    latex: text.slice(f.start, f.end),
+    // In Markdown the page is HTML: `&amp;` in math shows as `&` (not inside a code fence, which is verbatim).
+    latex: mode === 'markdown' && f.delimiter !== 'math-fence' ? decodeMathEntities(text.slice(f.start, f.end)) : text.slice(f.start, f.end),
     start: f.start,
     end: f.end,
     outerStart: f.outerStart,

@@ -15,7 +15,11 @@ export type Delimiter =
   | 'bare-inline'; // a formula-looking run inside a prose line of a plain-text note (context only)
 
 export interface MathFragment {
-  /** The LaTeX source: always exactly `text.slice(start, end)`. */
+  /**
+   * The LaTeX source: `text.slice(start, end)`, except that in Markdown notes HTML character references (`&amp;`,
+   * `&lt;`, `&#38;`…) outside code are decoded, each padded with spaces to its own length: always of length
+   * `end - start`, and an offset into it is an offset into the text from `start`.
+   */
   latex: string;
   /** Offsets of the LaTeX content (without delimiters). */
   start: number;

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { checkDocument, type DocumentReport, type EngineOptions } from '../engine';
 import { LineMap } from '../scan/lines';
+import { showsAs } from '../scan/entities';
 import { toDiagnostics } from '../lsp/diagnostics';
 import { DEFAULT_SETTINGS } from '../lsp/protocol';
 
@@ -36,7 +37,7 @@ export function assertSane(text: string, report: DocumentReport): void {
   const where = () => `in ${short(text)}`;
   for (const f of report.fragments) {
     ok(0 <= f.outerStart && f.outerStart <= f.start && f.start <= f.end && f.end <= f.outerEnd && f.outerEnd <= n, () => `fragment range ${JSON.stringify([f.outerStart, f.start, f.end, f.outerEnd])} ${where()}`);
-    ok(f.latex === text.slice(f.start, f.end), () => `fragment LaTeX is its text ${where()}`);
+    ok(showsAs(text.slice(f.start, f.end), f.latex), () => `fragment LaTeX is its text ${where()}`);
   }
   for (const c of report.claims) {
     ok(0 <= c.start && c.start <= c.end && c.end <= n, () => `claim range ${c.start}..${c.end} ${where()}`);
@@ -49,7 +50,8 @@ export function assertSane(text: string, report: DocumentReport): void {
   for (const d of report.diagnostics) {
     ok(0 <= d.start && d.start <= d.end && d.end <= n, () => `diagnostic range ${d.start}..${d.end} (${d.message}) ${where()}`);
     assert.ok(SEVERITIES.has(d.severity));
-    assert.ok(d.code === 'false-claim' || d.code === 'latex-syntax');
+    assert.ok(d.code === 'false-claim' || d.code === 'latex-syntax' || d.code === 'suspicious-notation');
+    ok(d.code !== 'suspicious-notation' || d.severity === 'warning', () => `a suspicious-notation diagnostic is a warning ${where()}`);
     assert.ok(d.message.length > 0);
   }
   // As the language server publishes them: every position on an existing line, within it.

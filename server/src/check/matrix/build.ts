@@ -13,7 +13,7 @@
  * Anything without a sure meaning throws MatrixUnsupported; a possible but doubtful reading is a doubt.
  */
 import type { DerivNode, Node, SymNode, WrtVar } from '../../parse/ast';
-import { nodesWithDefinitions, walk } from '../../parse/walk';
+import { nodesWithDefinitions, squareBracketProduct, walk } from '../../parse/walk';
 import type { NoteContext, Binding } from '../../semantics/context';
 import type { Condition } from '../../interpret/claims';
 import { show } from '../lower';
@@ -168,7 +168,7 @@ export class MatrixBuilder {
 
     for (const [name, b] of this.bindings) if (b.params) this.functionSyms.add(name);
     for (const m of all) {
-      if (m.type === 'apply' && m.fn.type === 'sym' && mayBeVectorFunction(m.fn)) {
+      if (m.type === 'apply' && m.fn.type === 'sym' && mayBeVectorFunction(m.fn) && m.bracket !== '[') {
         const name = canon(m.fn);
         if (diffVars.has(name) && !conventionalFunctionLetter(m.fn)) continue;
         const b = this.bindings.get(name);
@@ -310,6 +310,8 @@ export class MatrixBuilder {
       case 'call':
         return this.call(n);
       case 'apply':
+        // `x[…]`: a product unless x is a function here.
+        if (n.bracket === '[' && !(n.fn.type === 'sym' && (this.functionSyms.has(canon(n.fn)) || this.bindings.get(canon(n.fn))?.params))) return this.build(squareBracketProduct(n));
         return this.apply(n.fn, n.args);
       case 'prime':
         throw new MatrixUnsupported('primes on vector or matrix expressions are not understood');
