@@ -21,7 +21,8 @@ import { CheckCache, claimKey, detach, digest } from './engineCache';
 import { packPlot } from './check/plotSpec';
 import { anySubexpr, size } from './check/expr';
 import type { ReasonCode } from './semantics/reasons';
-import { EMPTY_CONTEXT } from './semantics/context';
+import { EMPTY_CONTEXT, type Conventions } from './semantics/context';
+import { conventionsIn } from './semantics/prose';
 import { Lowerer } from './check/lower';
 import { diff } from './check/diff';
 import { toLatex } from './check/latex';
@@ -56,14 +57,18 @@ export function checkSections(text: string, options: EngineOptions = {}, given?:
   // Sections are independent (a heading starts a fresh context, and no sentence, chain or math crosses one):
   // each is checked on its own text and remembered by it.
   const sections = cache!.sectionsFor(`${JSON.stringify(options)}\u0000${macrosKey}`);
+  // Conventions a section states (layout, log base, what σ denotes) hold in the sections after it.
+  let conventions: Conventions | undefined;
   const parts = starts.map((start, i) => {
     const part = text.slice(start, i + 1 < starts.length ? starts[i + 1] : text.length);
+    const inherited = conventions;
+    conventions = conventionsIn(part, conventions);
     // Keyed by a digest and holding only copies of its strings, a remembered section keeps no version of the
     // note's text alive (V8's slices are views into the whole text).
-    const key = digest(part);
+    const key = digest(inherited ? `${conventionsKey(inherited)}\u0000${part}` : part);
     let r = sections.get(key);
     if (!r) {
-      r = detachReport(checkPart(part, options, macros, macrosKey, cache));
+      r = detachReport(checkPart(part, options, macros, macrosKey, cache, inherited));
       sections.set(key, r);
     }
     return r;
@@ -150,7 +155,12 @@ export function sectionStarts(text: string): number[] {
   return starts;
 }
 
-function checkPart(text: string, options: EngineOptions, macros: MacroTable, macrosKey: string, cache: CheckCache | undefined): DocumentReport {
+/** The values of conventions, for a key. */
+function conventionsKey(c: Conventions): string {
+  return JSON.stringify([c.layout?.value, c.logBase?.value, c.sigma?.value, c.oneHot?.names]);
+}
+
+function checkPart(text: string, options: EngineOptions, macros: MacroTable, macrosKey: string, cache: CheckCache | undefined, conventions?: Conventions): DocumentReport {
   const mode = options.mode ?? 'markdown';
   const { fragments, directives } = scanMath(text, { mode, bareFormulas: options.bareFormulas ?? true });
   const diagnostics: EngineDiagnostic[] = [];
@@ -198,7 +208,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
     }
   });
 
-  const claims = interpret(fragments, parses, { text, mode });
+  const claims = interpret(fragments, parses, { text, mode, ...(conventions ? { conventions } : {}) });
   // The layout a directive fixes, else the setting's; undefined: as the note's prose says, else both are read.
   const layout = directives.layout === 'numerator' || directives.layout === 'denominator' ? directives.layout : options.matrixLayout;
   const checkOptions = { logBase: options.logBase ?? 'e', budgetMs: options.budgetMs ?? 200, ...(layout ? { matrixLayout: layout } : {}) } as const;
@@ -316,7 +326,7 @@ function withSuspicions(result: EngineChecked, claim: Claim, suspicions: Suspici
   const inside = suspicions.filter((s) => s.start < claim.end && claim.start < s.end);
   if (inside.length === 0) {
     // Nor decided through a definition whose body holds a piece that cannot be read as written.
-    const via = result.verdict !== 'unchecked' ? suspiciousDefinition(claim, suspicions) : null;
+    const via = suspiciousDefinition(claim, suspicions);
     if (!via) return result;
     const { counterexample: _c, expected: _e, plot: _p, code: _code, ...rest } = result;
     return { ...rest, verdict: 'unchecked', reason: `not checked: it uses the definition of ${via.name}, where ${via.message}`, reasonCode: 'suspicious-notation' };

@@ -152,7 +152,7 @@ function declarationKey(ctx: NoteContext): string {
     const shapes = ctx.shapes ? [...ctx.shapes].map(([name, d]) => `${name}:${nodeKey(d.lhs)}:${nodeKey(d.rhs)}`) : [];
     const symbols = ctx.symbols ? [...ctx.symbols].map(([name, f]) => `${name}:${f.kind}:${f.evidence.certainty}`).sort() : [];
     const assumptions = ctx.assumptions ? [...ctx.assumptions].map(([name, a]) => `${name}:${a.join(',')}`).sort() : [];
-    const conv = ctx.conventions ? JSON.stringify([ctx.conventions.layout?.value, ctx.conventions.logBase?.value, ctx.conventions.sigma?.value]) : '';
+    const conv = ctx.conventions ? JSON.stringify([ctx.conventions.layout?.value, ctx.conventions.logBase?.value, ctx.conventions.sigma?.value, ctx.conventions.oneHot?.names]) : '';
     k = `${[...ctx.functions].sort().join(',')}#${shapes.join(';')}#${symbols.join(',')}#${assumptions.join(';')}#${conv}`;
     declarationKeys.set(ctx, k);
   }

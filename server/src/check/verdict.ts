@@ -76,6 +76,19 @@ export function contextDoubts(claim: Claim, hasAbstract: boolean): Doubt[] {
       }
     }
   }
+  // Names the note gave a value in prose we cannot read, and one-hot vectors (their entries are 0 or 1).
+  const oneHot = new Set(claim.context.conventions?.oneHot?.names ?? []);
+  const seen = new Set<string>();
+  for (const side of [claim.lhs.node, claim.rhs.node]) {
+    walk(side, (m) => {
+      if (m.type !== 'sym' || seen.has(m.name)) return;
+      seen.add(m.name);
+      if (!claim.context.bindings.has(m.name) && claim.context.symbols?.get(m.name)?.kind === 'quantity') {
+        out.push(doubt('definition-not-understood', `${show(m.name)} is given a value in the prose, which is not read as a formula`));
+      }
+      if (oneHot.has(m.base)) out.push(doubt('conditions-not-applied', `${show(m.base)} is one-hot in this note (its entries are 0 or 1), which random values do not respect`));
+    });
+  }
   // `f'(x) = 0`: a condition on a named function, not an identity.
   const isZero = (n: Node) => n.type === 'num' && n.value === 0;
   const namedDerivative = (n: Node): boolean =>

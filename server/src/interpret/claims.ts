@@ -9,8 +9,8 @@ import type { Formula, Node, ParseResult, RelOp, Span } from '../parse/ast';
 import { containsNode } from '../parse/walk';
 import type { MathFragment } from '../scan/types';
 import { LineMap } from '../scan/lines';
-import { Binding, EMPTY_CONTEXT, NoteContext, forgetKind, functionCertainty, withAssumption, withBinding, withConstant, withConvention, withFunction, withoutBinding, withShape } from '../semantics/context';
-import { namesIn, readProse } from '../semantics/prose';
+import { Binding, Conventions, EMPTY_CONTEXT, NoteContext, forgetKind, functionCertainty, withAssumption, withBinding, withConstant, withConvention, withFunction, withoutBinding, withQuantity, withShape } from '../semantics/context';
+import { conventionsIn, namesIn, readProse } from '../semantics/prose';
 import { listItems, primedFunctions } from '../semantics/scopes';
 import { doubt, type Doubt } from '../semantics/reasons';
 
@@ -82,6 +82,8 @@ export interface InterpretOptions {
   /** The note's text and kind, to see section headings (definitions are local to their section). */
   text?: string;
   mode?: 'markdown' | 'text';
+  /** Conventions the note's earlier sections stated (when this text is one section of a longer note). */
+  conventions?: Conventions;
 }
 
 /** Is there a section heading in this stretch of prose? Markdown `#` headings, or in plain text a short title line. */
@@ -226,7 +228,7 @@ export function interpret(
   });
 
   const claims: Claim[] = [];
-  let ctx: NoteContext = EMPTY_CONTEXT;
+  let ctx: NoteContext = options.conventions ? { ...EMPTY_CONTEXT, conventions: options.conventions } : EMPTY_CONTEXT;
   let chainId = 0;
   let previous: { operand: Operand; fragment: number; chain: number; link: number; hasDerivative: boolean } | null = null;
 
@@ -263,8 +265,11 @@ export function interpret(
       const gap = options.text.slice(fragments[fi - 1].outerEnd, f.outerStart);
       adjacent = /^\s*$/.test(gap);
       if (sectionOf[fi] !== sectionOf[fi - 1]) {
-        // A new section: its own definitions and declarations; the conventions the note fixed still hold.
-        ctx = ctx.conventions ? { ...EMPTY_CONTEXT, conventions: ctx.conventions } : EMPTY_CONTEXT;
+        // A new section: its own definitions and declarations; the conventions the note fixed before it hold
+        // (read from the whole text before the section, as when the sections are checked one by one).
+        const heading = lastHeadingStart(gap, options.mode ?? 'markdown');
+        const conventions = conventionsIn(options.text.slice(0, fragments[fi - 1].outerEnd + heading), options.conventions);
+        ctx = conventions ? { ...EMPTY_CONTEXT, conventions } : EMPTY_CONTEXT;
         ctx = enterSection(ctx, sectionOf[fi], lines?.positionAt(f.start).line);
         sentenceScoped = null;
       }
@@ -380,6 +385,12 @@ export function interpret(
           line: lines ? lines.positionAt(start).line : undefined,
         };
         if (itemOf[fi] >= 0) claim.item = itemOf[fi];
+        // The parser recovered from LaTeX that is not well-formed here (`P(A|B)` with an unclosed bar): its tree
+        // is a best guess, and a failure under it is no counterexample.
+        if (lhs.base === rhs.base) {
+          const problem = parse.problems.find((p) => p.span.start < rhs.node.span.end && lhs.node.span.start < p.span.end);
+          if (problem) claim.doubts.push(doubt('ambiguous-notation', `the LaTeX is read by a best guess here (${problem.message})`));
+        }
         if (declarations) claim.declarations = declarations;
         if (assumptions.length) claim.assumptions = assumptions;
 
@@ -504,6 +515,14 @@ function applyProse(ctx: NoteContext, decls: ReturnType<typeof readProse>, line:
       case 'prose.sigma':
         out = withConvention(out, 'sigma', { value: d.value, evidence });
         break;
+      case 'prose.one-hot': {
+        const names = d.names.map((n) => n.replace(/_.*$/, ''));
+        out = withConvention(out, 'oneHot', { names: [...new Set([...(out.conventions?.oneHot?.names ?? []), ...names])], evidence });
+        break;
+      }
+      case 'prose.assignment':
+        for (const name of d.names) out = withQuantity(out, name, evidence);
+        break;
     }
   }
   return out;
@@ -571,4 +590,12 @@ function primedNamesOf(...nodes: Node[]): Set<string> {
     });
   }
   return out;
+}
+
+/** Offset in `gap` of the start of its last heading line (0 when none is found). */
+function lastHeadingStart(gap: string, mode: 'markdown' | 'text'): number {
+  if (mode !== 'markdown') return 0;
+  let at = 0;
+  for (const m of gap.matchAll(/(^|\n)[ ]{0,3}#{1,6}[ \t]/g)) at = m.index + m[1].length;
+  return at;
 }

@@ -45,7 +45,8 @@ export interface Evidence {
   line?: number;
 }
 
-export type SymbolKind = 'function' | 'constant';
+/** 'quantity': given a value in prose the checker cannot read (never a free variable). */
+export type SymbolKind = 'function' | 'constant' | 'quantity';
 
 export interface SymbolFact {
   kind: SymbolKind;
@@ -58,6 +59,8 @@ export interface Conventions {
   logBase?: { value: 'e' | '10'; evidence: Evidence };
   /** What σ denotes when the note says so ('logistic' is also the convention when it says nothing). */
   sigma?: { value: 'logistic' | 'softmax' | 'function' | 'constant'; evidence: Evidence };
+  /** Names (their letters, without subscripts) of one-hot vectors: entries are 0 or 1, one of them 1. */
+  oneHot?: { names: readonly string[]; evidence: Evidence };
 }
 
 export interface NoteContext {
@@ -171,4 +174,12 @@ export function functionCertainty(ctx: NoteContext, name: string): Certainty | n
 /** Is `name` declared a constant here? */
 export function isDeclaredConstant(ctx: NoteContext, name: string): boolean {
   return ctx.symbols?.get(name)?.kind === 'constant' && !ctx.bindings.has(name);
+}
+
+/** A name given a value in prose the checker cannot read. */
+export function withQuantity(ctx: NoteContext, name: string, evidence: Evidence): NoteContext {
+  if (ctx.bindings.has(name) || ctx.symbols?.get(name)?.kind === 'quantity') return ctx;
+  const symbols = new Map(ctx.symbols ?? []);
+  symbols.set(name, { kind: 'quantity', evidence });
+  return { ...ctx, symbols };
 }

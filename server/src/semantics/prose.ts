@@ -11,11 +11,15 @@
  *   vectors and matrices.
  * - `prose.log-base` — "log is base 10", "\log denotes the natural logarithm".
  * - `prose.sigma` — "$\sigma$ denotes the softmax / the standard deviation / an activation function".
+ * - `prose.one-hot` — "$Y$ is a one-hot vector", "one-hot labels $\mathbf{y}$": its entries are 0 or 1.
+ * - `prose.assignment` — "u=exp(a<sub>0</sub>)+… とおいて": a letter given a value in plain text (outside math),
+ *   where the checker cannot read the definition.
  *
  * Negated phrases ("not symmetric", "is not a constant") declare nothing.
  */
 import { parseLatex } from '../parse/parser';
 import type { Node } from '../parse/ast';
+import type { Conventions } from './context';
 
 export type ProseDeclaration =
   | { rule: 'prose.function'; names: string[] }
@@ -23,7 +27,9 @@ export type ProseDeclaration =
   | { rule: 'prose.symmetric'; names: string[] }
   | { rule: 'prose.layout'; value: 'numerator' | 'denominator' }
   | { rule: 'prose.log-base'; value: 'e' | '10' }
-  | { rule: 'prose.sigma'; value: 'softmax' | 'function' | 'constant' | 'logistic' };
+  | { rule: 'prose.sigma'; value: 'softmax' | 'function' | 'constant' | 'logistic' }
+  | { rule: 'prose.one-hot'; names: string[] }
+  | { rule: 'prose.assignment'; names: string[] };
 
 /** Inline math as prose holds it. */
 const M = String.raw`(?:\$[^$\n]{1,80}\$|\\\([^\n]{1,80}?\\\))`;
@@ -45,6 +51,25 @@ const SYMMETRIC_RULES: RegExp[] = [
   new RegExp(String.raw`(${NAMES})\s+(?:be|is|are)\s+(?:an?\s+)?(?:real\s+|square\s+)*symmetric\b`, 'i'),
   new RegExp(String.raw`(?<!\bnon[- ]?|\bskew[- ]|\bnot\s)\bsymmetric\s+(?:(?:positive|negative)\s+(?:semi-?)?definite\s+)?(?:matri(?:x|ces)\s+)?(${NAMES})`, 'i'),
 ];
+
+const ONE_HOT_RULES: RegExp[] = [
+  new RegExp(String.raw`(${NAMES})\s+(?:is|are|be)\s+(?:an?\s+)?one[- ]hot`, 'i'),
+  // A letter named in plain text: "since Y is a one-hot vector".
+  /(?:^|[\s(])([A-Za-z])\s+(?:is|are)\s+(?:an?\s+)?one[- ]hot/,
+  new RegExp(String.raw`one[- ]hot(?:[- ]encoded)?\s+(?:vectors?|labels?|targets?|encodings?)?\s*(?:\(\s*)?(${NAMES})`, 'i'),
+];
+
+/**
+ * Letters given a value in the prose's plain text, outside math: `u=exp(a<sub>0</sub>)+…`, "where k = 3". The
+ * text is not read as a formula, but the letter is not free either.
+ */
+function plainTextAssignments(sentence: string): string[] {
+  if (!sentence.includes('=')) return [];
+  const text = sentence.replace(/\$\$[\s\S]*?\$\$|\$[^$]*\$|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]|`[^`]*`/g, ' § ');
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:^|[\s(（,，:：])([A-Za-z])\s*=\s*(?=[A-Za-z\\(])/g)) out.push(m[1]);
+  return [...new Set(out)];
+}
 
 /** The symbol names of a list of inline math (`$f$ and $g$` → f, g). Names only: anything else gives none. */
 export function namesIn(list: string): string[] {
@@ -88,7 +113,7 @@ function matchNames(rules: RegExp[], sentence: string): string[] {
       if (NEGATED.test(sentence.slice(0, m.index ?? 0))) continue;
       // "only right for symmetric $B$", "unless $A$ is symmetric": a condition the claim needs, not a declaration.
       if (/\b(?:only|unless|except)\b[^.;:]*$/i.test(sentence.slice(0, m.index ?? 0))) continue;
-      out.push(...namesIn(m[1]));
+      out.push(...(/^[A-Za-z]$/.test(m[1]) ? [m[1]] : namesIn(m[1])));
     }
   }
   return [...new Set(out)];
@@ -110,6 +135,12 @@ export function readProse(sentence: string): ProseDeclaration[] {
     const names = matchNames(SYMMETRIC_RULES, sentence);
     if (names.length) out.push({ rule: 'prose.symmetric', names });
   }
+  if (/one[- ]hot/i.test(sentence)) {
+    const names = matchNames(ONE_HOT_RULES, sentence);
+    if (names.length) out.push({ rule: 'prose.one-hot', names });
+  }
+  const assigned = plainTextAssignments(sentence);
+  if (assigned.length) out.push({ rule: 'prose.assignment', names: assigned });
   const layout = layoutOf(sentence);
   if (layout) out.push({ rule: 'prose.layout', value: layout });
   const base = logBaseOf(sentence);
@@ -160,4 +191,34 @@ function sigmaOf(sentence: string): 'softmax' | 'function' | 'constant' | 'logis
   if (/^(?:standard deviation|variance|scale|noise|constant|positive constant|parameter)/.test(what)) return 'constant';
   if (/(?:activation|nonlinearity|non-linearity|function)/.test(what)) return 'function';
   return null;
+}
+
+const CONVENTION_WORDS = /layout|one[- ]hot|\\sigma|σ|\blog/i;
+
+/**
+ * The conventions a stretch of a note states (layout, log base, what σ denotes, one-hot names), on top of
+ * `before`: what the note's earlier sections state holds in the later ones. Reads the text sentence by sentence
+ * (a blank line or a sentence end splits), so reading two stretches one after the other gives what reading them
+ * together does, when they are cut at a blank line.
+ */
+export function conventionsIn(text: string, before: Conventions | undefined): Conventions | undefined {
+  if (!CONVENTION_WORDS.test(text)) return before;
+  let out: Conventions | undefined = before;
+  for (const piece of text.split(/\n[ \t]*\n/)) {
+    if (!CONVENTION_WORDS.test(piece)) continue;
+    for (const sentence of piece.split(/(?<=[.!?])\s+/)) {
+      if (!CONVENTION_WORDS.test(sentence)) continue;
+      for (const d of readProse(sentence)) {
+        const evidence = { rule: d.rule, certainty: 'stated' as const };
+        if (d.rule === 'prose.layout') out = { ...out, layout: { value: d.value, evidence } };
+        else if (d.rule === 'prose.log-base') out = { ...out, logBase: { value: d.value, evidence } };
+        else if (d.rule === 'prose.sigma') out = { ...out, sigma: { value: d.value, evidence } };
+        else if (d.rule === 'prose.one-hot') {
+          const names = d.names.map((n) => n.replace(/_.*$/, ''));
+          out = { ...out, oneHot: { names: [...new Set([...(out?.oneHot?.names ?? []), ...names])], evidence } };
+        }
+      }
+    }
+  }
+  return out;
 }

@@ -377,7 +377,8 @@ function shapeProblem(claim: Claim, opts: MatrixCheckOptions, err: ShapeError, o
       return { verdict: 'false', kind, reason: `${readable(claim.lhs.latex)} is not ${readable(claim.rhs.latex)}: ${why}.` };
     }
   }
-  if (err.proven && opts.doubts.length === 0 && contextDoubts(claim, false).length === 0) {
+  // Sizes do not depend on values: a doubt about which values the entries take (one-hot) does not block a shape mismatch.
+  if (err.proven && opts.doubts.length === 0 && contextDoubts(claim, false).filter((d) => d.code !== 'conditions-not-applied').length === 0) {
     return { verdict: 'false', kind, reason: `Shape mismatch in ${readable(claim.latex)}: ${err.message}, with the sizes the note gave.`, code: 'shape-mismatch' };
   }
   return { verdict: 'unchecked', kind, reason: `not checked: the shapes do not fit (${err.message})` };
