@@ -155,6 +155,9 @@ export function sectionStarts(text: string): number[] {
   return starts;
 }
 
+/** Keys a `<!-- calcnotes: … -->` directive may set. */
+const DIRECTIVE_KEYS: ReadonlySet<string> = new Set(['layout', 'disable']);
+
 /** The values of conventions, for a key. */
 function conventionsKey(c: Conventions): string {
   return JSON.stringify([c.layout?.value, c.logBase?.value, c.sigma?.value, c.oneHot?.names]);
@@ -162,7 +165,7 @@ function conventionsKey(c: Conventions): string {
 
 function checkPart(text: string, options: EngineOptions, macros: MacroTable, macrosKey: string, cache: CheckCache | undefined, conventions?: Conventions): DocumentReport {
   const mode = options.mode ?? 'markdown';
-  const { fragments, directives } = scanMath(text, { mode, bareFormulas: options.bareFormulas ?? true });
+  const { fragments, directives, directiveKeys } = scanMath(text, { mode, bareFormulas: options.bareFormulas ?? true });
   const diagnostics: EngineDiagnostic[] = [];
   const parses: ParseResult[] = fragments.map((f) => {
     if (!cache) return safeParse(f.latex, macros);
@@ -248,8 +251,21 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
   }
   // A chain verified end to end says nothing about a piece that cannot be read as written.
   reports.push(...chainEnds(claims, reports, check).filter((r) => !suspicions.some((s) => !s.repaired && s.start < r.end && r.start < s.end)));
+  // A directive key we do not know is most likely a typo: say so where it stands.
+  for (const k of directiveKeys ?? []) {
+    if (!DIRECTIVE_KEYS.has(k.key)) {
+      diagnostics.push({ start: k.start, end: k.end, severity: 'warning', code: 'unknown-directive', message: `Unknown calcnotes directive "${k.key}" (known: ${[...DIRECTIVE_KEYS].join(', ')}).` });
+    }
+  }
   reports.sort((a, b) => a.start - b.start || a.end - b.end);
   diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
+  // Codes the user silenced (the setting, and the note's `disable=` directive).
+  const silenced = new Set([...(options.disabledCodes ?? []), ...(directives.disable ?? '').split(',').map((c) => c.trim()).filter(Boolean)]);
+  if (silenced.size) {
+    const kept = diagnostics.filter((d) => !silenced.has(d.code));
+    diagnostics.length = 0;
+    diagnostics.push(...kept);
+  }
   return { fragments: fragments.map(({ sentence: _s, proseBefore: _b, proseAfter: _a, ...f }) => f), claims: reports, diagnostics };
 }
 

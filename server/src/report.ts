@@ -25,6 +25,12 @@ export interface EngineOptions {
    * checked. A directive overrides this option; the option overrides prose.
    */
   matrixLayout?: 'denominator' | 'numerator';
+  /**
+   * Codes to silence: diagnostics with these codes (`false-claim`, `suspicious-notation`, …) are not reported,
+   * and claims whose reason has one of these codes are reported without it. A note adds its own with
+   * `<!-- calcnotes: disable=code,code -->`.
+   */
+  disabledCodes?: string[];
 }
 
 export interface ClaimReport {
@@ -54,7 +60,7 @@ export interface EngineDiagnostic {
   start: number;
   end: number;
   severity: Severity;
-  code: 'false-claim' | 'latex-syntax' | 'shape-mismatch' | 'suspicious-notation';
+  code: 'false-claim' | 'latex-syntax' | 'shape-mismatch' | 'suspicious-notation' | 'unknown-directive';
   message: string;
 }
 

@@ -101,6 +101,13 @@ export function plainText(latex: string, depth = 0): string {
           i = a.next;
           continue;
         }
+        // `\mathbf u` without braces: the font applies to the next letter (or command).
+        let j = i;
+        while (s[j] === ' ') j++;
+        if (j > i || /[A-Za-z\\]/.test(s[j] ?? '')) {
+          i = j;
+          continue;
+        }
       }
       if (name === 'left' || name === 'right' || /^(?:big|Big|bigg|Bigg)[lrm]?$/.test(name)) {
         if (s[i] === '.') i++;

@@ -6,7 +6,8 @@
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
 import type { ClaimReport, DocumentReport, EngineDiagnostic, Severity } from '../engine';
 import { LineMap } from '../scan/lines';
-import { CODE_FALSE_CLAIM, CODE_LATEX_SYNTAX, CODE_SHAPE_MISMATCH, CODE_SUSPICIOUS_NOTATION, CODE_UNCHECKED, type CalcnotesSettings } from './protocol';
+import { CODE_FALSE_CLAIM, CODE_LATEX_SYNTAX, CODE_SHAPE_MISMATCH, CODE_SUSPICIOUS_NOTATION,
+  CODE_UNKNOWN_DIRECTIVE, CODE_UNCHECKED, type CalcnotesSettings } from './protocol';
 
 export const SOURCE = 'calcnotes';
 
@@ -66,11 +67,11 @@ export function toDiagnostics(report: DocumentReport, lines: LineMap, settings: 
       };
       if (claim !== undefined) diag.data = { claim } satisfies DiagnosticData;
       out.push(diag);
-    } else if (d.code === 'suspicious-notation') {
+    } else if (d.code === 'suspicious-notation' || d.code === 'unknown-directive') {
       out.push({
         range: rangeOf(lines, d.start, d.end),
         severity: DiagnosticSeverity.Warning,
-        code: CODE_SUSPICIOUS_NOTATION,
+        code: d.code === 'unknown-directive' ? CODE_UNKNOWN_DIRECTIVE : CODE_SUSPICIOUS_NOTATION,
         source: SOURCE,
         message: d.message,
       });

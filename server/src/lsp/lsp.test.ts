@@ -57,6 +57,7 @@ test('settings: valid values are taken, invalid ones fall back one by one', () =
     timeBudgetMs: 500,
     macros: { '\\R': '\\mathbb{R}', N: '\\mathbb{N}', 'bad name': 'x', '\\x': 3, '\\|': '\\Vert' },
     plots: false,
+    disabledCodes: ['suspicious-notation', 42, 'Not A Code'],
     unknown: 1,
   });
   assert.deepEqual(s, {
@@ -69,6 +70,7 @@ test('settings: valid values are taken, invalid ones fall back one by one', () =
     timeBudgetMs: 500,
     macros: { '\\R': '\\mathbb{R}', '\\N': '\\mathbb{N}', '\\|': '\\Vert' },
     plots: false,
+    disabledCodes: ['suspicious-notation'],
   });
   assert.equal(mergeSettings({ plots: 'no' }).plots, true);
   assert.equal(mergeSettings({ plots: 0 }).plots, true);

@@ -29,12 +29,15 @@ export interface CalcnotesSettings {
   macros: Record<string, string>;
   /** Plots in hovers (false claims, verified derivatives). */
   plots: boolean;
+  /** Codes silenced for these notes (diagnostic codes and reason codes; see the README). */
+  disabledCodes: string[];
 }
 
 export const DEFAULT_SETTINGS: CalcnotesSettings = {
   enable: true,
   logBase: 'e',
   matrixLayout: 'auto',
+  disabledCodes: [],
   bareFormulas: true,
   falseClaimSeverity: 'error',
   showUnchecked: false,
@@ -112,6 +115,7 @@ export const CODE_UNCHECKED = 'unchecked';
 export const CODE_SHAPE_MISMATCH = 'shape-mismatch';
 /** Notation that is most likely a typo (`J^{(1)}{21}`, `\frac{dy}{ty}`): a warning naming the likely reading. */
 export const CODE_SUSPICIOUS_NOTATION = 'suspicious-notation';
+export const CODE_UNKNOWN_DIRECTIVE = 'unknown-directive';
 
 /** The comment that "ignore this claim" inserts above the line. */
 export const DISABLE_NEXT_LINE = '<!-- calcnotes-disable-next-line -->';

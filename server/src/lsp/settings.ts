@@ -77,6 +77,7 @@ export function mergeSettings(raw: unknown): CalcnotesSettings {
     timeBudgetMs,
     macros: r.macros === undefined ? { ...d.macros } : validateMacros(r.macros),
     plots: bool(r.plots, d.plots),
+    disabledCodes: Array.isArray(r.disabledCodes) ? r.disabledCodes.filter((c): c is string => typeof c === 'string' && /^[a-z-]{1,40}$/.test(c)).slice(0, 50) : [...d.disabledCodes],
   };
 }
 
@@ -96,5 +97,6 @@ export function engineOptions(settings: CalcnotesSettings, mode: 'markdown' | 't
     bareFormulas: settings.bareFormulas,
     macros: settings.macros,
     ...(settings.matrixLayout === 'auto' ? {} : { matrixLayout: settings.matrixLayout }),
+    ...(settings.disabledCodes.length ? { disabledCodes: settings.disabledCodes } : {}),
   };
 }

@@ -18,6 +18,8 @@ export interface CommentEffects {
   /** Offset ranges [start, end) in which a fragment starting there is disabled, sorted by start. */
   disabledRanges: Array<{ start: number; end: number }>;
   directives: Record<string, string>;
+  /** Where each settings key was written (`<!-- calcnotes: key=value -->`), for warnings about unknown keys. */
+  directiveKeys: Array<{ key: string; start: number; end: number }>;
 }
 
 /** Parses `key=value key2="quoted value" flag` (a key without value gets "true"). */
@@ -43,6 +45,7 @@ export function parseSettings(src: string, into: Record<string, string>): void {
 export function commentEffects(text: string, lines: LineMap, comments: ReadonlyArray<CommentRegion>): CommentEffects {
   const disabledRanges: Array<{ start: number; end: number }> = [];
   const directives: Record<string, string> = {};
+  const directiveKeys: CommentEffects['directiveKeys'] = [];
   let disabledFrom = -1;
   for (const c of comments) {
     const body = c.body.trim();
@@ -65,11 +68,19 @@ export function commentEffects(text: string, lines: LineMap, comments: ReadonlyA
       continue;
     }
     const s = SETTINGS_RE.exec(body);
-    if (s) parseSettings(s[1], directives);
+    if (s) {
+      parseSettings(s[1], directives);
+      const bodyStart = text.indexOf(s[1], c.start);
+      if (bodyStart >= 0) {
+        for (const m of s[1].matchAll(/([A-Za-z0-9_.\-]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"']\S*|))?/g)) {
+          if (m[0].length) directiveKeys.push({ key: m[1], start: bodyStart + (m.index ?? 0), end: bodyStart + (m.index ?? 0) + m[1].length });
+        }
+      }
+    }
   }
   if (disabledFrom >= 0) disabledRanges.push({ start: disabledFrom, end: text.length + 1 });
   disabledRanges.sort((a, b) => a.start - b.start);
-  return { disabledRanges, directives };
+  return { disabledRanges, directives, directiveKeys };
 }
 
 /** Marks fragments (sorted by outerStart) whose outerStart falls in one of the ranges (sorted by start). */

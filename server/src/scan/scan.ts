@@ -100,7 +100,7 @@ export function scanUnguarded(text: string, options: ScanOptions | undefined): S
     proseAfter: sentences[k].proseAfter,
     disabled: disabled[k],
   }));
-  return { fragments, directives: effects.directives };
+  return effects.directiveKeys.length ? { fragments, directives: effects.directives, directiveKeys: effects.directiveKeys } : { fragments, directives: effects.directives };
 }
 
 /** Sorted ranges with overlaps folded into the earlier range. */

@@ -51,4 +51,6 @@ export interface ScanResult {
   fragments: MathFragment[];
   /** Directives found in HTML comments, e.g. `<!-- calcnotes: layout=numerator -->` gives { layout: 'numerator' }. */
   directives: Record<string, string>;
+  /** Where each directive key was written (absent when there is none). */
+  directiveKeys?: Array<{ key: string; start: number; end: number }>;
 }

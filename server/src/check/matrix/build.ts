@@ -115,6 +115,8 @@ export class MatrixBuilder {
 
   private readonly bindings = new Map<string, Binding>();
   private readonly functionSyms = new Set<string>();
+  /** Names the claim writes as plain operands somewhere (not only in front of a bracket). */
+  private readonly plainNames = new Set<string>();
   private readonly refs = new Map<string, MExpr>();
   private readonly expanding = new Set<string>();
   private readonly namedDims = new Map<string, Dim>();
@@ -151,6 +153,9 @@ export class MatrixBuilder {
 
     // Everything the claim refers to, following definitions.
     const all = nodesWithDefinitions(roots, (m) => this.bindings.get(canon(m))?.body);
+    const heads = new Set<Node>();
+    for (const m of all) if (m.type === 'apply') heads.add(m.fn);
+    for (const m of all) if (m.type === 'sym' && !heads.has(m)) this.plainNames.add(canon(m));
     for (const m of all) {
       if (m.type !== 'sym') continue;
       if (isBoldLower(m)) this.boldBases.add(m.base);
@@ -728,7 +733,10 @@ export class MatrixBuilder {
         // `\mathbf{h}(\mathbf{x})` for a name that stands for an expression: the arguments restate what it depends on.
         if (argNodes.every((a) => a.type === 'sym')) return this.sym(f);
       }
-      this.doubts.push(doubt('ambiguous-application', `reading ${show(name)}(…) as a product`));
+      // Certain when the claim also writes the name as a plain operand (`B\mathbf x` beside `B(B\mathbf x)`) or the
+      // note declared its shape, and the bracket holds an expression rather than a lone name.
+      const operand = this.plainNames.has(name) || this.ctx.shapes?.has(name) === true;
+      if (!(operand && argNodes.length === 1 && argNodes[0].type !== 'sym')) this.doubts.push(doubt('ambiguous-application', `reading ${show(name)}(…) as a product`));
       if (argNodes.length !== 1) throw new MatrixUnsupported(`${show(name)}(…, …) is not understood`);
       return this.mul(this.sym(f), this.build(argNodes[0]));
     }

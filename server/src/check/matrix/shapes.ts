@@ -87,6 +87,10 @@ export function unifyDims(a: Dim, b: Dim, what: () => string): void {
   }
   // A free (guessed) size is at least 2.
   if ((ra.value === 1 && rb.value === undefined) || (rb.value === 1 && ra.value === undefined)) {
+    // A size the note declared by name (ℝ^n) is generic: the note means every n, so a claim that needs n = 1 is
+    // wrong as stated. A size nobody declared is only our guess.
+    const free = ra.value === undefined ? ra : rb;
+    if (free.name && free.fixed) throw new ShapeError(`${what()}: they would agree only when ${free.name} = 1, and the note declares ${free.name} as a general size`, true);
     throw new ShapeError(`${what()}: a size would have to be 1`, false);
   }
   // Merge rb into ra.
