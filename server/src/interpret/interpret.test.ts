@@ -165,7 +165,7 @@ describe('chains: A = B = C', () => {
 
   test('an approximation for large values carries a doubt from the prose; x = x_0 is a point, not a definition', () => {
     const [large] = claimsOf(String.raw`For large $x$, $x^2 + x \approx x^2$.`).filter((c) => c.op === '\\approx');
-    assert.match(large.doubts.join(' '), /asymptotic/);
+    assert.match(large.doubts.map((d) => d.detail).join(' '), /asymptotic/);
     const claims = claimsOf(String.raw`Take $x = x_0$. Then $\frac{d}{dx}x^2 = 2x$.`);
     assert.equal(claims[0].preset?.kind, 'value');
     assert.equal(claims[1].context.bindings.has('x'), false);
@@ -590,7 +590,7 @@ describe('doubts from the prose', () => {
   test('"Setting … = 0" sets up an equation', () => {
     const text = String.raw`Setting $q'(x) = 0$ gives the critical point.`;
     const [c] = claimsOf(text);
-    assert.deepEqual(c.doubts, ['the sentence sets up an equation or condition ("Setting…")']);
+    assert.deepEqual(c.doubts, [{ code: 'equation', detail: 'the sentence sets up an equation or condition ("Setting…")' }]);
     assert.equal(c.preset, undefined, 'still a claim: the doubt only softens a failure');
   });
 
@@ -615,7 +615,7 @@ describe('doubts from the prose', () => {
 
   test('a question sentence gives a doubt', () => {
     const [c] = claimsOf(String.raw`Is $\frac{d}{dx} x^3 = x^2$ for every $x$?`);
-    assert.deepEqual(c.doubts, ['the sentence is a question']);
+    assert.deepEqual(c.doubts, [{ code: 'question', detail: 'the sentence is a question' }]);
   });
 
   test('plain statements give no doubt; a question in the next sentence does not count', () => {
@@ -656,7 +656,7 @@ describe('doubts from the prose', () => {
     () => {
       const text = String.raw`Is $\frac{d}{dx} x^3 = x^2$ at $x = 0.5$?`;
       const c = claim(claimsOf(text), String.raw`\frac{d}{dx} x^3 = x^2`);
-      assert.deepEqual(c.doubts, ['the sentence is a question']);
+      assert.deepEqual(c.doubts, [{ code: 'question', detail: 'the sentence is a question' }]);
     },
   );
 });
