@@ -389,6 +389,11 @@ export function interpret(
         if (zeroProse && op === '=' && (isConstant(lhs.node) || isConstant(rhs.node)) && !claim.doubts.some((d) => d.code === 'equation')) {
           claim.doubts.push(doubt('equation', `the prose asks to solve it ("${zeroProse[0].trim()}"): an equation, not an identity`));
         }
+        // Arithmetic in a fragment the parser had to repair (`\frac{1}{2 = 3`): the numbers it read may not be the
+        // ones written.
+        if (parse.problems.length && isConstant(lhs.node) && isConstant(rhs.node)) {
+          claim.doubts.push(doubt('not-understood', `the LaTeX has a problem (${parse.problems[0].message}): the numbers may not be read as written`));
+        }
         if (moneyOrPercent && isConstant(lhs.node) && isConstant(rhs.node)) {
           claim.doubts.push(doubt('ambiguous-notation', `the sentence speaks of percentages or money ("${moneyOrPercent[0]}"): its numbers may carry units`));
         }
