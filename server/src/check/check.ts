@@ -444,7 +444,7 @@ function falseVerdict(
   }
   const unknown = derivativeUnknown(claim);
   if (unknown) {
-    doubts.unshift(doubt('equation', `it relates ${show(unknown)} and its derivative, which the note never defines: an equation on a curve (implicit differentiation), not a rule for every ${show(unknown)}`));
+    doubts.unshift(doubt('equation', `it relates ${show(unknown)} and its derivative, which the note never defines: an equation on a curve (implicit differentiation) or a differential equation, not a rule for every ${show(unknown)}`));
   }
   // `2\frac{1}{2}` (a mixed number), `1.2.3` (a version): numerals side by side are not a product.
   if (juxtaposedNumerals(claim.lhs.node) || juxtaposedNumerals(claim.rhs.node)) {
