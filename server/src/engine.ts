@@ -236,7 +236,8 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
       kind: result.kind,
       verdict: result.verdict,
       reason: result.reason,
-      ...(result.verdict === 'unchecked' ? { reasonCode: reasonCodeOf(result) } : {}),
+      // A verified claim carries a code only as information (`rounded-value`: verified to the precision written).
+      ...(result.verdict === 'unchecked' ? { reasonCode: reasonCodeOf(result) } : result.verdict === 'verified' && result.reasonCode ? { reasonCode: result.reasonCode } : {}),
       ...(result.doubts?.length ? { doubts: result.doubts } : {}),
       counterexample: result.counterexample,
       expected: result.expected,

@@ -7,6 +7,9 @@ import type { Claim, ClaimKind, Condition } from '../interpret/claims';
 import { Expr, abstractFns, freeVars, same, size, substitute } from './expr';
 import { TooBig } from './diff';
 import { Lowerer, LowerOptions, Unsupported, VectorUnsupported, show } from './lower';
+import { children, containsNode, walk } from '../parse/walk';
+import type { Node } from '../parse/ast';
+import { juxtaposedNumerals, preciseNumber, writtenNumber } from './numbers';
 import { compare, CompareResult, Counterexample } from './compare';
 import { evaluate, type Env, type TestFn } from './evaluate';
 import { formatNumber, toLatex } from './latex';
@@ -18,7 +21,6 @@ import { counterexamplePlot, derivativePlot } from './plotFor';
 import { checkApproximation } from './taylor';
 import { doubt, type Doubt, type ReasonCode } from '../semantics/reasons';
 import { withoutBinding } from '../semantics/context';
-import { walk } from '../parse/walk';
 import { FAR_LINES, contextDoubts, readable, type CheckedClaim } from './verdict';
 
 export { FAR_LINES, contextDoubts, readable, type CheckedClaim, type VerdictName } from './verdict';
@@ -246,6 +248,12 @@ function decide(claim: Claim, opts: CheckOptions, deadline: number): CheckedClai
       variant.r = substitute(variant.r, at);
     }
   }
+  // An evaluation: no free letter is left (pure arithmetic, or every letter has a value at the stated point). A
+  // side written as a decimal is a rounded value: it holds to within one unit of its last written digit.
+  if (variants.length === 1 && isClosed(variants[0].l) && isClosed(variants[0].r)) {
+    const rounded = roundedVerdict(claim, kind, lw, variants[0].l, variants[0].r, at);
+    if (rounded) return rounded;
+  }
   const integers = new Set(lw.orderSymbols);
   const conditions = conditionPredicates(claim, opts);
   // A derivative is only claimed where its function is defined: d/dx ln(2x+1) says nothing at x = −1.3, even
@@ -289,6 +297,97 @@ function decide(claim: Claim, opts: CheckOptions, deadline: number): CheckedClai
     },
     () => (finalKind === 'derivative' && variants.length === 1 ? derivativePlot(claim, lw, first.l, at) : undefined),
   );
+}
+
+const isDerivativeNode = (m: Node): boolean => m.type === 'deriv' || m.type === 'prime';
+
+/** No free letter and no abstract function: a number. */
+function isClosed(e: Expr): boolean {
+  return freeVars(e).size === 0 && abstractFns(e).size === 0;
+}
+
+/**
+ * An evaluation one of whose sides is a number as written (`\frac{5}{7} = 0.714`, `0.7^7 \times 0.3^3 = 0.00222`).
+ * A written decimal stands for the values it could be a rounding or truncation of: it is verified "to the
+ * precision written" when it is the value rounded to its last written digit (within half a unit) or truncated
+ * there (cut off toward zero); within one unit but only by rounding away from zero, it is not checked; further
+ * than one unit of its last written digit from the value, it is false. A whole number where the value is not
+ * whole (`e^{10} = 22026`) may be rounded too: within one unit it is not checked. Null when no side is a written
+ * number, or the sides agree exactly (the ordinary comparison decides).
+ */
+function roundedVerdict(claim: Claim, kind: ClaimKind, lw: Lowerer, l: Expr, r: Expr, at: Map<string, Expr>): CheckedClaim | null {
+  const wl = writtenNumber(claim.lhs.node);
+  const wr = writtenNumber(claim.rhs.node);
+  if (!wl && !wr) return null;
+  const a = evaluate(l, new Map(), new Map()).v;
+  const b = evaluate(r, new Map(), new Map()).v;
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return null;
+  const diff = Math.abs(a - b);
+  if (diff <= 1e-12 * Math.max(Math.abs(a), Math.abs(b))) return null;
+  const written = wl && wr ? (wl.unit >= wr.unit ? wl : wr) : (wr ?? wl)!;
+  const writtenSide = written === wr ? claim.rhs.latex : claim.lhs.latex;
+  const exact = wl && wr ? (written === wr ? a : b) : wr ? a : b;
+  const unit = written.unit;
+  const slack = 1 + 1e-9;
+  const within = diff <= unit * slack;
+  const roundedOrCut =
+    diff <= 0.5 * unit * slack ||
+    (Math.sign(written.value) * Math.sign(exact) >= 0 && Math.abs(written.value) <= Math.abs(exact) * slack && Math.abs(exact) < Math.abs(written.value) + unit * slack);
+  if (written.whole) {
+    // A whole number for a whole value must be that value: the ordinary comparison decides.
+    if (Math.abs(exact - Math.round(exact)) <= 1e-9 * Math.max(1, Math.abs(exact))) return null;
+    if (within) {
+      const d = doubt('rounded-value', `${readable(writtenSide)} may be the value ${preciseNumber(exact)} rounded to a whole number`);
+      return { verdict: 'unchecked', kind, reason: `not checked: ${d.detail}`, reasonCode: d.code, doubts: [d] };
+    }
+  } else if (within && !roundedOrCut) {
+    const d = doubt('rounded-value', `${readable(writtenSide)} is the value ${preciseNumber(exact)} neither rounded nor truncated to its last digit (only rounded away from zero)`);
+    return { verdict: 'unchecked', kind, reason: `not checked: ${d.detail}`, reasonCode: d.code, doubts: [d] };
+  } else if (within) {
+    return {
+      verdict: 'verified',
+      kind,
+      reason: `verified to the precision written: the value is ${preciseNumber(exact)}, and ${readable(writtenSide)} is it ${diff <= 0.5 * unit * slack ? 'rounded' : 'truncated'} to its last digit (${preciseNumber(unit)})`,
+      reasonCode: 'rounded-value',
+    };
+  }
+  const point: [string, number][] = [...at].map(([name, e]) => [name, evaluate(e, new Map(), new Map()).v]);
+  const res = falseVerdict(claim, kind, lw, l, r, { point, functions: [], left: a, right: b }, new Map());
+  // Say why rounding does not excuse it only where rounding could have been meant (close, but not close enough).
+  if (res.verdict !== 'false' || diff > 100 * unit) return res;
+  return {
+    ...res,
+    reason: `${res.reason} Even read as rounded or truncated, ${readable(writtenSide)} is more than one unit of its last digit (${preciseNumber(unit)}) from the value ${preciseNumber(exact)}.`,
+  };
+}
+
+/**
+ * Derivatives used as unknowns. In `3x^2y' - 2xyy' = y^2 - 6xy` (implicit differentiation, y defined nowhere) no
+ * derivative of any expression is taken: every derivative in the claim is that of a bare name the note never
+ * defines, and that name also appears undifferentiated beside it. Such a claim asserts no rule of
+ * differentiation: it is algebra among the unknowns x, y and y', which the note's curve (or differential
+ * equation) constrains — an equation that holds on that curve, not an identity for every function y. Returns the
+ * name, or null. `(y^2)' = 2y` differentiates a compound expression and is still a rule (false for every y);
+ * `\frac{dy}{dx} = \frac{dy}{du}\frac{du}{dx}` never uses y as a value and is still a rule.
+ */
+function derivativeUnknown(claim: Claim): string | null {
+  const differentiated = new Set<string>();
+  const values = new Set<string>();
+  const bare = (n: Node | null): string | null => (n && n.type === 'sym' && !claim.context.bindings.has(n.name) ? n.name : null);
+  const stack: Node[] = [claim.lhs.node, claim.rhs.node];
+  while (stack.length) {
+    const m = stack.pop()!;
+    if (m.type === 'prime' || m.type === 'deriv') {
+      const name = m.type === 'prime' ? bare(m.arg) : m.form === 'nabla' ? null : bare(m.of);
+      if (!name) return null;
+      differentiated.add(name);
+      continue;
+    }
+    if (m.type === 'sym') values.add(m.name);
+    for (const c of children(m)) stack.push(c);
+  }
+  for (const name of differentiated) if (values.has(name)) return name;
+  return null;
 }
 
 /** The verdict with its hover plot, when there is one (a plot never changes or breaks a verdict). */
@@ -398,6 +497,23 @@ function falseVerdict(
   orders: Map<string, number>,
 ): CheckedClaim {
   const doubts = [...claim.doubts, ...lw.doubts];
+  const closedL = isClosed(l);
+  const closedR = isClosed(r);
+  const derivativeWritten = containsNode(claim.lhs.node, isDerivativeNode) || containsNode(claim.rhs.node, isDerivativeNode);
+  // `-9x^2 = -12`, `x^2 - 1 = 0`: without derivatives, one side a constant and the other depending on free letters,
+  // the claim cannot be meant for all values of those letters — it is an equation to solve.
+  if (!derivativeWritten && closedL !== closedR) {
+    const vars = [...freeVars(closedL ? r : l)].map(show).join(', ');
+    doubts.unshift(doubt('equation', `one side is a constant and the other depends on ${vars || 'a function'}: an equation to solve, not an identity`));
+  }
+  const unknown = derivativeUnknown(claim);
+  if (unknown) {
+    doubts.unshift(doubt('equation', `it relates ${show(unknown)} and its derivative, which the note never defines: an equation on a curve (implicit differentiation) or a differential equation, not a rule for every ${show(unknown)}`));
+  }
+  // `2\frac{1}{2}` (a mixed number), `1.2.3` (a version): numerals side by side are not a product.
+  if (juxtaposedNumerals(claim.lhs.node) || juxtaposedNumerals(claim.rhs.node)) {
+    doubts.push(doubt('ambiguous-notation', 'two numbers are written side by side (a mixed number, a version or a grouped numeral?), not as a product'));
+  }
   // A side that mentions a function or name the other side does not is a condition or a definition, not a rule.
   const fl = abstractFns(l);
   const fr = abstractFns(r);
@@ -416,7 +532,9 @@ function falseVerdict(
   const variable = lw.implicitVar;
   for (const x of vl) if (!vr.has(x) && x !== variable) doubts.push(doubt('undefined-symbol', `${show(x)} appears only on the left`));
   for (const x of vr) if (!vl.has(x) && x !== variable) doubts.push(doubt('undefined-symbol', `${show(x)} appears only on the right`));
-  if (kind === 'identity') doubts.push(doubt('equation', 'it involves no derivative: read as an equation, not an identity'));
+  // Algebra without derivatives is read as an equation — except arithmetic (no free letter on either side, `7 \times 6
+  // = 48`), which is checkable whatever it was meant for.
+  if (kind === 'identity' && !(closedL && closedR)) doubts.push(doubt('equation', 'it involves no derivative: read as an equation, not an identity'));
   doubts.push(...contextDoubts(claim, abstractFns(l).size + abstractFns(r).size > 0));
   if ((r.k === 'num' || l.k === 'num') && /\(\s*[a-zA-Z]_?\{?0\}?\s*\)|\|_/.test(claim.latex)) doubts.push(doubt('equation', 'a condition at a point, not an identity'));
 
@@ -438,7 +556,7 @@ function falseVerdict(
     return {
       verdict: 'unchecked',
       kind,
-      reason: `not checked: the two sides differ (${pointText(at, orders)}), but ${doubts[0].detail}`,
+      reason: `not checked: the two sides differ (${pointText(at, orders) || `${formatNumber(at.left)} and ${formatNumber(at.right)}`}), but ${doubts[0].detail}`,
       reasonCode: doubts[0].code,
       doubts,
       counterexample,

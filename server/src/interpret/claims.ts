@@ -5,7 +5,7 @@
  * Definitions and values are recorded as claims that are not checked, with the reason; approximations (`≈`) are
  * checked as Taylor polynomials by the checker.
  */
-import type { Formula, Node, ParseResult, RelOp, Span } from '../parse/ast';
+import type { Formula, Node, ParseResult, RelOp, Span, TextPiece } from '../parse/ast';
 import { containsNode } from '../parse/walk';
 import type { MathFragment } from '../scan/types';
 import { LineMap } from '../scan/lines';
@@ -112,6 +112,67 @@ const CLAIM_OPS = new Set<RelOp>(['=', '\\approx', ':=', '\\equiv']);
 const CONDITION_OPS = new Set<RelOp>(['<', '>', '\\le', '\\ge', '\\neq']);
 
 const SOLVING = /\b(setting|set|solv(?:e|es|ing)|suppose|assume|assuming|if|when|whenever|such that|requires?|satisf(?:y|ies|ied)|provided|only when|for some|what does|means? that)\b[^.]*$/i;
+
+/**
+ * Prose that asks for the zeros of an expression: "set the derivative to zero", "setting it equal to $0$", "solve
+ * for", "has a root near", "find where …", "critical points". A link `… = c` (a constant side) stated with it is an
+ * equation to solve, not an identity. (Math in the prose is masked to `M`; "square root" alone does not count.)
+ */
+const ZERO_PROSE =
+  /\bset(?:s|ting)?\b[^.;:]{0,60}?\b(?:to|equal to|equals?)\s+(?:zero|0|M)\b|\bequal to (?:zero|0)\b|\bsolv(?:e|es|ed|ing)\b|\b(?:has|have|having|find|finding|its|the)\s+(?:a|an|one|two|three|no|real|its|the|\d+)?\s*(?:real\s+|double\s+|single\s+)?roots?\b(?!\s+mean)|\bzeros?\s+of\b|\bfind(?:ing)?\s+(?:where|when)\b|\b(?:critical|stationary|turning)\s+points?\b/i;
+
+/**
+ * The prose that introduces a fragment: its own sentence, and the line just before it (the bullet or line that
+ * leads into a display, "Set the derivative to zero." followed by the formula). Math is masked.
+ */
+function leadingProse(f: MathFragment, text: string | undefined): string {
+  const sentence = `${maskMath(f.proseBefore).slice(-200)} ${maskMath(f.proseAfter).replace(/[.!?][\s\S]*$/, '')}`;
+  if (text === undefined) return sentence;
+  let lineStart = text.lastIndexOf('\n', f.outerStart - 1) + 1;
+  const own = text.slice(lineStart, f.outerStart);
+  // The previous line that holds something besides quote marks (`>`) and list marks.
+  let prev = '';
+  for (let k = 0; k < 3 && lineStart > 0; k++) {
+    const end = lineStart - 1;
+    lineStart = text.lastIndexOf('\n', end - 1) + 1;
+    const line = text.slice(lineStart, end);
+    if (/^[\s>*+-]*$/.test(line)) continue;
+    prev = line;
+    break;
+  }
+  return `${maskMath(prev)} ${maskMath(own)} ${sentence}`;
+}
+
+/**
+ * A sentence about percentages or money ("$1 + 100\%$ of $1 = 1 + 1$"): its numbers may carry units or be parts of
+ * a phrase in words, so its arithmetic is not read as plain numbers.
+ */
+const MONEY_OR_PERCENT = /%|\\\$|[€£¥]|\b(?:dollars?|euros?|cents?|USD|EUR|GBP|percent(?:age)?s?|per cent)\b/i;
+
+/** Text right after a value that reads as its unit (`3\text{cm}`, `0.5\text{ m/s}`): short, no prose word. */
+const PROSE_WORDS = /^(and|or|if|for|when|where|with|so|then|at|as|is|are|since|because|thus|hence|else|otherwise|by|from|to|in|on|of|the|a|an|we|it|which|but|not|all|any|some|each|every|also|i\.e\.|e\.g\.|iff|only|near|about|here|there|get|gives?|yields?|means?)$/i;
+function unitAfter(f: MathFragment, texts: TextPiece[], end: number): TextPiece | null {
+  for (const t of texts) {
+    if (t.span.start < end) continue;
+    const gap = f.latex.slice(end, t.span.start);
+    if (!/^(\s|\\[,;:! ]|~)*$/.test(gap)) continue;
+    const word = t.text.trim();
+    if (!word || word.length > 16 || !/^[A-Za-z°µ%$\\/^{}0-9.\s-]+$/.test(word) || /\s/.test(word) || PROSE_WORDS.test(word)) return null;
+    return t;
+  }
+  return null;
+}
+
+/** A `\text{…}` right before a formula's leading relation (`\text{Tangent slope} &= -12`): its left side, in words. */
+function textBefore(f: MathFragment, texts: TextPiece[], start: number): TextPiece | null {
+  for (const t of texts) {
+    if (t.span.end > start || !t.text.trim()) continue;
+    // The words stand alone at the start of their row, right before the relation.
+    const rowStart = /(^|\\\\(\[[^\]]*\])?|\\begin\{[a-zA-Z*]+\}(\{[^}]*\})?)\s*$/.test(f.latex.slice(0, t.span.start));
+    if (rowStart && /^[\s&]*$/.test(f.latex.slice(t.span.end, start))) return t;
+  }
+  return null;
+}
 
 /** A claim's LaTeX without alignment marks and row breaks (`a &= b \\ &= c` reads `a = b`). */
 function tidy(latex: string): string {
@@ -332,18 +393,36 @@ export function interpret(
     // A chain may continue from the previous fragment only when this one starts with a relation.
     if (previous && (previous.fragment !== fi - 1 || !adjacent)) previous = null;
 
+    const zeroProse = ZERO_PROSE.exec(leadingProse(f, options.text));
+    const moneyOrPercent = MONEY_OR_PERCENT.exec(`${f.proseBefore} ${f.latex} ${f.proseAfter}`);
+
     // The function a display block works on: its last plain definition `y = …` (see subjectReading).
     let subjects: Binding[] = [];
     // Equations this block found for a derivative of an undefined name (`y' = \frac{4}{2-2y}`, implicit
     // differentiation): later steps of the block may substitute them.
     const found = new Map<string, string>();
     parse.formulas.forEach((formula: Formula) => {
+      // `f'(x) = \quad g'(x) =`: a formula that ends in a relation with nothing after it is a blank to fill in
+      // (a worksheet, an exercise): it states nothing.
+      // (Only `=`: a `>` at the end is more often a blockquote mark inside the math than a relation.)
+      if (formula.trailing?.op === '=') {
+        previous = null;
+        return;
+      }
       let operands: Operand[] = formula.operands.map((node) => ({ node, base: f.start, latex: sliceLatex(f, node.span) }));
       let relations = formula.relations.map((r) => r.op);
       let link0 = 0;
       let chain: number;
       let carriedDerivative = false;
-      if (formula.leading && previous && operands.length >= 1) {
+      // `\text{Tangent slope} &= -12`: the words before the relation are its left side, a quantity named in words
+      // (not the previous row's last expression): the row states that quantity's value.
+      const named = formula.leading && operands.length >= 1 ? textBefore(f, parse.texts, formula.leading.span.start) : null;
+      if (named && formula.leading) {
+        const node: Node = { type: 'unknown', what: 'text', args: [], span: named.span };
+        operands = [{ node, base: f.start, latex: sliceLatex(f, named.span) }, ...operands];
+        relations = [formula.leading.op, ...relations];
+        chain = ++chainId;
+      } else if (formula.leading && previous && operands.length >= 1) {
         operands = [previous.operand, ...operands];
         relations = [formula.leading.op, ...relations];
         chain = previous.chain;
@@ -352,7 +431,7 @@ export function interpret(
       } else {
         chain = ++chainId;
       }
-      if (formula.leading && !previous) {
+      if (formula.leading && !previous && !named) {
         // A dangling continuation: nothing to compare it with.
         if (operands.length < 2) return;
       }
@@ -393,12 +472,31 @@ export function interpret(
         }
         if (declarations) claim.declarations = declarations;
         if (assumptions.length) claim.assumptions = assumptions;
+        // "Set the derivative to zero", "solve", "has a root": a link with a constant side is the equation to solve.
+        if (zeroProse && op === '=' && (isConstant(lhs.node) || isConstant(rhs.node)) && !claim.doubts.some((d) => d.code === 'equation')) {
+          claim.doubts.push(doubt('equation', `the prose asks to solve it ("${zeroProse[0].trim()}"): an equation, not an identity`));
+        }
+        // Arithmetic in a fragment the parser had to repair (`\frac{1}{2 = 3`): the numbers it read may not be the
+        // ones written.
+        if (parse.problems.length && isConstant(lhs.node) && isConstant(rhs.node)) {
+          claim.doubts.push(doubt('not-understood', `the LaTeX has a problem (${parse.problems[0].message}): the numbers may not be read as written`));
+        }
+        if (moneyOrPercent && isConstant(lhs.node) && isConstant(rhs.node)) {
+          claim.doubts.push(doubt('ambiguous-notation', `the sentence speaks of percentages or money ("${moneyOrPercent[0]}"): its numbers may carry units`));
+        }
+        const unit = isConstant(rhs.node) && rhs.base === f.start ? unitAfter(f, parse.texts, rhs.node.span.end) : null;
 
         // `y = f(x) = x^3 - 1/x` defines both y and f: a chain of definitions ends at its first non-target.
         const isFirst = link0 + k === 0 || (definingChain && link0 === 0);
         const target = isFirst && op !== '\\approx' ? definitionTarget(lhs.node) : null;
         if (!target) definingChain = false;
-        if (op === '\\approx') {
+        if (named && k === 0) {
+          const defines = op !== '=' || !isConstant(rhs.node);
+          claim.preset = { kind: defines ? 'definition' : 'value', reason: `${defines ? 'defines' : 'gives the value of'} ${named.text.trim()} (a quantity named in words)` };
+        } else if (unit) {
+          // `\frac{dA}{dt} = -0.5\text{cm}^2/\text{min}`: a measured value with its unit, not an expression to evaluate.
+          claim.preset = { kind: 'value', reason: `a value with a unit (${unit.text.trim()})` };
+        } else if (op === '\\approx') {
           // Checked as a Taylor polynomial (check/taylor.ts); what the prose says about its range is kept.
           if (ASYMPTOTIC.test(`${f.proseBefore.slice(-200)} ${f.proseAfter.slice(0, 200)}`)) {
             claim.doubts.push(doubt('asymptotic', 'the sentence speaks of large values: an asymptotic approximation, not a Taylor polynomial'));

@@ -590,7 +590,7 @@ describe('doubts from the prose', () => {
   test('"Setting … = 0" sets up an equation', () => {
     const text = String.raw`Setting $q'(x) = 0$ gives the critical point.`;
     const [c] = claimsOf(text);
-    assert.deepEqual(c.doubts.map((d) => d.detail), ['the sentence sets up an equation or condition ("Setting…")']);
+    assert.deepEqual(c.doubts, [{ code: 'equation', detail: 'the sentence sets up an equation or condition ("Setting…")' }]);
     assert.equal(c.preset, undefined, 'still a claim: the doubt only softens a failure');
   });
 
@@ -615,7 +615,7 @@ describe('doubts from the prose', () => {
 
   test('a question sentence gives a doubt', () => {
     const [c] = claimsOf(String.raw`Is $\frac{d}{dx} x^3 = x^2$ for every $x$?`);
-    assert.deepEqual(c.doubts.map((d) => d.detail), ['the sentence is a question']);
+    assert.deepEqual(c.doubts, [{ code: 'question', detail: 'the sentence is a question' }]);
   });
 
   test('plain statements give no doubt; a question in the next sentence does not count', () => {
@@ -656,7 +656,7 @@ describe('doubts from the prose', () => {
     () => {
       const text = String.raw`Is $\frac{d}{dx} x^3 = x^2$ at $x = 0.5$?`;
       const c = claim(claimsOf(text), String.raw`\frac{d}{dx} x^3 = x^2`);
-      assert.deepEqual(c.doubts.map((d) => d.detail), ['the sentence is a question']);
+      assert.deepEqual(c.doubts, [{ code: 'question', detail: 'the sentence is a question' }]);
     },
   );
 });

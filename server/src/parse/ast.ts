@@ -262,6 +262,8 @@ export interface Formula {
   /** relations[i] stands between operands[i] and operands[i + 1]. */
   relations: Relation[];
   leading?: Relation;
+  /** A relation at the end with nothing on its right (`f'(x) = \quad g'(x) =`, a blank to fill in). */
+  trailing?: Relation;
   span: Span;
 }
 

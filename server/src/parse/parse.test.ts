@@ -281,8 +281,8 @@ describe('relations and statements', () => {
 
   test('a row that is only a relation and a trailing relation', () => {
     assert.deepEqual(formulasOf('= a'), [{ operands: [sym('a')], relations: [], leading: { op: '=' } }]);
-    // `x =` at the end of a row: the relation has nothing on its right and is dropped.
-    assert.deepEqual(formulasOf('x ='), [{ operands: [x], relations: [] }]);
+    // `x =` at the end of a row: the relation has nothing on its right; it is kept apart as `trailing`.
+    assert.deepEqual(formulasOf('x ='), [{ operands: [x], relations: [], trailing: { op: '=' } }]);
   });
 });
 

@@ -475,6 +475,7 @@ class Parser {
     const operands: Node[] = [];
     const relations: Relation[] = [];
     let leading: Relation | undefined;
+    let trailing: Relation | undefined;
     const first = this.relationAt();
     if (first) {
       const t = this.peek()!;
@@ -498,12 +499,13 @@ class Parser {
       this.skipAmpersands();
       if (this.atStatementEnd()) {
         // A trailing relation (`x =`) has nothing on its right.
+        trailing = { op: r.op, span: { start: t.start, end } };
         break;
       }
       relations.push({ op: r.op, span: { start: t.start, end } });
       operands.push(this.parseExpr('comma'));
     }
-    return { operands, relations, ...(leading ? { leading } : {}), span: this.spanFrom(startTok) };
+    return { operands, relations, ...(leading ? { leading } : {}), ...(trailing ? { trailing } : {}), span: this.spanFrom(startTok) };
   }
 
   private skipAmpersands(): void {
