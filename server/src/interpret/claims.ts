@@ -315,6 +315,8 @@ export function interpret(
   };
   ctx = enterSection(ctx, 0, undefined);
   let lastSentence = -1;
+  /** Structural keys of the operands of relations met so far in the section (the latest 200). */
+  const recentOperands = new Map<string, number>();
   /** Declarations that hold for their sentence and the display math right after it ("For symmetric $B$: …"). */
   let sentenceScoped: { sentence: number; undo: NoteContext } | null = null;
   fragments.forEach((f, fi) => {
@@ -389,13 +391,18 @@ export function interpret(
     // "For symmetric matrices, …" without naming them: every square matrix of the sentence (named ones are in ctx).
     const assumptions = /\bsymmetric\b/i.test(f.proseBefore + f.proseAfter) && !readProse(`${f.proseBefore} ${f.proseAfter}`).some((d) => d.rule === 'prose.symmetric') ? statedAssumptions(`${maskMath(f.proseBefore)} ${maskMath(f.proseAfter)}`) : [];
     for (const d of fragmentDeclarations[fi]) if (d.lhs.type === 'sym') ctx = withShape(ctx, d.lhs.name, { lhs: d.lhs, rhs: d.rhs });
+    // `\mathbf{S} = \mathbf{S}^T` states that S is symmetric (rule `math.symmetric`).
+    for (const name of symmetricStatements(parse.formulas)) ctx = withAssumption(ctx, name, 'symmetric');
 
+    // Operands of the equations written in the last fragments of the section (see `derivativeOperand` below).
+    if (fi > 0 && sectionOf[fi] !== sectionOf[fi - 1]) recentOperands.clear();
     // A chain may continue from the previous fragment only when this one starts with a relation.
     if (previous && (previous.fragment !== fi - 1 || !adjacent)) previous = null;
 
     const zeroProse = ZERO_PROSE.exec(leadingProse(f, options.text));
     const moneyOrPercent = MONEY_OR_PERCENT.exec(`${f.proseBefore} ${f.latex} ${f.proseAfter}`);
 
+    const secondAligns = f.latex.includes('&') ? secondAlignmentMarks(f.latex) : [];
     // The function a display block works on: its last plain definition `y = …` (see subjectReading).
     let subjects: Binding[] = [];
     // Equations this block found for a derivative of an undefined name (`y' = \frac{4}{2-2y}`, implicit
@@ -520,6 +527,17 @@ export function interpret(
         } else if (containsNode(rhs.node, (m) => m.type === 'limit') || containsNode(lhs.node, (m) => m.type === 'limit')) {
           claim.preset = { kind: 'definition', reason: 'a definition by a limit' };
         }
+        // A row of an aligned block with a second `&=` (`y' &= A\, y' &= B`): in amsmath that `&` starts another
+        // column, so a `\\` is most likely missing and the operand around it runs into the next row.
+        if (lhs.base === rhs.base && secondAligns.some((p) => p >= lhs.node.span.start && p <= rhs.node.span.end + 1)) {
+          claim.doubts.push(doubt('suspicious-notation', 'this row of the aligned block has a second &= (a \\\\ may be missing), so its sides may run into the next row'));
+        }
+        // `\frac{d(A)}{dx} = \frac{d(B)}{dx}` after the note stated A = B (with y never defined): both sides of an
+        // equation differentiated — it holds on that curve, not for every function y.
+        const differentiated = derivativeOperand(lhs.node);
+        if (differentiated && recentOperands.has(shapeKey(differentiated)) && containsNode(rhs.node, isDerivativeNode) && !claim.preset) {
+          claim.doubts.push(doubt('equation', 'it differentiates both sides of an equation stated before: it holds where that equation holds, not for every function'));
+        }
         const primedHere = primedNamesOf(lhs.node, rhs.node);
         for (const name of primedHere) {
           const eq = found.get(name);
@@ -540,6 +558,13 @@ export function interpret(
         }
       }
 
+      // Only equations without derivatives (`y^{1/2} = x^{1/2}y^{1/2} - 2x^{1/2}`), not derivative claims.
+      const equationOnly = formula.relations.length > 0 && !formula.operands.some((o) => containsNode(o, isDerivativeNode));
+      for (const o of formula.operands) {
+        if (!equationOnly) break;
+        recentOperands.set(shapeKey(o), fi);
+        if (recentOperands.size > 200) recentOperands.delete(recentOperands.keys().next().value as string);
+      }
       const last = operands[operands.length - 1];
       if (last) previous = { operand: last, fragment: fi, chain, link: link0 + relations.length - 1, hasDerivative };
     });
@@ -696,4 +721,57 @@ function lastHeadingStart(gap: string, mode: 'markdown' | 'text'): number {
   let at = 0;
   for (const m of gap.matchAll(/(^|\n)[ ]{0,3}#{1,6}[ \t]/g)) at = m.index + m[1].length;
   return at;
+}
+
+const TRANSPOSE = new Set(['T', 'top', 'intercal', 'rm:T', 'sf:T', 'bold:T']);
+
+/** Names a formula states to be symmetric: a relation `X = X^T` (or `X^T = X`). */
+function symmetricStatements(formulas: Formula[]): string[] {
+  const out: string[] = [];
+  const transposeOf = (n: Node): string | null => (n.type === 'pow' && n.base.type === 'sym' && n.exp.type === 'sym' && TRANSPOSE.has(n.exp.name) ? n.base.name : null);
+  for (const f of formulas) {
+    f.relations.forEach((r, k) => {
+      if (r.op !== '=') return;
+      const a = f.operands[k];
+      const b = f.operands[k + 1];
+      if (!a || !b) return;
+      if (a.type === 'sym' && transposeOf(b) === a.name) out.push(a.name);
+      else if (b.type === 'sym' && transposeOf(a) === b.name) out.push(b.name);
+    });
+  }
+  return out;
+}
+
+/** The expression a Leibniz derivative `\frac{d(A)}{dx}` / `\frac{d}{dx}(A)` differentiates, when it is a compound one. */
+function derivativeOperand(n: Node): Node | null {
+  if (n.type === 'deriv' && n.of && n.of.type !== 'sym') return n.of;
+  if (n.type === 'mul' && n.factors.length === 2 && n.factors[0].type === 'deriv' && !n.factors[0].of && n.factors[1].type !== 'sym') return n.factors[1];
+  return null;
+}
+
+/** A tree's structure without spans, for comparing what two formulas wrote. */
+function shapeKey(n: Node): string {
+  return JSON.stringify(n, (k, v) => (k === 'span' || k === 'raw' ? undefined : v));
+}
+
+/**
+ * Offsets of `&` marks that begin a third (fifth, …) column of an aligned row and are followed by a relation:
+ * `a &= b &= c` on one row. (In `a &= b & c &= d` the relation is after the fourth mark: two equations side by
+ * side, which is how amsmath means it, and nothing is suspicious.)
+ */
+function secondAlignmentMarks(latex: string): number[] {
+  const out: number[] = [];
+  let count = 0;
+  for (let i = 0; i < latex.length; i++) {
+    const c = latex[i];
+    if (c === '\\') {
+      if (latex[i + 1] === '\\') count = 0;
+      i++;
+      continue;
+    }
+    if (c !== '&') continue;
+    count++;
+    if (count % 2 === 0 && /^\s*(?:=|\\approx\b|\\le\b|\\ge\b)/.test(latex.slice(i + 1, i + 12))) out.push(i);
+  }
+  return out;
 }

@@ -67,8 +67,8 @@ export function canon(s: SymNode): string {
   return s.name;
 }
 
-function canonName(name: string): string {
-  const m = /^(?:bold|rm|sf):([A-Z])(.*)$/.exec(name);
+export function canonName(name: string): string {
+  const m = /^(?:bold|rm|sf):([A-Z])((?:[_^].*)?)$/.exec(name);
   return m ? `${m[1]}${m[2]}` : name;
 }
 

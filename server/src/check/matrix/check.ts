@@ -18,7 +18,7 @@ import { makeRng } from '../random';
 import * as D from './dense';
 import { Mat } from './dense';
 import { EvalError, Evaluator, randomMap, type EvalEnv } from './evaluate';
-import { MatrixBuilder, MatrixUnsupported } from './build';
+import { MatrixBuilder, MatrixUnsupported, canonName } from './build';
 import type { Layout, MExpr } from './ir';
 import { hasDerivative, nodes } from './ir';
 import { Dim, ShapeError, assignSizes, find, isScalar, unifyShapes } from './shapes';
@@ -255,8 +255,8 @@ export function checkMatrixClaim(claim: Claim, opts: MatrixCheckOptions): Checke
   const kind = guessKind(claim, built);
   // "For symmetric Σ, …": the sentence's assumption; square matrices are drawn symmetric.
   // Named in the note's scope ("let $A$ be symmetric"), or all square matrices when the sentence names none.
-  const named = claim.context.assumptions;
-  const assumeSymmetric = claim.assumptions?.includes('symmetric') ? squareLeaves(built) : squareLeaves(built).filter((n) => named?.get(n)?.includes('symmetric'));
+  const named = new Set([...(claim.context.assumptions ?? [])].filter(([, a]) => a.includes('symmetric')).map(([n]) => canonName(n)));
+  const assumeSymmetric = claim.assumptions?.includes('symmetric') ? squareLeaves(built) : squareLeaves(built).filter((n) => named.has(n));
   const base: Variant = assumeSymmetric.length ? { symmetrize: assumeSymmetric } : {};
   const res = run(built, seed, opts.deadline, base);
   if (res.kind === 'undecided') return { verdict: 'unchecked', kind, reason: `not checked: ${res.reason}` };
