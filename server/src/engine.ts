@@ -23,7 +23,8 @@ import { anySubexpr, size } from './check/expr';
 import type { ReasonCode } from './semantics/reasons';
 import { EMPTY_CONTEXT, type Conventions } from './semantics/context';
 import { conventionsIn } from './semantics/prose';
-import { Lowerer } from './check/lower';
+import { describeSymbols, type Belief } from './semantics/describe';
+import { Lowerer, show } from './check/lower';
 import { diff } from './check/diff';
 import { toLatex } from './check/latex';
 import type { ClaimReport, DocumentReport, EngineChecked, EngineDiagnostic, EngineOptions, SectionedReport, Summary } from './report';
@@ -96,7 +97,10 @@ export function joinSections({ starts, parts }: SectionedReport): DocumentReport
 /** Appends a section's entries to a report, their offsets moved by `shift` (the same objects when it is 0). */
 export function appendSection(out: DocumentReport, r: DocumentReport, shift: number): void {
   for (const f of r.fragments) out.fragments.push(shift === 0 ? f : { ...f, start: f.start + shift, end: f.end + shift, outerStart: f.outerStart + shift, outerEnd: f.outerEnd + shift });
-  for (const c of r.claims) out.claims.push(shift === 0 ? c : { ...c, start: c.start + shift, end: c.end + shift, rhsStart: c.rhsStart + shift, rhsEnd: c.rhsEnd + shift });
+  for (const c of r.claims) {
+    if (shift === 0) out.claims.push(c);
+    else out.claims.push({ ...c, start: c.start + shift, end: c.end + shift, rhsStart: c.rhsStart + shift, rhsEnd: c.rhsEnd + shift, ...(c.beliefs ? { beliefs: c.beliefs.map((b) => (b.at === undefined ? b : { ...b, at: b.at + shift })) } : {}) });
+  }
   for (const d of r.diagnostics) out.diagnostics.push(shift === 0 ? d : { ...d, start: d.start + shift, end: d.end + shift });
 }
 
@@ -239,6 +243,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
       // A verified claim carries a code only as information (`rounded-value`: verified to the precision written).
       ...(result.verdict === 'unchecked' ? { reasonCode: reasonCodeOf(result) } : result.verdict === 'verified' && result.reasonCode ? { reasonCode: result.reasonCode } : {}),
       ...(result.doubts?.length ? { doubts: result.doubts } : {}),
+      ...beliefsOf(claim),
       counterexample: result.counterexample,
       expected: result.expected,
       computed: result.computed,
@@ -315,6 +320,13 @@ function chainEnds(claims: Claim[], reports: ClaimReport[], check: (claim: Claim
     });
   }
   return out;
+}
+
+/** What the model believes about the claim's symbols, when it believes anything beyond letter conventions. */
+function beliefsOf(claim: Claim): { beliefs?: Belief[] } {
+  const vectorial = /\\(?:mathbf|boldsymbol|nabla|vec)|\^\{?(?:T|\\top)\b/.test(claim.latex);
+  const beliefs = describeSymbols(claim.context, [claim.lhs.node, claim.rhs.node], show, vectorial);
+  return beliefs.length ? { beliefs } : {};
 }
 
 /** The code of an unchecked verdict's reason: the checker's own, or read from the kind of claim and reason. */

@@ -7,6 +7,7 @@ import type { ClaimKind } from './interpret/claims';
 import type { CheckedClaim, VerdictName } from './check/verdict';
 import type { PackedPlot } from './check/plotSpec';
 import type { Doubt, ReasonCode } from './semantics/reasons';
+import type { Belief } from './semantics/describe';
 
 export interface EngineOptions {
   /** 'markdown' for .md/.markdown, 'text' for .txt. Default 'markdown'. */
@@ -44,6 +45,8 @@ export interface ClaimReport {
   reasonCode?: ReasonCode;
   /** Every doubt that applied to the claim's reading (the hover lists them). */
   doubts?: Doubt[];
+  /** What the semantic model believes about the claim's symbols (the hover shows them). */
+  beliefs?: Belief[];
   counterexample?: CheckedClaim['counterexample'];
   expected?: string;
   computed?: string;

@@ -128,14 +128,18 @@ const ZERO_PROSE =
 function leadingProse(f: MathFragment, text: string | undefined): string {
   const sentence = `${maskMath(f.proseBefore).slice(-200)} ${maskMath(f.proseAfter).replace(/[.!?][\s\S]*$/, '')}`;
   if (text === undefined) return sentence;
-  let lineStart = text.lastIndexOf('\n', f.outerStart - 1) + 1;
-  const own = text.slice(lineStart, f.outerStart);
+  // Only the 2,000 characters before the fragment are looked at: a note written on one long line must not cost a
+  // pass over the whole line per formula. Lines are cut to their last 400 characters.
+  const base = Math.max(0, f.outerStart - 2000);
+  const window = text.slice(base, f.outerStart);
+  let lineStart = window.lastIndexOf('\n') + 1;
+  const own = window.slice(Math.max(lineStart, window.length - 400));
   // The previous line that holds something besides quote marks (`>`) and list marks.
   let prev = '';
   for (let k = 0; k < 3 && lineStart > 0; k++) {
     const end = lineStart - 1;
-    lineStart = text.lastIndexOf('\n', end - 1) + 1;
-    const line = text.slice(lineStart, end);
+    lineStart = window.lastIndexOf('\n', end - 1) + 1;
+    const line = window.slice(Math.max(lineStart, end - 400), end);
     if (/^[\s>*+-]*$/.test(line)) continue;
     prev = line;
     break;
@@ -315,6 +319,8 @@ export function interpret(
   };
   ctx = enterSection(ctx, 0, undefined);
   let lastSentence = -1;
+  /** Conventions stated in the text before `offset` (read up to the latest section start). */
+  const readUpTo: { offset: number; conventions: Conventions | undefined } = { offset: 0, conventions: options.conventions };
   /** Structural keys of the operands of relations met so far in the section (the latest 200). */
   const recentOperands = new Map<string, number>();
   /** Declarations that hold for their sentence and the display math right after it ("For symmetric $B$: …"). */
@@ -330,8 +336,11 @@ export function interpret(
       if (sectionOf[fi] !== sectionOf[fi - 1]) {
         // A new section: its own definitions and declarations; the conventions the note fixed before it hold
         // (read from the whole text before the section, as when the sections are checked one by one).
-        const heading = lastHeadingStart(gap, options.mode ?? 'markdown');
-        const conventions = conventionsIn(options.text.slice(0, fragments[fi - 1].outerEnd + heading), options.conventions);
+        // (Incrementally: each stretch of text is read once, so a note with many sections stays linear.)
+        const heading = fragments[fi - 1].outerEnd + lastHeadingStart(gap, options.mode ?? 'markdown');
+        readUpTo.conventions = conventionsIn(options.text.slice(readUpTo.offset, heading), readUpTo.conventions);
+        readUpTo.offset = heading;
+        const conventions = readUpTo.conventions;
         ctx = conventions ? { ...EMPTY_CONTEXT, conventions } : EMPTY_CONTEXT;
         ctx = enterSection(ctx, sectionOf[fi], lines?.positionAt(f.start).line);
         sentenceScoped = null;

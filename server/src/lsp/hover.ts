@@ -98,6 +98,12 @@ export function hover(input: HoverInput): Hover | null {
   const plotted = input.plots === false ? undefined : (claims.find((c) => c.plot && c.verdict === 'false') ?? claims.find((c) => c.plot));
   for (const c of claims) {
     parts.push(verdictLine(c));
+    const more = (c.doubts ?? []).slice(1);
+    if (c.verdict === 'unchecked' && more.length) parts.push(`Also: ${more.map((d) => escapeMarkdown(d.detail)).join('; ')}`);
+    if (c.beliefs?.length) {
+      const said = c.beliefs.map((b) => `${b.subject}: ${b.text}${b.at !== undefined ? ` on line ${lines.positionAt(b.at).line + 1}` : ''}`);
+      parts.push(`*${escapeMarkdown(said.join(' · '))}*`);
+    }
     if (c.computed && !shown.has(c.computed)) {
       shown.add(c.computed);
       parts.push(`Computed derivative: ${image('computed derivative', c.computed, false, input.color, prelude)}`);

@@ -8,6 +8,7 @@ import { check, claimWith } from './helpers';
 import { readProse } from '../semantics/prose';
 import { listItems, primedFunctions } from '../semantics/scopes';
 import { parseLatex } from '../parse/parser';
+import { CheckCache, checkDocument } from '../engine';
 
 const verdict = (text: string, needle: string) => claimWith(check(text), needle);
 
@@ -147,4 +148,69 @@ test('scopes: list items and primed letters (unit)', () => {
   const trees = (s: string) => parseLatex(s).formulas.flatMap((f) => f.operands);
   assert.deepEqual(primedFunctions(trees("(\\ln h)' = h'/h")), ['h']);
   assert.deepEqual(primedFunctions(trees("h' + \\lim_{h \\to 0} h")), []);
+});
+
+test('a declared size n is generic: a claim whose sides agree only when n = 1 is a shape mismatch', () => {
+  const c = verdict('Let $\\mathbf u, \\mathbf v \\in \\mathbb R^n$. Then $\\nabla_{\\mathbf u}(\\mathbf u^T\\mathbf v) = \\mathbf u^T\\mathbf v$.', '\\nabla');
+  assert.equal(c.verdict, 'false', c.reason);
+  assert.match(c.reason, /only when n = 1/);
+  assert.match(c.reason, /∇_u\(uᵀv\)/);
+});
+
+test('a matrix written before a bracket that it also multiplies elsewhere is a factor: 2B(Bx) is read and false', () => {
+  const c = verdict('Let $B \\in \\mathbb{R}^{3 \\times 3}$, $\\mathbf x \\in \\mathbb R^3$. Then $\\nabla_{\\mathbf x}\\|B\\mathbf x\\|^2 = 2B(B\\mathbf x)$.', '2B(B');
+  assert.equal(c.verdict, 'false', c.reason);
+  assert.match(c.reason, /only when B is symmetric/);
+});
+
+test('X = X^T in a formula states that X is symmetric', () => {
+  const c = verdict('Here $S = S^T$. So $\\nabla_X \\operatorname{tr}(X^T S X) = 2SX$.', '2SX');
+  assert.equal(c.verdict, 'verified', c.reason);
+  assert.match(c.reason, /S drawn symmetric, as the note assumes/);
+});
+
+test('differentiating both sides of an equation stated before is not an identity', () => {
+  const text = ['Take the curve $y^2 = x^3 + x y$. Differentiate:', '', '$$\\frac{d(y^2)}{dx} = \\frac{d(x^3 + x y)}{dx}$$'].join('\n');
+  const c = verdict(text, '\\frac{d(y^2)}{dx}');
+  assert.notEqual(c.verdict, 'false', c.reason);
+  assert.equal(c.reasonCode, 'equation');
+  // A derivative claim about an expression that merely appeared before is still checked.
+  const r = check('We know $\\frac{d}{dx}\\sin x = \\cos x$. Then $\\frac{d}{dx}(\\cos x) = \\sin x$.');
+  assert.equal(claimWith(r, '(\\cos x) = \\sin x').verdict, 'false');
+});
+
+test('a second &= in one row of an aligned block: a missing \\\\ is suspected, never a false step', () => {
+  const text = ['$$', '\\begin{align*}', "y &= \\ln(x^2) \\\\", "y' &= \\frac{2x}{x^2} \\cdot \\frac{1}{1} y' &= \\frac{2}{x}", '\\end{align*}', '$$'].join('\n');
+  for (const c of check(text).claims) assert.notEqual(c.verdict, 'false', `${c.latex}: ${c.reason}`);
+  // Two equations side by side (a &= b & c &= d) are how amsmath means it: nothing suspicious.
+  const side = check('$$\\begin{align*} a &= 2 + 3 & b &= 7 \\times 6 \\end{align*}$$');
+  assert.ok(side.claims.every((c) => !(c.doubts ?? []).some((d) => d.code === 'suspicious-notation')));
+});
+
+test('one-hot vectors and letters given values in plain prose are not free variables', () => {
+  const oneHot = verdict("Since y is a one-hot vector, $\\frac{\\partial L}{\\partial z_i} = -y_i(1 - p_i) = p_i - y_i$ for the true class.", '-y_i(1');
+  assert.notEqual(oneHot.verdict, 'false', oneHot.reason);
+  assert.ok((oneHot.doubts ?? []).some((d) => /y is one-hot/.test(d.detail)), oneHot.reason);
+  const prose = verdict('We write u=exp(a)+exp(b) here. Then $\\frac{\\partial}{\\partial a}\\frac{\\exp(a)}{u} = \\frac{\\exp(a) u - \\exp(a)\\exp(a)}{u^2}$.', '\\frac{\\partial}{\\partial a}');
+  assert.notEqual(prose.verdict, 'false', prose.reason);
+  assert.equal(prose.reasonCode, 'definition-not-understood');
+});
+
+test('a convention stated in one section holds in the later ones, also when sections are cached one by one', () => {
+  const note = '# Setup\n\nWe use numerator layout throughout.\n\n# Linear maps\n\nTake $A \\in \\mathbb{R}^{3 \\times 2}$, $\\mathbf{x} \\in \\mathbb{R}^2$. Then $\\frac{\\partial A\\mathbf{x}}{\\partial \\mathbf{x}} = A$.\n';
+  assert.equal(verdict(note, '= A').verdict, 'verified');
+  const cached = checkDocument(note, {}, new CheckCache());
+  assert.equal(claimWith(cached, '= A').verdict, 'verified');
+});
+
+test('directives: an unknown key is a warning; disable= silences a code', () => {
+  const r = check('<!-- calcnotes: layuot=numerator -->\n\n$J^{(1)}{21} = 2$ and $\\frac{d}{dx}x^2 = 3x$.\n');
+  const unknown = r.diagnostics.find((d) => d.code === 'unknown-directive');
+  assert.ok(unknown, JSON.stringify(r.diagnostics));
+  assert.match(unknown!.message, /Unknown calcnotes directive "layuot"/);
+  assert.ok(r.diagnostics.some((d) => d.code === 'suspicious-notation'));
+  const quiet = check('<!-- calcnotes: disable=suspicious-notation -->\n\n$J^{(1)}{21} = 2$ and $\\frac{d}{dx}x^2 = 3x$.\n');
+  assert.deepEqual(quiet.diagnostics.map((d) => d.code), ['false-claim']);
+  const bySetting = check('$J^{(1)}{21} = 2$ and $\\frac{d}{dx}x^2 = 3x$.\n', { disabledCodes: ['false-claim'] });
+  assert.deepEqual(bySetting.diagnostics.map((d) => d.code), ['suspicious-notation']);
 });
