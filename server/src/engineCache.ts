@@ -144,19 +144,18 @@ function bindingKey(b: Binding): string {
   return k;
 }
 
-/** Declared functions and shapes, once per context object (contexts are shared copy-on-write between claims). */
-const declarationKeys = new WeakMap<NoteContext, string>();
-function declarationKey(ctx: NoteContext): string {
-  let k = declarationKeys.get(ctx);
-  if (k === undefined) {
-    const shapes = ctx.shapes ? [...ctx.shapes].map(([name, d]) => `${name}:${nodeKey(d.lhs)}:${nodeKey(d.rhs)}`) : [];
-    const symbols = ctx.symbols ? [...ctx.symbols].map(([name, f]) => `${name}:${f.kind}:${f.evidence.certainty}`).sort() : [];
-    const assumptions = ctx.assumptions ? [...ctx.assumptions].map(([name, a]) => `${name}:${a.join(',')}`).sort() : [];
-    const conv = ctx.conventions ? JSON.stringify([ctx.conventions.layout?.value, ctx.conventions.logBase?.value, ctx.conventions.sigma?.value, ctx.conventions.oneHot?.names]) : '';
-    k = `${[...ctx.functions].sort().join(',')}#${shapes.join(';')}#${symbols.join(',')}#${assumptions.join(';')}#${conv}`;
-    declarationKeys.set(ctx, k);
-  }
-  return k;
+/**
+ * What the model says of the names a claim can reach (their cores): declared or inferred functions, kinds,
+ * shapes and assumptions — and the conventions in force. What it says of other names cannot change the verdict.
+ */
+function declarationKey(ctx: NoteContext, cores: Set<string>): string {
+  const mine = (name: string) => cores.has(core(name));
+  const functions = [...ctx.functions].filter(mine).sort();
+  const shapes = ctx.shapes ? [...ctx.shapes].filter(([name]) => mine(name)).map(([name, d]) => `${name}:${nodeKey(d.lhs)}:${nodeKey(d.rhs)}`) : [];
+  const symbols = ctx.symbols ? [...ctx.symbols].filter(([name]) => mine(name)).map(([name, f]) => `${name}:${f.kind}:${f.evidence.certainty}`).sort() : [];
+  const assumptions = ctx.assumptions ? [...ctx.assumptions].filter(([name]) => mine(name)).map(([name, a]) => `${name}:${a.join(',')}`).sort() : [];
+  const conv = ctx.conventions ? JSON.stringify([ctx.conventions.layout?.value, ctx.conventions.logBase?.value, ctx.conventions.sigma?.value, ctx.conventions.oneHot?.names]) : '';
+  return `${functions.join(',')}#${shapes.join(';')}#${symbols.join(',')}#${assumptions.join(';')}#${conv}`;
 }
 
 /**
@@ -175,7 +174,7 @@ function core(name: string): string {
  * following their bodies and parameters, those they name — in definition order. A definition the claim cannot
  * reach does not change its verdict, so editing it leaves the claim's cached verdict in place.
  */
-function relevantBindings(claim: Claim): Binding[] {
+function relevantBindings(claim: Claim, coresOut?: Set<string>): Binding[] {
   const cores = new Set<string>();
   const note = (n: Node) =>
     walk(n, (m) => {
@@ -205,6 +204,7 @@ function relevantBindings(claim: Claim): Binding[] {
       changed = true;
     }
   }
+  if (coresOut) for (const c of cores) coresOut.add(c);
   return [...included].sort((a, b) => a.at - b.at);
 }
 
@@ -215,11 +215,13 @@ function relevantBindings(claim: Claim): Binding[] {
  * definition was made, when that is far enough to raise a doubt.
  */
 export function claimKey(claim: Claim): string {
-  const relevant = relevantBindings(claim);
+  const cores = new Set<string>();
+  const relevant = relevantBindings(claim, cores);
   const far: string[] = [];
   if (claim.line !== undefined) {
     for (const b of relevant) {
-      if (b.line !== undefined && claim.line - b.line > FAR_LINES) far.push(`${b.name}@${claim.line - b.line}`);
+      // A plain name's doubt says how far back it was defined; for a function only being far matters.
+      if (b.line !== undefined && claim.line - b.line > FAR_LINES) far.push(b.params ? `${b.name}@far` : `${b.name}@${claim.line - b.line}`);
     }
   }
   // Whether a definition was made in the claim's own list item (never the offsets themselves).
@@ -227,7 +229,7 @@ export function claimKey(claim: Claim): string {
   for (const alt of claim.alternatives ?? []) {
     far.push(`alt:${relevantBindings({ ...claim, context: alt, alternatives: undefined }).map(bindingKey).join(';')}`);
   }
-  const context = `${relevant.map(bindingKey).join(';')}#${declarationKey(claim.context)}`;
+  const context = `${relevant.map(bindingKey).join(';')}#${declarationKey(claim.context, cores)}`;
   // The key is a digest: the full description (operand trees, context) runs to kilobytes per claim.
   return digest(claimDescription(claim, context, far));
 }

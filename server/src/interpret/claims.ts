@@ -309,7 +309,7 @@ export function interpret(
   const usage = new Map<number, string[]>();
   fragments.forEach((f, fi) => {
     const list = usage.get(sectionOf[fi]) ?? [];
-    for (const formula of parses[fi].formulas) for (const o of formula.operands) list.push(...primedFunctions([o]));
+    if (f.latex.includes("'")) for (const formula of parses[fi].formulas) for (const o of formula.operands) list.push(...primedFunctions([o]));
     usage.set(sectionOf[fi], list);
   });
   const enterSection = (c: NoteContext, section: number, line: number | undefined): NoteContext => {
@@ -321,8 +321,8 @@ export function interpret(
   let lastSentence = -1;
   /** Conventions stated in the text before `offset` (read up to the latest section start). */
   const readUpTo: { offset: number; conventions: Conventions | undefined } = { offset: 0, conventions: options.conventions };
-  /** Structural keys of the operands of relations met so far in the section (the latest 200). */
-  const recentOperands = new Map<string, number>();
+  /** Operands of the equations met so far in the section (the latest 50), compared by structure on demand. */
+  const recentOperands: Node[] = [];
   /** Declarations that hold for their sentence and the display math right after it ("For symmetric $B$: …"). */
   let sentenceScoped: { sentence: number; undo: NoteContext } | null = null;
   fragments.forEach((f, fi) => {
@@ -404,7 +404,7 @@ export function interpret(
     for (const name of symmetricStatements(parse.formulas)) ctx = withAssumption(ctx, name, 'symmetric');
 
     // Operands of the equations written in the last fragments of the section (see `derivativeOperand` below).
-    if (fi > 0 && sectionOf[fi] !== sectionOf[fi - 1]) recentOperands.clear();
+    if (fi > 0 && sectionOf[fi] !== sectionOf[fi - 1]) recentOperands.length = 0;
     // A chain may continue from the previous fragment only when this one starts with a relation.
     if (previous && (previous.fragment !== fi - 1 || !adjacent)) previous = null;
 
@@ -544,7 +544,7 @@ export function interpret(
         // `\frac{d(A)}{dx} = \frac{d(B)}{dx}` after the note stated A = B (with y never defined): both sides of an
         // equation differentiated — it holds on that curve, not for every function y.
         const differentiated = derivativeOperand(lhs.node);
-        if (differentiated && recentOperands.has(shapeKey(differentiated)) && containsNode(rhs.node, isDerivativeNode) && !claim.preset) {
+        if (differentiated && containsNode(rhs.node, isDerivativeNode) && !claim.preset && recentOperands.some((o) => shapeKey(o) === shapeKey(differentiated))) {
           claim.doubts.push(doubt('equation', 'it differentiates both sides of an equation stated before: it holds where that equation holds, not for every function'));
         }
         const primedHere = primedNamesOf(lhs.node, rhs.node);
@@ -569,10 +569,9 @@ export function interpret(
 
       // Only equations without derivatives (`y^{1/2} = x^{1/2}y^{1/2} - 2x^{1/2}`), not derivative claims.
       const equationOnly = formula.relations.length > 0 && !formula.operands.some((o) => containsNode(o, isDerivativeNode));
-      for (const o of formula.operands) {
-        if (!equationOnly) break;
-        recentOperands.set(shapeKey(o), fi);
-        if (recentOperands.size > 200) recentOperands.delete(recentOperands.keys().next().value as string);
+      if (equationOnly) {
+        recentOperands.push(...formula.operands);
+        if (recentOperands.length > 50) recentOperands.splice(0, recentOperands.length - 50);
       }
       const last = operands[operands.length - 1];
       if (last) previous = { operand: last, fragment: fi, chain, link: link0 + relations.length - 1, hasDerivative };
@@ -758,9 +757,16 @@ function derivativeOperand(n: Node): Node | null {
   return null;
 }
 
-/** A tree's structure without spans, for comparing what two formulas wrote. */
+const shapeKeys = new WeakMap<Node, string>();
+
+/** A tree's structure without spans, for comparing what two formulas wrote (memoised per tree). */
 function shapeKey(n: Node): string {
-  return JSON.stringify(n, (k, v) => (k === 'span' || k === 'raw' ? undefined : v));
+  let k = shapeKeys.get(n);
+  if (k === undefined) {
+    k = JSON.stringify(n, (key, v) => (key === 'span' || key === 'raw' ? undefined : v));
+    shapeKeys.set(n, k);
+  }
+  return k;
 }
 
 /**

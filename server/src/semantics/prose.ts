@@ -120,8 +120,12 @@ function matchNames(rules: RegExp[], sentence: string): string[] {
 }
 
 /** The declarations one sentence of prose makes (its inline math kept as written). */
+/** Words without which no rule can match: most sentences are passed over at the cost of one search. */
+const ANY_RULE = /function|constant|symmetric|layout|\blog|sigma|σ|one[- ]hot|=/i;
+
 export function readProse(sentence: string): ProseDeclaration[] {
   const out: ProseDeclaration[] = [];
+  if (!ANY_RULE.test(sentence)) return out;
   if (sentence.length > 2000) sentence = sentence.slice(0, 2000);
   if (/function/i.test(sentence)) {
     const names = matchNames(FUNCTION_RULES, sentence);
