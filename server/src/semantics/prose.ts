@@ -37,23 +37,34 @@ const M = String.raw`(?:\$[^$\n]{1,80}\$|\\\([^\n]{1,80}?\\\))`;
 const NAMES = String.raw`${M}(?:\s*(?:,\s*and|,|and|or|&)\s*${M})*`;
 const ADJ = String.raw`(?:(?:real|real-valued|scalar|differentiable|twice[- ]differentiable|smooth|continuous|arbitrary|general|given|nice|well-behaved|invertible|nonzero|non-zero)[\s,]+)*`;
 
+/**
+ * A rule "NAMES, then this": the whole pattern, and its tail alone — a cheap search that most sentences fail, so
+ * the costly one (a list of inline math at every `$`) runs only where the tail matched.
+ */
+const tails = new Map<RegExp, RegExp>();
+function namesThen(tail: string): RegExp {
+  const full = new RegExp(String.raw`(${NAMES})\s+${tail}`, 'i');
+  tails.set(full, new RegExp(String.raw`\s${tail}`, 'i'));
+  return full;
+}
+
 const FUNCTION_RULES: RegExp[] = [
   // "for any (two) differentiable functions $f$ and $g$", "given functions $u$ and $v$"
   new RegExp(String.raw`\b(?:for|given|take|consider|let)\s+(?:any|all|every|each|arbitrary|some|two|general|the)?\s*(?:two\s+)?${ADJ}functions?\s+(${NAMES})`, 'i'),
   // "let $k$ be a differentiable function", "$u$ and $v$ are (differentiable) functions (of $x$)", "where $g$ is any function"
-  new RegExp(String.raw`(${NAMES})\s+(?:be|is|are|denotes?|represents?)\s+(?:any|some|an?|two|arbitrary|general)?\s*(?:two\s+)?${ADJ}functions?\b`, 'i'),
+  namesThen(String.raw`(?:be|is|are|denotes?|represents?)\s+(?:any|some|an?|two|arbitrary|general)?\s*(?:two\s+)?${ADJ}functions?\b`),
 ];
 const CONSTANT_RULES: RegExp[] = [
-  new RegExp(String.raw`(${NAMES})\s+(?:be|is|are|denotes?)\s+(?:any|some|an?|arbitrary)?\s*(?:(?:real|positive|negative|fixed|arbitrary|nonzero|non-zero)\s+)*(?:constants?|scalar constants?)\b`, 'i'),
+  namesThen(String.raw`(?:be|is|are|denotes?)\s+(?:any|some|an?|arbitrary)?\s*(?:(?:real|positive|negative|fixed|arbitrary|nonzero|non-zero)\s+)*(?:constants?|scalar constants?)\b`),
   new RegExp(String.raw`\bfor\s+(?:any|some|a|every|all)\s+(?:(?:real|positive|fixed|nonzero)\s+)*constants?\s+(${NAMES})`, 'i'),
 ];
 const SYMMETRIC_RULES: RegExp[] = [
-  new RegExp(String.raw`(${NAMES})\s+(?:be|is|are)\s+(?:an?\s+)?(?:real\s+|square\s+)*symmetric\b`, 'i'),
+  namesThen(String.raw`(?:be|is|are)\s+(?:an?\s+)?(?:real\s+|square\s+)*symmetric\b`),
   new RegExp(String.raw`(?<!\bnon[- ]?|\bskew[- ]|\bnot\s)\bsymmetric\s+(?:(?:positive|negative)\s+(?:semi-?)?definite\s+)?(?:matri(?:x|ces)\s+)?(${NAMES})`, 'i'),
 ];
 
 const ONE_HOT_RULES: RegExp[] = [
-  new RegExp(String.raw`(${NAMES})\s+(?:is|are|be)\s+(?:an?\s+)?one[- ]hot`, 'i'),
+  namesThen(String.raw`(?:is|are|be)\s+(?:an?\s+)?one[- ]hot`),
   // A letter named in plain text: "since Y is a one-hot vector".
   /(?:^|[\s(])([A-Za-z])\s+(?:is|are)\s+(?:an?\s+)?one[- ]hot/,
   new RegExp(String.raw`one[- ]hot(?:[- ]encoded)?\s+(?:vectors?|labels?|targets?|encodings?)?\s*(?:\(\s*)?(${NAMES})`, 'i'),
@@ -64,7 +75,8 @@ const ONE_HOT_RULES: RegExp[] = [
  * text is not read as a formula, but the letter is not free either.
  */
 function plainTextAssignments(sentence: string): string[] {
-  if (!sentence.includes('=')) return [];
+  // A cheap look first: most sentences have no letter followed by `=` and an expression at all.
+  if (!/(?:^|[\s(（,，:：])[A-Za-z]\s*=\s*[A-Za-z\\(]/.test(sentence)) return [];
   const text = sentence.replace(/\$\$[\s\S]*?\$\$|\$[^$]*\$|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]|`[^`]*`/g, ' § ');
   const out: string[] = [];
   for (const m of text.matchAll(/(?:^|[\s(（,，:：])([A-Za-z])\s*=\s*(?=[A-Za-z\\(])/g)) out.push(m[1]);
@@ -100,13 +112,26 @@ function parseOne(latex: string): Node | null {
   }
 }
 
+const globals = new Map<RegExp, RegExp>();
+
+/** The rule's global twin, compiled once (matchAll needs the g flag). */
+function globalOf(rule: RegExp): RegExp {
+  let g = globals.get(rule);
+  if (!g) {
+    g = new RegExp(rule.source, rule.flags.includes('g') ? rule.flags : `${rule.flags}g`);
+    globals.set(rule, g);
+  }
+  return g;
+}
+
 const NEGATED = /\b(?:not|never|no longer|isn't|aren't|non)\s*$/i;
 
 function matchNames(rules: RegExp[], sentence: string): string[] {
   const out: string[] = [];
   for (const rule of rules) {
-    const re = new RegExp(rule.source, rule.flags.includes('g') ? rule.flags : `${rule.flags}g`);
-    for (const m of sentence.matchAll(re)) {
+    const tail = tails.get(rule);
+    if (tail && !tail.test(sentence)) continue;
+    for (const m of sentence.matchAll(globalOf(rule))) {
       const phrase = m[0];
       // "… is not a function": the negation sits between the names and the noun.
       if (/\b(?:not|never|isn't|aren't)\b/i.test(phrase.slice(m[1] ? phrase.indexOf(m[1]) + m[1].length : 0))) continue;
@@ -160,6 +185,7 @@ export function readProse(sentence: string): ProseDeclaration[] {
  * ("numerator layout gives the transpose of denominator layout") fixes nothing.
  */
 function layoutOf(sentence: string): 'numerator' | 'denominator' | null {
+  if (!/numerator|denominator/i.test(sentence)) return null;
   const mentions = [...sentence.matchAll(/\b(numerator|denominator)[- ](?:layout|convention|notation)\b/gi)].map((m) => ({ value: m[1].toLowerCase() as 'numerator' | 'denominator', at: m.index ?? 0 }));
   if (!mentions.length) return null;
   const kinds = new Set(mentions.map((m) => m.value));
