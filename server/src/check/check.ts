@@ -35,6 +35,19 @@ export interface CheckOptions extends LowerOptions {
 const DEFAULT_OPTIONS: CheckOptions = { logBase: 'e', budgetMs: 200 };
 
 export function checkClaim(claim: Claim, options: Partial<CheckOptions> = {}): CheckedClaim {
+  // A log base the note states ("log is base 10") is the note's; otherwise the setting's is the convention, and
+  // a claim that fails in it but holds in the other base is not called false.
+  const stated = claim.context.conventions?.logBase?.value;
+  const result = checkClaimIn(claim, stated ? { ...options, logBase: stated } : options);
+  if (stated || result.verdict !== 'false' || !/\\log(?![_a-zA-Z])/.test(claim.latex)) return result;
+  const base = options.logBase ?? DEFAULT_OPTIONS.logBase;
+  const other = base === 'e' ? '10' : 'e';
+  if (checkClaimIn(claim, { ...options, logBase: other }).verdict !== 'verified') return result;
+  const d = doubt('unknown-convention', `it holds if \\log is base ${other === 'e' ? 'e (the natural logarithm)' : '10'}, and the note does not say which base it uses`, 'both');
+  return { verdict: 'unchecked', kind: result.kind, reason: `not checked: ${d.detail}`, reasonCode: d.code, doubts: [d] };
+}
+
+function checkClaimIn(claim: Claim, options: Partial<CheckOptions>): CheckedClaim {
   const opts = { ...DEFAULT_OPTIONS, ...options };
   if (claim.preset) return { verdict: 'unchecked', kind: claim.preset.kind, reason: claim.preset.reason };
   const deadline = Date.now() + opts.budgetMs;

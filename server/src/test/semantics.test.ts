@@ -214,3 +214,15 @@ test('directives: an unknown key is a warning; disable= silences a code', () => 
   const bySetting = check('$J^{(1)}{21} = 2$ and $\\frac{d}{dx}x^2 = 3x$.\n', { disabledCodes: ['false-claim'] });
   assert.deepEqual(bySetting.diagnostics.map((d) => d.code), ['suspicious-notation']);
 });
+
+test('log base: the note\'s statement decides; otherwise a claim true only in the other base is not false', () => {
+  const silent = check('We have $\\frac{d}{dx}\\log x = \\frac{1}{x \\ln 10}$ and $\\frac{d}{dx}\\log x = \\frac{2}{x}$.');
+  const ten = claimWith(silent, '\\ln 10');
+  assert.equal(ten.verdict, 'unchecked');
+  assert.equal(ten.reasonCode, 'unknown-convention');
+  assert.match(ten.reason, /holds if \\log is base 10/);
+  assert.equal(claimWith(silent, '\\frac{2}{x}').verdict, 'false');
+  const stated = check('In this note log is base 10. So $\\frac{d}{dx}\\log x = \\frac{1}{x \\ln 10}$ and $\\frac{d}{dx}\\log x = \\frac{1}{x}$.');
+  assert.equal(claimWith(stated, '\\ln 10').verdict, 'verified');
+  assert.equal(claimWith(stated, '= \\frac{1}{x}').verdict, 'false');
+});
