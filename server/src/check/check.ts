@@ -6,7 +6,7 @@
 import type { Claim, ClaimKind, Condition } from '../interpret/claims';
 import { Expr, abstractFns, freeVars, same, size, substitute } from './expr';
 import { TooBig } from './diff';
-import { Lowerer, LowerOptions, Unsupported, VectorUnsupported, show } from './lower';
+import { INVERSE_OR_RECIPROCAL, Lowerer, LowerOptions, Unsupported, VectorUnsupported, show } from './lower';
 import { children, containsNode, walk } from '../parse/walk';
 import type { Node } from '../parse/ast';
 import { juxtaposedNumerals, preciseNumber, writtenNumber } from './numbers';
@@ -69,6 +69,17 @@ function checkClaimIn(claim: Claim, options: Partial<CheckOptions>): CheckedClai
     if (fresh) return fresh;
     return decide(claim, opts, deadline);
   } catch (err) {
+    if (err instanceof Unsupported && err.message.includes(INVERSE_OR_RECIPROCAL) && !opts.inverseReading) {
+      // `\sec^{-1} x`: read both ways. False only when both readings fail, verified only when both hold.
+      const inverse = checkClaimIn(claim, { ...options, inverseReading: 'inverse' });
+      const reciprocal = checkClaimIn(claim, { ...options, inverseReading: 'reciprocal' });
+      if (inverse.verdict === reciprocal.verdict && inverse.verdict !== 'unchecked') {
+        return inverse.verdict === 'false' ? { ...inverse, reason: `${inverse.reason} (read with ^{-1} as the inverse function; as a reciprocal it is wrong too)` } : inverse;
+      }
+      const holds = inverse.verdict === 'verified' ? 'the inverse function' : reciprocal.verdict === 'verified' ? 'the reciprocal' : null;
+      const d = doubt('ambiguous-notation', holds ? `it holds when ^{-1} means ${holds}, not otherwise` : `^{-1} may mean the inverse function or the reciprocal`, 'both');
+      return { verdict: 'unchecked', kind: inverse.kind, reason: `not checked: ${d.detail}`, reasonCode: d.code, doubts: [d] };
+    }
     if (err instanceof Unsupported) {
       // Vectors and matrices have their own checker; what it cannot read keeps its reason.
       const other = checkVectorClaim(claim, opts, deadline, err);

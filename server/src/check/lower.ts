@@ -31,7 +31,12 @@ export class VectorUnsupported extends Unsupported {}
 
 export interface LowerOptions {
   logBase: 'e' | '10';
+  /** How `\sin^{-1} x` is read: the inverse function or the reciprocal. Unset: it is ambiguous (not understood). */
+  inverseReading?: 'inverse' | 'reciprocal';
 }
+
+/** The message of the ambiguity the caller may resolve by reading the claim both ways. */
+export const INVERSE_OR_RECIPROCAL = 'is ambiguous (inverse or reciprocal)';
 
 const CONSTANTS: Record<string, number> = { pi: Math.PI };
 
@@ -494,7 +499,11 @@ export class Lowerer {
     }
     if (n.power) {
       const p = n.power;
-      if (p.type === 'neg' && p.arg.type === 'num' && p.arg.value === 1) throw new Unsupported(`${n.name}^{-1} is ambiguous (inverse or reciprocal)`);
+      if (p.type === 'neg' && p.arg.type === 'num' && p.arg.value === 1) {
+        const reading = this.options.inverseReading;
+        if (!reading) throw new Unsupported(`${n.name}^{-1} ${INVERSE_OR_RECIPROCAL}`, 'ambiguous-notation');
+        return reading === 'reciprocal' ? pow(r, num(-1)) : inverseFunction(n.name, args);
+      }
       r = pow(r, this.lower(p));
     }
     return r;
@@ -829,4 +838,26 @@ export function show(name: string): string {
   };
   const b = (GREEK[base] ?? base) + (label ?? '');
   return sub ? `${b}_${sub}` : b;
+}
+
+/** The inverse of a trigonometric function written `f^{-1}` (principal branches, as calculus texts use them). */
+function inverseFunction(name: string, args: Expr[]): Expr {
+  if (args.length !== 1) throw new Unsupported(`${name}^{-1} takes one argument here`);
+  const x = args[0];
+  switch (name) {
+    case 'sin':
+      return fn('asin', x);
+    case 'cos':
+      return fn('acos', x);
+    case 'tan':
+      return fn('atan', x);
+    case 'cot':
+      return add(num(Math.PI / 2), neg(fn('atan', x)));
+    case 'sec':
+      return fn('acos', pow(x, num(-1)));
+    case 'csc':
+      return fn('asin', pow(x, num(-1)));
+    default:
+      throw new Unsupported(`${name}^{-1} as an inverse function is not checked yet`);
+  }
 }

@@ -226,3 +226,14 @@ test('log base: the note\'s statement decides; otherwise a claim true only in th
   assert.equal(claimWith(stated, '\\ln 10').verdict, 'verified');
   assert.equal(claimWith(stated, '= \\frac{1}{x}').verdict, 'false');
 });
+
+test('f^{-1} is read both ways: false only when the inverse function and the reciprocal both fail', () => {
+  const r = check('$\\frac{d}{dx}(\\cot^{-1}x) = \\frac{1}{1+x^2}$ and $\\frac{d}{dx}\\sec^{-1}(x) = \\frac{1}{|x|\\sqrt{x^2-1}}$.');
+  const cot = claimWith(r, '\\cot^{-1}');
+  assert.equal(cot.verdict, 'false', cot.reason);
+  assert.match(cot.reason, /as a reciprocal it is wrong too/);
+  const sec = claimWith(r, '\\sec^{-1}');
+  assert.equal(sec.verdict, 'unchecked');
+  assert.equal(sec.reasonCode, 'ambiguous-notation');
+  assert.match(sec.reason, /holds when \^\{-1\} means the inverse function/);
+});
