@@ -35,11 +35,12 @@ export interface CheckOptions extends LowerOptions {
 const DEFAULT_OPTIONS: CheckOptions = { logBase: 'e', budgetMs: 200 };
 
 export function checkClaim(claim: Claim, options: Partial<CheckOptions> = {}): CheckedClaim {
-  // A log base the note states ("log is base 10") is the note's; otherwise the setting's is the convention, and
-  // a claim that fails in it but holds in the other base is not called false.
+  // A log base the note states ("log is base 10") is the note's; so is one the user set. Otherwise the natural
+  // logarithm is the usual reading, and a claim that fails in it but holds in base 10 is not called false.
   const stated = claim.context.conventions?.logBase?.value;
   const result = checkClaimIn(claim, stated ? { ...options, logBase: stated } : options);
-  if (stated || result.verdict !== 'false' || !/\\log(?![_a-zA-Z])/.test(claim.latex)) return result;
+  // (A setting of base 10 is the user fixing the convention; the default, e, is only the usual reading.)
+  if (stated || options.logBase === '10' || result.verdict !== 'false' || !/\\log(?![_a-zA-Z])/.test(claim.latex)) return result;
   const base = options.logBase ?? DEFAULT_OPTIONS.logBase;
   const other = base === 'e' ? '10' : 'e';
   if (checkClaimIn(claim, { ...options, logBase: other }).verdict !== 'verified') return result;
