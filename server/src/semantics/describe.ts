@@ -6,6 +6,7 @@
 import type { Node } from '../parse/ast';
 import { walk } from '../parse/walk';
 import type { NoteContext } from './context';
+import { conventionalFunctionLetter } from './letters';
 
 export interface Belief {
   /** The symbol (as written in messages) or the convention. */
@@ -38,6 +39,8 @@ export function describeSymbols(ctx: NoteContext, sides: Node[], show: (name: st
         return;
       }
       const fact = ctx.symbols?.get(m.name);
+      // f, g, h primed in the note are functions by convention anyway: saying so is noise.
+      if (fact && fact.evidence.rule === 'usage.primed' && conventionalFunctionLetter(m)) return;
       if (fact) {
         const kind = fact.kind === 'function' ? 'a function' : fact.kind === 'constant' ? 'a constant' : 'a quantity';
         out.push({ subject: show(m.name), text: `${kind} (${RULE_WORDS[fact.evidence.rule] ?? fact.evidence.rule})` });
