@@ -402,6 +402,13 @@ export function interpret(
     for (const d of fragmentDeclarations[fi]) if (d.lhs.type === 'sym') ctx = withShape(ctx, d.lhs.name, { lhs: d.lhs, rhs: d.rhs });
     // `\mathbf{S} = \mathbf{S}^T` states that S is symmetric (rule `math.symmetric`).
     for (const name of symmetricStatements(parse.formulas)) ctx = withAssumption(ctx, name, 'symmetric');
+    // `\frac{df}{d\mathbf{x}} = \begin{bmatrix} \frac{df}{dx_1} \\ \vdots \end{bmatrix}` writes the derivative of a scalar
+    // by a vector out as a column (denominator layout) or a row (numerator layout): the note shows its layout, for
+    // the rest of the section (rule `usage.layout`), unless it stated one.
+    if (!ctx.conventions?.layout) {
+      const shown = layoutShown(parse.formulas);
+      if (shown) ctx = withConvention(ctx, 'layout', { value: shown, evidence: { rule: 'usage.layout', certainty: 'inferred', line: lines?.positionAt(f.start).line } });
+    }
 
     // Operands of the equations written in the last fragments of the section (see `derivativeOperand` below).
     if (fi > 0 && sectionOf[fi] !== sectionOf[fi - 1]) recentOperands.length = 0;
@@ -789,4 +796,25 @@ function secondAlignmentMarks(latex: string): number[] {
     if (count % 2 === 0 && /^\s*(?:=|\\approx\b|\\le\b|\\ge\b)/.test(latex.slice(i + 1, i + 12))) out.push(i);
   }
   return out;
+}
+
+/** The layout a formula shows by writing a scalar's derivative by a vector out entry by entry (see above). */
+function layoutShown(formulas: Formula[]): 'numerator' | 'denominator' | null {
+  const scalarByVector = (n: Node): boolean =>
+    n.type === 'deriv' && n.form === 'leibniz' && n.of?.type === 'sym' && n.of.font !== 'bold' && n.wrt.length === 1 && n.wrt[0].v.type === 'sym' && n.wrt[0].v.font === 'bold';
+  const entries = (m: Extract<Node, { type: 'matrix' }>): Node[] => m.rows.flat().filter((e) => e.type !== 'ellipsis');
+  const ofEntries = (m: Extract<Node, { type: 'matrix' }>): boolean => entries(m).length >= 2 && entries(m).every((e) => e.type === 'deriv');
+  for (const f of formulas) {
+    for (let k = 0; k < f.relations.length; k++) {
+      if (f.relations[k].op !== '=') continue;
+      const [a, b] = [f.operands[k], f.operands[k + 1]];
+      const [d, m] = a && scalarByVector(a) ? [a, b] : b && scalarByVector(b) ? [b, a] : [null, null];
+      if (!d || !m || m.type !== 'matrix' || !ofEntries(m)) continue;
+      const rows = m.rows.length;
+      const cols = Math.max(...m.rows.map((r) => r.length));
+      if (rows >= 2 && cols === 1) return 'denominator';
+      if (rows === 1 && cols >= 2) return 'numerator';
+    }
+  }
+  return null;
 }

@@ -237,3 +237,22 @@ test('f^{-1} is read both ways: false only when the inverse function and the rec
   assert.equal(sec.reasonCode, 'ambiguous-notation');
   assert.match(sec.reason, /holds when \^\{-1\} means the inverse function/);
 });
+
+test('a note that writes the gradient out as a column shows its layout (for the rest of the section)', () => {
+  const note = [
+    '# Gradients',
+    '',
+    '$$\\frac{df}{d\\mathbf{x}} = \\begin{bmatrix} \\frac{df}{dx_1} \\\\ \\vdots \\\\ \\frac{df}{dx_n} \\end{bmatrix}$$',
+    '',
+    'For $\\boldsymbol\\beta, \\mathbf{x} \\in \\mathbb{R}^3$: $\\frac{d}{d\\mathbf{x}}(\\boldsymbol{\\beta}^\\top\\mathbf{x}) = \\boldsymbol{\\beta}$.',
+    '',
+    '# Elsewhere',
+    '',
+    'For $\\boldsymbol\\beta, \\mathbf{x} \\in \\mathbb{R}^3$: $\\frac{d}{d\\mathbf{x}}(\\boldsymbol{\\beta}^\\top\\mathbf{x}) = \\boldsymbol{\\beta}^\\top$.',
+  ].join('\n');
+  const r = check(note);
+  const [first, second] = r.claims.filter((c) => c.latex.includes('\\beta}^\\top\\mathbf{x}'));
+  assert.equal(first.verdict, 'verified', first.reason);
+  assert.equal(second.verdict, 'unchecked', second.reason);
+  assert.equal(second.reasonCode, 'unknown-convention');
+});
