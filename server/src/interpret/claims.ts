@@ -125,8 +125,8 @@ const ZERO_PROSE =
  * The prose that introduces a fragment: its own sentence, and the line just before it (the bullet or line that
  * leads into a display, "Set the derivative to zero." followed by the formula). Math is masked.
  */
-function leadingProse(f: MathFragment, text: string | undefined): string {
-  const sentence = `${maskMath(f.proseBefore).slice(-200)} ${maskMath(f.proseAfter).replace(/[.!?][\s\S]*$/, '')}`;
+function leadingProse(f: MathFragment, text: string | undefined, maskedBefore: string, maskedAfter: string): string {
+  const sentence = `${maskedBefore.slice(-200)} ${maskedAfter.replace(/[.!?][\s\S]*$/, '')}`;
   if (text === undefined) return sentence;
   // Only the 2,000 characters before the fragment are looked at: a note written on one long line must not cost a
   // pass over the whole line per formula. Lines are cut to their last 400 characters.
@@ -327,6 +327,9 @@ export function interpret(
   let sentenceScoped: { sentence: number; undo: NoteContext } | null = null;
   fragments.forEach((f, fi) => {
     const parse = parses[fi];
+    // The fragment's prose with its math masked, once (several rules below read it).
+    const maskedBefore = maskMath(f.proseBefore);
+    const maskedAfter = maskMath(f.proseAfter);
     ctx = leaveSentence(ctx, f.sentence);
     // Only whitespace between two fragments lets a `= …` line continue the previous chain.
     let adjacent = fi > 0;
@@ -349,11 +352,15 @@ export function interpret(
     // Sentences between the previous fragment and this one that hold no math of their own ("Here we use
     // numerator layout.") declare things too.
     if (options.text !== undefined) {
-      const gapStart = fi > 0 ? fragments[fi - 1].outerEnd : 0;
-      const gap = options.text.slice(Math.max(gapStart, f.outerStart - 4000), f.outerStart - f.proseBefore.length);
+      // (What the previous fragment's sentence and this one's hold is read with them, below: not twice.)
+      const gapStart = fi > 0 ? fragments[fi - 1].outerEnd + fragments[fi - 1].proseAfter.length : 0;
+      const gapEnd = f.outerStart - f.proseBefore.length;
+      const gap = gapEnd - gapStart > 8 ? options.text.slice(Math.max(gapStart, gapEnd - 4000), gapEnd) : '';
       if (/[A-Za-z]{3}/.test(gap)) {
         for (const piece of withoutCode(gap).split(/(?<=[.!?])\s+|\n\s*\n/)) {
-          if (piece.length > 8 && !/^\s*#/.test(piece)) ctx = applyProse(ctx, readProse(piece), lines?.positionAt(f.start).line, false);
+          if (piece.length <= 8 || /^\s*#/.test(piece)) continue;
+          const decls = readProse(piece);
+          if (decls.length) ctx = applyProse(ctx, decls, lines?.positionAt(f.start).line, false);
         }
       }
     }
@@ -361,15 +368,16 @@ export function interpret(
       lastSentence = f.sentence;
       const prose = `${f.proseBefore}${options.text !== undefined ? options.text.slice(f.outerStart, f.outerEnd) : `$${f.latex}$`}${f.proseAfter}`;
       // A sentence with words of its own ends what the previous sentence declared for itself.
-      if (sentenceScoped && /[A-Za-z]{2,}/.test(maskMath(`${f.proseBefore} ${f.proseAfter}`))) {
+      if (sentenceScoped && /[A-Za-z]{2,}/.test(`${maskedBefore} ${maskedAfter}`)) {
         ctx = restoreAfterSentence(ctx, sentenceScoped.undo);
         sentenceScoped = null;
       }
-      const line = lines?.positionAt(f.start).line;
+      const decls = readProse(prose.slice(0, 2000));
+      const line = decls.length ? lines?.positionAt(f.start).line : undefined;
       // "For any functions $f$, $g$: …", "if $A$ is symmetric, …": declarations for this sentence only.
-      const conditional = /\b(?:if|when|whenever|for|any|every|all|arbitrary)\b/i.test(maskMath(prose).split(/[:]/)[0]);
+      const conditional = /\b(?:if|when|whenever|for|any|every|all|arbitrary)\b/i.test(`${maskedBefore} M ${maskedAfter}`.split(/[:]/)[0]);
       const before = ctx;
-      ctx = applyProse(ctx, readProse(prose.slice(0, 2000)), line, conditional);
+      ctx = decls.length ? applyProse(ctx, decls, line, conditional) : ctx;
       if (conditional && ctx !== before) sentenceScoped = { sentence: f.sentence, undo: before };
     }
     // Signatures `g: \mathbb{R} \to \mathbb{R}` state that g is a function.
@@ -385,12 +393,12 @@ export function interpret(
       }
     }
     const onlyContext = contextOnly(f);
-    const before = maskMath(f.proseBefore).slice(-200);
+    const before = maskedBefore.slice(-200);
     // "If …" in other languages (若, 如果, もし, 경우 …): a conditional clause before the claim in its sentence.
     const solving = SOLVING.exec(before) ?? CONDITIONAL_CJK.exec(before);
     // "If x > 0, then …": the claim is the consequence, not the condition.
     const consequent = solving !== null && /\b(then|we (?:have|get|find))\b/i.test(before.slice(solving.index + solving[1].length));
-    const proseDoubt = /^[^.!]*\?/.test(maskMath(f.proseAfter))
+    const proseDoubt = /^[^.!]*\?/.test(maskedAfter)
       ? doubt('question', 'the sentence is a question')
       : solving && !consequent
         ? doubt('equation', `the sentence sets up an equation or condition ("${solving[1]}…")`)
@@ -398,14 +406,14 @@ export function interpret(
     const conditions = sentenceConditions.get(f.sentence) ?? [];
     const declarations = sentenceDeclarations.get(f.sentence);
     // "For symmetric matrices, …" without naming them: every square matrix of the sentence (named ones are in ctx).
-    const assumptions = /\bsymmetric\b/i.test(f.proseBefore + f.proseAfter) && !readProse(`${f.proseBefore} ${f.proseAfter}`).some((d) => d.rule === 'prose.symmetric') ? statedAssumptions(`${maskMath(f.proseBefore)} ${maskMath(f.proseAfter)}`) : [];
+    const assumptions = /\bsymmetric\b/i.test(f.proseBefore + f.proseAfter) && !readProse(`${f.proseBefore} ${f.proseAfter}`).some((d) => d.rule === 'prose.symmetric') ? statedAssumptions(`${maskedBefore} ${maskedAfter}`) : [];
     for (const d of fragmentDeclarations[fi]) if (d.lhs.type === 'sym') ctx = withShape(ctx, d.lhs.name, { lhs: d.lhs, rhs: d.rhs });
     // `\mathbf{S} = \mathbf{S}^T` states that S is symmetric (rule `math.symmetric`).
-    for (const name of symmetricStatements(parse.formulas)) ctx = withAssumption(ctx, name, 'symmetric');
+    if (/\^\s*\{?\s*(?:T|\\top|\\intercal|\\mathrm)/.test(f.latex)) for (const name of symmetricStatements(parse.formulas)) ctx = withAssumption(ctx, name, 'symmetric');
     // `\frac{df}{d\mathbf{x}} = \begin{bmatrix} \frac{df}{dx_1} \\ \vdots \end{bmatrix}` writes the derivative of a scalar
     // by a vector out as a column (denominator layout) or a row (numerator layout): the note shows its layout, for
     // the rest of the section (rule `usage.layout`), unless it stated one.
-    if (!ctx.conventions?.layout) {
+    if (!ctx.conventions?.layout && f.latex.includes('matrix')) {
       const shown = layoutShown(parse.formulas);
       if (shown) ctx = withConvention(ctx, 'layout', { value: shown, evidence: { rule: 'usage.layout', certainty: 'inferred', line: lines?.positionAt(f.start).line } });
     }
@@ -415,7 +423,7 @@ export function interpret(
     // A chain may continue from the previous fragment only when this one starts with a relation.
     if (previous && (previous.fragment !== fi - 1 || !adjacent)) previous = null;
 
-    const zeroProse = ZERO_PROSE.exec(leadingProse(f, options.text));
+    const zeroProse = ZERO_PROSE.exec(leadingProse(f, options.text, maskedBefore, maskedAfter));
     const moneyOrPercent = MONEY_OR_PERCENT.exec(`${f.proseBefore} ${f.latex} ${f.proseAfter}`);
 
     const secondAligns = f.latex.includes('&') ? secondAlignmentMarks(f.latex) : [];
@@ -554,7 +562,7 @@ export function interpret(
         if (differentiated && containsNode(rhs.node, isDerivativeNode) && !claim.preset && recentOperands.some((o) => shapeKey(o) === shapeKey(differentiated))) {
           claim.doubts.push(doubt('equation', 'it differentiates both sides of an equation stated before: it holds where that equation holds, not for every function'));
         }
-        const primedHere = primedNamesOf(lhs.node, rhs.node);
+        const primedHere = claim.latex.includes("'") ? primedNamesOf(lhs.node, rhs.node) : NO_NAMES;
         for (const name of primedHere) {
           const eq = found.get(name);
           if (eq && !claim.preset) claim.doubts.push(doubt('equation', `this block found ${eq} earlier, and the step may substitute it`));
@@ -717,6 +725,8 @@ function walkSyms(n: Node, visit: (name: string) => void): void {
     return false;
   });
 }
+
+const NO_NAMES: ReadonlySet<string> = new Set();
 
 /** Names primed on their own in either side (`y'` in `\frac{2}{(1-y)^2}y'`). */
 function primedNamesOf(...nodes: Node[]): Set<string> {

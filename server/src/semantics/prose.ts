@@ -145,13 +145,22 @@ function matchNames(rules: RegExp[], sentence: string): string[] {
 }
 
 /** The declarations one sentence of prose makes (its inline math kept as written). */
+/** Display math, and inline math longer than a list of names. */
+const LONG_MATH = /\$\$[\s\S]*?\$\$|\\\[[\s\S]*?\\\]|\\begin\{[a-z*]+\}[\s\S]*?\\end\{[a-z*]+\}|\$[^$\n]{81,}?\$/g;
+
 /** Words without which no rule can match: most sentences are passed over at the cost of one search. */
 const ANY_RULE = /function|constant|symmetric|layout|\blog|sigma|σ|one[- ]hot|=/i;
 
-export function readProse(sentence: string): ProseDeclaration[] {
+export function readProse(text: string): ProseDeclaration[] {
+  if (!ANY_RULE.test(text)) return [];
+  return readProseNow(text);
+}
+
+function readProseNow(text: string): ProseDeclaration[] {
   const out: ProseDeclaration[] = [];
+  // Display math and long inline math name nothing the rules read: they are set aside before the rules run.
+  const sentence = (text.length > 2000 ? text.slice(0, 2000) : text).replace(LONG_MATH, ' § ');
   if (!ANY_RULE.test(sentence)) return out;
-  if (sentence.length > 2000) sentence = sentence.slice(0, 2000);
   if (/function/i.test(sentence)) {
     const names = matchNames(FUNCTION_RULES, sentence);
     if (names.length) out.push({ rule: 'prose.function', names });
@@ -233,8 +242,11 @@ const CONVENTION_WORDS = /layout|one[- ]hot|\\sigma|σ|\blog/i;
  */
 export function conventionsIn(text: string, before: Conventions | undefined): Conventions | undefined {
   if (!CONVENTION_WORDS.test(text)) return before;
+  // Display math holds no convention phrase, and `\log`, `\sigma` inside it would wake every rule: set it aside.
+  const prose = text.replace(LONG_MATH, ' § ');
+  if (!CONVENTION_WORDS.test(prose)) return before;
   let out: Conventions | undefined = before;
-  for (const piece of text.split(/\n[ \t]*\n/)) {
+  for (const piece of prose.split(/\n[ \t]*\n/)) {
     if (!CONVENTION_WORDS.test(piece)) continue;
     for (const sentence of piece.split(/(?<=[.!?])\s+/)) {
       if (!CONVENTION_WORDS.test(sentence)) continue;

@@ -26,14 +26,16 @@ export function listItems(text: string, offsets: number[]): number[] {
   for (let k = 0; k < lineStarts.length; k++) {
     const end = k + 1 < lineStarts.length ? lineStarts[k + 1] - 1 : text.length;
     const line = text.slice(lineStarts[k], Math.min(end, lineStarts[k] + 200));
-    if (!line.trim()) {
+    if (!/\S/.test(line)) {
       blankBefore = true;
       itemOfLine[k] = item;
       continue;
     }
     const indent = /^[ \t]*/.exec(line)![0].replace(/\t/g, '    ').length;
-    const mark = LIST_MARK.exec(line);
-    if (/^\s{0,3}#/.test(line)) item = -1;
+    const first = line.charCodeAt(indent > 0 ? line.search(/\S/) : 0);
+    // Only a line starting with a bullet, a digit or a parenthesis can open an item (a cheap look before the regex).
+    const mark = first === 45 || first === 42 || first === 43 || first === 0x2022 || first === 40 || (first >= 48 && first <= 57) || (first >= 97 && first <= 122 && line.charCodeAt(line.search(/\S/) + 1) === 41) ? LIST_MARK.exec(line) : null;
+    if (first === 35 && indent <= 3) item = -1;
     else if (mark) {
       item = lineStarts[k];
       itemIndent = indent;
