@@ -189,7 +189,6 @@ function onlyGradients(claim: Claim): boolean {
  * it holds.
  */
 function eitherLayout(claim: Claim, opts: CheckOptions, deadline: number): CheckedClaim {
-  const half = Math.max(Date.now() + 10, Date.now() + (deadline - Date.now()) / 2);
   const run = (layout: MatrixLayout, until: number): CheckedClaim => {
     try {
       return checkMatrixClaim(claim, { layout, logBase: opts.logBase, deadline: until, doubts: claim.doubts });
@@ -198,13 +197,21 @@ function eitherLayout(claim: Claim, opts: CheckOptions, deadline: number): Check
       throw e;
     }
   };
+  const unknown = (holds: MatrixLayout, kind: ClaimKind): CheckedClaim => {
+    const d = doubt('unknown-convention', `it holds in ${holds} layout only, and the note does not say which layout it uses (say "we use ${holds} layout", or set calcnotes.matrixLayout)`, 'both');
+    return { verdict: 'unchecked', kind, reason: `not checked: ${d.detail}`, reasonCode: d.code, doubts: [d] };
+  };
+  const half = Date.now() + Math.max(10, (deadline - Date.now()) / 2);
   const den = run('denominator', half);
+  // A failure in denominator layout: the matrix checker has already tried the other layout and says when it holds there.
+  if (den.verdict === 'false') {
+    return /it holds in numerator layout, not in the denominator layout/.test(den.reason) ? unknown(/* holds in */ 'numerator', den.kind) : den;
+  }
+  // Verified without a derivative by a vector or matrix: no layout was involved.
+  if (den.verdict === 'verified' && !/\bdenominator layout\b/.test(den.reason)) return den;
   const num = run('numerator', deadline);
-  if (den.verdict === num.verdict) return den.verdict === 'false' && num.verdict === 'false' ? { ...den, reason: den.reason.replace(/,? not in the (?:denominator|numerator) layout this note uses/, '') } : den;
-  const holds = den.verdict === 'verified' ? 'denominator' : num.verdict === 'verified' ? 'numerator' : null;
-  if (!holds) return den.verdict === 'unchecked' ? den : num;
-  const d = doubt('unknown-convention', `it holds in ${holds} layout only, and the note does not say which layout it uses (say "we use ${holds} layout", or set calcnotes.matrixLayout)`, 'both');
-  return { verdict: 'unchecked', kind: den.kind, reason: `not checked: ${d.detail}`, reasonCode: d.code, doubts: [d] };
+  if (den.verdict === 'verified') return num.verdict === 'verified' ? den : unknown('denominator', den.kind);
+  return num.verdict === 'verified' ? unknown('numerator', num.kind) : den;
 }
 
 function guessKind(claim: Claim): ClaimKind {

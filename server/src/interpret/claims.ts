@@ -321,7 +321,7 @@ export function interpret(
   let lastSentence = -1;
   /** Conventions stated in the text before `offset` (read up to the latest section start). */
   const readUpTo: { offset: number; conventions: Conventions | undefined } = { offset: 0, conventions: options.conventions };
-  /** Operands of the equations met so far in the section (the latest 50), compared by structure on demand. */
+  /** Operands of the equations met just before in the section (the latest 8), compared by structure on demand. */
   const recentOperands: Node[] = [];
   /** Declarations that hold for their sentence and the display math right after it ("For symmetric $B$: …"). */
   let sentenceScoped: { sentence: number; undo: NoteContext } | null = null;
@@ -559,7 +559,7 @@ export function interpret(
         // `\frac{d(A)}{dx} = \frac{d(B)}{dx}` after the note stated A = B (with y never defined): both sides of an
         // equation differentiated — it holds on that curve, not for every function y.
         const differentiated = derivativeOperand(lhs.node);
-        if (differentiated && containsNode(rhs.node, isDerivativeNode) && !claim.preset && recentOperands.some((o) => shapeKey(o) === shapeKey(differentiated))) {
+        if (differentiated && containsNode(rhs.node, isDerivativeNode) && !claim.preset && recentOperands.some((o) => o.type === differentiated.type && shapeKey(o) === shapeKey(differentiated))) {
           claim.doubts.push(doubt('equation', 'it differentiates both sides of an equation stated before: it holds where that equation holds, not for every function'));
         }
         const primedHere = claim.latex.includes("'") ? primedNamesOf(lhs.node, rhs.node) : NO_NAMES;
@@ -586,7 +586,7 @@ export function interpret(
       const equationOnly = formula.relations.length > 0 && !formula.operands.some((o) => containsNode(o, isDerivativeNode));
       if (equationOnly) {
         recentOperands.push(...formula.operands);
-        if (recentOperands.length > 50) recentOperands.splice(0, recentOperands.length - 50);
+        if (recentOperands.length > 8) recentOperands.splice(0, recentOperands.length - 8);
       }
       const last = operands[operands.length - 1];
       if (last) previous = { operand: last, fragment: fi, chain, link: link0 + relations.length - 1, hasDerivative };
