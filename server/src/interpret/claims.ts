@@ -118,6 +118,9 @@ const SOLVING = /\b(setting|set|solv(?:e|es|ing)|suppose|assume|assuming|if|when
  * for", "has a root near", "find where …", "critical points". A link `… = c` (a constant side) stated with it is an
  * equation to solve, not an identity. (Math in the prose is masked to `M`; "square root" alone does not count.)
  */
+/** Every phrase ZERO_PROSE matches holds one of these words. */
+const ZERO_HINT = /set|solv|root|zero|critical|stationary|turning|find|equal/i;
+
 const ZERO_PROSE =
   /\bset(?:s|ting)?\b[^.;:]{0,60}?\b(?:to|equal to|equals?)\s+(?:zero|0|M)\b|\bequal to (?:zero|0)\b|\bsolv(?:e|es|ed|ing)\b|\b(?:has|have|having|find|finding|its|the)\s+(?:a|an|one|two|three|no|real|its|the|\d+)?\s*(?:real\s+|double\s+|single\s+)?roots?\b(?!\s+mean)|\bzeros?\s+of\b|\bfind(?:ing)?\s+(?:where|when)\b|\b(?:critical|stationary|turning)\s+points?\b/i;
 
@@ -423,7 +426,9 @@ export function interpret(
     // A chain may continue from the previous fragment only when this one starts with a relation.
     if (previous && (previous.fragment !== fi - 1 || !adjacent)) previous = null;
 
-    const zeroProse = ZERO_PROSE.exec(leadingProse(f, options.text, maskedBefore, maskedAfter));
+    // (The words ZERO_PROSE needs, looked for in the raw text near the fragment first: most fragments have none.)
+    const near = options.text !== undefined ? options.text.slice(Math.max(0, f.outerStart - 2000), f.outerStart) : f.proseBefore;
+    const zeroProse = ZERO_HINT.test(near) || ZERO_HINT.test(f.proseAfter) ? ZERO_PROSE.exec(leadingProse(f, options.text, maskedBefore, maskedAfter)) : null;
     const moneyOrPercent = MONEY_OR_PERCENT.exec(`${f.proseBefore} ${f.latex} ${f.proseAfter}`);
 
     const secondAligns = f.latex.includes('&') ? secondAlignmentMarks(f.latex) : [];
