@@ -471,7 +471,9 @@ export function interpret(
         // A dangling continuation: nothing to compare it with.
         if (operands.length < 2) return;
       }
-      const hasDerivative = carriedDerivative || operands.some((o) => containsNode(o.node, isDerivativeNode));
+      // (Each operand's tree is walked once: the formula's own operands decide both facts below.)
+      const ownDerivative = formula.operands.some((o) => containsNode(o, isDerivativeNode));
+      const hasDerivative = carriedDerivative || ownDerivative || (operands.length > formula.operands.length && containsNode(operands[0].node, isDerivativeNode));
 
       let definingChain = true;
       for (let k = 0; k < relations.length; k++) {
@@ -588,7 +590,7 @@ export function interpret(
       }
 
       // Only equations without derivatives (`y^{1/2} = x^{1/2}y^{1/2} - 2x^{1/2}`), not derivative claims.
-      const equationOnly = formula.relations.length > 0 && !formula.operands.some((o) => containsNode(o, isDerivativeNode));
+      const equationOnly = formula.relations.length > 0 && !ownDerivative;
       if (equationOnly) {
         recentOperands.push(...formula.operands);
         if (recentOperands.length > 8) recentOperands.splice(0, recentOperands.length - 8);
