@@ -10,7 +10,7 @@ import { containsNode } from '../parse/walk';
 import type { MathFragment } from '../scan/types';
 import { LineMap } from '../scan/lines';
 import { Binding, Conventions, EMPTY_CONTEXT, NoteContext, forgetKind, functionCertainty, withAssumption, withBinding, withConstant, withConvention, withFunction, withoutBinding, withQuantity, withShape } from '../semantics/context';
-import { conventionsIn, namesIn, readProse } from '../semantics/prose';
+import { PROSE_RULE_WORDS, conventionsIn, namesIn, readProse } from '../semantics/prose';
 import { listItems, primedFunctions } from '../semantics/scopes';
 import { doubt, type Doubt } from '../semantics/reasons';
 
@@ -359,7 +359,7 @@ export function interpret(
       const gapStart = fi > 0 ? fragments[fi - 1].outerEnd + fragments[fi - 1].proseAfter.length : 0;
       const gapEnd = f.outerStart - f.proseBefore.length;
       const gap = gapEnd - gapStart > 8 ? options.text.slice(Math.max(gapStart, gapEnd - 4000), gapEnd) : '';
-      if (/[A-Za-z]{3}/.test(gap)) {
+      if (PROSE_RULE_WORDS.test(gap)) {
         for (const piece of withoutCode(gap).split(/(?<=[.!?])\s+|\n\s*\n/)) {
           if (piece.length <= 8 || /^\s*#/.test(piece)) continue;
           const decls = readProse(piece);
@@ -369,13 +369,15 @@ export function interpret(
     }
     if (f.sentence !== lastSentence) {
       lastSentence = f.sentence;
-      const prose = `${f.proseBefore}${options.text !== undefined ? options.text.slice(f.outerStart, f.outerEnd) : `$${f.latex}$`}${f.proseAfter}`;
+      // Prose rules need one of their words outside the math; most sentences have none.
+      const worded = PROSE_RULE_WORDS.test(maskedBefore) || PROSE_RULE_WORDS.test(maskedAfter);
+      const prose = worded ? `${f.proseBefore}${options.text !== undefined ? options.text.slice(f.outerStart, f.outerEnd) : `$${f.latex}$`}${f.proseAfter}` : '';
       // A sentence with words of its own ends what the previous sentence declared for itself.
       if (sentenceScoped && /[A-Za-z]{2,}/.test(`${maskedBefore} ${maskedAfter}`)) {
         ctx = restoreAfterSentence(ctx, sentenceScoped.undo);
         sentenceScoped = null;
       }
-      const decls = readProse(prose.slice(0, 2000));
+      const decls = worded ? readProse(prose.slice(0, 2000)) : [];
       const line = decls.length ? lines?.positionAt(f.start).line : undefined;
       // "For any functions $f$, $g$: …", "if $A$ is symmetric, …": declarations for this sentence only.
       const conditional = /\b(?:if|when|whenever|for|any|every|all|arbitrary)\b/i.test(`${maskedBefore} M ${maskedAfter}`.split(/[:]/)[0]);

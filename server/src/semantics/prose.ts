@@ -148,8 +148,13 @@ function matchNames(rules: RegExp[], sentence: string): string[] {
 /** Display math, and inline math longer than a list of names. */
 const LONG_MATH = /\$\$[\s\S]*?\$\$|\\\[[\s\S]*?\\\]|\\begin\{[a-z*]+\}[\s\S]*?\\end\{[a-z*]+\}|\$[^$\n]{81,}?\$/g;
 
-/** Words without which no rule can match: most sentences are passed over at the cost of one search. */
-const ANY_RULE = /function|constant|symmetric|layout|\blog|sigma|σ|one[- ]hot|=/i;
+/**
+ * Words without which no rule can match: most sentences are passed over at the cost of one search. Every rule
+ * below needs one of them in the prose itself (outside the math), so a caller may test the prose with its math
+ * masked.
+ */
+export const PROSE_RULE_WORDS = /function|constant|symmetric|layout|\blog|sigma|σ|softmax|sigmoid|logistic|deviation|variance|activation|nonlinearity|non-linearity|scale|noise|parameter|one[- ]hot|=/i;
+const ANY_RULE = PROSE_RULE_WORDS;
 
 export function readProse(text: string): ProseDeclaration[] {
   if (!ANY_RULE.test(text)) return [];

@@ -17,6 +17,8 @@ const LIST_MARK = /^([ \t]*)(?:[-*+\u2022]|\d{1,9}[.)]|\(?[a-z]\)|\([ivx]+\))[ \
  * unindented line after a blank line ends it (as Markdown reads lists).
  */
 export function listItems(text: string, offsets: number[]): number[] {
+  // A note without a single list item line: nothing to find (one search instead of a pass over every line).
+  if (!/^[ \t]*(?:[-*+\u2022]|\d{1,9}[.)]|\(?[a-z]\)|\([ivx]+\))[ \t]/m.test(text)) return offsets.map(() => -1);
   const lineStarts: number[] = [0];
   for (let i = text.indexOf('\n'); i >= 0 && lineStarts.length < 1_000_000; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const itemOfLine = new Int32Array(lineStarts.length).fill(-1);
