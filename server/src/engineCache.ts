@@ -147,15 +147,34 @@ function bindingKey(b: Binding): string {
 /**
  * What the model says of the names a claim can reach (their cores): declared or inferred functions, kinds,
  * shapes and assumptions — and the conventions in force. What it says of other names cannot change the verdict.
+ * The facts are grouped by core once per context object (contexts are shared copy-on-write between claims).
  */
+const factsByContext = new WeakMap<NoteContext, { byCore: Map<string, string[]>; conv: string }>();
 function declarationKey(ctx: NoteContext, cores: Set<string>): string {
-  const mine = (name: string) => cores.has(core(name));
-  const functions = [...ctx.functions].filter(mine).sort();
-  const shapes = ctx.shapes ? [...ctx.shapes].filter(([name]) => mine(name)).map(([name, d]) => `${name}:${nodeKey(d.lhs)}:${nodeKey(d.rhs)}`) : [];
-  const symbols = ctx.symbols ? [...ctx.symbols].filter(([name]) => mine(name)).map(([name, f]) => `${name}:${f.kind}:${f.evidence.certainty}`).sort() : [];
-  const assumptions = ctx.assumptions ? [...ctx.assumptions].filter(([name]) => mine(name)).map(([name, a]) => `${name}:${a.join(',')}`).sort() : [];
-  const conv = ctx.conventions ? JSON.stringify([ctx.conventions.layout?.value, ctx.conventions.logBase?.value, ctx.conventions.sigma?.value, ctx.conventions.oneHot?.names]) : '';
-  return `${functions.join(',')}#${shapes.join(';')}#${symbols.join(',')}#${assumptions.join(';')}#${conv}`;
+  let facts = factsByContext.get(ctx);
+  if (!facts) {
+    const byCore = new Map<string, string[]>();
+    const add = (name: string, fact: string) => {
+      const c = core(name);
+      const list = byCore.get(c);
+      if (list) list.push(fact);
+      else byCore.set(c, [fact]);
+    };
+    for (const name of ctx.functions) add(name, `f:${name}`);
+    for (const [name, d] of ctx.shapes ?? []) add(name, `s:${name}:${nodeKey(d.lhs)}:${nodeKey(d.rhs)}`);
+    for (const [name, f] of ctx.symbols ?? []) add(name, `k:${name}:${f.kind}:${f.evidence.certainty}`);
+    for (const [name, a] of ctx.assumptions ?? []) add(name, `a:${name}:${a.join(',')}`);
+    for (const list of byCore.values()) list.sort();
+    const conv = ctx.conventions ? JSON.stringify([ctx.conventions.layout?.value, ctx.conventions.logBase?.value, ctx.conventions.sigma?.value, ctx.conventions.oneHot?.names]) : '';
+    facts = { byCore, conv };
+    factsByContext.set(ctx, facts);
+  }
+  const parts: string[] = [];
+  for (const c of [...cores].sort()) {
+    const list = facts.byCore.get(c);
+    if (list) parts.push(list.join(';'));
+  }
+  return `${parts.join('|')}#${facts.conv}`;
 }
 
 /**

@@ -118,9 +118,6 @@ const SOLVING = /\b(setting|set|solv(?:e|es|ing)|suppose|assume|assuming|if|when
  * for", "has a root near", "find where …", "critical points". A link `… = c` (a constant side) stated with it is an
  * equation to solve, not an identity. (Math in the prose is masked to `M`; "square root" alone does not count.)
  */
-/** Every phrase ZERO_PROSE matches holds one of these words. */
-const ZERO_HINT = /set|solv|root|zero|critical|stationary|turning|find|equal/i;
-
 const ZERO_PROSE =
   /\bset(?:s|ting)?\b[^.;:]{0,60}?\b(?:to|equal to|equals?)\s+(?:zero|0|M)\b|\bequal to (?:zero|0)\b|\bsolv(?:e|es|ed|ing)\b|\b(?:has|have|having|find|finding|its|the)\s+(?:a|an|one|two|three|no|real|its|the|\d+)?\s*(?:real\s+|double\s+|single\s+)?roots?\b(?!\s+mean)|\bzeros?\s+of\b|\bfind(?:ing)?\s+(?:where|when)\b|\b(?:critical|stationary|turning)\s+points?\b/i;
 
@@ -379,11 +376,14 @@ export function interpret(
       }
       const decls = worded ? readProse(prose.slice(0, 2000)) : [];
       const line = decls.length ? lines?.positionAt(f.start).line : undefined;
-      // "For any functions $f$, $g$: …", "if $A$ is symmetric, …": declarations for this sentence only.
-      const conditional = /\b(?:if|when|whenever|for|any|every|all|arbitrary)\b/i.test(`${maskedBefore} M ${maskedAfter}`.split(/[:]/)[0]);
+
       const before = ctx;
-      ctx = decls.length ? applyProse(ctx, decls, line, conditional) : ctx;
-      if (conditional && ctx !== before) sentenceScoped = { sentence: f.sentence, undo: before };
+      if (decls.length) {
+        // "For any functions $f$, $g$: …", "if $A$ is symmetric, …": declarations for this sentence only.
+        const conditional = /\b(?:if|when|whenever|for|any|every|all|arbitrary)\b/i.test(`${maskedBefore} M ${maskedAfter}`.split(/[:]/)[0]);
+        ctx = applyProse(ctx, decls, line, conditional);
+        if (conditional && ctx !== before) sentenceScoped = { sentence: f.sentence, undo: before };
+      }
     }
     // Signatures `g: \mathbb{R} \to \mathbb{R}` state that g is a function.
     for (const name of signatures(f.latex)) ctx = withFunction(ctx, name, { rule: 'signature', certainty: 'stated', line: lines?.positionAt(f.start).line });
@@ -411,7 +411,7 @@ export function interpret(
     const conditions = sentenceConditions.get(f.sentence) ?? [];
     const declarations = sentenceDeclarations.get(f.sentence);
     // "For symmetric matrices, …" without naming them: every square matrix of the sentence (named ones are in ctx).
-    const assumptions = /\bsymmetric\b/i.test(f.proseBefore + f.proseAfter) && !readProse(`${f.proseBefore} ${f.proseAfter}`).some((d) => d.rule === 'prose.symmetric') ? statedAssumptions(`${maskedBefore} ${maskedAfter}`) : [];
+    const assumptions = (/\bsymmetric\b/i.test(f.proseBefore) || /\bsymmetric\b/i.test(f.proseAfter)) && !readProse(`${f.proseBefore} ${f.proseAfter}`).some((d) => d.rule === 'prose.symmetric') ? statedAssumptions(`${maskedBefore} ${maskedAfter}`) : [];
     for (const d of fragmentDeclarations[fi]) if (d.lhs.type === 'sym') ctx = withShape(ctx, d.lhs.name, { lhs: d.lhs, rhs: d.rhs });
     // `\mathbf{S} = \mathbf{S}^T` states that S is symmetric (rule `math.symmetric`).
     if (/\^\s*\{?\s*(?:T|\\top|\\intercal|\\mathrm)/.test(f.latex)) for (const name of symmetricStatements(parse.formulas)) ctx = withAssumption(ctx, name, 'symmetric');
@@ -428,9 +428,7 @@ export function interpret(
     // A chain may continue from the previous fragment only when this one starts with a relation.
     if (previous && (previous.fragment !== fi - 1 || !adjacent)) previous = null;
 
-    // (The words ZERO_PROSE needs, looked for in the raw text near the fragment first: most fragments have none.)
-    const near = options.text !== undefined ? options.text.slice(Math.max(0, f.outerStart - 2000), f.outerStart) : f.proseBefore;
-    const zeroProse = ZERO_HINT.test(near) || ZERO_HINT.test(f.proseAfter) ? ZERO_PROSE.exec(leadingProse(f, options.text, maskedBefore, maskedAfter)) : null;
+    const zeroProse = ZERO_PROSE.exec(leadingProse(f, options.text, maskedBefore, maskedAfter));
     const moneyOrPercent = MONEY_OR_PERCENT.exec(`${f.proseBefore} ${f.latex} ${f.proseAfter}`);
 
     const secondAligns = f.latex.includes('&') ? secondAlignmentMarks(f.latex) : [];
