@@ -63,10 +63,17 @@ export function checkSections(text: string, options: EngineOptions = {}, given?:
   const parts = starts.map((start, i) => {
     const part = text.slice(start, i + 1 < starts.length ? starts[i + 1] : text.length);
     const inherited = conventions;
-    conventions = conventionsIn(part, conventions);
     // Keyed by a digest and holding only copies of its strings, a remembered section keeps no version of the
     // note's text alive (V8's slices are views into the whole text).
-    const key = digest(inherited ? `${conventionsKey(inherited)}\u0000${part}` : part);
+    const partKey = digest(part);
+    // What the section itself states, read once per section text (an edit elsewhere does not read it again).
+    let own = cache!.conventions.get(partKey);
+    if (own === undefined) {
+      own = conventionsIn(part, undefined) ?? null;
+      cache!.conventions.set(partKey, own);
+    }
+    conventions = own ? mergeConventions(inherited, own) : inherited;
+    const key = inherited ? digest(`${conventionsKey(inherited)}\u0000${partKey}`) : partKey;
     let r = sections.get(key);
     if (!r) {
       r = detachReport(checkPart(part, options, macros, macrosKey, cache, inherited));
@@ -161,6 +168,13 @@ export function sectionStarts(text: string): number[] {
 
 /** Keys a `<!-- calcnotes: … -->` directive may set. */
 const DIRECTIVE_KEYS: ReadonlySet<string> = new Set(['layout', 'disable']);
+
+/** Conventions stated later win; one-hot names accumulate (as reading the two stretches in order gives). */
+function mergeConventions(before: Conventions | undefined, later: Conventions): Conventions {
+  if (!before) return later;
+  const oneHot = before.oneHot && later.oneHot ? { ...later.oneHot, names: [...new Set([...before.oneHot.names, ...later.oneHot.names])] } : (later.oneHot ?? before.oneHot);
+  return { ...before, ...later, ...(oneHot ? { oneHot } : {}) };
+}
 
 /** The values of conventions, for a key. */
 function conventionsKey(c: Conventions): string {

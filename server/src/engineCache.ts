@@ -9,7 +9,7 @@
  */
 import type { Node, ParseResult } from './parse/ast';
 import type { Claim, Condition } from './interpret/claims';
-import type { Binding, NoteContext } from './semantics/context';
+import type { Binding, Conventions, NoteContext } from './semantics/context';
 import { walk } from './parse/walk';
 import type { DocumentReport, EngineChecked } from './report';
 import { createHash } from 'crypto';
@@ -84,6 +84,8 @@ export class CheckCache {
    * (the section's text alone as the key: no long key strings are built on every check).
    */
   private readonly sectionTables = new Lru<string, Lru<string, DocumentReport>>(8);
+  /** What a section's prose states of conventions, by the digest of its text (semantics/prose.ts `conventionsIn`). */
+  readonly conventions: Lru<string, Conventions | null>;
   private readonly maxSections: number;
 
   constructor(maxEntries = 20_000) {
@@ -91,6 +93,7 @@ export class CheckCache {
     this.katex = new Lru(maxEntries);
     this.claims = new Lru(maxEntries);
     this.maxSections = Math.max(16, maxEntries / 10);
+    this.conventions = new Lru(this.maxSections);
   }
 
   /** The section table for one set of options and macros. */
