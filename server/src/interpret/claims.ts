@@ -305,16 +305,18 @@ export function interpret(
     sectionOf.push(fi === 0 ? 0 : sectionOf[fi - 1] + (gap && hasHeading(withoutCode(gap), options.mode ?? 'markdown') ? 1 : 0));
   });
   const itemOf = options.text !== undefined ? listItems(options.text, fragments.map((f) => f.start)) : fragments.map(() => -1);
-  // Usage in each section: letters primed on their own there are functions throughout the section.
-  const usage = new Map<number, string[]>();
+  // Usage in each section: letters primed on their own there are functions throughout the section — unless the
+  // section also uses them as variables (all of its formulas are looked at together).
+  const usage = new Map<number, Node[]>();
   fragments.forEach((f, fi) => {
     const list = usage.get(sectionOf[fi]) ?? [];
-    if (f.latex.includes("'")) for (const formula of parses[fi].formulas) for (const o of formula.operands) list.push(...primedFunctions([o]));
+    for (const formula of parses[fi].formulas) list.push(...formula.operands);
     usage.set(sectionOf[fi], list);
   });
   const enterSection = (c: NoteContext, section: number, line: number | undefined): NoteContext => {
     let out = c;
-    for (const name of new Set(usage.get(section) ?? [])) out = withFunction(out, name, { rule: 'usage.primed', certainty: 'inferred', line });
+    const trees = usage.get(section) ?? [];
+    for (const name of primedFunctions(trees)) out = withFunction(out, name, { rule: 'usage.primed', certainty: 'inferred', line });
     return out;
   };
   ctx = enterSection(ctx, 0, undefined);

@@ -66,6 +66,7 @@ export function primedFunctions(trees: Node[]): string[] {
   const primed = new Set<string>();
   const variables = new Set<string>();
   for (const t of trees) {
+    // (Only trees that hold a prime can add a function; every tree can show a variable.)
     walk(t, (m) => {
       if (m.type === 'prime' && m.arg.type === 'sym' && !m.arg.font) primed.add(m.arg.name);
       else if (m.type === 'deriv') {

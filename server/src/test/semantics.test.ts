@@ -256,3 +256,9 @@ test('a note that writes the gradient out as a column shows its layout (for the 
   assert.equal(second.verdict, 'unchecked', second.reason);
   assert.equal(second.reasonCode, 'unknown-convention');
 });
+
+test('usage: a letter primed in one formula but a limit variable in another of the same section is not a function', () => {
+  const note = "## Difference quotients\n\nWith $\\lim_{h \\to 0} \\frac{g(x+h) - g(x)}{h} = g'(x)$ and the shorthand $h'$ for a step, $(h^2)' = 2h$.\n";
+  const c = verdict(note, "(h^2)'");
+  assert.notEqual(c.verdict, 'false', c.reason);
+});
