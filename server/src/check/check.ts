@@ -28,7 +28,10 @@ export { FAR_LINES, contextDoubts, readable, type CheckedClaim, type VerdictName
 export interface CheckOptions extends LowerOptions {
   /** Time budget per claim in ms. */
   budgetMs: number;
-  /** Layout of derivatives by vectors and matrices. Default 'denominator'. */
+  /**
+   * Layout of derivatives by vectors and matrices, when the user or a directive fixed it. Unset: the layout the
+   * note states (its conventions), else a vector claim is read in both layouts (see `eitherLayout`).
+   */
   matrixLayout?: MatrixLayout;
 }
 
