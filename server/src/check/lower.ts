@@ -8,7 +8,7 @@
  * that is possible but doubtful is recorded in `doubts` (a claim that fails only under it is not called false).
  */
 import type { DerivNode, Node, SymNode, WrtVar } from '../parse/ast';
-import { containsNode, nodesWithDefinitions, squareBracketProduct, walk } from '../parse/walk';
+import { containsNode, nodesWithDefinitions, plainOperands, squareBracketProduct, walk } from '../parse/walk';
 import { isDeclaredConstant, type NoteContext } from '../semantics/context';
 import { Expr, abstractFns, add, app, div, fn, freeVars, mul, neg, num, pow, same, substitute, v, v as mkVar } from './expr';
 import { diff } from './diff';
@@ -93,9 +93,7 @@ export class Lowerer {
     for (const name of ctx.functions) this.functionSyms.add(name);
     // What σ denotes, when the note said: a general function is one like f.
     if (ctx.conventions?.sigma?.value === 'function' && !ctx.bindings.has('sigma')) this.functionSyms.add('sigma');
-    const heads = new Set<Node>();
-    for (const m of all) if (m.type === 'apply') heads.add(m.fn);
-    for (const m of all) if (m.type === 'sym' && !heads.has(m)) this.plainNames.add(m.name);
+    for (const m of plainOperands(all)) this.plainNames.add(m.name);
     for (const [name, b] of ctx.bindings) if (b.params) this.functionSyms.add(name);
     const addFunctionUse = (s: SymNode, args: Node[] | null) => {
       // `x(y + 1)` with x the variable is a product; `\frac{df}{dg}` with g(x) applied keeps g a function.

@@ -97,3 +97,12 @@ export function squareBracketProduct(n: Extract<Node, { type: 'apply' }>): Node 
       : { type: 'tuple', items: n.args, open: '[', close: ']', span: { start, end: n.span.end } };
   return { type: 'mul', factors: [n.fn, inner], ops: ['implicit'], span: n.span };
 }
+
+/** The symbols among `nodes` written as plain operands somewhere (not only as the head of an application). */
+export function plainOperands(nodes: Node[]): Extract<Node, { type: 'sym' }>[] {
+  const heads = new Set<Node>();
+  for (const m of nodes) if (m.type === 'apply') heads.add(m.fn);
+  const out: Extract<Node, { type: 'sym' }>[] = [];
+  for (const m of nodes) if (m.type === 'sym' && !heads.has(m)) out.push(m);
+  return out;
+}

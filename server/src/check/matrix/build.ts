@@ -13,7 +13,7 @@
  * Anything without a sure meaning throws MatrixUnsupported; a possible but doubtful reading is a doubt.
  */
 import type { DerivNode, Node, SymNode, WrtVar } from '../../parse/ast';
-import { nodesWithDefinitions, squareBracketProduct, walk } from '../../parse/walk';
+import { nodesWithDefinitions, plainOperands, squareBracketProduct, walk } from '../../parse/walk';
 import type { NoteContext, Binding } from '../../semantics/context';
 import type { Condition } from '../../interpret/claims';
 import { show } from '../lower';
@@ -153,9 +153,7 @@ export class MatrixBuilder {
 
     // Everything the claim refers to, following definitions.
     const all = nodesWithDefinitions(roots, (m) => this.bindings.get(canon(m))?.body);
-    const heads = new Set<Node>();
-    for (const m of all) if (m.type === 'apply') heads.add(m.fn);
-    for (const m of all) if (m.type === 'sym' && !heads.has(m)) this.plainNames.add(canon(m));
+    for (const m of plainOperands(all)) this.plainNames.add(canon(m));
     for (const m of all) {
       if (m.type !== 'sym') continue;
       if (isBoldLower(m)) this.boldBases.add(m.base);
