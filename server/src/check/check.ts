@@ -48,7 +48,12 @@ export function checkClaim(claim: Claim, options: Partial<CheckOptions> = {}): C
   const other = base === 'e' ? '10' : 'e';
   if (checkClaimIn(claim, { ...options, logBase: other }).verdict !== 'verified') return result;
   const d = doubt('unknown-convention', `it holds if \\log is base ${other === 'e' ? 'e (the natural logarithm)' : '10'}, and the note does not say which base it uses`, 'both');
-  return { verdict: 'unchecked', kind: result.kind, reason: `not checked: ${d.detail}`, reasonCode: d.code, doubts: [d] };
+  return notCheckedFor(d, result.kind);
+}
+
+/** Not checked because of one doubt (a reading among several, a convention the note never fixed). */
+function notCheckedFor(d: Doubt, kind: ClaimKind): CheckedClaim {
+  return { verdict: 'unchecked', kind, reason: `not checked: ${d.detail}`, reasonCode: d.code, doubts: [d] };
 }
 
 function checkClaimIn(claim: Claim, options: Partial<CheckOptions>): CheckedClaim {
@@ -82,7 +87,7 @@ function checkClaimIn(claim: Claim, options: Partial<CheckOptions>): CheckedClai
       }
       const holds = inverse.verdict === 'verified' ? 'the inverse function' : reciprocal.verdict === 'verified' ? 'the reciprocal' : null;
       const d = doubt('ambiguous-notation', holds ? `it holds when ^{-1} means ${holds}, not otherwise` : `^{-1} may mean the inverse function or the reciprocal`, 'both');
-      return { verdict: 'unchecked', kind: inverse.kind, reason: `not checked: ${d.detail}`, reasonCode: d.code, doubts: [d] };
+      return notCheckedFor(d, inverse.kind);
     }
     if (err instanceof Unsupported) {
       // Vectors and matrices have their own checker; what it cannot read keeps its reason.
@@ -129,7 +134,7 @@ function combineReadings(claim: Claim, opts: CheckOptions): CheckedClaim {
   if (results.every((r) => r.verdict === results[0].verdict && r.verdict !== 'unchecked')) return results[0];
   const held = results.filter((r) => r.verdict === 'verified').length;
   const d = doubt('stale-definition', `the block defines the function it works on in ${readings.length} ways, and the claim holds under ${held} of them`, 'both');
-  return { verdict: 'unchecked', kind: results[0].kind, reason: `not checked: ${d.detail}`, reasonCode: d.code, doubts: [d] };
+  return notCheckedFor(d, results[0].kind);
 }
 
 /** Names the claim uses whose definition may not be the one meant here. */
@@ -202,7 +207,7 @@ function eitherLayout(claim: Claim, opts: CheckOptions, deadline: number): Check
   };
   const unknown = (holds: MatrixLayout, kind: ClaimKind): CheckedClaim => {
     const d = doubt('unknown-convention', `it holds in ${holds} layout only, and the note does not say which layout it uses (say "we use ${holds} layout", or set calcnotes.matrixLayout)`, 'both');
-    return { verdict: 'unchecked', kind, reason: `not checked: ${d.detail}`, reasonCode: d.code, doubts: [d] };
+    return notCheckedFor(d, kind);
   };
   const half = Date.now() + Math.max(10, (deadline - Date.now()) / 2);
   const den = run('denominator', half);
@@ -373,11 +378,11 @@ function roundedVerdict(claim: Claim, kind: ClaimKind, lw: Lowerer, l: Expr, r: 
     if (Math.abs(exact - Math.round(exact)) <= 1e-9 * Math.max(1, Math.abs(exact))) return null;
     if (within) {
       const d = doubt('rounded-value', `${readable(writtenSide)} may be the value ${preciseNumber(exact)} rounded to a whole number`);
-      return { verdict: 'unchecked', kind, reason: `not checked: ${d.detail}`, reasonCode: d.code, doubts: [d] };
+      return notCheckedFor(d, kind);
     }
   } else if (within && !roundedOrCut) {
     const d = doubt('rounded-value', `${readable(writtenSide)} is the value ${preciseNumber(exact)} neither rounded nor truncated to its last digit (only rounded away from zero)`);
-    return { verdict: 'unchecked', kind, reason: `not checked: ${d.detail}`, reasonCode: d.code, doubts: [d] };
+    return notCheckedFor(d, kind);
   } else if (within) {
     return {
       verdict: 'verified',
