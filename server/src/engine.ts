@@ -21,7 +21,7 @@ import { CheckCache, claimKey, detach, digest } from './engineCache';
 import { packPlot } from './check/plotSpec';
 import { anySubexpr, size } from './check/expr';
 import type { ReasonCode } from './semantics/reasons';
-import { EMPTY_CONTEXT, type Conventions } from './semantics/context';
+import { EMPTY_CONTEXT, conventionsKey, mergeConventions, type Conventions } from './semantics/context';
 import { conventionsIn } from './semantics/prose';
 import { describeSymbols, type Belief } from './semantics/describe';
 import { Lowerer, show } from './check/lower';
@@ -168,18 +168,6 @@ export function sectionStarts(text: string): number[] {
 
 /** Keys a `<!-- calcnotes: … -->` directive may set. */
 const DIRECTIVE_KEYS: ReadonlySet<string> = new Set(['layout', 'disable']);
-
-/** Conventions stated later win; one-hot names accumulate (as reading the two stretches in order gives). */
-function mergeConventions(before: Conventions | undefined, later: Conventions): Conventions {
-  if (!before) return later;
-  const oneHot = before.oneHot && later.oneHot ? { ...later.oneHot, names: [...new Set([...before.oneHot.names, ...later.oneHot.names])] } : (later.oneHot ?? before.oneHot);
-  return { ...before, ...later, ...(oneHot ? { oneHot } : {}) };
-}
-
-/** The values of conventions, for a key. */
-function conventionsKey(c: Conventions): string {
-  return JSON.stringify([c.layout?.value, c.logBase?.value, c.sigma?.value, c.oneHot?.names]);
-}
 
 function checkPart(text: string, options: EngineOptions, macros: MacroTable, macrosKey: string, cache: CheckCache | undefined, conventions?: Conventions): DocumentReport {
   const mode = options.mode ?? 'markdown';

@@ -9,7 +9,7 @@
  */
 import type { Node, ParseResult } from './parse/ast';
 import type { Claim, Condition } from './interpret/claims';
-import type { Binding, Conventions, NoteContext } from './semantics/context';
+import { conventionsKey, type Binding, type Conventions, type NoteContext } from './semantics/context';
 import { walk } from './parse/walk';
 import type { DocumentReport, EngineChecked } from './report';
 import { createHash } from 'crypto';
@@ -168,7 +168,7 @@ function declarationKey(ctx: NoteContext, cores: Set<string>): string {
     for (const [name, f] of ctx.symbols ?? []) add(name, `k:${name}:${f.kind}:${f.evidence.certainty}`);
     for (const [name, a] of ctx.assumptions ?? []) add(name, `a:${name}:${a.join(',')}`);
     for (const list of byCore.values()) list.sort();
-    const conv = ctx.conventions ? JSON.stringify([ctx.conventions.layout?.value, ctx.conventions.logBase?.value, ctx.conventions.sigma?.value, ctx.conventions.oneHot?.names]) : '';
+    const conv = ctx.conventions ? conventionsKey(ctx.conventions) : '';
     facts = { byCore, conv };
     factsByContext.set(ctx, facts);
   }

@@ -10,7 +10,7 @@ import { containsNode } from '../parse/walk';
 import type { MathFragment } from '../scan/types';
 import { LineMap } from '../scan/lines';
 import { Binding, Conventions, EMPTY_CONTEXT, NoteContext, forgetKind, functionCertainty, withAssumption, withBinding, withConstant, withConvention, withFunction, withoutBinding, withQuantity, withShape } from '../semantics/context';
-import { PROSE_RULE_WORDS, conventionsIn, namesIn, readProse } from '../semantics/prose';
+import { PROSE_RULE_WORDS, conventionsIn, namesIn, readProse, stateConvention } from '../semantics/prose';
 import { listItems, primedFunctions } from '../semantics/scopes';
 import { doubt, type Doubt } from '../semantics/reasons';
 
@@ -661,23 +661,12 @@ function applyProse(ctx: NoteContext, decls: ReturnType<typeof readProse>, line:
       case 'prose.symmetric':
         for (const name of d.names) out = withAssumption(out, name, 'symmetric');
         break;
-      case 'prose.layout':
-        out = withConvention(out, 'layout', { value: d.value, evidence });
-        break;
-      case 'prose.log-base':
-        out = withConvention(out, 'logBase', { value: d.value, evidence });
-        break;
-      case 'prose.sigma':
-        out = withConvention(out, 'sigma', { value: d.value, evidence });
-        break;
-      case 'prose.one-hot': {
-        const names = d.names.map((n) => n.replace(/_.*$/, ''));
-        out = withConvention(out, 'oneHot', { names: [...new Set([...(out.conventions?.oneHot?.names ?? []), ...names])], evidence });
-        break;
-      }
       case 'prose.assignment':
         for (const name of d.names) out = withQuantity(out, name, evidence);
         break;
+      default:
+        // Layout, log base, σ, one-hot: conventions, stated the same way as when earlier sections are read.
+        out = { ...out, conventions: stateConvention(out.conventions, d, evidence) };
     }
   }
   return out;

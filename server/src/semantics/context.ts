@@ -187,3 +187,15 @@ export function withQuantity(ctx: NoteContext, name: string, evidence: Evidence)
   symbols.set(name, { kind: 'quantity', evidence });
   return { ...ctx, symbols };
 }
+
+/** `later` on top of `before`: conventions stated later win; one-hot names accumulate. */
+export function mergeConventions(before: Conventions | undefined, later: Conventions): Conventions {
+  if (!before) return later;
+  const oneHot = before.oneHot && later.oneHot ? { ...later.oneHot, names: [...new Set([...before.oneHot.names, ...later.oneHot.names])] } : (later.oneHot ?? before.oneHot);
+  return { ...before, ...later, ...(oneHot ? { oneHot } : {}) };
+}
+
+/** The values of conventions (not their evidence), for a cache key. */
+export function conventionsKey(c: Conventions): string {
+  return JSON.stringify([c.layout?.value, c.logBase?.value, c.sigma?.value, c.oneHot?.names]);
+}

@@ -19,7 +19,7 @@
  */
 import { parseLatex } from '../parse/parser';
 import type { Node } from '../parse/ast';
-import type { Conventions } from './context';
+import type { Conventions, Evidence } from './context';
 
 export type ProseDeclaration =
   | { rule: 'prose.function'; names: string[] }
@@ -237,6 +237,28 @@ function sigmaOf(sentence: string): 'softmax' | 'function' | 'constant' | 'logis
   return null;
 }
 
+/**
+ * What one declaration says of the note's conventions, on top of `before`: a layout, log base or meaning of σ
+ * replaces the earlier one; one-hot names (their letters, without subscripts) accumulate. Other declarations say
+ * nothing of conventions: `before` is returned as it is.
+ */
+export function stateConvention(before: Conventions | undefined, d: ProseDeclaration, evidence: Evidence): Conventions | undefined {
+  switch (d.rule) {
+    case 'prose.layout':
+      return { ...before, layout: { value: d.value, evidence } };
+    case 'prose.log-base':
+      return { ...before, logBase: { value: d.value, evidence } };
+    case 'prose.sigma':
+      return { ...before, sigma: { value: d.value, evidence } };
+    case 'prose.one-hot': {
+      const names = d.names.map((n) => n.replace(/_.*$/, ''));
+      return { ...before, oneHot: { names: [...new Set([...(before?.oneHot?.names ?? []), ...names])], evidence } };
+    }
+    default:
+      return before;
+  }
+}
+
 const CONVENTION_WORDS = /layout|one[- ]hot|\\sigma|σ|\blog/i;
 
 /**
@@ -255,16 +277,7 @@ export function conventionsIn(text: string, before: Conventions | undefined): Co
     if (!CONVENTION_WORDS.test(piece)) continue;
     for (const sentence of piece.split(/(?<=[.!?])\s+/)) {
       if (!CONVENTION_WORDS.test(sentence)) continue;
-      for (const d of readProse(sentence)) {
-        const evidence = { rule: d.rule, certainty: 'stated' as const };
-        if (d.rule === 'prose.layout') out = { ...out, layout: { value: d.value, evidence } };
-        else if (d.rule === 'prose.log-base') out = { ...out, logBase: { value: d.value, evidence } };
-        else if (d.rule === 'prose.sigma') out = { ...out, sigma: { value: d.value, evidence } };
-        else if (d.rule === 'prose.one-hot') {
-          const names = d.names.map((n) => n.replace(/_.*$/, ''));
-          out = { ...out, oneHot: { names: [...new Set([...(out?.oneHot?.names ?? []), ...names])], evidence } };
-        }
-      }
+      for (const d of readProse(sentence)) out = stateConvention(out, d, { rule: d.rule, certainty: 'stated' });
     }
   }
   return out;
