@@ -304,7 +304,7 @@ export function interpret(
     const gap = fi > 0 && options.text !== undefined ? options.text.slice(fragments[fi - 1].outerEnd, f.outerStart) : '';
     sectionOf.push(fi === 0 ? 0 : sectionOf[fi - 1] + (gap && hasHeading(withoutCode(gap), options.mode ?? 'markdown') ? 1 : 0));
   });
-  const itemOf = options.text !== undefined ? listItems(options.text, fragments.map((f) => f.start)) : fragments.map(() => -1);
+  const itemOf = lines ? listItems(lines, fragments.map((f) => f.start)) : fragments.map(() => -1);
   // Usage in each section: letters primed on their own there are functions throughout the section — unless the
   // section also uses them as variables (all of its formulas are looked at together).
   const usage = new Map<number, Node[]>();

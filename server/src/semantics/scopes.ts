@@ -5,56 +5,46 @@
  */
 import type { Node } from '../parse/ast';
 import { walk } from '../parse/walk';
+import type { LineMap } from '../scan/lines';
 
 /** Letters with a conventional meaning of their own when primed (σ' is the logistic function's derivative). */
 const CONVENTIONAL: ReadonlySet<string> = new Set(['sigma', 'e', 'pi']);
 
 const LIST_MARK = /^([ \t]*)(?:[-*+\u2022]|\d{1,9}[.)]|\(?[a-z]\)|\([ivx]+\))[ \t]+/;
+/** The same mark on any line of a text. */
+const LIST_LINE = new RegExp(LIST_MARK.source, 'm');
 
 /**
  * The list item each offset belongs to, as the offset of the item's first line, or -1 outside lists. A list
  * item holds its own line, the indented lines after it and lines that continue it without a blank line; an
  * unindented line after a blank line ends it (as Markdown reads lists).
  */
-export function listItems(text: string, offsets: number[]): number[] {
+export function listItems(lines: LineMap, offsets: number[]): number[] {
   // A note without a single list item line: nothing to find (one search instead of a pass over every line).
-  if (!/^[ \t]*(?:[-*+\u2022]|\d{1,9}[.)]|\(?[a-z]\)|\([ivx]+\))[ \t]/m.test(text)) return offsets.map(() => -1);
-  const lineStarts: number[] = [0];
-  for (let i = text.indexOf('\n'); i >= 0 && lineStarts.length < 1_000_000; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const itemOfLine = new Int32Array(lineStarts.length).fill(-1);
+  if (!LIST_LINE.test(lines.text)) return offsets.map(() => -1);
+  const itemOfLine = new Int32Array(lines.lineCount).fill(-1);
   let item = -1;
   let itemIndent = 0;
   let blankBefore = false;
-  for (let k = 0; k < lineStarts.length; k++) {
-    const end = k + 1 < lineStarts.length ? lineStarts[k + 1] - 1 : text.length;
-    const line = text.slice(lineStarts[k], Math.min(end, lineStarts[k] + 200));
-    if (!/\S/.test(line)) {
+  for (let k = 0; k < lines.lineCount; k++) {
+    const start = lines.lineStart(k);
+    const line = lines.text.slice(start, Math.min(lines.lineEnd(k), start + 200));
+    const first = line.search(/\S/);
+    if (first < 0) {
       blankBefore = true;
       itemOfLine[k] = item;
       continue;
     }
     const indent = /^[ \t]*/.exec(line)![0].replace(/\t/g, '    ').length;
-    const first = line.charCodeAt(indent > 0 ? line.search(/\S/) : 0);
-    // Only a line starting with a bullet, a digit or a parenthesis can open an item (a cheap look before the regex).
-    const mark = first === 45 || first === 42 || first === 43 || first === 0x2022 || first === 40 || (first >= 48 && first <= 57) || (first >= 97 && first <= 122 && line.charCodeAt(line.search(/\S/) + 1) === 41) ? LIST_MARK.exec(line) : null;
-    if (first === 35 && indent <= 3) item = -1;
-    else if (mark) {
-      item = lineStarts[k];
+    if (line.charCodeAt(first) === 35 && indent <= 3) item = -1;
+    else if (LIST_MARK.test(line)) {
+      item = start;
       itemIndent = indent;
     } else if (item >= 0 && blankBefore && indent <= itemIndent) item = -1;
     itemOfLine[k] = item;
     blankBefore = false;
   }
-  return offsets.map((o) => {
-    let lo = 0;
-    let hi = lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return itemOfLine[lo];
-  });
+  return offsets.map((o) => itemOfLine[lines.lineAt(o)]);
 }
 
 /**

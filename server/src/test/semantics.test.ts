@@ -9,6 +9,7 @@ import { readProse } from '../semantics/prose';
 import { listItems, primedFunctions } from '../semantics/scopes';
 import { parseLatex } from '../parse/parser';
 import { CheckCache, checkDocument } from '../engine';
+import { LineMap } from '../scan/lines';
 
 const verdict = (text: string, needle: string) => claimWith(check(text), needle);
 
@@ -140,7 +141,7 @@ test('steps that substitute an equation the block found for y\' are not false', 
 
 test('scopes: list items and primed letters (unit)', () => {
   const text = '1. one\n   more\n\n2. two\n\nafter\n';
-  const [a, b, c, d] = listItems(text, [3, 12, 20, 27]);
+  const [a, b, c, d] = listItems(new LineMap(text), [3, 12, 20, 27]);
   assert.equal(a, 0);
   assert.equal(b, 0);
   assert.equal(c, text.indexOf('2.'));
