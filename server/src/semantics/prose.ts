@@ -144,7 +144,6 @@ function matchNames(rules: RegExp[], sentence: string): string[] {
   return [...new Set(out)];
 }
 
-/** The declarations one sentence of prose makes (its inline math kept as written). */
 /** Display math, and inline math longer than a list of names. */
 const LONG_MATH = /\$\$[\s\S]*?\$\$|\\\[[\s\S]*?\\\]|\\begin\{[a-z*]+\}[\s\S]*?\\end\{[a-z*]+\}|\$[^$\n]{81,}?\$/g;
 
@@ -154,18 +153,14 @@ const LONG_MATH = /\$\$[\s\S]*?\$\$|\\\[[\s\S]*?\\\]|\\begin\{[a-z*]+\}[\s\S]*?\
  * masked.
  */
 export const PROSE_RULE_WORDS = /function|constant|symmetric|layout|\blog|sigma|σ|softmax|sigmoid|logistic|deviation|variance|activation|nonlinearity|non-linearity|scale|noise|parameter|one[- ]hot|=/i;
-const ANY_RULE = PROSE_RULE_WORDS;
 
+/** The declarations one sentence of prose makes (its inline math kept as written). */
 export function readProse(text: string): ProseDeclaration[] {
-  if (!ANY_RULE.test(text)) return [];
-  return readProseNow(text);
-}
-
-function readProseNow(text: string): ProseDeclaration[] {
   const out: ProseDeclaration[] = [];
+  if (!PROSE_RULE_WORDS.test(text)) return out;
   // Display math and long inline math name nothing the rules read: they are set aside before the rules run.
   const sentence = (text.length > 2000 ? text.slice(0, 2000) : text).replace(LONG_MATH, ' § ');
-  if (!ANY_RULE.test(sentence)) return out;
+  if (!PROSE_RULE_WORDS.test(sentence)) return out;
   if (/function/i.test(sentence)) {
     const names = matchNames(FUNCTION_RULES, sentence);
     if (names.length) out.push({ rule: 'prose.function', names });
