@@ -362,7 +362,7 @@ export function interpret(
         for (const piece of withoutCode(gap).split(/(?<=[.!?])\s+|\n\s*\n/)) {
           if (piece.length <= 8 || /^\s*#/.test(piece)) continue;
           const decls = readProse(piece);
-          if (decls.length) ctx = applyProse(ctx, decls, lines?.positionAt(f.start).line, false);
+          if (decls.length) ctx = applyProse(ctx, decls, lines?.positionAt(f.start).line);
         }
       }
     }
@@ -383,7 +383,7 @@ export function interpret(
       if (decls.length) {
         // "For any functions $f$, $g$: …", "if $A$ is symmetric, …": declarations for this sentence only.
         const conditional = /\b(?:if|when|whenever|for|any|every|all|arbitrary)\b/i.test(`${maskedBefore} M ${maskedAfter}`.split(/[:]/)[0]);
-        ctx = applyProse(ctx, decls, line, conditional);
+        ctx = applyProse(ctx, decls, line);
         if (conditional && ctx !== before) sentenceScoped = { sentence: f.sentence, undo: before };
       }
     }
@@ -647,7 +647,7 @@ function leaveSentence(ctx: NoteContext, sentence: number): NoteContext {
 }
 
 /** Apply what a sentence's prose declares to the model. */
-function applyProse(ctx: NoteContext, decls: ReturnType<typeof readProse>, line: number | undefined, _conditional: boolean): NoteContext {
+function applyProse(ctx: NoteContext, decls: ReturnType<typeof readProse>, line: number | undefined): NoteContext {
   let out = ctx;
   for (const d of decls) {
     const evidence = { rule: d.rule, certainty: 'stated' as const, line };
