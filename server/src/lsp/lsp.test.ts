@@ -18,6 +18,7 @@ import { previewMarks } from './preview';
 import { CheckRunner, type CheckJob, type CheckOutcome, type Runner } from './checkRunner';
 import { CalcnotesService, type DocLike } from './service';
 import { packPlot, unpackPlot } from '../check/plotSpec';
+import { plotImageUri } from '../render/plotImage';
 
 /** hover() with time enough to draw a plot on a loaded machine (the plot budget is for editors, not tests). */
 const hoverAt = (input: Parameters<typeof hover>[0]) => hover({ plotBudgetMs: 60_000, ...input });
@@ -603,6 +604,20 @@ test('service: open checks and publishes; quick edits are debounced into one che
   service.closed(uri);
   assert.deepEqual(published[2], { uri, diagnostics: [] });
   assert.equal(service.hover(uri, { line: 0, character: 25 }), null);
+  await service.dispose();
+});
+
+test('service: the plot of a false claim is drawn while idle, so the first hover shows it even with no time to draw', async () => {
+  const { service, docs } = makeService();
+  const uri = 'file:///plot.md';
+  docs.set(uri, new FakeDoc(uri, QUOTIENT));
+  service.opened(uri);
+  await service.settled(uri);
+  const claim = service.lastReport(uri)!.claims.find((c) => c.verdict === 'false')!;
+  assert.ok(claim.plot, 'the false claim has a plot spec');
+  await new Promise((r) => setTimeout(r, 50)); // a few idle turns of the event loop
+  // Budget 0: sampling now would time out at once, so an image here was drawn ahead of time.
+  assert.match(plotImageUri(claim.plot!, service.ink, 0) ?? '', /^data:image\/svg\+xml/);
   await service.dispose();
 });
 

@@ -11,7 +11,7 @@ import type { CodeAction, CodeActionParams, Diagnostic, Hover, Position } from '
 import { summarize, type DocumentReport } from '../engine';
 import { LineMap } from '../scan/lines';
 import { initMathJax, renderSvg, safeColor, DEFAULT_INK } from '../render/svg';
-import { warmUpPlots } from '../render/plotImage';
+import { plotImageUri, warmUpPlots } from '../render/plotImage';
 import type { Runner } from './checkRunner';
 import { codeActions } from './codeActions';
 import { toDiagnostics } from './diagnostics';
@@ -31,6 +31,10 @@ import {
   type StatusParams,
   type ThemeParams,
 } from './protocol';
+
+/** Plots of false claims drawn ahead of the first hover, per report, and the time each may take (ms). */
+const PREDRAWN_PLOTS = 12;
+const PREDRAW_BUDGET_MS = 200;
 
 export interface DocLike {
   uri: string;
@@ -215,6 +219,23 @@ export class CalcnotesService {
     st.last = { text, version, report: outcome.report, settings };
     this.deps.publishDiagnostics(uri, toDiagnostics(outcome.report, new LineMap(text), settings), version);
     this.deps.sendStatus(statusOf(uri, outcome.report));
+    if (settings.plots !== false) this.predrawPlots(st, outcome.report);
+  }
+
+  /**
+   * Draws the plots of the report's false claims while the editor is idle, one per turn of the event loop, so
+   * that the first hover of a false claim finds its plot drawn (a cold plot on a busy machine can take longer
+   * than a hover's own budget). Stops when a newer report replaces this one; at most PREDRAWN_PLOTS plots.
+   */
+  private predrawPlots(st: DocState, report: DocumentReport): void {
+    const specs = report.claims.filter((c) => c.verdict === 'false' && c.plot).slice(0, PREDRAWN_PLOTS);
+    const color = this.theme.foreground;
+    const next = (i: number): void => {
+      if (i >= specs.length || this.disposed || st.last?.report !== report) return;
+      plotImageUri(specs[i].plot!, color, PREDRAW_BUDGET_MS);
+      setImmediate(() => next(i + 1));
+    };
+    setImmediate(() => next(0));
   }
 
   // ---- requests ----------------------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ import { PlotTimeout, samplePlot } from '../check/plotSample';
 import { plotDataUri } from './plot';
 import { safeColor } from './svg';
 
-/** Time allowed for sampling one plot, ms (a cold plot takes a few ms). */
-export const PLOT_BUDGET_MS = 25;
+/** Time allowed for sampling one plot during a hover, ms (a cold plot takes 10–20 ms; the service draws the plots of false claims ahead of time, see CalcnotesService.predrawPlots). */
+export const PLOT_BUDGET_MS = 60;
 /** A spec that ran out of time this many times is given up for good (null from then on). */
 const MAX_TIMEOUTS = 2;
 
