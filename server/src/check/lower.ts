@@ -826,15 +826,16 @@ export function nodeKey(n: Node): string {
 }
 
 /** How a canonical symbol name is shown in messages. */
+const SHOWN_GREEK: Readonly<Record<string, string>> = {
+  alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', theta: 'θ', lambda: 'λ', mu: 'μ', sigma: 'σ',
+  phi: 'φ', varphi: 'φ', psi: 'ψ', omega: 'ω', tau: 'τ', eta: 'η', xi: 'ξ', rho: 'ρ', pi: 'π', nu: 'ν', kappa: 'κ',
+};
+
 export function show(name: string): string {
   const m = /^(?:\w+:)*([A-Za-z]+)(\^\(.*?\))?(?:_(.+))?$/.exec(name);
   if (!m) return name;
   const [, base, label, sub] = m;
-  const GREEK: Record<string, string> = {
-    alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', theta: 'θ', lambda: 'λ', mu: 'μ', sigma: 'σ',
-    phi: 'φ', varphi: 'φ', psi: 'ψ', omega: 'ω', tau: 'τ', eta: 'η', xi: 'ξ', rho: 'ρ', pi: 'π', nu: 'ν', kappa: 'κ',
-  };
-  const b = (GREEK[base] ?? base) + (label ?? '');
+  const b = (SHOWN_GREEK[base] ?? base) + (label ?? '');
   return sub ? `${b}_${sub}` : b;
 }
 

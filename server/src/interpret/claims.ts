@@ -6,7 +6,7 @@
  * checked as Taylor polynomials by the checker.
  */
 import type { Formula, Node, ParseResult, RelOp, Span, TextPiece } from '../parse/ast';
-import { containsNode } from '../parse/walk';
+import { containsNode, walk } from '../parse/walk';
 import type { MathFragment } from '../scan/types';
 import { LineMap } from '../scan/lines';
 import { Binding, Conventions, EMPTY_CONTEXT, NoteContext, forgetKind, functionCertainty, withAssumption, withBinding, withConstant, withConvention, withFunction, withoutBinding, withQuantity, withShape } from '../semantics/context';
@@ -121,13 +121,17 @@ const SOLVING = /\b(setting|set|solv(?:e|es|ing)|suppose|assume|assuming|if|when
 const ZERO_PROSE =
   /\bset(?:s|ting)?\b[^.;:]{0,60}?\b(?:to|equal to|equals?)\s+(?:zero|0|M)\b|\bequal to (?:zero|0)\b|\bsolv(?:e|es|ed|ing)\b|\b(?:has|have|having|find|finding|its|the)\s+(?:a|an|one|two|three|no|real|its|the|\d+)?\s*(?:real\s+|double\s+|single\s+)?roots?\b(?!\s+mean)|\bzeros?\s+of\b|\bfind(?:ing)?\s+(?:where|when)\b|\b(?:critical|stationary|turning)\s+points?\b/i;
 
+/** Words without which ZERO_PROSE cannot match (each of its phrases holds one). */
+const ZERO_WORDS = /set|equal|solv|root|zero|find|point/i;
+
 /**
  * The prose that introduces a fragment: its own sentence, and the line just before it (the bullet or line that
- * leads into a display, "Set the derivative to zero." followed by the formula). Math is masked.
+ * leads into a display, "Set the derivative to zero." followed by the formula). Math is masked. Empty when none of
+ * it holds a word of ZERO_WORDS (the only use is a search for ZERO_PROSE; masking is the costly part).
  */
 function leadingProse(f: MathFragment, text: string | undefined, maskedBefore: string, maskedAfter: string): string {
   const sentence = `${maskedBefore.slice(-200)} ${maskedAfter.replace(/[.!?][\s\S]*$/, '')}`;
-  if (text === undefined) return sentence;
+  if (text === undefined) return ZERO_WORDS.test(sentence) ? sentence : '';
   // Only the 2,000 characters before the fragment are looked at: a note written on one long line must not cost a
   // pass over the whole line per formula. Lines are cut to their last 400 characters.
   const base = Math.max(0, f.outerStart - 2000);
@@ -144,6 +148,7 @@ function leadingProse(f: MathFragment, text: string | undefined, maskedBefore: s
     prev = line;
     break;
   }
+  if (!ZERO_WORDS.test(sentence) && !ZERO_WORDS.test(own) && !ZERO_WORDS.test(prev)) return '';
   return `${maskMath(prev)} ${maskMath(own)} ${sentence}`;
 }
 
@@ -190,6 +195,8 @@ function tidy(latex: string): string {
 
 /** Raw prose with its inline math replaced by a placeholder (so `0.1` or `?` inside math does not count). */
 function maskMath(prose: string): string {
+  // (Most prose holds no math at all: no pass of the pattern over it.)
+  if (!prose.includes('$') && !prose.includes('\\')) return prose;
   return prose.replace(/\$\$[\s\S]*?\$\$|\$[^$]*\$|\\\([\s\S]*?\\\)|\\\[[\s\S]*?\\\]/g, 'M');
 }
 
@@ -205,14 +212,41 @@ const CONDITIONAL_CJK = /(若|如果|假如|假设|假定|もし|ならば|場�
 
 /** A number or an expression of numbers and constants only (`2`, `\pi`, `\sqrt{2}`, `-3/4`). */
 export function isConstant(n: Node): boolean {
-  return !containsNode(n, (m) => (m.type === 'sym' && !CONSTANT_NAMES.has(m.name)) || m.type === 'apply' || m.type === 'deriv' || m.type === 'prime' || m.type === 'unknown' || m.type === 'ellipsis');
+  return factsOf(n).constant;
+}
+
+/**
+ * What the rules below ask of a tree, found in one walk and remembered per tree (parsed trees are shared by
+ * repeated formulas and kept between checks, and a claim's sides are asked several times): whether it is a
+ * constant (numbers and constants only), holds a derivative (`\frac{d}{dx}`, a prime), holds a limit.
+ */
+interface TreeFacts {
+  constant: boolean;
+  derivative: boolean;
+  limit: boolean;
+}
+const treeFacts = new WeakMap<Node, TreeFacts>();
+function factsOf(n: Node): TreeFacts {
+  let facts = treeFacts.get(n);
+  if (!facts) {
+    const found = { constant: true, derivative: false, limit: false };
+    walk(n, (m) => {
+      if (m.type === 'deriv' || m.type === 'prime') found.derivative = true;
+      else if (m.type === 'limit') found.limit = true;
+      if ((m.type === 'sym' && !CONSTANT_NAMES.has(m.name)) || m.type === 'apply' || m.type === 'deriv' || m.type === 'prime' || m.type === 'unknown' || m.type === 'ellipsis') found.constant = false;
+    });
+    facts = found;
+    treeFacts.set(n, facts);
+  }
+  return facts;
 }
 
 function sliceLatex(f: MathFragment, s: Span): string {
   return f.latex.slice(s.start, s.end);
 }
 
-const isDerivativeNode = (m: Node): boolean => m.type === 'deriv' || m.type === 'prime';
+/** Does a tree hold a derivative (`\frac{d}{dx}`, a prime)? */
+const holdsDerivative = (n: Node): boolean => factsOf(n).derivative;
 
 /** `f(x, y) = …` or `u = …`: what the left side defines, or null when it is not a definition's shape. */
 function definitionTarget(lhs: Node): { name: string; params: string[] | null } | null {
@@ -430,8 +464,17 @@ export function interpret(
     // A chain may continue from the previous fragment only when this one starts with a relation.
     if (previous && (previous.fragment !== fi - 1 || !adjacent)) previous = null;
 
-    const zeroProse = ZERO_PROSE.exec(leadingProse(f, options.text, maskedBefore, maskedAfter));
-    const moneyOrPercent = MONEY_OR_PERCENT.exec(`${f.proseBefore} ${f.latex} ${f.proseAfter}`);
+    // Read only when a link has a constant side (the only links they can change), once per fragment.
+    let zeroProse: RegExpExecArray | null | undefined;
+    const zeroProseOf = () => {
+      if (zeroProse === undefined) {
+        const lead = leadingProse(f, options.text, maskedBefore, maskedAfter);
+        zeroProse = lead ? ZERO_PROSE.exec(lead) : null;
+      }
+      return zeroProse;
+    };
+    let moneyOrPercent: RegExpExecArray | null | undefined;
+    const moneyOrPercentOf = () => (moneyOrPercent === undefined ? (moneyOrPercent = MONEY_OR_PERCENT.exec(`${f.proseBefore} ${f.latex} ${f.proseAfter}`)) : moneyOrPercent);
 
     const secondAligns = f.latex.includes('&') ? secondAlignmentMarks(f.latex) : [];
     // The function a display block works on: its last plain definition `y = …` (see subjectReading).
@@ -474,8 +517,8 @@ export function interpret(
         if (operands.length < 2) return;
       }
       // (Each operand's tree is walked once: the formula's own operands decide both facts below.)
-      const ownDerivative = formula.operands.some((o) => containsNode(o, isDerivativeNode));
-      const hasDerivative = carriedDerivative || ownDerivative || (operands.length > formula.operands.length && containsNode(operands[0].node, isDerivativeNode));
+      const ownDerivative = formula.operands.some(holdsDerivative);
+      const hasDerivative = carriedDerivative || ownDerivative || (operands.length > formula.operands.length && holdsDerivative(operands[0].node));
 
       let definingChain = true;
       for (let k = 0; k < relations.length; k++) {
@@ -513,16 +556,18 @@ export function interpret(
         if (declarations) claim.declarations = declarations;
         if (assumptions.length) claim.assumptions = assumptions;
         // "Set the derivative to zero", "solve", "has a root": a link with a constant side is the equation to solve.
-        if (zeroProse && op === '=' && (isConstant(lhs.node) || isConstant(rhs.node)) && !claim.doubts.some((d) => d.code === 'equation')) {
-          claim.doubts.push(doubt('equation', `the prose asks to solve it ("${zeroProse[0].trim()}"): an equation, not an identity`));
+        const zero = op === '=' && (isConstant(lhs.node) || isConstant(rhs.node)) ? zeroProseOf() : null;
+        if (zero && !claim.doubts.some((d) => d.code === 'equation')) {
+          claim.doubts.push(doubt('equation', `the prose asks to solve it ("${zero[0].trim()}"): an equation, not an identity`));
         }
         // Arithmetic in a fragment the parser had to repair (`\frac{1}{2 = 3`): the numbers it read may not be the
         // ones written.
         if (parse.problems.length && isConstant(lhs.node) && isConstant(rhs.node)) {
           claim.doubts.push(doubt('not-understood', `the LaTeX has a problem (${parse.problems[0].message}): the numbers may not be read as written`));
         }
-        if (moneyOrPercent && isConstant(lhs.node) && isConstant(rhs.node)) {
-          claim.doubts.push(doubt('ambiguous-notation', `the sentence speaks of percentages or money ("${moneyOrPercent[0]}"): its numbers may carry units`));
+        const money = isConstant(lhs.node) && isConstant(rhs.node) ? moneyOrPercentOf() : null;
+        if (money) {
+          claim.doubts.push(doubt('ambiguous-notation', `the sentence speaks of percentages or money ("${money[0]}"): its numbers may carry units`));
         }
         const unit = isConstant(rhs.node) && rhs.base === f.start ? unitAfter(f, parse.texts, rhs.node.span.end) : null;
 
@@ -544,7 +589,7 @@ export function interpret(
         } else if (op === ':=' || op === '\\equiv') {
           claim.preset = { kind: 'definition', reason: `a definition (${op === ':=' ? ':=' : '≡'})` };
           if (target) ctx = bind(ctx, target, rhs, f, lines, itemOf[fi]);
-        } else if (target && !containsNode(lhs.node, isDerivativeNode)) {
+        } else if (target && !holdsDerivative(lhs.node)) {
           const selfRef = mentions(rhs.node, target.name);
           const isValue = isConstant(rhs.node);
           if (isPointName(lhs.node, rhs.node)) {
@@ -557,7 +602,7 @@ export function interpret(
             claim.preset = { kind: 'definition', reason: `defines ${lhs.latex.trim()}` };
             if (!selfRef) ctx = bind(ctx, target, rhs, f, lines, itemOf[fi]);
           }
-        } else if (containsNode(rhs.node, (m) => m.type === 'limit') || containsNode(lhs.node, (m) => m.type === 'limit')) {
+        } else if (factsOf(rhs.node).limit || factsOf(lhs.node).limit) {
           claim.preset = { kind: 'definition', reason: 'a definition by a limit' };
         }
         // A row of an aligned block with a second `&=` (`y' &= A\, y' &= B`): in amsmath that `&` starts another
@@ -568,7 +613,7 @@ export function interpret(
         // `\frac{d(A)}{dx} = \frac{d(B)}{dx}` after the note stated A = B (with y never defined): both sides of an
         // equation differentiated — it holds on that curve, not for every function y.
         const differentiated = derivativeOperand(lhs.node);
-        if (differentiated && containsNode(rhs.node, isDerivativeNode) && !claim.preset && recentOperands.some((o) => o.type === differentiated.type && shapeKey(o) === shapeKey(differentiated))) {
+        if (differentiated && holdsDerivative(rhs.node) && !claim.preset && recentOperands.some((o) => o.type === differentiated.type && shapeKey(o) === shapeKey(differentiated))) {
           claim.doubts.push(doubt('equation', 'it differentiates both sides of an equation stated before: it holds where that equation holds, not for every function'));
         }
         const primedHere = claim.latex.includes("'") ? primedNamesOf(lhs.node, rhs.node) : NO_NAMES;

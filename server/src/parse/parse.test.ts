@@ -12,6 +12,7 @@ import type { Formula, Node, ParseResult, Span } from './ast';
 import { parseLatex } from './parser';
 import { makeRng } from '../check/random';
 import { validateLatex } from './katex';
+import { children, containsNode, walk } from './walk';
 
 // ---------------------------------------------------------------------------------------------------------
 // helpers
@@ -1125,4 +1126,36 @@ test('macros: the note\'s \\newcommand and \\def are expanded with the span of t
   // A macro that expands into itself stops with a problem instead of looping.
   const loop = parseLatex('\\a + 1', { macros: collectMacros('\\def\\a{\\a}') });
   assert.ok(loop.problems.some((p) => /expands too deeply/.test(p.message)));
+});
+
+test('walk visits every node in the order children() gives, for every kind of node', () => {
+  const formulas = [
+    "-\\frac{d}{dx}\\sin^2(x^3) + \\|A\\mathbf x\\|_2 - f''(x) \\cdot g^{(n)}(y)",
+    '\\lim_{h\\to 0}\\frac{f(x+h)-f(x)}{h} + \\sum_{i=1}^n i^2 + \\int_0^1 t\\,dt',
+    '\\frac{\\partial^2 f}{\\partial x\\partial y}\\Big|_{x=1} = \\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix}(1, 2) + \\log_2 x + \\sqrt[3]{x}',
+    '\\left. x^2 \\right|_0^1 + f[g(x)] + \\binom{n}{k} + x \\in \\mathbb{R}^{n\\times m}',
+  ];
+  const kinds = new Set<string>();
+  for (const latex of formulas) {
+    for (const formula of parseLatex(latex).formulas) {
+      for (const root of formula.operands) {
+        const expected: Node[] = [];
+        const rec = (n: Node) => {
+          expected.push(n);
+          kinds.add(n.type);
+          for (const c of children(n)) rec(c);
+        };
+        rec(root);
+        const got: Node[] = [];
+        walk(root, (n) => got.push(n));
+        assert.equal(got.length, expected.length, latex);
+        got.forEach((n, i) => assert.equal(n, expected[i], `${latex}: node ${i}`));
+        assert.equal(containsNode(root, (n) => n === expected[expected.length - 1]), true);
+      }
+    }
+  }
+  // The formulas above reach the kinds of node the traversal has special cases for.
+  for (const k of ['neg', 'add', 'mul', 'div', 'pow', 'call', 'apply', 'prime', 'deriv', 'evalat', 'limit', 'bigop', 'tuple', 'matrix', 'norm']) {
+    assert.ok(kinds.has(k), `no ${k} node among the test formulas (${[...kinds].join(', ')})`);
+  }
 });

@@ -39,6 +39,60 @@ export function children(n: Node): Node[] {
   }
 }
 
+/**
+ * Pushes a node's children onto a stack so that they pop in order (first child first), without building an array
+ * per node: the walks below run over every tree of a note on every check, and an array per visited node was a
+ * good part of their cost.
+ */
+function pushChildren(n: Node, stack: Node[]): void {
+  switch (n.type) {
+    case 'neg':
+    case 'norm':
+      stack.push(n.arg);
+      return;
+    case 'add':
+      for (let i = n.terms.length - 1; i >= 0; i--) stack.push(n.terms[i]);
+      return;
+    case 'mul':
+      for (let i = n.factors.length - 1; i >= 0; i--) stack.push(n.factors[i]);
+      return;
+    case 'div':
+      stack.push(n.den, n.num);
+      return;
+    case 'pow':
+      stack.push(n.exp, n.base);
+      return;
+    case 'apply':
+      for (let i = n.args.length - 1; i >= 0; i--) stack.push(n.args[i]);
+      stack.push(n.fn);
+      return;
+    case 'prime':
+      if (typeof n.order !== 'number') stack.push(n.order);
+      stack.push(n.arg);
+      return;
+    case 'limit':
+    case 'bigop':
+      stack.push(n.body);
+      return;
+    case 'tuple':
+      for (let i = n.items.length - 1; i >= 0; i--) stack.push(n.items[i]);
+      return;
+    case 'unknown':
+      for (let i = n.args.length - 1; i >= 0; i--) stack.push(n.args[i]);
+      return;
+    case 'call':
+    case 'deriv':
+    case 'evalat':
+    case 'matrix': {
+      const c = children(n);
+      for (let i = c.length - 1; i >= 0; i--) stack.push(c[i]);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
 /** Visit every node of a tree, parents before children (iteratively: deep trees cannot overflow the stack). */
 export function walk(root: Node | null | undefined, visit: (n: Node) => void): void {
   if (!root) return;
@@ -46,8 +100,7 @@ export function walk(root: Node | null | undefined, visit: (n: Node) => void): v
   while (stack.length) {
     const n = stack.pop()!;
     visit(n);
-    const c = children(n);
-    for (let i = c.length - 1; i >= 0; i--) stack.push(c[i]);
+    pushChildren(n, stack);
   }
 }
 
@@ -57,7 +110,7 @@ export function containsNode(root: Node, pred: (m: Node) => boolean): boolean {
   while (stack.length) {
     const m = stack.pop()!;
     if (pred(m)) return true;
-    for (const c of children(m)) stack.push(c);
+    pushChildren(m, stack);
   }
   return false;
 }

@@ -152,7 +152,7 @@ const LONG_MATH = /\$\$[\s\S]*?\$\$|\\\[[\s\S]*?\\\]|\\begin\{[a-z*]+\}[\s\S]*?\
  * below needs one of them in the prose itself (outside the math), so a caller may test the prose with its math
  * masked.
  */
-export const PROSE_RULE_WORDS = /function|constant|symmetric|layout|\blog|sigma|σ|softmax|sigmoid|logistic|deviation|variance|activation|nonlinearity|non-linearity|scale|noise|parameter|one[- ]hot|=/i;
+export const PROSE_RULE_WORDS = /function|constant|symmetric|layout|\blog|sigma|σ|softmax|sigmoid|logistic|deviation|variance|activation|nonlinearity|non-linearity|scale|noise|parameter|one[- ]hot|[A-Za-z]\s*=\s*[A-Za-z\\(]/i;
 
 /** The declarations one sentence of prose makes (its inline math kept as written). */
 export function readProse(text: string): ProseDeclaration[] {

@@ -56,24 +56,55 @@ export function primedFunctions(trees: Node[]): string[] {
   const primed = new Set<string>();
   const variables = new Set<string>();
   for (const t of trees) {
-    // (Only trees that hold a prime can add a function; every tree can show a variable.)
-    walk(t, (m) => {
-      if (m.type === 'prime' && m.arg.type === 'sym' && !m.arg.font) primed.add(m.arg.name);
-      else if (m.type === 'deriv') {
-        for (const w of m.wrt) if (w.v.type === 'sym') variables.add(w.v.name);
-      } else if (m.type === 'limit' && m.variable?.type === 'sym') variables.add(m.variable.name);
-      else if (m.type === 'apply') {
-        for (const a of m.args) {
-          if (a.type === 'sym') continue; // f(h) may be h's own application, g(x) names x
-          walk(a, (k) => {
-            if (k.type === 'sym') variables.add(k.name);
-          });
-        }
-      } else if (m.type === 'bigop') {
-        for (const v of [m.index, m.differential]) if (v?.type === 'sym') variables.add(v.name);
-      }
-    });
+    const u = usageOf(t);
+    for (const n of u.primed) primed.add(n);
+    for (const n of u.variables) variables.add(n);
   }
   // σ' is the logistic function's derivative by convention (the note may say otherwise, semantics/prose.ts).
   return [...primed].filter((n) => !variables.has(n) && !CONVENTIONAL.has(n));
+}
+
+interface TreeUsage {
+  primed: string[];
+  variables: string[];
+}
+/** What one tree shows, once per tree (parsed trees are shared by repeated formulas and kept between checks). */
+const usages = new WeakMap<Node, TreeUsage>();
+function usageOf(tree: Node): TreeUsage {
+  let u = usages.get(tree);
+  if (u) return u;
+  const primed = new Set<string>();
+  const variables = new Set<string>();
+  walk(tree, (m) => {
+    if (m.type === 'prime' && m.arg.type === 'sym' && !m.arg.font) primed.add(m.arg.name);
+    else if (m.type === 'deriv') {
+      for (const w of m.wrt) if (w.v.type === 'sym') variables.add(w.v.name);
+    } else if (m.type === 'limit' && m.variable?.type === 'sym') variables.add(m.variable.name);
+    else if (m.type === 'apply') {
+      for (const a of m.args) {
+        if (a.type === 'sym') continue; // f(h) may be h's own application, g(x) names x
+        for (const name of symbolsIn(a)) variables.add(name);
+      }
+    } else if (m.type === 'bigop') {
+      for (const v of [m.index, m.differential]) if (v?.type === 'sym') variables.add(v.name);
+    }
+  });
+  u = { primed: [...primed], variables: [...variables] };
+  usages.set(tree, u);
+  return u;
+}
+
+/** Every symbol name in a tree, once per tree (an argument inside nested applications is asked for again). */
+const symbolSets = new WeakMap<Node, string[]>();
+function symbolsIn(tree: Node): string[] {
+  let names = symbolSets.get(tree);
+  if (!names) {
+    const set = new Set<string>();
+    walk(tree, (k) => {
+      if (k.type === 'sym') set.add(k.name);
+    });
+    names = [...set];
+    symbolSets.set(tree, names);
+  }
+  return names;
 }
