@@ -4,7 +4,7 @@
  * doubtful reading of the notation was involved.
  */
 import type { Claim, ClaimKind, Condition } from '../interpret/claims';
-import { Expr, abstractFns, freeVars, same, size, substitute } from './expr';
+import { Expr, abstractFns, foldDefinitions, freeVars, same, size, substitute } from './expr';
 import { TooBig } from './diff';
 import { INVERSE_OR_RECIPROCAL, Lowerer, LowerOptions, Unsupported, VectorUnsupported, show } from './lower';
 import { children, containsNode, walk } from '../parse/walk';
@@ -133,7 +133,8 @@ function combineReadings(claim: Claim, opts: CheckOptions): CheckedClaim {
   const results = readings.map((context) => checkClaim({ ...claim, context, alternatives: undefined }, { ...opts, budgetMs: budget }));
   if (results.every((r) => r.verdict === results[0].verdict && r.verdict !== 'unchecked')) return results[0];
   const held = results.filter((r) => r.verdict === 'verified').length;
-  const d = doubt('stale-definition', `the block defines the function it works on in ${readings.length} ways, and the claim holds under ${held} of them`, 'both');
+  const why = claim.readingsWhy ?? `the block defines the function it works on in ${readings.length} ways`;
+  const d = doubt('stale-definition', `${why}, and the claim holds under ${held} of its ${readings.length} readings`, 'both');
   return notCheckedFor(d, results[0].kind);
 }
 
@@ -453,7 +454,8 @@ function computedLatex(claim: Claim, l: Expr, lw: Lowerer): string | undefined {
   const n = claim.lhs.node;
   const isDer = n.type === 'deriv' || n.type === 'prime' || (n.type === 'apply' && n.fn.type === 'prime');
   if (!isDer || size(l, 300) > 300) return undefined;
-  return toLatex(l, { bareVariable: bareStyle(claim) ? lw.implicitVar : undefined });
+  // In the note's own names where it defined them (`(\hat y - y)(1 - \hat y^2)x`, not the expansion).
+  return toLatex(foldDefinitions(l, lw.expandedDefinitions), { bareVariable: bareStyle(claim) ? lw.implicitVar : undefined });
 }
 
 /** Did the note write abstract functions without arguments (`(fg)' = fg' + f'g`)? */
@@ -527,6 +529,17 @@ function showFunction(name: string, t: TestFn, lw: Lowerer): string {
   return `${show(name)} = ${body}`;
 }
 
+/** The symbol names a claim writes on its two sides. */
+function writtenNames(claim: Claim): Set<string> {
+  const names = new Set<string>();
+  for (const side of [claim.lhs.node, claim.rhs.node]) {
+    walk(side, (m) => {
+      if (m.type === 'sym') names.add(m.name);
+    });
+  }
+  return names;
+}
+
 function falseVerdict(
   claim: Claim,
   kind: ClaimKind,
@@ -570,8 +583,14 @@ function falseVerdict(
   const vl = freeVars(l);
   const vr = freeVars(r);
   const variable = lw.implicitVar;
-  for (const x of vl) if (!vr.has(x) && x !== variable) doubts.push(doubt('undefined-symbol', `${show(x)} appears only on the left`));
-  for (const x of vr) if (!vl.has(x) && x !== variable) doubts.push(doubt('undefined-symbol', `${show(x)} appears only on the right`));
+  // (A letter the claim never writes, that reaches one side only through a definition the note made — `L` defined
+  // with the target `y` — is a parameter of that definition: the claim is about the defined quantity, for every
+  // value of the parameter the note left free. Only a letter written on one side may be a value to solve for — or,
+  // when the other side is a number (`∂f/∂y = 4`), any letter: that is a value at a point the prose may have given.)
+  const written = closedL || closedR ? null : writtenNames(claim);
+  const mayBeValue = (x: string) => !written || written.has(x);
+  for (const x of vl) if (!vr.has(x) && x !== variable && mayBeValue(x)) doubts.push(doubt('undefined-symbol', `${show(x)} appears only on the left`));
+  for (const x of vr) if (!vl.has(x) && x !== variable && mayBeValue(x)) doubts.push(doubt('undefined-symbol', `${show(x)} appears only on the right`));
   // Algebra without derivatives is read as an equation — except arithmetic (no free letter on either side, `7 \times 6
   // = 48`), which is checkable whatever it was meant for.
   if (kind === 'identity' && !(closedL && closedR)) doubts.push(doubt('equation', 'it involves no derivative: read as an equation, not an identity'));

@@ -72,6 +72,17 @@ export function mul(...factors: Expr[]): Expr {
     else out.push(f);
   }
   if (c === 0) return ZERO;
+  // 2 · 2⁻¹ (a ½ written as 1/2 meeting the 2 of a derivative): the integer quotient, exactly.
+  if (Number.isInteger(c) && c !== 1) {
+    for (let i = 0; i < out.length; i++) {
+      const f = out[i];
+      if (f.k === 'pow' && f.b.k === 'num' && isNum(f.e, -1) && Number.isInteger(f.b.v) && f.b.v !== 0 && c % f.b.v === 0) {
+        c /= f.b.v;
+        out.splice(i, 1);
+        break;
+      }
+    }
+  }
   if (c !== 1) out.unshift(num(c));
   if (out.length === 0) return ONE;
   if (out.length === 1) return out[0];
@@ -238,4 +249,69 @@ export function same(a: Expr, b: Expr): boolean {
       return a.v === bb.v && same(a.lo, bb.lo) && same(a.hi, bb.hi) && same(a.body, bb.body);
     }
   }
+}
+
+/**
+ * An expression written back in the note's own defined names: every subexpression equal to a definition's value
+ * becomes that name (`tanh(wx + b)` → ŷ when the note defined ŷ so), and `sech(u)²` becomes `1 − ŷ²` when ŷ is
+ * `tanh(u)` (the form notes use). Equal in value to `e` by construction; used only to print expected sides.
+ * Definitions built on others (z → a → L) are folded smallest first.
+ */
+export function foldDefinitions(e: Expr, definitions: ReadonlyMap<string, Expr>): Expr {
+  if (!definitions.size) return e;
+  const defs: { name: string; body: Expr }[] = [];
+  for (const [name, body] of [...definitions].sort((a, b) => size(a[1], 10_000) - size(b[1], 10_000))) {
+    if (body.k === 'num' || body.k === 'var') continue; // a number or a renamed letter says nothing new
+    defs.push({ name, body: foldWith(body, defs) });
+  }
+  return defs.length ? foldWith(e, defs) : e;
+}
+
+function foldWith(e: Expr, defs: readonly { name: string; body: Expr }[]): Expr {
+  const go = (x: Expr): Expr => {
+    let y: Expr;
+    switch (x.k) {
+      case 'add':
+        y = add(...x.a.map(go));
+        break;
+      case 'mul':
+        y = mul(...x.a.map(go));
+        break;
+      case 'pow': {
+        // sech(u)² with tanh(u) defined as t: 1 − t².
+        if (x.b.k === 'fn' && x.b.f === 'sech' && isNum(x.e, 2)) {
+          const u = go(x.b.a);
+          const t = defs.find((d) => d.body.k === 'fn' && d.body.f === 'tanh' && same(d.body.a, u));
+          if (t) return sub(num(1), pow(v(t.name), num(2)));
+        }
+        y = pow(go(x.b), go(x.e));
+        break;
+      }
+      case 'fn':
+        y = fn(x.f, go(x.a));
+        break;
+      case 'app':
+        y = { k: 'app', f: x.f, a: x.a.map(go), d: x.d };
+        break;
+      default:
+        y = x;
+    }
+    for (const d of defs) if (same(y, d.body)) return v(d.name);
+    // Part of a sum or product: `w_2 h + b_2 - t` holds z_2 = w_2 h + b_2 → z_2 − t.
+    if ((y.k === 'add' || y.k === 'mul') && y.a.length > 2) {
+      for (const d of defs) {
+        if (d.body.k !== y.k || d.body.a.length >= y.a.length) continue;
+        const rest = [...y.a];
+        const found = d.body.a.every((t) => {
+          const i = rest.findIndex((u) => same(u, t));
+          if (i < 0) return false;
+          rest.splice(i, 1);
+          return true;
+        });
+        if (found) return y.k === 'add' ? add(v(d.name), ...rest) : mul(v(d.name), ...rest);
+      }
+    }
+    return y;
+  };
+  return go(e);
 }

@@ -97,7 +97,13 @@ function print(e: Expr, prec: number, o: PrintOptions): string {
       const combined = overCommonDenominator(e);
       if (combined) return print(combined, prec, o);
       let s = '';
-      e.a.forEach((t, i) => {
+      // `1 - \hat y^2`, not `-\hat y^2 + 1`: a sum that would start with a minus starts with its first positive term.
+      let terms = e.a;
+      if (negative(terms[0])) {
+        const k = terms.findIndex((t) => !negative(t));
+        if (k > 0) terms = [terms[k], ...terms.slice(0, k), ...terms.slice(k + 1)];
+      }
+      terms.forEach((t, i) => {
         const n = negative(t);
         if (i === 0) s = n ? `-${print(n, PREC_NEG, o)}` : print(t, PREC_ADD, o);
         else s += n ? ` - ${print(n, PREC_MUL, o)}` : ` + ${print(t, PREC_ADD, o)}`;

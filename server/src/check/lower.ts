@@ -70,6 +70,8 @@ export class Lowerer {
   private readonly diffVars = new Set<string>();
   private locals: Map<string, Expr>[] = [];
   private expanding = new Set<string>();
+  /** The note's plain definitions this lowering substituted (name → its value), so results can be written back in them. */
+  readonly expandedDefinitions = new Map<string, Expr>();
   /** Functions whose implicit arguments are being lowered (see implicitArgExprs). */
   private readonly implicitExpanding = new Set<string>();
   private opaque: Set<string> | null = null;
@@ -320,7 +322,9 @@ export class Lowerer {
     if (b && !b.params && !this.expanding.has(s.name)) {
       this.expanding.add(s.name);
       try {
-        return this.lower(b.body);
+        const body = this.lower(b.body);
+        if (!this.locals.length && !this.expandedDefinitions.has(s.name)) this.expandedDefinitions.set(s.name, body);
+        return body;
       } finally {
         this.expanding.delete(s.name);
       }
@@ -442,6 +446,10 @@ export class Lowerer {
   }
 
   private lowerCall(n: Extract<Node, { type: 'call' }>): Expr {
+    // `\sin x(-\sin x)`, `\cos 2(x+1)`: a bracket after a bare argument may be a factor outside the function.
+    if (n.bare && n.args.length === 1 && bracketAfterBareArgument(n.args[0])) {
+      this.doubts.push(doubt('ambiguous-application', `the bracket after ${n.name}'s argument may be a factor outside ${n.name}`));
+    }
     const args = n.args.map((a) => this.lower(a));
     const one = (): Expr => {
       if (args.length !== 1) throw new Unsupported(`${n.name} takes one argument here`);
@@ -571,7 +579,10 @@ export class Lowerer {
       if (b?.params) {
         if (b.params.length !== 1) throw new Unsupported(`${show(arg.name)} has several variables: say which one the prime differentiates`);
         const p = b.params[0];
-        const at = argNodes ? argNodes.map((a) => this.lower(a)) : [mkVar(p)];
+        // A bare f' stands at f's own argument, which is itself a defined name where the note defines it (as for a
+        // bare f: f = e^u with u = x^2 read as a function of u).
+        const own = (): Expr => (p !== arg.name && this.ctx.bindings.has(p) && !this.ctx.bindings.get(p)!.params ? this.lowerName(p) : mkVar(p));
+        const at = argNodes ? argNodes.map((a) => this.lower(a)) : [own()];
         if (at.length !== 1) throw new Unsupported(`${show(arg.name)} takes one argument`);
         let body = this.callBound(arg.name, [mkVar(`#prime:${p}`)]);
         for (let i = 0; i < k; i++) body = diff(body, `#prime:${p}`);
@@ -821,14 +832,23 @@ function sameArgs(a: Node[], b: Node[]): boolean {
 }
 
 /** A structural key for small trees (spans ignored). */
+/** An argument written without brackets that ends in a bracket group: `x(…)`, `2x(…)`, `2(x + 1)`. */
+function bracketAfterBareArgument(arg: Node): boolean {
+  const grouped = (m: Node): boolean => (m.type === 'apply' && m.fn.type === 'sym' && m.bracket !== '[') || m.type === 'add';
+  if (grouped(arg)) return arg.type === 'apply';
+  return arg.type === 'mul' && arg.factors.slice(1).some(grouped);
+}
+
 export function nodeKey(n: Node): string {
-  return JSON.stringify(n, (k, val) => (k === 'span' ? undefined : val));
+  return JSON.stringify(n, (k, val) => (k === 'span' || k === 'bare' ? undefined : val));
 }
 
 /** How a canonical symbol name is shown in messages. */
 const SHOWN_GREEK: Readonly<Record<string, string>> = {
   alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', theta: 'θ', lambda: 'λ', mu: 'μ', sigma: 'σ',
   phi: 'φ', varphi: 'φ', psi: 'ψ', omega: 'ω', tau: 'τ', eta: 'η', xi: 'ξ', rho: 'ρ', pi: 'π', nu: 'ν', kappa: 'κ',
+  zeta: 'ζ', varepsilon: 'ε', chi: 'χ', ell: 'ℓ', Sigma: 'Σ', Lambda: 'Λ', Phi: 'Φ', Psi: 'Ψ', Omega: 'Ω', Gamma: 'Γ',
+  Delta: 'Δ', Theta: 'Θ',
 };
 
 export function show(name: string): string {

@@ -8,6 +8,7 @@ const GREEK: Record<string, string> = {
   alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', varepsilon: 'ε', theta: 'θ', lambda: 'λ', mu: 'μ',
   sigma: 'σ', phi: 'φ', varphi: 'φ', psi: 'ψ', omega: 'ω', tau: 'τ', eta: 'η', xi: 'ξ', rho: 'ρ', pi: 'π', nu: 'ν',
   kappa: 'κ', zeta: 'ζ', partial: '∂', nabla: '∇', int: '∫', sum: '∑', prod: '∏', infty: '∞', cdot: '·', times: '×', approx: '≈', neq: '≠',
+  ell: 'ℓ', chi: 'χ', upsilon: 'υ', iota: 'ι', vartheta: 'ϑ', varrho: 'ϱ', Pi: 'Π', Xi: 'Ξ',
   Sigma: 'Σ', Lambda: 'Λ', Phi: 'Φ', Psi: 'Ψ', Omega: 'Ω', Gamma: 'Γ', Delta: 'Δ', Theta: 'Θ',
   le: '≤', ge: '≥', leq: '≤', geq: '≥', to: '→', top: 'ᵀ', intercal: 'ᵀ', odot: '⊙', otimes: '⊗', lVert: '‖', rVert: '‖', Vert: '‖', ldots: '…', cdots: '⋯', dots: '…',
 };
@@ -59,6 +60,12 @@ function superscript(t: string): string | null {
   return out;
 }
 
+/** Combining marks for LaTeX accents (ŷ, x̄, x̃, ẋ, ẍ, v⃗). */
+const ACCENT_MARKS: Record<string, string> = {
+  hat: '\u0302', widehat: '\u0302', bar: '\u0304', overline: '\u0305', tilde: '\u0303', widetilde: '\u0303',
+  dot: '\u0307', ddot: '\u0308', vec: '\u20d7',
+};
+
 export function plainText(latex: string, depth = 0): string {
   if (depth > 20) return latex;
   let s = latex;
@@ -106,6 +113,22 @@ export function plainText(latex: string, depth = 0): string {
         while (s[j] === ' ') j++;
         if (j > i || /[A-Za-z\\]/.test(s[j] ?? '')) {
           i = j;
+          continue;
+        }
+      }
+      // Accents over one letter: ŷ, x̄, θ̃ (a combining mark after the letter); over more, the mark after the group.
+      const accent = ACCENT_MARKS[name];
+      if (accent) {
+        let j = i;
+        while (s[j] === ' ') j++;
+        const a = group(s, j);
+        const inner = a ? plainText(a.body, depth + 1) : s[j] === '\\' ? plainText(/^\\[a-zA-Z]+/.exec(s.slice(j))?.[0] ?? '', depth + 1) : s[j] ?? '';
+        const next = a ? a.next : s[j] === '\\' ? j + (/^\\[a-zA-Z]+/.exec(s.slice(j))?.[0].length ?? 1) : j + 1;
+        if (inner) {
+          if (/[A-Za-z)′']$/.test(out) && /^[A-Za-z]/.test(inner)) out += ' ';
+          // One letter with its mark, composed where Unicode has the letter (ŷ, x̄); a group, the mark after it.
+          out += [...inner].length === 1 ? `${inner}${accent}`.normalize('NFC') : `(${inner})${accent}`;
+          i = next;
           continue;
         }
       }

@@ -71,7 +71,9 @@ export function contextDoubts(claim: Claim, hasAbstract: boolean): Doubt[] {
       out.push(doubt('stale-definition', `${show(name)} was defined earlier (${readable(b.bodyLatex)}) but appears here beside general functions`));
     }
     for (const other of claim.context.bindings.values()) {
-      if (other.name !== name && baseOf(other.name) === baseOf(name) && other.at > b.at) {
+      // (Not when the claim writes both — the note tells them apart — nor when one line defines both, as the
+      // layers of a network `z_1 = …, z_2 = …`: a family of quantities, not one name redefined.)
+      if (other.name !== name && baseOf(other.name) === baseOf(name) && other.at > b.at && !used.has(other.name) && !(b.line !== undefined && other.line === b.line)) {
         out.push(doubt('stale-definition', `${show(name)} may stand for ${show(other.name)}, defined more recently`));
       }
     }

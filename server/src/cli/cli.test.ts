@@ -98,6 +98,7 @@ test('the example notes: the planted mistakes are found and nothing else', () =>
   const falses: string[] = [];
   for (const f of out.files) for (const c of f.claims) if (c.verdict === 'false') falses.push(`${path.basename(f.path)}: ${c.latex}`);
   assert.deepEqual(falses.sort(), [
+    'backprop.md: \\frac{\\partial L}{\\partial w} = (1 - \\hat y^2)\\,x',
     "deep-learning.md: \\frac{d}{dz}\\tanh(z) = 1 - \\tanh(z)",
     'integrals.md: \\frac{d}{dx}\\int_{x}^{x^3} e^{-t^2} \\, dt = 3x^2 e^{-x^6} + e^{-x^2}',
     'matrix-calculus.md: \\frac{\\partial A\\mathbf{x}}{\\partial \\mathbf{x}} = A',

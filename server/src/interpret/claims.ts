@@ -5,7 +5,7 @@
  * Definitions and values are recorded as claims that are not checked, with the reason; approximations (`≈`) are
  * checked as Taylor polynomials by the checker.
  */
-import type { Formula, Node, ParseResult, RelOp, Span, TextPiece } from '../parse/ast';
+import type { Formula, Node, ParseResult, RelOp, Span, SymNode, TextPiece } from '../parse/ast';
 import { containsNode, walk } from '../parse/walk';
 import type { MathFragment } from '../scan/types';
 import { LineMap } from '../scan/lines';
@@ -74,6 +74,8 @@ export interface Claim {
    * is false only when it fails under every reading, verified only when it holds under every one.
    */
   alternatives?: NoteContext[];
+  /** What the alternatives are readings of, for the message when they disagree. */
+  readingsWhy?: string;
 }
 
 export interface InterpretOptions {
@@ -339,6 +341,8 @@ export function interpret(
     sectionOf.push(fi === 0 ? 0 : sectionOf[fi - 1] + (gap && hasHeading(withoutCode(gap), options.mode ?? 'markdown') ? 1 : 0));
   });
   const itemOf = lines ? listItems(lines, fragments.map((f) => f.start)) : fragments.map(() => -1);
+  // The definitions made in the list item being read, per name, in order (see differentiatedReadings).
+  let itemHistory: { item: number; defs: Map<string, Binding[]> } = { item: -1, defs: new Map() };
   // Usage in each section: letters primed on their own there are functions throughout the section — unless the
   // section also uses them as variables (all of its formulas are looked at together).
   const usage = new Map<number, Node[]>();
@@ -487,6 +491,14 @@ export function interpret(
       // (a worksheet, an exercise): it states nothing.
       // (Only `=`: a `>` at the end is more often a blockquote mark inside the math than a relation.)
       if (formula.trailing?.op === '=') {
+        // `u &= & v &= x^4`: the name is defined again with a blank right side: what it meant before ends here,
+        // and what it means now is not known.
+        const blank = formula.operands.length === 1 ? definitionTarget(formula.operands[0]) : null;
+        if (blank && ctx.bindings.has(blank.name)) {
+          const end = formula.trailing.span.end;
+          const node: Node = { type: 'unknown', what: `${blank.name} defined with a blank right side`, args: [], span: { start: end, end } };
+          ctx = bind(ctx, blank, { node, base: f.start, latex: '' }, f, lines, itemOf[fi]);
+        }
         previous = null;
         return;
       }
@@ -629,10 +641,15 @@ export function interpret(
           claim.context = readings[readings.length - 1];
           if (readings.length > 1) claim.alternatives = readings.slice(0, -1);
         }
+        if (!claim.preset && !claim.alternatives) differentiatedReadings(claim, itemHistory.item === itemOf[fi] ? itemHistory.defs : null, f);
         if (!onlyContext) claims.push(claim);
-        if (claim.preset?.kind === 'definition' && target && !target.params && f.display) {
+        if (claim.preset?.kind === 'definition' && target) {
           const b = ctx.bindings.get(target.name);
-          if (b && b.body === rhs.node) subjects = subjects.length && subjects[0].name === b.name ? [...subjects, b] : [b];
+          if (b && b.body === rhs.node && !target.params && f.display) subjects = subjects.length && subjects[0].name === b.name ? [...subjects, b] : [b];
+          if (b && b.body === rhs.node && itemOf[fi] >= 0) {
+            if (itemHistory.item !== itemOf[fi]) itemHistory = { item: itemOf[fi], defs: new Map() };
+            itemHistory.defs.set(b.name, [...(itemHistory.defs.get(b.name) ?? []), b]);
+          }
         }
       }
 
@@ -682,6 +699,55 @@ function bind(ctx: NoteContext, target: { name: string; params: string[] | null 
   if (item >= 0) b.item = item;
   // A definition ends what the note said of the name before (a declared function, a constant).
   return withBinding(forgetKind(ctx, target.name), b);
+}
+
+/** The name a claim's left side differentiates: `f'`, `f'(x)`, `\frac{df}{dx}`. */
+function differentiatedName(n: Node): SymNode | null {
+  if (n.type === 'prime' && n.arg.type === 'sym') return n.arg;
+  if (n.type === 'apply' && n.fn.type === 'prime' && n.fn.arg.type === 'sym') return n.fn.arg;
+  if (n.type === 'deriv' && n.of?.type === 'sym') return n.of;
+  return null;
+}
+
+/**
+ * Other plausible readings of what a claim differentiates, set as its alternatives:
+ * - a worked exercise that defines the name several times (`f(x) = e^{\cos^2 x}`, then `f = e^u` and `f = u^2` for
+ *   the steps of its chain rule): each definition the exercise made is a reading;
+ * - a bare `f'` of a name written in one intermediate (`f = e^u` with `u = x^2`): Lagrange's prime is the derivative
+ *   in the argument the definition is written in, df/du, as well as df/dx. Only when the right side has no
+ *   derivative of its own (`f' = \sec^2 u \cdot u'` is df/dx).
+ */
+function differentiatedReadings(claim: Claim, itemDefs: Map<string, Binding[]> | null, f: MathFragment): void {
+  const subject = differentiatedName(claim.lhs.node);
+  if (!subject) return;
+  const current = claim.context.bindings.get(subject.name);
+  const alternatives: NoteContext[] = [];
+  const why: string[] = [];
+  // A definition made in the claim's own display block is the one it works with.
+  const sameBlock = current !== undefined && current.at >= f.start && current.at <= f.end;
+  const earlier = (itemDefs?.get(subject.name) ?? []).filter((b) => b !== current && b.bodyLatex.trim() !== current?.bodyLatex.trim());
+  if (current && earlier.length && !sameBlock) {
+    alternatives.push(...earlier.map((b) => withBinding(claim.context, b)));
+    why.push(`this exercise defines ${subject.name} ${earlier.length + 1} times`);
+  }
+  const n = claim.lhs.node;
+  if (current && !current.params && n.type === 'prime' && !derivativeIn(claim.rhs.node) && !mentions(claim.rhs.node, subject.name)) {
+    const free = new Set<string>();
+    walkSyms(current.body, (name) => free.add(name));
+    const [u] = free;
+    const inner = free.size === 1 ? claim.context.bindings.get(u) : undefined;
+    if (inner && !inner.params) {
+      alternatives.push(withBinding(claim.context, { ...current, params: [u] }));
+      why.push(`${subject.name}' may mean d${subject.name}/d${u} (${subject.name} is written in ${u})`);
+    }
+  }
+  if (!alternatives.length) return;
+  claim.alternatives = alternatives;
+  claim.readingsWhy = why.join('; ');
+}
+
+function derivativeIn(n: Node): boolean {
+  return containsNode(n, (m) => m.type === 'prime' || m.type === 'deriv');
 }
 
 /** Drop definitions made in a conditional sentence once reading has left that sentence. */
@@ -823,7 +889,7 @@ const shapeKeys = new WeakMap<Node, string>();
 function shapeKey(n: Node): string {
   let k = shapeKeys.get(n);
   if (k === undefined) {
-    k = JSON.stringify(n, (key, v) => (key === 'span' || key === 'raw' ? undefined : v));
+    k = JSON.stringify(n, (key, v) => (key === 'span' || key === 'raw' || key === 'bare' ? undefined : v));
     shapeKeys.set(n, k);
   }
   return k;

@@ -123,6 +123,8 @@ export interface CallNode extends Base {
   power?: Node;
   base?: Node;
   index?: Node;
+  /** The argument was written without brackets (`\sin 2x`, `\ln x`): where it ends is the parser's reading. */
+  bare?: boolean;
 }
 
 /**

@@ -19,13 +19,16 @@ import { children, containsNode, walk } from './walk';
 
 type Shape = { [k: string]: unknown };
 
-/** A deep copy without `span` keys and without keys whose value is undefined: the shape of a tree. */
+/**
+ * A deep copy without `span` and `bare` keys (where the source was and whether an argument had brackets: tested
+ * on their own) and without keys whose value is undefined: the shape of a tree.
+ */
 function strip(x: unknown): unknown {
   if (Array.isArray(x)) return x.map(strip);
   if (x !== null && typeof x === 'object') {
     const o: Shape = {};
     for (const [k, v] of Object.entries(x)) {
-      if (k === 'span' || v === undefined) continue;
+      if (k === 'span' || k === 'bare' || v === undefined) continue;
       o[k] = strip(v);
     }
     return o;
@@ -1158,4 +1161,15 @@ test('walk visits every node in the order children() gives, for every kind of no
   for (const k of ['neg', 'add', 'mul', 'div', 'pow', 'call', 'apply', 'prime', 'deriv', 'evalat', 'limit', 'bigop', 'tuple', 'matrix', 'norm']) {
     assert.ok(kinds.has(k), `no ${k} node among the test formulas (${[...kinds].join(', ')})`);
   }
+});
+
+test('a function argument written without brackets is marked bare; e^{…} ends it', () => {
+  const first = (latex: string) => parseLatex(latex).formulas[0].operands[0];
+  const bare = first('\\sin 2x');
+  assert.equal(bare.type === 'call' && bare.bare, true);
+  const bracketed = first('\\sin(2x)');
+  assert.equal(bracketed.type === 'call' && bracketed.bare, undefined);
+  const product = first('\\sin x e^{x}');
+  assert.equal(product.type, 'mul');
+  assert.equal(product.type === 'mul' && product.factors[0].type === 'call' && product.factors[0].args[0].type, 'sym');
 });

@@ -496,8 +496,11 @@ class Parser {
       const t = this.peek()!;
       const end = this.tokens[this.pos + r.len - 1].end;
       this.pos += r.len;
-      this.skipAmpersands();
-      if (this.atStatementEnd()) {
+      // `u &= & v &= x^4`: the `&` right after the relation ends the column pair (amsmath's even marks), so the
+      // left equation has nothing on its right — it is not `u = v`.
+      const blank = this.isPunct(this.peek(), '&') && this.ampersandsInRow(this.pos) % 2 === 1;
+      if (!blank) this.skipAmpersands();
+      if (blank || this.atStatementEnd()) {
         // A trailing relation (`x =`) has nothing on its right.
         trailing = { op: r.op, span: { start: t.start, end } };
         break;
@@ -506,6 +509,22 @@ class Parser {
       operands.push(this.parseExpr('comma'));
     }
     return { operands, relations, ...(leading ? { leading } : {}), ...(trailing ? { trailing } : {}), span: this.spanFrom(startTok) };
+  }
+
+  /** How many `&` marks of this row (not inside a nested environment) come before token `pos`. */
+  private ampersandsInRow(pos: number): number {
+    let count = 0;
+    let depth = 0;
+    for (let i = pos - 1; i >= 0; i--) {
+      const t = this.tokens[i];
+      if (t.type === 'rowbreak' && depth === 0) break;
+      if (t.type === 'cmd' && t.value === 'end') depth++;
+      else if (t.type === 'cmd' && t.value === 'begin') {
+        if (depth === 0) break;
+        depth--;
+      } else if (depth === 0 && t.type === 'punct' && t.value === '&') count++;
+    }
+    return count;
   }
 
   private skipAmpersands(): void {
@@ -714,7 +733,7 @@ class Parser {
           continue;
         }
         if (!this.startsFactor(stop)) break;
-        if (operand === 'function' && this.startsNewCall()) break;
+        if (operand === 'function' && (this.startsNewCall() || this.startsExponential())) break;
         if (operand === 'function' && this.integralDepth > 0 && this.atDifferential()) break;
         if (operand === 'operator' && this.startsDerivOperator()) break;
         const last = factors[factors.length - 1];
@@ -769,6 +788,12 @@ class Parser {
     const e = this.entry(t);
     if (!e) return false;
     return e.kind === 'function' || e.kind === 'frac' || e.kind === 'bigop' || e.kind === 'limit' || e.kind === 'operatorname' || e.kind === 'opaque-function' || e.kind === 'left';
+  }
+
+  /** `e^{…}`: the exponential function, which ends a bare argument before it as `\cos` does (`\sin x e^{x}`). */
+  private startsExponential(): boolean {
+    const t = this.peek();
+    return !!t && t.type === 'letter' && t.value === 'e' && this.isPunct(this.peek(1), '^');
   }
 
   private startsDerivOperator(): boolean {
@@ -1533,6 +1558,7 @@ class Parser {
     }
     const args = this.parseFunctionArg() ?? [];
     const node: Node = { type: 'call', name, args, span: this.spanFrom(startTok) };
+    if (this.lastArgBare) node.bare = true;
     if (power) node.power = power;
     if (base && name === 'log') node.base = base;
     if (args.length === 0) this.problem(`\\${call} has no argument`, node.span.start, node.span.end);
@@ -1542,13 +1568,19 @@ class Parser {
   /** A function's argument: a parenthesised list, or the implicit product that follows. */
   private parseFunctionArg(): Node[] | null {
     this.skipIgnorable();
+    this.lastArgBare = false;
     if (this.startsArgList()) {
       const args = this.parseArgList();
       if (args) return args.args;
     }
     if (this.atExprEnd('comma') || !this.startsFactor('comma')) return null;
-    return [this.parseMul('comma', 'function')];
+    const arg = this.parseMul('comma', 'function');
+    this.lastArgBare = true;
+    return [arg];
   }
+
+  /** Whether the argument parseFunctionArg read last was written without brackets (`\sin 2x`). */
+  private lastArgBare = false;
 
   private parseOperatorName(t: Token, startTok: number): Node {
     this.pos++;

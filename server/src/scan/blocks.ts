@@ -113,6 +113,24 @@ function isClosingFence(text: string, p: number, le: number, open: FenceOpen): b
   return true;
 }
 
+/**
+ * MyST (Jupyter Book) directives whose content is Markdown: admonitions, exercises and solutions, proofs and
+ * theorem-like blocks, dropdowns and tabs. Executable and code directives (`{code-cell}`, Quarto's `{python}`,
+ * `{r}`) are not among them: their content is code.
+ */
+const MARKDOWN_DIRECTIVES = new Set([
+  'admonition', 'note', 'warning', 'tip', 'hint', 'important', 'caution', 'attention', 'danger', 'error', 'seealso',
+  'exercise', 'solution', 'example', 'topic', 'sidebar', 'margin', 'dropdown', 'card', 'tab-item', 'epigraph',
+  'prf:theorem', 'prf:proof', 'prf:lemma', 'prf:definition', 'prf:example', 'prf:remark', 'prf:corollary',
+  'prf:proposition', 'prf:property', 'prf:observation', 'prf:conjecture', 'prf:axiom', 'prf:criterion', 'prf:algorithm',
+  'theorem', 'proof', 'lemma', 'definition', 'remark', 'corollary', 'proposition',
+]);
+
+function isMarkdownDirective(info: string): boolean {
+  const m = /^\{([\w:-]+)\}/.exec(info);
+  return !!m && MARKDOWN_DIRECTIVES.has(m[1].toLowerCase());
+}
+
 function isMathInfo(info: string): boolean {
   const word = info.split(/\s+/)[0].toLowerCase().replace(/^\{\.?|\}$/g, '');
   return word === 'math';
@@ -156,6 +174,7 @@ export function scanBlocks(text: string, lines: LineMap, mode: 'markdown' | 'tex
   let sawBlank = false; // a blank line since the last non-blank line
   let listIndent = -1; // content column of the current list item, -1 outside lists
   let noCommentCloseAfter = -1; // a search for `-->` from this offset found none: none exists further on
+  const directiveCloses = new Set<number>(); // lines that close a MyST directive read as Markdown
 
   while (i < n) {
     const ls = lines.lineStart(i);
@@ -175,6 +194,20 @@ export function scanBlocks(text: string, lines: LineMap, mode: 'markdown' | 'tex
       prevParagraph = false;
       sawBlank = true;
       i++;
+      continue;
+    }
+
+    // The closing fence of a MyST directive whose content was read as Markdown (below).
+    if (directiveCloses.has(i)) {
+      const region = { start: p, end: trimmedLineEnd(text, lines, i) };
+      code.push(region);
+      excluded.push(region);
+      kinds[i] = LineKind.Code;
+      contentStart[i] = ls;
+      directiveCloses.delete(i);
+      i++;
+      prevParagraph = false;
+      sawBlank = false;
       continue;
     }
 
@@ -229,6 +262,24 @@ export function scanBlocks(text: string, lines: LineMap, mode: 'markdown' | 'tex
           close = j;
           break;
         }
+      }
+      // A MyST directive whose content is Markdown (```{solution}, ```{note}, ```{example}): its fence lines and
+      // options are not math, its content is read like the rest of the note.
+      if (markdown && close >= 0 && isMarkdownDirective(fence.info)) {
+        let last = i;
+        while (last + 1 < close && /^[ \t]*:[\w-]+:/.test(lines.lineText(last + 1))) last++;
+        const region = { start: p, end: trimmedLineEnd(text, lines, last) };
+        code.push(region);
+        excluded.push(region);
+        for (let k = i; k <= last; k++) {
+          kinds[k] = LineKind.Code;
+          contentStart[k] = lines.lineStart(k);
+        }
+        directiveCloses.add(close);
+        i = last + 1;
+        prevParagraph = false;
+        sawBlank = false;
+        continue;
       }
       const isMath = isMathInfo(fence.info);
       const lastLine = close >= 0 ? close : n - 1;

@@ -55,7 +55,7 @@ test('a block that writes its function two ways gives two readings: neither fals
   const c = verdict(text, "f' =");
   assert.equal(c.verdict, 'unchecked');
   assert.equal(c.reasonCode, 'stale-definition');
-  assert.match(c.reason, /in 2 ways, and the claim holds under 1 of them/);
+  assert.match(c.reason, /in 2 ways, and the claim holds under 1 of its 2 readings/);
 });
 
 test('usage in the section: a letter primed on its own is a function there, so (h^4)\' = 4h^3 is false', () => {
