@@ -90,7 +90,7 @@ export interface InterpretOptions {
 
 /** Is there a section heading in this stretch of prose? Markdown `#` headings, or in plain text a short title line. */
 export function hasHeading(prose: string, mode: 'markdown' | 'text'): boolean {
-  if (mode === 'markdown') return /(^|\n)[ ]{0,3}#{1,6}[ \t]/.test(prose);
+  if (mode === 'markdown') return prose.includes('#') && /(^|\n)[ ]{0,3}#{1,6}[ \t]/.test(prose);
   const lines = prose.split(/\r?\n/);
   for (let i = 1; i + 1 < lines.length; i++) {
     const l = lines[i].trim();
@@ -187,6 +187,7 @@ function textBefore(f: MathFragment, texts: TextPiece[], start: number): TextPie
 
 /** A claim's LaTeX without alignment marks and row breaks (`a &= b \\ &= c` reads `a = b`). */
 function tidy(latex: string): string {
+  if (!latex.includes('&') && !latex.includes('\\\\')) return /\s\s|[^\S ]/.test(latex) ? latex.replace(/\s+/g, ' ').trim() : latex.trim();
   return latex
     .replace(/\\\\(\[[^\]]*\])?\s*&?\s*(?==)/g, ' ')
     .replace(/(^|[^\\])&\s*(?==)/g, '$1')
@@ -204,6 +205,7 @@ function maskMath(prose: string): string {
 
 /** Prose with fenced code blocks removed (a `# comment` in code is not a heading). */
 function withoutCode(prose: string): string {
+  if (!prose.includes('```') && !prose.includes('~~~')) return prose;
   return prose.replace(/^[ \t]*(```|~~~)[^\n]*\n[\s\S]*?^[ \t]*\1[^\n]*$/gm, '');
 }
 
