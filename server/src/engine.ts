@@ -484,6 +484,8 @@ export function differentiateLatex(latex: string, variable: string, options: Eng
     if (f.relations.length || f.leading || f.operands.length !== 1) return { error: 'expected an expression, not an equation or relation' };
     const node = f.operands[0];
     const lw = new Lowerer(EMPTY_CONTEXT, [node], { logBase: options.logBase ?? 'e' });
+    // A sum with symbolic bounds is checked written out at small sizes; its derivative is no such expression.
+    if (lw.sizeSymbols.size || lw.freeIndices.size) return { error: 'sums and products with symbolic bounds are not differentiated here' };
     return { latex: toLatex(diff(lw.lower(node), x)) };
   } catch (e) {
     return { error: (e as Error)?.message || String(e) };

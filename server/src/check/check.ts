@@ -6,7 +6,7 @@
 import type { Claim, ClaimKind, Condition } from '../interpret/claims';
 import { Expr, abstractFns, foldDefinitions, freeVars, same, size, substitute } from './expr';
 import { TooBig } from './diff';
-import { INVERSE_OR_RECIPROCAL, Lowerer, LowerOptions, Unsupported, VectorUnsupported, show } from './lower';
+import { HOT, INVERSE_OR_RECIPROCAL, Lowerer, LowerOptions, Unsupported, VectorUnsupported, show } from './lower';
 import { children, containsNode, walk } from '../parse/walk';
 import type { Node } from '../parse/ast';
 import { juxtaposedNumerals, preciseNumber, writtenNumber } from './numbers';
@@ -257,15 +257,33 @@ function decide(claim: Claim, opts: CheckOptions, deadline: number): CheckedClai
             ? 'step'
             : 'identity';
 
-  // Variants for symbolic derivative orders (d^n f / dx^n): check n = 1, 2, 3.
-  const variants: { l: Expr; r: Expr; orders: Map<string, number> }[] = [];
-  if (lw.orderSymbols.size) {
+  // Variants for symbolic derivative orders (d^n f / dx^n): check n = 1, 2, 3; for the sizes of sums with symbolic
+  // bounds (\sum_{i=1}^n): n = 2, 3, 4; for a free index (∂/∂w_j of a sum over w_i): its first two values.
+  // Several free indices (∂a_m/∂z_n) take equal values and distinct ones: a claim that holds only one way is a case
+  // of a case split (m ≠ n), not false.
+  const variants: { l: Expr; r: Expr; orders: Map<string, number>; lw: Lowerer; indices?: 'equal' | 'distinct' }[] = [];
+  if (lw.orderSymbols.size || lw.sizeSymbols.size || lw.freeIndices.size) {
+    const free = [...lw.freeIndices];
+    const choices: { shifts: number[]; indices?: 'equal' | 'distinct' }[] =
+      free.length === 0 ? [{ shifts: [] }] : free.length === 1 ? [{ shifts: [0] }, { shifts: [1] }] : [
+        { shifts: free.map(() => 0), indices: 'equal' },
+        { shifts: free.map(() => 1), indices: 'equal' },
+        { shifts: free.map((_, k) => k), indices: 'distinct' },
+        { shifts: free.map((_, k) => free.length - 1 - k), indices: 'distinct' },
+      ];
     for (const n of [1, 2, 3]) {
-      const orders = new Map([...lw.orderSymbols].map((s) => [s, n] as [string, number]));
-      const lo = lowerClaim(claim, opts, orders);
-      variants.push({ l: lo.l, r: lo.r, orders });
+      for (const choice of choices) {
+        const orders = new Map<string, number>([
+          ...[...lw.orderSymbols].map((s) => [s, n] as [string, number]),
+          ...[...lw.sizeSymbols].map((s) => [s, Math.max(n + 1, free.length)] as [string, number]),
+          ...free.map(([j, firstValue], k) => [j, firstValue + choice.shifts[k]] as [string, number]),
+        ]);
+        if (claim.context.conventions?.oneHot && lw.sizeSymbols.size) orders.set(HOT, 1 + (n % 2));
+        const lo = lowerClaim(claim, opts, orders);
+        variants.push({ l: lo.l, r: lo.r, orders, lw: lo.lw, ...(choice.indices ? { indices: choice.indices } : {}) });
+      }
     }
-  } else variants.push({ l: first.l, r: first.r, orders: new Map() });
+  } else variants.push({ l: first.l, r: first.r, orders: new Map(), lw });
 
   if (variants.every((x) => same(x.l, x.r))) {
     const finalKind = kind === 'derivative' && isNotation(claim) ? 'notation' : kind;
@@ -300,21 +318,34 @@ function decide(claim: Claim, opts: CheckOptions, deadline: number): CheckedClai
   // A derivative is only claimed where its function is defined: d/dx ln(2x+1) says nothing at x = −1.3, even
   // though 2/(2x+1) has a value there. Points outside the domain of a differentiated expression are skipped.
   // (Only for derivatives whose variables are all sampled: not at a stated point, not eliminated by lowering.)
-  const sampled = new Set([...freeVars(first.l), ...freeVars(first.r)]);
-  for (const t of lw.derivativesTaken) {
-    if ([...freeVars(t.expr)].some((name) => at.has(name) || !sampled.has(name))) continue;
-    conditions.push((env) => Number.isFinite(evaluate(t.expr, env, new Map()).v));
-  }
+  // (Each variant's own: a sum written out to another size has other variables.)
+  const domainOf = (variant: (typeof variants)[number]) => {
+    const sampled = new Set([...freeVars(variant.l), ...freeVars(variant.r)]);
+    const own = [...conditions];
+    for (const t of variant.lw.derivativesTaken) {
+      if ([...freeVars(t.expr)].some((name) => at.has(name) || !sampled.has(name))) continue;
+      own.push((env) => Number.isFinite(evaluate(t.expr, env, new Map()).v));
+    }
+    return own;
+  };
   let points = 0;
   let draws = 0;
+  const failedIndices = new Set<string>();
+  let firstFailure: { variant: (typeof variants)[number]; res: Extract<CompareResult, { kind: 'differ' }> } | null = null;
   for (const variant of variants) {
     const res: CompareResult = compare(variant.l, variant.r, {
       seed: `${claim.latex}#${[...variant.orders.values()].join(',')}`,
       deadline,
-      conditions,
+      conditions: domainOf(variant),
       integers,
     });
     if (res.kind === 'undecided') return { verdict: 'unchecked', kind, reason: `not checked: ${res.reason}` };
+    if (res.kind === 'differ' && variant.indices) {
+      // Decided below, once both the equal and the distinct indices are tried.
+      failedIndices.add(variant.indices);
+      firstFailure ??= { variant, res };
+      continue;
+    }
     if (res.kind === 'differ') {
       // Show the stated point (At $x = 2$) with the counterexample.
       for (const [name, e] of at) res.at.point.unshift([name, evaluate(e, new Map(), new Map()).v]);
@@ -322,6 +353,17 @@ function decide(claim: Claim, opts: CheckOptions, deadline: number): CheckedClai
     }
     points += res.points;
     draws = Math.max(draws, res.draws);
+  }
+  if (firstFailure) {
+    const names = [...lw.freeIndices.keys()].map(show).join(', ');
+    if (failedIndices.size === 1) {
+      const holds = failedIndices.has('equal') ? 'distinct' : 'equal';
+      const d = doubt('ambiguous-notation', `it holds when the indices ${names} are ${holds}, not otherwise: one case of a case split`, 'both');
+      return notCheckedFor(d, kind);
+    }
+    const { variant, res } = firstFailure;
+    for (const [name, e] of at) res.at.point.unshift([name, evaluate(e, new Map(), new Map()).v]);
+    return falseVerdict(claim, kind, lw, variant.l, variant.r, res.at, variant.orders);
   }
   const fnNames = [...abstract].filter((f) => !lw.dependents.has(f));
   const how =
@@ -534,10 +576,20 @@ function writtenNames(claim: Claim): Set<string> {
   const names = new Set<string>();
   for (const side of [claim.lhs.node, claim.rhs.node]) {
     walk(side, (m) => {
-      if (m.type === 'sym') names.add(m.name);
+      if (m.type !== 'sym') return;
+      names.add(m.name);
+      // An entry written with an index (`p_k`, `y_i`) stands for every entry of its vector (`p_1`, `p_2`, …).
+      if (m.sub !== undefined && /^[a-zA-Z]{1,3}$/.test(m.sub)) names.add(`${m.name.slice(0, m.name.length - m.sub.length)}#entry`);
     });
   }
   return names;
+}
+
+/** Is this lowered name (`p_2`) one the claim wrote, itself or as an indexed entry (`p_k`)? */
+function writtenIn(names: Set<string>, name: string): boolean {
+  if (names.has(name)) return true;
+  const m = /^(.*_)-?\d+(?:,-?\d+)*$/.exec(name);
+  return !!m && names.has(`${m[1]}#entry`);
 }
 
 function falseVerdict(
@@ -588,13 +640,13 @@ function falseVerdict(
   // value of the parameter the note left free. Only a letter written on one side may be a value to solve for — or,
   // when the other side is a number (`∂f/∂y = 4`), any letter: that is a value at a point the prose may have given.)
   const written = closedL || closedR ? null : writtenNames(claim);
-  const mayBeValue = (x: string) => !written || written.has(x);
+  const mayBeValue = (x: string) => !written || writtenIn(written, x);
   for (const x of vl) if (!vr.has(x) && x !== variable && mayBeValue(x)) doubts.push(doubt('undefined-symbol', `${show(x)} appears only on the left`));
   for (const x of vr) if (!vl.has(x) && x !== variable && mayBeValue(x)) doubts.push(doubt('undefined-symbol', `${show(x)} appears only on the right`));
   // Algebra without derivatives is read as an equation — except arithmetic (no free letter on either side, `7 \times 6
   // = 48`), which is checkable whatever it was meant for.
   if (kind === 'identity' && !(closedL && closedR)) doubts.push(doubt('equation', 'it involves no derivative: read as an equation, not an identity'));
-  doubts.push(...contextDoubts(claim, abstractFns(l).size + abstractFns(r).size > 0));
+  doubts.push(...contextDoubts(claim, abstractFns(l).size + abstractFns(r).size > 0, lw.oneHotApplied));
   if ((r.k === 'num' || l.k === 'num') && /\(\s*[a-zA-Z]_?\{?0\}?\s*\)|\|_/.test(claim.latex)) doubts.push(doubt('equation', 'a condition at a point, not an identity'));
 
   const counterexample = {
@@ -631,7 +683,9 @@ function falseVerdict(
   } else {
     msg = `${L} is not ${R}: ${withFns}${where ? `at ${where} ` : ''}the left side is ${formatNumber(at.left)} and the right side is ${formatNumber(at.right)}.`;
   }
-  const expected = computedLatex(claim, l, lw);
+  // (A sum written out at one size is no expected side to show: the note's sum is for every size.)
+  const writtenOut = lw.sizeSymbols.size > 0 || lw.freeIndices.size > 0;
+  const expected = writtenOut ? undefined : computedLatex(claim, l, lw);
   if (expected && claim.link === 0) msg += ` Expected ${readable(expected)}.`;
   return withPlot({ verdict: 'false', kind, reason: msg, counterexample, expected }, () => counterexamplePlot(l, r, at, variable));
 }

@@ -40,6 +40,40 @@ export const INVERSE_OR_RECIPROCAL = 'is ambiguous (inverse or reciprocal)';
 
 const CONSTANTS: Record<string, number> = { pi: Math.PI };
 
+/** The name of the size of sums written without bounds (`\sum_k`): the number of their terms. */
+export const TERMS = '#terms';
+/** Which entry of a one-hot vector is 1 (see lowerSym). */
+export const HOT = '#hot';
+
+/**
+ * What a sum or product runs over: its index and bounds as written. `\sum_{i=1}^n` (both bounds), `\sum_k` (all
+ * values of k: no bounds), `\sum_{k \ne i}` (all but one). Null when no index is written, or only one bound.
+ */
+function sumRange(n: Extract<Node, { type: 'bigop' }>): { index: string; lower?: Node; upper?: Node; except?: Node } | null {
+  if (n.index?.type === 'sym') {
+    if (n.lower && n.upper) return { index: n.index.name, lower: n.lower, upper: n.upper };
+    if (!n.lower && !n.upper) return { index: n.index.name };
+    return null;
+  }
+  const l = n.lower;
+  if (!n.upper && l?.type === 'unknown' && l.what === 'relation \\neq' && l.args.length === 2 && l.args[0].type === 'sym') {
+    return { index: l.args[0].name, except: l.args[1] };
+  }
+  return null;
+}
+
+/** Does a subscript hold the index letter i (`x_i`, `A_{ij}`, `x_{i+1}`)? */
+function indexIn(sub: string | undefined, subNode: Node | undefined, i: string): boolean {
+  if (sub === undefined) return false;
+  if (sub === i) return true;
+  if (/^[a-zA-Z0-9]{2,3}$/.test(sub)) return sub.includes(i);
+  return !!subNode && containsNode(subNode, (m) => m.type === 'sym' && m.name === i);
+}
+
+/** A sum's size until the caller fixes it, and the most terms a sum or product is written out to. */
+const DEFAULT_SIZE = 3;
+const MAX_TERMS = 12;
+
 function symName(n: Node | null | undefined): string | null {
   return n && n.type === 'sym' ? n.name : null;
 }
@@ -57,6 +91,21 @@ export class Lowerer {
   readonly doubts: Doubt[] = [];
   /** Symbolic derivative orders met (`d^n f/dx^n`): the caller checks several values. */
   readonly orderSymbols = new Set<string>();
+  /**
+   * Letters that bound a sum or product (`n` in `\sum_{i=1}^n`): a size, which the caller fixes at several small
+   * values (orderValues), 3 until it does. Not a letter the note defines.
+   */
+  readonly sizeSymbols = new Set<string>();
+  /**
+   * Free indices (`j` in `\frac{\partial}{\partial w_j}\sum_i w_i x_i`): a letter written as the subscript of a name
+   * that a sum runs over with its own index. The caller fixes it (orderValues) at the sum's first values; the
+   * value here is the first one.
+   */
+  readonly freeIndices = new Map<string, number>();
+  /** One-hot vectors (the note says so) whose entries were given their 0/1 values here. */
+  readonly oneHotApplied = new Set<string>();
+  /** Bases of the names some sum runs over by its index (x in `\sum_i x_i`). */
+  private summedBases = new Set<string>();
   /** True once any derivative notation was lowered. */
   usedDerivative = false;
   /** Abstract functions and dependent variables, with how they are shown in messages. */
@@ -91,6 +140,10 @@ export class Lowerer {
     // Variables of differentiation.
     for (const m of all) if (m.type === 'deriv') for (const w of m.wrt) if (w.v.type === 'sym') this.diffVars.add(w.v.name);
 
+    // Sums and products with bounds: the letters of their bounds are sizes, and a name summed over by its index
+    // that is also written with another letter as subscript has that letter as a free index.
+    this.findSizesAndIndices(all);
+
     // Function symbols: declared, defined with parameters, applied, or primed.
     for (const name of ctx.functions) this.functionSyms.add(name);
     // What σ denotes, when the note said: a general function is one like f.
@@ -113,7 +166,8 @@ export class Lowerer {
     for (const m of all) {
       if (m.type === 'apply' && m.bracket === '[') continue; // `x[…]` says nothing; read once the functions are known
       if (m.type === 'apply' && m.fn.type === 'sym') {
-        if (mayBeFunction(m.fn) || ctx.functions.has(m.fn.name)) addFunctionUse(m.fn, m.args);
+        // (`y_i(1 - a_i)` with a sum over the y_k: an entry times a bracket, not a function.)
+        if ((mayBeFunction(m.fn) || ctx.functions.has(m.fn.name)) && !(m.fn.sub !== undefined && this.summedBases.has(m.fn.base))) addFunctionUse(m.fn, m.args);
       } else if (m.type === 'apply' && m.fn.type === 'prime' && m.fn.arg.type === 'sym') {
         addFunctionUse(m.fn.arg, m.args);
       } else if (m.type === 'prime' && m.arg.type === 'sym' && !ctx.bindings.has(m.arg.name) && mayBeFunction(m.arg)) {
@@ -298,7 +352,8 @@ export class Lowerer {
         throw new Unsupported('it contains a limit');
       case 'bigop':
         if (n.op === 'int') return this.lowerIntegral(n);
-        throw new Unsupported(n.op === 'sum' ? 'it contains a sum (\\sum)' : n.op === 'prod' ? 'it contains a product (\\prod)' : 'it contains an integral');
+        if (n.op === 'sum' || n.op === 'prod') return this.lowerBigSum(n);
+        throw new Unsupported('it contains an integral');
       case 'tuple':
         throw new VectorUnsupported('it contains a vector or list');
       case 'matrix':
@@ -315,6 +370,26 @@ export class Lowerer {
   private lowerSym(s: SymNode): Expr {
     const local = this.lookupLocal(s.name);
     if (local) return local;
+    if (this.sizeSymbols.has(s.name) || this.freeIndices.has(s.name)) return num(this.orderValues.get(s.name) ?? this.freeIndices.get(s.name) ?? DEFAULT_SIZE);
+    if ((s.sub !== undefined || s.label !== undefined) && (this.locals.length || this.freeIndices.size)) {
+      const name = this.concreteName(s);
+      if (name !== s.name) {
+        // `\delta_{mn}` with values for its indices: Kronecker's delta (unless the note defines δ).
+        const entries = name.slice(name.indexOf('_') + 1).split(',');
+        if (s.base === 'delta' && !s.font && !s.accent && entries.length === 2 && entries.every((e) => /^-?\d+$/.test(e)) && !this.ctx.bindings.has(s.name)) {
+          return num(entries[0] === entries[1] ? 1 : 0);
+        }
+        // `y_2` of a vector the note says is one-hot: 1 at the hot entry (the caller varies it), 0 elsewhere.
+        if (entries.length === 1 && /^\d+$/.test(entries[0]) && !this.ctx.bindings.has(name) && this.ctx.conventions?.oneHot?.names.includes(s.base)) {
+          this.oneHotApplied.add(s.base);
+          return num(Number(entries[0]) === (this.orderValues.get(HOT) ?? 1) ? 1 : 0);
+        }
+        // `a_1` where the note defines the family `a_m = …`: that definition with m = 1.
+        const family = this.ctx.bindings.has(name) ? null : this.familyOf(s, name);
+        if (family) return family;
+        return this.lowerSym({ ...s, name, sub: undefined, subNode: undefined, label: undefined });
+      }
+    }
     if (s.font === 'bold' || s.accent === 'vec') throw new VectorUnsupported(`${s.font === 'bold' ? 'bold' : 'arrowed'} ${s.base} is a vector; vector calculus is not checked yet`);
     if (s.font === 'bb') throw new Unsupported(`\\mathbb{${s.base}} is a set, not a value`);
     if (this.opaque?.has(s.name)) return mkVar(s.name);
@@ -360,6 +435,128 @@ export class Lowerer {
    * the bounds' lowering), multiple and nested integrals, and integration variables that are functions in the
    * note, stay not understood.
    */
+  /** See sizeSymbols and freeIndices. */
+  private findSizesAndIndices(all: Node[]): void {
+    const summed = new Map<string, number>(); // base of a name summed over by its index → the sum's first value
+    const indices = new Set<string>();
+    for (const m of all) {
+      if (m.type !== 'bigop' || (m.op !== 'sum' && m.op !== 'prod')) continue;
+      const range = sumRange(m);
+      if (!range) continue;
+      const i = range.index;
+      indices.add(i);
+      if (!range.upper) this.sizeSymbols.add(TERMS);
+      for (const bound of [range.lower, range.upper]) {
+        if (!bound) continue;
+        walk(bound, (k) => {
+          if (k.type === 'sym' && k.name !== i && !this.ctx.bindings.has(k.name) && !(k.name in CONSTANTS) && k.name !== 'e') this.sizeSymbols.add(k.name);
+        });
+      }
+      const first = range.lower?.type === 'num' && Number.isInteger(range.lower.value) ? range.lower.value : 1;
+      walk(m.body, (k) => {
+        if (k.type === 'sym' && (indexIn(k.sub, k.subNode, i) || k.label === i) && !summed.has(k.base)) summed.set(k.base, first);
+      });
+    }
+    if (!summed.size) return;
+    this.summedBases = new Set(summed.keys());
+    for (const m of all) {
+      if (m.type !== 'sym' || !summed.has(m.base)) continue;
+      // `\sigma(A) = \frac{\exp(A)}{\sum_j \exp(A_{ij})}`: the name written bare is the whole vector or matrix.
+      if (m.sub === undefined && m.label === undefined && !m.accent && !this.ctx.bindings.has(m.name)) {
+        throw new VectorUnsupported(`${show(m.name)} is written with an index in a sum and without one: it is a vector or matrix here`);
+      }
+      // `\bar x` beside a sum over x_i: most likely their mean, which the note may not have written as a definition.
+      if (m.accent === 'bar' && m.sub === undefined && !this.ctx.bindings.has(m.name)) {
+        this.doubts.push(doubt('undefined-symbol', `${show(m.name)} may be the mean of the ${show(m.base)}_i, which the claim does not say`));
+      }
+      for (const letter of [m.sub, m.label]) {
+        if (letter && /^[a-zA-Z]$/.test(letter) && !indices.has(letter) && !this.sizeSymbols.has(letter) && !this.ctx.bindings.has(letter)) {
+          this.freeIndices.set(letter, summed.get(m.base)!);
+        }
+      }
+    }
+  }
+
+  /**
+   * `\sum_{i=1}^{n} body` with bounds that are numbers once the sizes are fixed: the terms written out, the index
+   * a number in each (so `x_i` is `x_2` in the second term).
+   */
+  private lowerBigSum(n: Extract<Node, { type: 'bigop' }>): Expr {
+    const what = n.op === 'sum' ? 'sum' : 'product';
+    const range = sumRange(n);
+    if (!range) throw new Unsupported(`a ${what} without its index written (\\${n.op}_{i=1}^n) is not checked`);
+    const i = range.index;
+    // `\sum_k y_k`, `\sum_{k \ne i}`: over all the index's values, 1 to a size the caller fixes.
+    const lo = range.lower ? this.integerBound(range.lower, what) : 1;
+    const hi = range.upper ? this.integerBound(range.upper, what) : this.orderValues.get(TERMS) ?? DEFAULT_SIZE;
+    const skip = range.except ? this.integerBound(range.except, what) : null;
+    if (hi - lo + 1 > MAX_TERMS) throw new Unsupported(`a ${what} of more than ${MAX_TERMS} terms is not checked`);
+    const terms: Expr[] = [];
+    for (let k = lo; k <= hi; k++) if (k !== skip) terms.push(this.withLocals(new Map([[i, num(k)]]), () => this.lower(n.body)));
+    if (!terms.length) return num(n.op === 'sum' ? 0 : 1);
+    return n.op === 'sum' ? add(...terms) : mul(...terms);
+  }
+
+  private integerBound(b: Node, what: string): number {
+    const e = this.lower(b);
+    const value = e.k === 'num' ? e.v : NaN;
+    if (!Number.isInteger(value)) throw new Unsupported(`the bounds of this ${what} are not whole numbers`);
+    return value;
+  }
+
+  /** `a_2` when the note defines `a_m = \frac{e^{z_m}}{…}` (a family by one index letter): its body with m = 2. */
+  private familyOf(s: SymNode, concrete: string): Expr | null {
+    const value = /_(-?\d+)$/.exec(concrete);
+    if (!value || s.label !== undefined) return null;
+    const prefix = (s.accent ? `${s.accent}:` : '') + (s.font ? `${s.font}:` : '') + s.base + '_';
+    for (const [name, b] of this.ctx.bindings) {
+      if (b.params || !name.startsWith(prefix) || !/^[a-zA-Z]$/.test(name.slice(prefix.length))) continue;
+      if (this.expanding.has(name)) return null;
+      const letter = name.slice(prefix.length);
+      this.expanding.add(name);
+      try {
+        return this.withLocals(new Map([[letter, num(Number(value[1]))]]), () => this.lower(b.body));
+      } finally {
+        this.expanding.delete(name);
+      }
+    }
+    return null;
+  }
+
+  /** A name whose subscript or label holds an index with a value here: `x_i` with i = 2 is `x_2`, `w_{ij}` is `w_{2,1}`. */
+  private concreteName(s: SymNode): string {
+    const valueOf = (letter: string): number | null => {
+      const local = this.lookupLocal(letter);
+      if (local) return local.k === 'num' ? local.v : null;
+      if (this.freeIndices.has(letter)) return this.orderValues.get(letter) ?? this.freeIndices.get(letter)!;
+      return null;
+    };
+    const concrete = (text: string | undefined, node: Node | undefined): string | undefined => {
+      if (text === undefined) return undefined;
+      if (/^[a-zA-Z]$/.test(text)) {
+        const v = valueOf(text);
+        return v === null ? text : String(v);
+      }
+      if (/^[a-zA-Z0-9]+$/.test(text) && text.length <= 3 && [...text].some((c) => valueOf(c) !== null)) {
+        return [...text].map((c) => (/[a-zA-Z]/.test(c) ? String(valueOf(c) ?? c) : c)).join(',');
+      }
+      if (node && /[+-]/.test(text)) {
+        // `x_{i+1}`: the subscript's value.
+        try {
+          const e = this.lower(node);
+          if (e.k === 'num' && Number.isInteger(e.v)) return String(e.v);
+        } catch {
+          // not an index expression
+        }
+      }
+      return text;
+    };
+    const sub = concrete(s.sub, s.subNode);
+    const label = concrete(s.label, undefined);
+    if (sub === s.sub && label === s.label) return s.name;
+    return (s.accent ? `${s.accent}:` : '') + (s.font ? `${s.font}:` : '') + s.base + (label !== undefined ? `^(${label})` : '') + (sub !== undefined ? `_${sub}` : '');
+  }
+
   private lowerIntegral(n: Extract<Node, { type: 'bigop' }>): Expr {
     if (!n.lower || !n.upper) throw new Unsupported('it contains an indefinite integral');
     const dv = n.differential;
@@ -546,7 +743,8 @@ export class Lowerer {
       // A variable or constant followed by a parenthesis: a product. Certain when the claim also writes the
       // letter as a plain operand and the bracket holds an expression, not a lone name (`4x(x^2 - 1)` with x
       // the variable; `x(t)` may still name a function of t).
-      const certain = this.plainNames.has(f.name) && argNodes.length === 1 && argNodes[0].type !== 'sym' && !this.ctx.functions.has(f.name);
+      const entry = f.sub !== undefined && this.summedBases.has(f.base);
+      const certain = (entry || this.plainNames.has(f.name)) && argNodes.length === 1 && argNodes[0].type !== 'sym' && !this.ctx.functions.has(f.name);
       if (!certain) this.doubts.push(doubt('ambiguous-application', `reading ${show(f.name)}(…) as a product`));
       const arg = argNodes.length === 1 ? this.lower(argNodes[0]) : null;
       if (!arg) throw new Unsupported(`${show(f.name)}(…, …) is not understood`);
@@ -744,7 +942,7 @@ export class Lowerer {
   }
 
   private derivOnce(cur: { direct: Expr; full: () => Expr }, varNode: Node, partial: boolean): { direct: Expr; full: () => Expr } {
-    const x = symName(varNode);
+    const x = varNode.type === 'sym' ? this.concreteName(varNode) : null;
     if (x && this.functionSyms.has(x) && !this.isIntermediate(x)) {
       // ∂f/∂g_1 for f(g_1(x), g_2(x)): the derivative in the argument g_1(x) stands in; else through x.
       return this.byArgument(cur, this.lower(varNode));
@@ -852,6 +1050,8 @@ const SHOWN_GREEK: Readonly<Record<string, string>> = {
 };
 
 export function show(name: string): string {
+  if (name === TERMS) return 'the number of terms';
+  if (name === HOT) return 'the one-hot entry';
   const m = /^(?:\w+:)*([A-Za-z]+)(\^\(.*?\))?(?:_(.+))?$/.exec(name);
   if (!m) return name;
   const [, base, label, sub] = m;

@@ -27,6 +27,15 @@ function group(s: string, i: number): { body: string; next: number } | null {
   return null;
 }
 
+/** A macro argument: a brace group, or one token without braces (`\frac12`, `\frac1\lambda`). */
+function arg(s: string, i: number): { body: string; next: number } | null {
+  let j = i;
+  while (s[j] === ' ') j++;
+  if (s[j] === '{') return group(s, j);
+  const m = /^(\\[a-zA-Z]+|[A-Za-z0-9])/.exec(s.slice(j));
+  return m ? { body: m[1], next: j + m[1].length } : null;
+}
+
 function atomic(t: string): boolean {
   return /^[A-Za-z0-9.'′²³⁴ⁿ]+$/.test(t) || /^\(.*\)$/.test(t) && balancedParens(t.slice(1, -1));
 }
@@ -78,8 +87,8 @@ export function plainText(latex: string, depth = 0): string {
       const name = m ? m[1] : '';
       i += name.length + 1;
       if (name === 'frac' || name === 'dfrac' || name === 'tfrac') {
-        const a = group(s, i);
-        const b = a ? group(s, a.next) : null;
+        const a = arg(s, i);
+        const b = a ? arg(s, a.next) : null;
         if (a && b) {
           const top = plainText(a.body, depth + 1);
           const bottom = plainText(b.body, depth + 1);
@@ -90,6 +99,26 @@ export function plainText(latex: string, depth = 0): string {
           }
           else out += `${wrap(top)}/${wrapDenominator(bottom)}`;
           i = b.next;
+          continue;
+        }
+      }
+      // `\sum_{i=1}^{n}` reads ∑(i=1…n); `\sum_k` reads ∑_k.
+      if ((name === 'sum' || name === 'prod') && /^\s*(?:\\limits|\\nolimits)?\s*_/.test(s.slice(i))) {
+        let j = s.slice(i).search(/_/) + i + 1;
+        const lower = arg(s, j);
+        let upper: { body: string; next: number } | null = null;
+        if (lower) {
+          j = lower.next;
+          while (s[j] === ' ') j++;
+          if (s[j] === '^') upper = arg(s, j + 1);
+        }
+        if (lower) {
+          const sign = name === 'sum' ? '∑' : '∏';
+          const lo = plainText(lower.body, depth + 1);
+          if (out && !/[\s(]$/.test(out)) out += ' ';
+          out += upper ? `${sign}(${lo}…${plainText(upper.body, depth + 1)}) ` : `${sign}_${lo.length > 1 ? `(${lo})` : lo} `;
+          i = upper ? upper.next : lower.next;
+          while (s[i] === ' ') i++;
           continue;
         }
       }

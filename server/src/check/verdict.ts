@@ -50,7 +50,7 @@ export function readable(latex: string): string {
 export const FAR_LINES = 20;
 
 /** Doubts about the note's own definitions: an old definition that may not be meant here. */
-export function contextDoubts(claim: Claim, hasAbstract: boolean): Doubt[] {
+export function contextDoubts(claim: Claim, hasAbstract: boolean, oneHotApplied: ReadonlySet<string> = new Set()): Doubt[] {
   const out: Doubt[] = [];
   const used = new Set<string>();
   for (const side of [claim.lhs.node, claim.rhs.node]) {
@@ -88,7 +88,7 @@ export function contextDoubts(claim: Claim, hasAbstract: boolean): Doubt[] {
       if (!claim.context.bindings.has(m.name) && claim.context.symbols?.get(m.name)?.kind === 'quantity') {
         out.push(doubt('definition-not-understood', `${show(m.name)} is given a value in the prose, which is not read as a formula`));
       }
-      if (oneHot.has(m.base)) out.push(doubt('conditions-not-applied', `${show(m.base)} is one-hot in this note (its entries are 0 or 1), which random values do not respect`));
+      if (oneHot.has(m.base) && !oneHotApplied.has(m.base)) out.push(doubt('conditions-not-applied', `${show(m.base)} is one-hot in this note (its entries are 0 or 1), which random values do not respect`));
     });
   }
   // `f'(x) = 0`: a condition on a named function, not an identity.
