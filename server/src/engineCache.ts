@@ -9,7 +9,7 @@
  */
 import type { Node, ParseResult } from './parse/ast';
 import type { Claim, Condition } from './interpret/claims';
-import { conventionsKey, type Binding, type Conventions, type NoteContext } from './semantics/context';
+import { conventionsKey, nameCore, type Binding, type Conventions, type NoteContext } from './semantics/context';
 import { walk } from './parse/walk';
 import type { DocumentReport, EngineChecked } from './report';
 import { createHash } from 'crypto';
@@ -184,12 +184,7 @@ function declarationKey(ctx: NoteContext, cores: Set<string>): string {
  * A name's letters without fonts, accents, subscripts and primes: `\mathbf{x}_i'` → `x`. Loose on purpose — two
  * names with one core are treated as related, which can only cost a cache hit, never change an answer.
  */
-function core(name: string): string {
-  return name
-    .replace(/\\(?:mathbf|boldsymbol|bm|vec|mathrm|mathit|mathcal|mathsf|hat|bar|tilde|dot|ddot)\b/g, '')
-    .replace(/[_^'].*$/s, '')
-    .replace(/[{}\\\s]/g, '');
-}
+const core = nameCore;
 
 /**
  * The definitions a claim can depend on: those named (by core) in its operands, conditions and declarations, and,
@@ -279,5 +274,7 @@ function claimDescription(claim: Claim, context: string, far: string[]): string 
     claim.assumptions?.join(',') ?? '',
     context,
     far.join(','),
+    claim.readingsWhy ?? '',
+    claim.chainDifferentials?.join(',') ?? '',
   ].join('\u0000');
 }

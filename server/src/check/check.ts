@@ -5,8 +5,8 @@
  */
 import type { Claim, ClaimKind, Condition } from '../interpret/claims';
 import { Expr, abstractFns, foldDefinitions, freeVars, same, size, substitute } from './expr';
-import { TooBig } from './diff';
-import { HOT, INVERSE_OR_RECIPROCAL, Lowerer, LowerOptions, Unsupported, VectorUnsupported, show } from './lower';
+import { TooBig, diff } from './diff';
+import { DIFFERENTIAL, HOT, INVERSE_OR_RECIPROCAL, Lowerer, LowerOptions, Unsupported, VectorUnsupported, show } from './lower';
 import { children, containsNode, walk } from '../parse/walk';
 import type { Node } from '../parse/ast';
 import { juxtaposedNumerals, preciseNumber, writtenNumber } from './numbers';
@@ -236,7 +236,7 @@ interface Lowered {
 }
 
 function lowerClaim(claim: Claim, opts: CheckOptions, orders: Map<string, number>): Lowered {
-  const lw = new Lowerer(claim.context, [claim.lhs.node, claim.rhs.node], opts, orders);
+  const lw = new Lowerer(claim.context, [claim.lhs.node, claim.rhs.node], claim.chainDifferentials ? { ...opts, differentials: claim.chainDifferentials } : opts, orders);
   const l = lw.lower(claim.lhs.node);
   const r = lw.lower(claim.rhs.node);
   return { lw, l, r };
@@ -257,6 +257,14 @@ function decide(claim: Claim, opts: CheckOptions, deadline: number): CheckedClai
             ? 'step'
             : 'identity';
 
+  // Differentials: each side a linear form in them (`dy = 2x\,dx`); `(dx)^2` and the like are not checked.
+  if (lw.usedDifferential && !linearInDifferentials(first.l, first.r)) {
+    return { verdict: 'unchecked', kind, reason: 'not checked: a side is not linear in the differentials', reasonCode: 'differential' };
+  }
+  // `d(x^2) = 2x`: d may be meant as "the derivative of" (a differential on one side only, the other a function).
+  if (lw.usedDifferential && hasDifferentialVar(first.l) !== hasDifferentialVar(first.r) && !isZeroExpr(first.l) && !isZeroExpr(first.r)) {
+    return { verdict: 'unchecked', kind, reason: 'not checked: one side is a differential and the other is not (d may be meant as "the derivative of")', reasonCode: 'differential' };
+  }
   // Variants for symbolic derivative orders (d^n f / dx^n): check n = 1, 2, 3; for the sizes of sums with symbolic
   // bounds (\sum_{i=1}^n): n = 2, 3, 4; for a free index (∂/∂w_j of a sum over w_i): its first two values.
   // Several free indices (∂a_m/∂z_n) take equal values and distinct ones: a claim that holds only one way is a case
@@ -380,6 +388,24 @@ function decide(claim: Claim, opts: CheckOptions, deadline: number): CheckedClai
     },
     () => (finalKind === 'derivative' && variants.length === 1 ? derivativePlot(claim, lw, first.l, at) : undefined),
   );
+}
+
+function hasDifferentialVar(e: Expr): boolean {
+  for (const x of freeVars(e)) if (x.startsWith(DIFFERENTIAL)) return true;
+  return false;
+}
+
+function isZeroExpr(e: Expr): boolean {
+  return e.k === 'num' && e.v === 0;
+}
+
+/** Is every side linear in the differentials (`d:x`): its derivative by each is free of them all? */
+function linearInDifferentials(...sides: Expr[]): boolean {
+  for (const e of sides) {
+    const ds = [...freeVars(e)].filter((x) => x.startsWith(DIFFERENTIAL));
+    for (const d of ds) if ([...freeVars(diff(e, d))].some((x) => x.startsWith(DIFFERENTIAL))) return false;
+  }
+  return true;
 }
 
 const isDerivativeNode = (m: Node): boolean => m.type === 'deriv' || m.type === 'prime';
@@ -588,6 +614,7 @@ function writtenNames(claim: Claim): Set<string> {
 /** Is this lowered name (`p_2`) one the claim wrote, itself or as an indexed entry (`p_k`)? */
 function writtenIn(names: Set<string>, name: string): boolean {
   if (names.has(name)) return true;
+  if (name.startsWith(DIFFERENTIAL)) return writtenIn(names, name.slice(DIFFERENTIAL.length));
   const m = /^(.*_)-?\d+(?:,-?\d+)*$/.exec(name);
   return !!m && names.has(`${m[1]}#entry`);
 }
@@ -640,7 +667,12 @@ function falseVerdict(
   // value of the parameter the note left free. Only a letter written on one side may be a value to solve for — or,
   // when the other side is a number (`∂f/∂y = 4`), any letter: that is a value at a point the prose may have given.)
   const written = closedL || closedR ? null : writtenNames(claim);
-  const mayBeValue = (x: string) => !written || writtenIn(written, x);
+  // (Between differential forms, `d(uv) = u\,dv + du`, a plain letter on one side is no unknown: only an undefined
+  // quantity's differential is, `dz = 5\,dx`.)
+  // (The direction dp of a name both sides are written in is a free direction, not an unknown: `d(pq) = p\,dq`
+  // forgets q\,dp.)
+  const freeDirection = (x: string) => x.startsWith(DIFFERENTIAL) && vl.has(x.slice(DIFFERENTIAL.length)) && vr.has(x.slice(DIFFERENTIAL.length));
+  const mayBeValue = (x: string) => (!written || writtenIn(written, x)) && (!lw.usedDifferential || (x.startsWith(DIFFERENTIAL) && !freeDirection(x)));
   for (const x of vl) if (!vr.has(x) && x !== variable && mayBeValue(x)) doubts.push(doubt('undefined-symbol', `${show(x)} appears only on the left`));
   for (const x of vr) if (!vl.has(x) && x !== variable && mayBeValue(x)) doubts.push(doubt('undefined-symbol', `${show(x)} appears only on the right`));
   // Algebra without derivatives is read as an equation — except arithmetic (no free letter on either side, `7 \times 6

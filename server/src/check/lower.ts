@@ -15,7 +15,7 @@ import { diff } from './diff';
 import { QuietError } from './quiet';
 import { conventionalFunctionLetter, mayBeFunction } from '../semantics/letters';
 import { doubt, type Doubt, type ReasonCode } from '../semantics/reasons';
-import { hasDifferential } from '../semantics/notation';
+import { hasDifferential, isDifferentialApplied, isDifferentialMark, writtenDifferentials } from '../semantics/notation';
 
 export class Unsupported extends QuietError {
   constructor(
@@ -31,6 +31,8 @@ export class VectorUnsupported extends Unsupported {}
 
 export interface LowerOptions {
   logBase: 'e' | '10';
+  /** The names whose differentials the claim's chain writes (Claim.chainDifferentials): what moves. */
+  differentials?: readonly string[];
   /** How `\sin^{-1} x` is read: the inverse function or the reciprocal. Unset: it is ambiguous (not understood). */
   inverseReading?: 'inverse' | 'reciprocal';
 }
@@ -39,6 +41,9 @@ export interface LowerOptions {
 export const INVERSE_OR_RECIPROCAL = 'is ambiguous (inverse or reciprocal)';
 
 const CONSTANTS: Record<string, number> = { pi: Math.PI };
+
+/** Differentials are variables of their own: `d:x` is dx. */
+export const DIFFERENTIAL = 'd:';
 
 /** The name of the size of sums written without bounds (`\sum_k`): the number of their terms. */
 export const TERMS = '#terms';
@@ -60,6 +65,37 @@ function sumRange(n: Extract<Node, { type: 'bigop' }>): { index: string; lower?:
     return { index: l.args[0].name, except: l.args[1] };
   }
   return null;
+}
+
+/** Function names that notes write without a backslash (`sinx`, `lnx`; `shx`, `chx` for sinh and cosh). */
+const SPELLED_FUNCTIONS = ['arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'exp', 'log'];
+const SPELLED_SHORT = ['sh', 'ch', 'th', 'ln', 'lg', 'tg'];
+
+/**
+ * A run of single letters written side by side that spells a function name: `s i n x`, `c h x`. The word, or null.
+ * (Two-letter names only at the start of a run of three or more letters: `chx`, not `2th`.)
+ */
+function spelledFunction(factors: readonly Node[]): string | null {
+  let run = '';
+  let end = -1;
+  const check = (): string | null => {
+    for (const w of SPELLED_FUNCTIONS) if (run.includes(w)) return w;
+    if (run.length >= 3) for (const w of SPELLED_SHORT) if (run.startsWith(w)) return w;
+    return null;
+  };
+  for (const f of factors) {
+    const letter = f.type === 'sym' && /^[a-z]$/.test(f.base) && !f.sub && !f.font && !f.accent && !f.label;
+    if (letter && (run === '' || f.span.start === end)) {
+      run += f.base;
+      end = f.span.end;
+      continue;
+    }
+    const found = run.length >= 3 ? check() : null;
+    if (found) return found;
+    run = letter ? f.base : '';
+    end = letter ? f.span.end : -1;
+  }
+  return run.length >= 3 ? check() : null;
 }
 
 /** Does a subscript hold the index letter i (`x_i`, `A_{ij}`, `x_{i+1}`)? */
@@ -139,6 +175,8 @@ export class Lowerer {
 
     // Variables of differentiation.
     for (const m of all) if (m.type === 'deriv') for (const w of m.wrt) if (w.v.type === 'sym') this.diffVars.add(w.v.name);
+
+    this.moving = options.differentials ? new Set(options.differentials) : writtenDifferentials(roots, ctx);
 
     // Sums and products with bounds: the letters of their bounds are sizes, and a name summed over by its index
     // that is also written with another letter as subscript has that letter as a free index.
@@ -326,7 +364,9 @@ export class Lowerer {
       case 'add':
         return add(...n.terms.map((t) => this.lower(t)));
       case 'mul': {
-        if (hasDifferential(n.factors, this.ctx)) throw new Unsupported('it contains a differential (d before a symbol); differentials are not checked yet', 'differential');
+        const word = spelledFunction(n.factors);
+        if (word) this.doubts.push(doubt('ambiguous-notation', `"${word}" may be the function ${word} written without its backslash, not a product of letters`));
+        if (hasDifferential(n.factors, this.ctx)) return this.withDifferentials(n);
         for (const op of n.ops) {
           if (op === 'odot' || op === 'otimes') throw new VectorUnsupported('elementwise and Kronecker products are vector calculus, not checked yet');
           if (op === 'circ') throw new Unsupported('function composition with \\circ is not understood yet');
@@ -340,6 +380,7 @@ export class Lowerer {
       case 'call':
         return this.lowerCall(n);
       case 'apply':
+        if (isDifferentialApplied(n, this.ctx)) return this.differential(n.args[0]);
         if (n.bracket === '[' && !this.appliesSquare(n.fn)) return this.lower(squareBracketProduct(n));
         return this.lowerApply(n.fn, n.args);
       case 'prime':
@@ -435,6 +476,47 @@ export class Lowerer {
    * the bounds' lowering), multiple and nested integrals, and integration variables that are functions in the
    * note, stay not understood.
    */
+  /** A product with differentials in it (`2x\,dx`, `\frac{dy}{dx}dx`): each `d` makes the differential of what follows. */
+  private withDifferentials(n: Extract<Node, { type: 'mul' }>): Expr {
+    for (const op of n.ops) if (op !== 'implicit' && op !== 'cdot' && op !== 'times') throw new Unsupported('this product of differentials is not understood', 'differential');
+    const factors: Expr[] = [];
+    for (let i = 0; i < n.factors.length; i++) {
+      if (isDifferentialMark(n.factors[i], n.factors[i + 1], this.ctx)) {
+        const of = n.factors[i + 1];
+        if (of.type === 'pow' && of.base.type === 'sym') throw new Unsupported(`d${show(of.base.name)}^… may be (d${show(of.base.name)})^… or d(${show(of.base.name)}^…)`, 'differential');
+        factors.push(this.differential(of));
+        i++;
+      } else factors.push(this.lower(n.factors[i]));
+    }
+    return mul(...factors);
+  }
+
+  /**
+   * The differential of an expression: its change along a random direction of every variable it depends on,
+   * `d(E) = Σ ∂E/∂v dv`, with `dv` a variable of its own (shown dv). `dx` is the direction of x itself.
+   */
+  private differential(of: Node): Expr {
+    this.usedDifferential = true;
+    this.usedDerivative = true;
+    const e = this.lower(of);
+    const terms: Expr[] = [];
+    const vars = freeVars(e);
+    // (What moves: the names the claim writes differentials of; when none of them is in this operand, everything.)
+    const restricted = [...vars].some((x) => this.moving.has(x));
+    for (const x of vars) {
+      if (x.startsWith(DIFFERENTIAL)) throw new Unsupported('a differential of a differential is not checked', 'differential');
+      if (restricted && !this.moving.has(x)) continue;
+      terms.push(mul(diff(e, x), mkVar(`${DIFFERENTIAL}${x}`)));
+    }
+    return terms.length ? add(...terms) : num(0);
+  }
+
+  /** What moves in a differential: the names whose differential the claim writes (semantics/notation.ts). */
+  private readonly moving: Set<string>;
+
+  /** Set when the claim has differentials (`dx`, `d(uv)`): it must be linear in them (see check.ts). */
+  usedDifferential = false;
+
   /** See sizeSymbols and freeIndices. */
   private findSizesAndIndices(all: Node[]): void {
     const summed = new Map<string, number>(); // base of a name summed over by its index → the sum's first value
@@ -1051,6 +1133,7 @@ const SHOWN_GREEK: Readonly<Record<string, string>> = {
 
 export function show(name: string): string {
   if (name === TERMS) return 'the number of terms';
+  if (name.startsWith(DIFFERENTIAL)) return `d${show(name.slice(DIFFERENTIAL.length))}`;
   if (name === HOT) return 'the one-hot entry';
   const m = /^(?:\w+:)*([A-Za-z]+)(\^\(.*?\))?(?:_(.+))?$/.exec(name);
   if (!m) return name;

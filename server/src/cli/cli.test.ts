@@ -100,6 +100,7 @@ test('the example notes: the planted mistakes are found and nothing else', () =>
   assert.deepEqual(falses.sort(), [
     'backprop.md: \\frac{\\partial L}{\\partial w} = (1 - \\hat y^2)\\,x',
     "deep-learning.md: \\frac{d}{dz}\\tanh(z) = 1 - \\tanh(z)",
+    'differentials.md: d(\\mathbf X^{-1}) = \\mathbf X^{-1}(d\\mathbf X)\\mathbf X^{-1}',
     'integrals.md: \\frac{d}{dx}\\int_{x}^{x^3} e^{-t^2} \\, dt = 3x^2 e^{-x^6} + e^{-x^2}',
     'likelihood.md: \\frac{d}{da}\\frac{1}{m}\\sum_{j=1}^{m}(a u_j - v_j)^2 = \\frac{2}{m}\\sum_{j=1}^{m}(a u_j - v_j)',
     'matrix-calculus.md: \\frac{\\partial A\\mathbf{x}}{\\partial \\mathbf{x}} = A',

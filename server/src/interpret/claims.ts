@@ -12,6 +12,7 @@ import { LineMap } from '../scan/lines';
 import { Binding, Conventions, EMPTY_CONTEXT, NoteContext, forgetKind, functionCertainty, withAssumption, withBinding, withConstant, withConvention, withFunction, withoutBinding, withQuantity, withShape } from '../semantics/context';
 import { PROSE_RULE_WORDS, conventionsIn, namesIn, readProse, stateConvention } from '../semantics/prose';
 import { listItems, primedFunctions } from '../semantics/scopes';
+import { writtenDifferentials } from '../semantics/notation';
 import { doubt, type Doubt } from '../semantics/reasons';
 
 export type ClaimKind =
@@ -76,6 +77,11 @@ export interface Claim {
   alternatives?: NoteContext[];
   /** What the alternatives are readings of, for the message when they disagree. */
   readingsWhy?: string;
+  /**
+   * In a chain of several links with differentials, the names whose differentials the chain writes (`dW` in
+   * `2y^T d(Wx + b) = 2y^T (dW)x`): a derivation works with one set of variables, which its differentials name.
+   */
+  chainDifferentials?: string[];
 }
 
 export interface InterpretOptions {
@@ -612,6 +618,8 @@ export function interpret(
           } else if (isValue) {
             // `x = 2`, or `f(x, y) = -12` at a point: a value, not a definition.
             claim.preset = { kind: 'value', reason: `gives ${lhs.latex.trim()} a value` };
+            // `d = 3`: d is a quantity of this note, not the differential mark (semantics/notation.ts).
+            if (target.name === 'd' || target.name === 'rm:d') ctx = withQuantity(ctx, target.name, { rule: 'formula.value', certainty: 'stated', line: lines?.positionAt(f.start + lhs.node.span.start).line });
           } else {
             claim.preset = { kind: 'definition', reason: `defines ${lhs.latex.trim()}` };
             if (!selfRef) ctx = bind(ctx, target, rhs, f, lines, itemOf[fi]);
@@ -665,7 +673,20 @@ export function interpret(
       if (last) previous = { operand: last, fragment: fi, chain, link: link0 + relations.length - 1, hasDerivative };
     });
   });
+  markChainDifferentials(claims);
   return claims;
+}
+
+/** See Claim.chainDifferentials. */
+function markChainDifferentials(claims: Claim[]): void {
+  const byChain = new Map<number, Claim[]>();
+  for (const c of claims) if (!c.preset) byChain.set(c.chain, [...(byChain.get(c.chain) ?? []), c]);
+  for (const links of byChain.values()) {
+    if (links.length < 2) continue;
+    const names = new Set<string>();
+    for (const c of links) for (const name of writtenDifferentials([c.lhs.node, c.rhs.node], c.context, undefined, false)) names.add(name);
+    if (names.size) for (const c of links) c.chainDifferentials = [...names].sort();
+  }
 }
 
 /** Prose that makes an approximation asymptotic ("for large $x$", "as $n \\to \\infty$"), not one near a point. */

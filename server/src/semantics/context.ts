@@ -199,3 +199,15 @@ export function mergeConventions(before: Conventions | undefined, later: Convent
 export function conventionsKey(c: Conventions): string {
   return JSON.stringify([c.layout?.value, c.logBase?.value, c.sigma?.value, c.oneHot?.names]);
 }
+
+/**
+ * A name without its decorations: fonts, accents, subscripts, superscripts and primes (`\mathbf{x}_i` → x). What
+ * a declaration or a definition is about, for deciding what a claim may depend on (the cache's keys and the
+ * matrix checker's declarations agree on it).
+ */
+export function nameCore(name: string): string {
+  return name
+    .replace(/\\(?:mathbf|boldsymbol|bm|vec|mathrm|mathit|mathcal|mathsf|hat|bar|tilde|dot|ddot)\b/g, '')
+    .replace(/[_^'].*$/s, '')
+    .replace(/[{}\\\s]/g, '');
+}

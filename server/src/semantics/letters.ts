@@ -21,6 +21,14 @@ export const GREEK_MATRICES: ReadonlySet<string> = new Set(['Sigma', 'Lambda']);
 /** Index letters: a subscript made of these is an index, not a label. */
 export const INDEX_LETTERS = /^[ijklmn]$/;
 
+/** Latin letters conventionally constants (coefficients a, b, c, k; constant matrices A, B, C). */
+const CONSTANT_LETTERS: ReadonlySet<string> = new Set('abckABC'.split(''));
+
+/** Is this letter conventionally a constant (held fixed in a differential, `d(ax^2)`, `d(A\mathbf{X})`)? */
+export function conventionalConstantLetter(s: SymNode): boolean {
+  return CONSTANT_LETTERS.has(s.base) && !s.sub && !s.label && !s.accent;
+}
+
 /** Is this letter conventionally a function name (f, g, h, …)? */
 export function conventionalFunctionLetter(s: SymNode): boolean {
   return FUNCTION_LETTERS.has(s.base);

@@ -4,18 +4,69 @@
  * with what follows — unless the note defines d itself.
  */
 import type { Node } from '../parse/ast';
+import { children as childNodes } from '../parse/walk';
+import { conventionalConstantLetter } from './letters';
 import type { NoteContext } from './context';
 
 /** Is `factor`, followed by `next` in a product, the differential mark d? */
 export function isDifferentialMark(factor: Node, next: Node | undefined, ctx: NoteContext): boolean {
-  if (!next || factor.type !== 'sym' || factor.base !== 'd' || factor.sub || factor.label || factor.accent) return false;
-  if (factor.font && factor.font !== 'rm') return false;
-  if (ctx.bindings.has(factor.name) || ctx.symbols?.has(factor.name)) return false;
+  if (!next || !isDifferentialLetter(factor, ctx)) return false;
   return next.type === 'sym' || next.type === 'apply' || next.type === 'tuple' || next.type === 'call' || (next.type === 'pow' && next.base.type === 'sym');
+}
+
+/** `d(x^2)`, `d(\mathbf{XY})`: the differential of the bracket (parsed as d applied to it). */
+export function isDifferentialApplied(n: Node, ctx: NoteContext): boolean {
+  return n.type === 'apply' && n.args.length === 1 && n.bracket !== '[' && isDifferentialLetter(n.fn, ctx);
+}
+
+function isDifferentialLetter(n: Node, ctx: NoteContext): boolean {
+  if (n.type !== 'sym' || n.base !== 'd' || n.sub || n.label || n.accent) return false;
+  if (n.font && n.font !== 'rm') return false;
+  return !ctx.bindings.has(n.name) && !ctx.symbols?.has(n.name);
 }
 
 /** Does a product's factor list hold a differential? */
 export function hasDifferential(factors: readonly Node[], ctx: NoteContext): boolean {
   for (let i = 0; i + 1 < factors.length; i++) if (isDifferentialMark(factors[i], factors[i + 1], ctx)) return true;
   return false;
+}
+
+/**
+ * The names whose differential the claim writes on its own (`dx`, `d\mathbf{X}`): what moves. In differential
+ * notation the others are held fixed (`dy = \mathrm{tr}(A\,dX)`: A is a constant); a claim that writes no bare
+ * differential (`d(uv) = d(vu)`) moves everything. With `operands`, the names written inside a differential's
+ * operand count too (see below); without, only the bare differentials.
+ */
+export function writtenDifferentials(
+  roots: readonly Node[],
+  ctx: NoteContext,
+  nameOf: (s: Extract<Node, { type: 'sym' }>) => string = (s) => s.name,
+  operands = true,
+): Set<string> {
+  const out = new Set<string>();
+  // Names written inside the operand of a differential (`d(\mathbf{XY})`, `d\,\mathrm{tr}(X^TX)`) move too, but for
+  // letters that are conventionally constants (`d(ax^2) = 2ax\,dx`).
+  const inside = (operand: Node) => {
+    const names: Node[] = [operand];
+    while (names.length) {
+      const m = names.pop()!;
+      if (m.type === 'sym' && !conventionalConstantLetter(m) && !ctx.bindings.has(m.name)) out.add(nameOf(m));
+      for (const c of childNodes(m)) names.push(c);
+    }
+  };
+  const stack = [...roots];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'mul') {
+      for (let i = 0; i + 1 < n.factors.length; i++) {
+        const next = n.factors[i + 1];
+        if (!isDifferentialMark(n.factors[i], next, ctx)) continue;
+        if (next.type === 'sym') out.add(nameOf(next));
+        else if (operands) inside(next);
+      }
+    }
+    if (operands && isDifferentialApplied(n, ctx) && n.type === 'apply') inside(n.args[0]);
+    for (const c of childNodes(n)) stack.push(c);
+  }
+  return out;
 }

@@ -14,15 +14,15 @@
  */
 import type { DerivNode, Node, SymNode, WrtVar } from '../../parse/ast';
 import { nodesWithDefinitions, plainOperands, squareBracketProduct, walk } from '../../parse/walk';
-import type { NoteContext, Binding } from '../../semantics/context';
+import { nameCore, type NoteContext, type Binding } from '../../semantics/context';
 import type { Condition } from '../../interpret/claims';
 import { show } from '../lower';
 import type { ElementFn, Layout, MExpr } from './ir';
-import { names } from './ir';
+import { names, nodes } from './ir';
 import { Dim, Shape, ShapeError, isMatrix, isOne, isScalar, isVector, shapeText, unifyDims, unifyShapes } from './shapes';
 import { QuietError } from '../quiet';
 import { doubt, type Doubt, type ReasonCode } from '../../semantics/reasons';
-import { hasDifferential } from '../../semantics/notation';
+import { isDifferentialApplied, isDifferentialMark, writtenDifferentials } from '../../semantics/notation';
 import { GREEK_MATRICES, INDEX_LETTERS, conventionalFunctionLetter, mayBeVectorFunction } from '../../semantics/letters';
 
 export class MatrixUnsupported extends QuietError {
@@ -38,6 +38,8 @@ export interface BuildOptions {
   /** The note's layout for derivatives by vectors and matrices. */
   layout: Layout;
   logBase: 'e' | '10';
+  /** The names whose differentials the claim's chain writes (Claim.chainDifferentials): what moves. */
+  differentials?: readonly string[];
 }
 
 /** A leaf drawn at random. */
@@ -56,6 +58,10 @@ export interface FunctionInfo {
 const TRANSPOSE_NAMES = new Set(['T', 'top', 'intercal', 'rm:T', 'sf:T', 'bold:T']);
 
 const ELEMENTWISE_ON_MATRICES = new Set<ElementFn>(['tanh', 'sigmoid', 'relu', 'softplus']);
+
+function hasDifferentialIn(e: MExpr): boolean {
+  return nodes(e).some((x) => x.k === 'diff');
+}
 
 function isCapital(s: SymNode): boolean {
   return /^[A-Z]$/.test(s.base) && !s.accent && (s.font === undefined || s.font === 'bold' || s.font === 'rm' || s.font === 'sf');
@@ -130,6 +136,8 @@ export class MatrixBuilder {
   private readonly scalarCapitals = new Set<string>();
   /** The first symbol node written for each canonical name. */
   private readonly symNodes = new Map<string, SymNode>();
+  /** What moves in a differential: the names whose differential the claim writes (semantics/notation.ts). */
+  private readonly moving: Set<string>;
 
   constructor(
     private readonly ctx: NoteContext,
@@ -141,15 +149,22 @@ export class MatrixBuilder {
     const sorted = [...ctx.bindings.values()].sort((a, b) => a.at - b.at);
     for (const b of sorted) this.bindings.set(canonName(b.name), b);
 
-    // Declared shapes: the context's, then the sentence's (more recent).
+    // Declared shapes: the context's, then the sentence's (more recent). Of the context's, those of names the claim
+    // refers to (through definitions): the others would draw sizes that have nothing to do with it.
     const decls: [Node, Node][] = [];
-    if (ctx.shapes) for (const [, d] of ctx.shapes) decls.push([d.lhs, d.rhs]);
+    const cores = new Set<string>();
+    for (const m of nodesWithDefinitions([...roots, ...declarations.flatMap((c) => [c.lhs, c.rhs])], (m) => this.bindings.get(canon(m))?.body)) {
+      if (m.type === 'sym') cores.add(nameCore(m.name)).add(nameCore(m.base));
+    }
+    if (ctx.shapes) for (const [name, d] of ctx.shapes) if (cores.has(nameCore(name))) decls.push([d.lhs, d.rhs]);
     for (const c of declarations) if (c.op === '\\in') decls.push([c.lhs, c.rhs]);
     for (const [lhs, rhs] of decls) {
       if (lhs.type !== 'sym') continue;
       const shape = this.setShape(rhs);
       if (shape) this.declared.set(canon(lhs), shape);
     }
+
+    this.moving = options.differentials ? new Set(options.differentials.map(canonName)) : writtenDifferentials(roots, ctx, canon);
 
     // Everything the claim refers to, following definitions.
     const all = nodesWithDefinitions(roots, (m) => this.bindings.get(canon(m))?.body);
@@ -300,7 +315,6 @@ export class MatrixBuilder {
         return mk({ k: 'add', a: terms }, terms[0].s);
       }
       case 'mul':
-        if (hasDifferential(n.factors, this.ctx)) throw new MatrixUnsupported('it contains a differential (d before a symbol); differentials are not checked yet', 'differential');
         return this.product(n);
       case 'div': {
         const a = this.build(n.num);
@@ -313,6 +327,7 @@ export class MatrixBuilder {
       case 'call':
         return this.call(n);
       case 'apply':
+        if (isDifferentialApplied(n, this.ctx)) return this.differential(this.build(n.args[0]));
         // `x[…]`: a product unless x is a function here.
         if (n.bracket === '[' && !(n.fn.type === 'sym' && (this.functionSyms.has(canon(n.fn)) || this.bindings.get(canon(n.fn))?.params))) return this.build(squareBracketProduct(n));
         return this.apply(n.fn, n.args);
@@ -536,10 +551,19 @@ export class MatrixBuilder {
   }
 
   private product(n: Extract<Node, { type: 'mul' }>): MExpr {
-    let acc = this.build(n.factors[0]);
-    for (let i = 1; i < n.factors.length; i++) {
+    // `d` before a factor is the differential of that factor (`(d\mathbf{X})\mathbf{Y}`, `\mathbf{X}\,d\mathbf{Y}`).
+    const factor = (i: number): MExpr => {
+      const of = n.factors[i + 1];
+      if (!isDifferentialMark(n.factors[i], of, this.ctx)) return this.build(n.factors[i]);
+      if (of.type === 'pow') throw new MatrixUnsupported('d before a power may be the power of a differential', 'differential');
+      return this.differential(this.build(of));
+    };
+    const step = (i: number): number => (isDifferentialMark(n.factors[i], n.factors[i + 1], this.ctx) ? 2 : 1);
+    let acc = factor(0);
+    for (let i = step(0); i < n.factors.length; i += step(i)) {
       const op = n.ops[i - 1];
-      const next = this.build(n.factors[i]);
+      const next = factor(i);
+      if (hasDifferentialIn(acc) && hasDifferentialIn(next)) throw new MatrixUnsupported('a product of differentials is not linear in them', 'differential');
       if (op === 'otimes') throw new MatrixUnsupported('Kronecker products (⊗) are not checked yet');
       if (op === 'circ') throw new MatrixUnsupported('∘ may be composition or the elementwise product');
       if (op === 'odot' || (this.component && !isScalar(acc.s) && !isScalar(next.s))) {
@@ -557,6 +581,20 @@ export class MatrixBuilder {
       acc = this.mul(acc, next);
     }
     return acc;
+  }
+
+  /** The differential of a built expression: each leaf it depends on moves along a direction of its own shape. */
+  private differential(a: MExpr): MExpr {
+    const dirs: [string, MExpr][] = [];
+    // (What moves: the names the claim writes differentials of; when none of them is in this operand, everything.)
+    const restricted = nodes(a).some((x) => x.k === 'var' && this.moving.has(x.name));
+    for (const x of nodes(a)) {
+      if (x.k !== 'var' || x.name.startsWith('d:') || dirs.some(([name]) => name === x.name)) continue;
+      if (restricted && !this.moving.has(x.name)) continue;
+      dirs.push([x.name, this.leaf(`d:${x.name}`, () => x.s)]);
+    }
+    if (nodes(a).some((x) => x.k === 'diff')) throw new MatrixUnsupported('a differential of a differential is not checked', 'differential');
+    return mk({ k: 'diff', a, dirs }, a.s);
   }
 
   private hadamard(a: MExpr, b: MExpr): MExpr {

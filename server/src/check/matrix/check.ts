@@ -58,7 +58,7 @@ interface Built {
 }
 
 function buildClaim(claim: Claim, layout: Layout, logBase: 'e' | '10'): Built {
-  const b = new MatrixBuilder(claim.context, [claim.lhs.node, claim.rhs.node], claim.declarations ?? [], { layout, logBase });
+  const b = new MatrixBuilder(claim.context, [claim.lhs.node, claim.rhs.node], claim.declarations ?? [], { layout, logBase, differentials: claim.chainDifferentials });
   let l = b.build(claim.lhs.node);
   let r = b.build(claim.rhs.node);
   // `\nabla f = 0`: a written 0 beside a vector or matrix is the zero of that shape.
@@ -310,7 +310,10 @@ function sideDoubts(built: Built, kind: ClaimKind): Doubt[] {
   if (kind === 'identity') out.push(doubt('equation', 'it involves no derivative: read as an equation, not an identity'));
   const ml = mentioned(built.l);
   const mr = mentioned(built.r);
-  const vars = built.b.variables;
+  const vars = new Set(built.b.variables);
+  // The direction dX of a name both sides are written in is a free direction, not an unknown (`d(XY) = (dX)Y`
+  // forgets dY).
+  for (const x of [...ml, ...mr]) if (x.startsWith('d:') && ml.has(x.slice(2)) && mr.has(x.slice(2))) vars.add(x);
   for (const x of ml) if (!mr.has(x) && !vars.has(x)) out.push(doubt('undefined-symbol', `${show(x)} appears only on the left`));
   for (const x of mr) if (!ml.has(x) && !vars.has(x)) out.push(doubt('undefined-symbol', `${show(x)} appears only on the right`));
   if (ml.size === 0 || mr.size === 0) out.push(doubt('equation', 'one side is a constant: a value at a point, not an identity'));

@@ -306,6 +306,17 @@ export class Evaluator {
       }
       case 'd':
         return this.derivative(e, st);
+      case 'diff': {
+        if ([...st.overrides.values()].some((o) => o.t)) throw new EvalError('a differential inside a derivative is not checked');
+        const overrides = new Map(st.overrides);
+        for (const [leaf, dir] of e.dirs) {
+          const v = st.frozen?.get(leaf) ?? this.env.values.get(leaf);
+          if (!v) throw new EvalError(`no value for ${leaf}`);
+          overrides.set(leaf, { v, t: this.ev(dir, st).v });
+        }
+        const r = this.ev(e.a, { overrides, frozen: st.frozen });
+        return { v: r.t ?? Mat.zeros(r.v.rows, r.v.cols), t: null };
+      }
     }
   }
 
@@ -412,6 +423,7 @@ export function directNames(e: MExpr): { direct: MExpr[]; names: Set<string> } {
     switch (x.k) {
       case 'd':
       case 'at':
+      case 'diff':
         return;
       default:
         for (const c of children(x)) visit(c, depth + 1);

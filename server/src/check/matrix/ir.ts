@@ -55,6 +55,12 @@ export type MExpr = (
    * it directly.
    */
   | { k: 'd'; of: MExpr; wrt: MExpr[]; layout: Layout; partial: boolean }
+  /**
+   * The differential of `a` (`d(\mathbf{XY})`, `d\mathbf{X}`): its change when every leaf X it depends on moves
+   * along the direction `d:X`, a leaf of its own with X's shape (forward mode, one pass). `dirs` pairs each leaf
+   * with its direction.
+   */
+  | { k: 'diff'; a: MExpr; dirs: [string, MExpr][] }
   /** `e` with some leaves set to values (a function's gradient evaluated at a point). */
   | { k: 'at'; e: MExpr; bind: [string, MExpr][] }
 ) & { s: Shape };
@@ -110,6 +116,8 @@ export function children(e: MExpr): MExpr[] {
       return [e.of, ...e.wrt];
     case 'at':
       return [e.e, ...e.bind.map(([, x]) => x)];
+    case 'diff':
+      return [e.a, ...e.dirs.map(([, x]) => x)];
   }
 }
 
@@ -122,5 +130,5 @@ export function names(e: MExpr): Set<string> {
 
 /** Does any derivative appear? */
 export function hasDerivative(e: MExpr): boolean {
-  return nodes(e).some((n) => n.k === 'd');
+  return nodes(e).some((n) => n.k === 'd' || n.k === 'diff');
 }
