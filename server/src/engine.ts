@@ -11,7 +11,7 @@
 import { scanMath } from './scan/scan';
 import { parseLatex } from './parse/parser';
 import { validateLatex } from './parse/katex';
-import { collectMacros, katexMacros, macrosFromSettings, withoutDefinitions, type MacroTable } from './parse/macros';
+import { collectMacros, katexMacros, macrosFromSettings, withoutDefinitions, type KatexMacro, type MacroTable } from './parse/macros';
 import type { Node, ParseResult } from './parse/ast';
 import { interpret, type Claim } from './interpret/claims';
 import { checkClaim } from './check/check';
@@ -184,7 +184,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
     return p;
   });
 
-  let katexTable: Record<string, string> | null = null;
+  let katexTable: Record<string, KatexMacro> | null = null;
   for (const f of fragments) {
     if (f.disabled || f.delimiter === 'bare' || f.delimiter === 'bare-inline') continue;
     // KaTeX refuses to \newcommand a name it already knows (it has its own \R): validate the fragment with its
@@ -430,7 +430,7 @@ function safeParse(latex: string, macros: MacroTable): ParseResult {
   }
 }
 
-function safeValidate(latex: string, display: boolean, macros: Record<string, string>): { message: string; start: number; end: number } | null {
+function safeValidate(latex: string, display: boolean, macros: Record<string, KatexMacro>): { message: string; start: number; end: number } | null {
   try {
     return validateLatex(latex, display, macros);
   } catch {

@@ -219,6 +219,15 @@ function lexInto(
       i++;
       continue;
     }
+    // An empty script (`d^{} y`, what a macro's empty argument leaves, `\\dd{}{y}{x}`) writes nothing.
+    if ((c === '^' || c === '_') && i + 1 < to) {
+      const empty = /^\s*\{\s*\}/.exec(input.slice(i + 1, Math.min(to, i + 20)));
+      if (empty) {
+        space = true;
+        i += 1 + empty[0].length;
+        continue;
+      }
+    }
     if (c.charCodeAt(0) < 128) {
       push('punct', c, i, i + 1);
       i++;
