@@ -260,6 +260,12 @@ export function expandAt(input: string, i: number, to: number, macro: Macro): { 
       j += cmd[0].length;
     }
   }
-  const text = macro.body.replace(/#(\d)/g, (_, d) => args[Number(d) - 1] ?? '');
+  let body = macro.body.trim();
+  // A body that is one brace group (`{\\operatorname{d}\\!{#1}}`, MathJax macros are often written so) groups
+  // only for a script after it (or around an infix `\\over`): without one, the braces say nothing and would hide
+  // the notation inside.
+  const whole = braceGroup(body, 0);
+  if (whole && whole.next === body.length && !/\\(over|atop|choose)(?![A-Za-z])/.test(body) && !/^\s*(['^_])/.test(input.slice(j, Math.min(to, j + 40)).replace(/^\s*[_^]\s*\{\s*\}/, ''))) body = whole.body;
+  const text = body.replace(/#(\d)/g, (_, d) => args[Number(d) - 1] ?? '');
   return { text: ` ${text} `, next: j };
 }

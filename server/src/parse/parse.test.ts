@@ -1157,6 +1157,28 @@ test('macros: an optional first argument takes its default or what [...] gives, 
   assert.equal(parseLatex('\\two{a}{b}', { macros: counted }).formulas[0].operands[0].type, 'pow');
 });
 
+test('macros written the MathJax way: {a \\over b}, a body wrapped in braces, empty arguments, d{x}', async () => {
+  const { collectMacros } = await import('./macros');
+  // A derivative macro whose empty first argument is the order, built on a differential macro of its own.
+  const macros = collectMacros('\\newcommand{\\dif}[1]{{\\operatorname{d}\\!{#1}}} \\newcommand{\\der}[3]{{\\dif{}^{#1} #2 \\over \\dif{#3}^{#1}}}');
+  const kind = (latex: string) => {
+    const r = parseLatex(latex, { macros });
+    assert.equal(r.problems.length, 0, latex);
+    const n = r.formulas[0].operands[0];
+    return n.type === 'deriv' ? `deriv ${n.form} order ${n.order}` : n.type;
+  };
+  assert.equal(kind('{d y \\over d x}'), 'deriv leibniz order 1');
+  assert.equal(kind('\\der{}{y}{x}'), 'deriv leibniz order 1');
+  assert.equal(kind('\\der{}{}{x}(\\sin x)'), 'deriv operator order 1');
+  assert.equal(kind('\\frac{d}{d{x}} x^2'), 'deriv operator order 1');
+  // A braced body keeps its braces when a script follows (`{A^{-1}}^T` must not become A^{-1}^T).
+  const inv = collectMacros('\\newcommand{\\inv}[1]{{#1^{-1}}}');
+  assert.equal(parseLatex('\\inv{A}^T', { macros: inv }).problems.length, 0);
+  // Spans of a rewritten \\over stay inside the formula.
+  const r = parseLatex('1 + {a \\over b}');
+  assert.deepEqual(r.formulas[0].operands[0].span, { start: 0, end: 15 });
+});
+
 test('equation numbers and cross-references are valid LaTeX: never a syntax error, never part of a formula', () => {
   for (const latex of ['x^2 \\label{eq:sq}', '\\setcounter{equation}{4} x = 1', 'x \\nonumber', 'y \\notag', 'a \\tag*{A}',
     'see \\eqref{eq:sq}', '\\ref{fig} + 1', '\\numberwithin{equation}{section} z']) {
