@@ -8,7 +8,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { checkDocument, type DocumentReport } from '../engine';
-import { definitionOf, findProjectMacros, foldersFor, macrosLiteralIn, readMacrosFile } from './projectMacros';
+import { CONFIG_FILE_NAMES } from '../lsp/protocol';
+import { CONFIG_FILES, definitionOf, findProjectMacros, foldersFor, macrosLiteralIn, readMacrosFile } from './projectMacros';
 
 /** A temporary project (with a `.git`, so no walk leaves it) holding these files. */
 function project(files: Record<string, string>): string {
@@ -201,4 +202,8 @@ test('equation numbers and cross-references are never an error: \\label, \\tag, 
   assert.deepEqual(report.diagnostics.filter((d) => d.severity === 'error' && d.code !== 'false-claim'), []);
   assert.deepEqual(report.claims.map((c) => c.verdict), ['verified', 'verified', 'verified', 'false']);
   assert.equal(report.diagnostics.filter((d) => d.code === 'false-claim').length, 1);
+});
+
+test('config: the client watches exactly the files the server reads', () => {
+  assert.deepEqual(CONFIG_FILE_NAMES, CONFIG_FILES);
 });
