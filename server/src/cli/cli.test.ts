@@ -100,6 +100,7 @@ test('the example notes: the planted mistakes are found and nothing else', () =>
   assert.deepEqual(falses.sort(), [
     'backprop.md: \\frac{\\partial L}{\\partial w} = (1 - \\hat y^2)\\,x',
     "deep-learning.md: \\frac{d}{dz}\\tanh(z) = 1 - \\tanh(z)",
+    'derivatives.md: \\diff{}{\\ln(2x)}{x} = \\frac{2}{x}',
     'integrals.md: \\frac{d}{dx}\\int_{x}^{x^3} e^{-t^2} \\, dt = 3x^2 e^{-x^6} + e^{-x^2}',
     'matrix-calculus.md: \\frac{\\partial A\\mathbf{x}}{\\partial \\mathbf{x}} = A',
     'matrix-calculus.md: \\nabla_{\\mathbf{x}} \\mathbf{x}^\\top B\\mathbf{x} = 2B\\mathbf{x}',
