@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   CHECK_TEXT_REQUEST,
+  CONFIG_FILE_NAMES,
   DEFAULT_SETTINGS,
   DIFFERENTIATE_REQUEST,
   PREVIEW_MARKS_REQUEST,
@@ -27,6 +28,7 @@ import {
 import { PreviewMarkStore, calcnotesMarkdownIt, type MarkdownItLike } from './preview';
 
 const LANGUAGES = ['markdown', 'plaintext'];
+
 
 let client: LanguageClient | undefined;
 
@@ -58,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): CalcnotesApi {
   context.subscriptions.push(
     vscode.window.onDidChangeActiveColorTheme(() => sendTheme()),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (!e.affectsConfiguration('calcnotes')) return;
+      if (!e.affectsConfiguration('calcnotes') && !e.affectsConfiguration('markdown.math.macros')) return;
       marks.clear();
       refreshPreviews();
     }),
@@ -100,7 +102,12 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
       { scheme: 'file', language },
       { scheme: 'untitled', language },
     ]),
-    synchronize: { configurationSection: 'calcnotes' },
+    synchronize: {
+      // markdown.math.macros: the macros of VS Code's own Markdown preview, which the notes may use.
+      configurationSection: ['calcnotes', 'markdown.math'],
+      // The project configuration whose macros the server reads (server/src/config/projectMacros.ts).
+      fileEvents: vscode.workspace.createFileSystemWatcher(`**/{${CONFIG_FILE_NAMES.join(',')}}`),
+    },
   };
   return new LanguageClient('calcnotes', 'calcnotes', serverOptions, clientOptions);
 }

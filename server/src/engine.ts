@@ -11,7 +11,7 @@
 import { scanMath } from './scan/scan';
 import { parseLatex } from './parse/parser';
 import { validateLatex } from './parse/katex';
-import { collectMacros, katexMacros, macrosFromSettings, withoutDefinitions, type MacroTable } from './parse/macros';
+import { collectMacros, katexMacros, macrosFromSettings, withoutDefinitions, type KatexMacro, type Macro, type MacroTable } from './parse/macros';
 import type { Node, ParseResult } from './parse/ast';
 import { interpret, type Claim } from './interpret/claims';
 import { checkClaim } from './check/check';
@@ -49,15 +49,16 @@ export function checkDocument(text: string, options: EngineOptions = {}, cache?:
 export function checkSections(text: string, options: EngineOptions = {}, given?: CheckCache | null): SectionedReport {
   const cache = given ?? undefined;
   const mode = options.mode ?? 'markdown';
-  // The note's own \newcommand / \def (anywhere in it) and the macros setting.
-  const macros = new Map([...macrosFromSettings(options.macros), ...collectMacros(text)]);
+  // The project's preamble, the macros setting and the note's own \newcommand / \def (anywhere in it).
+  const macros = new Map([...optionMacros(options), ...collectMacros(text)]);
   const macrosKey = macros.size ? JSON.stringify([...macros]) : '';
   const starts = cache && mode === 'markdown' ? sectionStarts(text) : [0];
   if (starts.length === 1) return { starts, parts: [checkPart(text, options, macros, macrosKey, cache)] };
 
   // Sections are independent (a heading starts a fresh context, and no sentence, chain or math crosses one):
   // each is checked on its own text and remembered by it.
-  const sections = cache!.sectionsFor(`${JSON.stringify(options)}\u0000${macrosKey}`);
+  // The preamble counts through the macros it defines (in macrosKey), not through its text.
+  const sections = cache!.sectionsFor(`${JSON.stringify({ ...options, preamble: undefined })}\u0000${macrosKey}`);
   // Conventions a section states (layout, log base, what σ denotes) hold in the sections after it.
   let conventions: Conventions | undefined;
   const parts = starts.map((start, i) => {
@@ -184,7 +185,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
     return p;
   });
 
-  let katexTable: Record<string, string> | null = null;
+  let katexTable: Record<string, KatexMacro> | null = null;
   for (const f of fragments) {
     if (f.disabled || f.delimiter === 'bare' || f.delimiter === 'bare-inline') continue;
     // KaTeX refuses to \newcommand a name it already knows (it has its own \R): validate the fragment with its
@@ -430,7 +431,7 @@ function safeParse(latex: string, macros: MacroTable): ParseResult {
   }
 }
 
-function safeValidate(latex: string, display: boolean, macros: Record<string, string>): { message: string; start: number; end: number } | null {
+function safeValidate(latex: string, display: boolean, macros: Record<string, KatexMacro>): { message: string; start: number; end: number } | null {
   try {
     return validateLatex(latex, display, macros);
   } catch {
@@ -449,6 +450,17 @@ export function summarize(reports: { claims: ClaimReport[] }[]): Summary {
   return s;
 }
 
+let lastPreamble: { text: string; macros: Map<string, Macro> } | null = null;
+
+/** The macros of the options: the preamble's definitions, then the macros setting (which wins). */
+function optionMacros(options: EngineOptions): Map<string, Macro> {
+  const settings = macrosFromSettings(options.macros);
+  const preamble = options.preamble ?? '';
+  if (!preamble) return settings;
+  if (lastPreamble?.text !== preamble) lastPreamble = { text: preamble, macros: collectMacros(preamble) };
+  return new Map([...lastPreamble.macros, ...settings]);
+}
+
 /** Longest expression `differentiateLatex` reads. */
 const MAX_DIFFERENTIATE_INPUT = 5000;
 
@@ -457,7 +469,7 @@ export function variableName(variable: string, options: EngineOptions = {}): str
   const v = variable.trim().replace(/^\$+|\$+$/g, '').trim();
   if (!v) return null;
   if (/^[A-Za-z]{2,}$/.test(v)) return v; // a Greek name written without its backslash
-  const parsed = parseLatex(v, { macros: macrosFromSettings(options.macros) });
+  const parsed = parseLatex(v, { macros: optionMacros(options) });
   if (parsed.problems.length || parsed.formulas.length !== 1) return null;
   const f = parsed.formulas[0];
   if (f.relations.length || f.operands.length !== 1) return null;
@@ -477,7 +489,7 @@ export function differentiateLatex(latex: string, variable: string, options: Eng
     if (body.length > MAX_DIFFERENTIATE_INPUT) return { error: 'the expression is too long' };
     const x = variableName(variable, options);
     if (!x) return { error: `${variable} is not a variable` };
-    const parsed = parseLatex(body, { macros: macrosFromSettings(options.macros) });
+    const parsed = parseLatex(body, { macros: optionMacros(options) });
     if (parsed.problems.length) return { error: `could not read the expression: ${parsed.problems[0].message}` };
     if (parsed.formulas.length !== 1) return { error: 'expected one expression' };
     const f = parsed.formulas[0];

@@ -21,6 +21,12 @@ export interface EngineOptions {
   /** Extra macros, `{ "\\R": "\\mathbb{R}" }` (the note's own \newcommand and \def are always honoured). */
   macros?: Record<string, string>;
   /**
+   * TeX definitions read before the note (`\newcommand`, `\def`, `\DeclareMathOperator`; other text is
+   * ignored): the macros of the project's configuration (config/projectMacros.ts). `macros` wins over them, the
+   * note's own definitions over both.
+   */
+  preamble?: string;
+  /**
    * Layout of derivatives by vectors and matrices. Unset (the default): the layout the note states in prose or by
    * `<!-- calcnotes: layout=numerator -->`; where it states none, a claim that holds in one layout only is not
    * checked. A directive overrides this option; the option overrides prose.

@@ -3,6 +3,7 @@
  * command line) and CalcnotesService (lsp/service.ts), where the behaviour lives. Checks run in a worker thread
  * started from this same file (so a bundled server works too).
  */
+import { fileURLToPath } from 'url';
 import { setFlagsFromString } from 'v8';
 import { workerData } from 'worker_threads';
 import {
@@ -53,8 +54,19 @@ function startServer(): void {
   const documents = new TextDocuments(TextDocument);
   let configurationSupported = false;
   let dynamicConfigurationRegistration = false;
+  let workspaceFoldersSupported = false;
   /** Settings pushed with didChangeConfiguration, for clients without `workspace/configuration`. */
   let pushedSettings: CalcnotesSettings = mergeSettings(DEFAULT_SETTINGS);
+  /** The workspace folders as file-system paths (where a note's project configuration is looked for). */
+  let folders: string[] = [];
+  const toPaths = (uris: (string | undefined)[]) =>
+    uris.flatMap((u) => {
+      try {
+        return u?.startsWith('file:') ? [fileURLToPath(u)] : [];
+      } catch {
+        return [];
+      }
+    });
 
   const log = (message: string) => {
     try {
@@ -76,9 +88,15 @@ function startServer(): void {
     getDocument: (uri) => documents.get(uri),
     getSettings: async (uri) => {
       if (!configurationSupported) return pushedSettings;
-      const raw: unknown = await connection.workspace.getConfiguration({ scopeUri: uri || undefined, section: 'calcnotes' });
-      return mergeSettings(raw);
+      // VS Code's own preview macros (markdown.math.macros) too; calcnotes.macros wins over them.
+      const scopeUri = uri || undefined;
+      const [raw, markdownMacros] = (await connection.workspace.getConfiguration([
+        { scopeUri, section: 'calcnotes' },
+        { scopeUri, section: 'markdown.math.macros' },
+      ])) as unknown[];
+      return mergeSettings(raw, markdownMacros);
     },
+    workspaceFolders: () => folders,
     publishDiagnostics: (uri, diagnostics, version) => void connection.sendDiagnostics({ uri, diagnostics, version }).catch(() => undefined),
     sendStatus: (params: StatusParams) => void connection.sendNotification(STATUS_NOTIFICATION, params).catch(() => undefined),
     log,
@@ -103,12 +121,15 @@ function startServer(): void {
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
     configurationSupported = !!caps.workspace?.configuration;
+    folders = toPaths(params.workspaceFolders?.length ? params.workspaceFolders.map((f) => f.uri) : [params.rootUri ?? undefined]);
+    workspaceFoldersSupported = !!caps.workspace?.workspaceFolders;
     dynamicConfigurationRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'calcnotes' },
     };
@@ -118,17 +139,29 @@ function startServer(): void {
     if (dynamicConfigurationRegistration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'calcnotes' }).catch(() => undefined);
     }
+    if (workspaceFoldersSupported) {
+      connection.workspace.onDidChangeWorkspaceFolders((e) =>
+        guard('workspace folders', undefined, () => {
+          const removed = new Set(toPaths(e.removed.map((f) => f.uri)));
+          folders = [...folders.filter((f) => !removed.has(f)), ...toPaths(e.added.map((f) => f.uri))];
+          service.configFilesChanged();
+        }),
+      );
+    }
     // Take MathJax's start-up cost before the first hover, not during it.
     setTimeout(() => guard('renderer warm-up', undefined, () => service.warmUp()), 300).unref();
   });
 
   connection.onDidChangeConfiguration((change) =>
     guard('configuration change', undefined, () => {
-      const s = (change?.settings as { calcnotes?: unknown } | undefined)?.calcnotes;
-      if (s !== undefined) pushedSettings = mergeSettings(s);
+      const pushed = change?.settings as { calcnotes?: unknown; markdown?: { math?: { macros?: unknown } } } | undefined;
+      if (pushed?.calcnotes !== undefined) pushedSettings = mergeSettings(pushed.calcnotes, pushed.markdown?.math?.macros);
       service.settingsChanged();
     }),
   );
+
+  // The client watches the project configuration files (client/src/extension.ts): read them again.
+  connection.onDidChangeWatchedFiles(() => guard('watched files', undefined, () => service.configFilesChanged()));
 
   documents.onDidOpen((e) => guard('open', undefined, () => service.opened(e.document.uri)));
   documents.onDidChangeContent((e) => guard('change', undefined, () => service.changed(e.document.uri)));

@@ -100,6 +100,7 @@ test('the example notes: the planted mistakes are found and nothing else', () =>
   assert.deepEqual(falses.sort(), [
     'backprop.md: \\frac{\\partial L}{\\partial w} = (1 - \\hat y^2)\\,x',
     "deep-learning.md: \\frac{d}{dz}\\tanh(z) = 1 - \\tanh(z)",
+    'derivatives.md: \\diff{}{\\ln(2x)}{x} = \\frac{2}{x}',
     'differentials.md: d(\\mathbf X^{-1}) = \\mathbf X^{-1}(d\\mathbf X)\\mathbf X^{-1}',
     'integrals.md: \\frac{d}{dx}\\int_{x}^{x^3} e^{-t^2} \\, dt = 3x^2 e^{-x^6} + e^{-x^2}',
     'likelihood.md: \\frac{d}{da}\\frac{1}{m}\\sum_{j=1}^{m}(a u_j - v_j)^2 = \\frac{2}{m}\\sum_{j=1}^{m}(a u_j - v_j)',
@@ -123,4 +124,58 @@ test('suspicious notation is a warning line with its code; it alone does not fai
   const r = runCli(['check', path.join(dir, 'typo.md')]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /typo\.md:3:18: warning: P\^\{\(1\)\}\{21\} looks like P\^\{\(1\)\}_\{21\} with the _ missing \[suspicious-notation\]/);
+});
+
+test('--macros FILE: a JSON table or a TeX preamble for every note; the site configuration above a note is read too', () => {
+  const dir = tmpNotes({
+    '.git/HEAD': '',
+    'book/_config.yml': 'sphinx:\n  config:\n    mathjax3_config:\n      tex:\n        macros:\n          dv: ["\\\\frac{d #1}{d #2}", 2]\n',
+    'book/ch1/rules.md': '# Rules\n\n$$\\dv{}{x} x^5 = 5x^4$$\n\n$$\\dv{}{x} \\cos x = \\sin x$$\n',
+    'macros.json': '{"\\\\sq": ["{#1}^2", 1]}',
+    'preamble.tex.txt': '\\DeclareMathOperator{\\Sin}{sin}\n',
+    'plain/uses.md': '# Given\n\n$$\\frac{d}{dx}\\sq{x} = 2x$$\n',
+  });
+  const found = runCli(['check', path.join(dir, 'book')]);
+  assert.equal(found.code, 1, found.stderr);
+  assert.match(found.stdout, /rules\.md:5:3: error: .*\[false-claim\]/);
+  assert.match(found.stdout, /2 claims: 1 verified, 1 false, 0 unchecked/);
+  assert.equal(found.stderr, '');
+  // --no-config: the macro is unknown, so nothing about it is verified or false.
+  const off = runCli(['check', '--no-config', path.join(dir, 'book')]);
+  assert.match(off.stdout, /Undefined control sequence: \\dv/);
+  assert.doesNotMatch(off.stdout, /false-claim/);
+  // A JSON table given by name.
+  const json = runCli(['check', '--macros', path.join(dir, 'macros.json'), path.join(dir, 'plain/uses.md')]);
+  assert.equal(json.code, 0, json.stdout + json.stderr);
+  assert.match(json.stdout, /1 claims: 1 verified, 0 false, 0 unchecked/);
+  // A TeX preamble given by name (any other extension is read as TeX).
+  fs.writeFileSync(path.join(dir, 'plain/op.md'), '# Op\n\n$$\\frac{d}{dx}\\Sin x = \\cos x$$\n');
+  const tex = runCli(['check', `--macros=${path.join(dir, 'preamble.tex.txt')}`, path.join(dir, 'plain/op.md')]);
+  assert.match(tex.stdout, /1 claims: 1 verified, 0 false, 0 unchecked/);
+  // A macros file that does not exist is a usage error.
+  const missing = runCli(['check', '--macros', path.join(dir, 'nope.json'), path.join(dir, 'plain')]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /nope\.json: no such macros file/);
+});
+
+test('a broken configuration is one warning line on stderr; the notes are still checked', () => {
+  const dir = tmpNotes({
+    '.git/HEAD': '',
+    '_config.yml': 'sphinx:\n  config: [unclosed\n',
+    'a/one.md': RIGHT,
+    'a/two.md': WRONG,
+  });
+  const r = runCli(['check', dir]);
+  assert.equal(r.code, 1);
+  const warnings = r.stderr.trim().split('\n');
+  assert.equal(warnings.length, 1, r.stderr);
+  assert.match(warnings[0], /^calcnotes: warning: .*_config\.yml: macros not read: not valid YAML \(line \d+\): /);
+  assert.match(r.stdout, /3 claims: 2 verified, 1 false, 0 unchecked/);
+});
+
+test('\\label, \\tag, \\eqref and \\setcounter are never an error line', () => {
+  const dir = tmpNotes({ 'n.md': '# N\n\n$$\\setcounter{equation}{1}\\frac{d}{dx} x^2 = 2x \\label{eq:a}\\tag{1}$$\n\nSee $\\eqref{eq:a}$ and $\\ref{eq:a}$.\n' });
+  const r = runCli(['check', path.join(dir, 'n.md')]);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout.trim(), '1 claims: 1 verified, 0 false, 0 unchecked');
 });

@@ -7,8 +7,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CheckCache, checkDocument, summarize, type DocumentReport, type EngineOptions } from '../engine';
 import { LineMap } from '../scan/lines';
+import { findProjectMacros, readMacrosFile } from '../config/projectMacros';
 
-const USAGE = `usage: calcnotes check [--format text|json] [--all] [--log-base e|10] [--budget MS] [--no-bare] <files or folders…>
+const USAGE = `usage: calcnotes check [--format text|json] [--all] [--log-base e|10] [--budget MS] [--no-bare]
+                       [--macros FILE] [--no-config] <files or folders…>
 
 Checks the derivatives, rules and worked steps in Markdown (.md, .markdown) and plain-text (.txt) notes.
 Folders are searched for those files. Exit status: 0 no false claim, 1 a false claim, 2 usage or I/O error.
@@ -18,6 +20,12 @@ Folders are searched for those files. Exit status: 0 no false claim, 1 a false c
   --log-base e|10      meaning of \\log without a base (default e)
   --budget MS          time budget per claim in milliseconds (default 200)
   --no-bare            do not look for formulas written without $ delimiters
+  --macros FILE        macros for every note: a JSON object (name: body, or [body, number of arguments]), a TeX
+                       preamble (\\newcommand, \\DeclareMathOperator), or a site configuration (_config.yml, …);
+                       may be given more than once, and wins over the configuration found
+  --no-config          do not read the macros of the site configuration found above each note (Jupyter Book
+                       _config.yml, myst.yml, mkdocs.yml, _quarto.yml, katex-macros.json, macros.json,
+                       preamble.tex, macros.tex), up to the folder holding .git
 `;
 
 export interface CliIO {
@@ -36,6 +44,10 @@ interface Args {
   all: boolean;
   engine: EngineOptions;
   inputs: string[];
+  /** Macros files given with --macros, in order. */
+  macroFiles: string[];
+  /** Read the site configuration above each note. */
+  config: boolean;
 }
 
 function parseArgs(argv: string[]): Args | 'help' | 'version' {
@@ -43,7 +55,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') return 'help';
   if (argv[0] === '--version' || argv[0] === '-v') return 'version';
   if (argv[0] !== 'check') throw new UsageError(`unknown command '${argv[0]}'`);
-  const args: Args = { format: 'text', all: false, engine: {}, inputs: [] };
+  const args: Args = { format: 'text', all: false, engine: {}, inputs: [], macroFiles: [], config: true };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string => {
@@ -59,6 +71,8 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       args.format = f;
     } else if (a === '--all') args.all = true;
     else if (a === '--no-bare') args.engine.bareFormulas = false;
+    else if (a === '--no-config') args.config = false;
+    else if (a === '--macros' || a.startsWith('--macros=')) args.macroFiles.push(value());
     else if (a === '--log-base' || a.startsWith('--log-base=')) {
       const b = value();
       if (b !== 'e' && b !== '10') throw new UsageError(`--log-base must be e or 10, not '${b}'`);
@@ -203,6 +217,37 @@ export function run(argv: string[], io: CliIO): number {
     io.stderr(`calcnotes: ${(e as Error).message}\n`);
     return 2;
   }
+  // Macros: the files given, then (per folder) the site configuration found above each note.
+  const warned = new Set<string>();
+  const warn = (lines: string[]) => {
+    for (const line of lines) {
+      if (warned.has(line)) continue;
+      warned.add(line);
+      io.stderr(`calcnotes: warning: ${line}\n`);
+    }
+  };
+  const given: string[] = [];
+  for (const file of args.macroFiles) {
+    if (!fs.existsSync(file)) {
+      io.stderr(`calcnotes: ${file}: no such macros file\n`);
+      return 2;
+    }
+    const r = readMacrosFile(file);
+    warn(r.warnings);
+    given.push(...r.definitions);
+  }
+  const preambles = new Map<string, string>();
+  const preambleFor = (file: string): string => {
+    const dir = path.dirname(path.resolve(file));
+    let p = preambles.get(dir);
+    if (p === undefined) {
+      const found = args.config ? findProjectMacros(file) : null;
+      if (found) warn(found.warnings);
+      p = [found?.preamble ?? '', ...given].filter((x) => x).join('\n');
+      preambles.set(dir, p);
+    }
+    return p;
+  };
   const progress = io.stderrIsTTY && args.format === 'text' && files.length > 1;
   const results: FileResult[] = [];
   let ioFailed = false;
@@ -218,7 +263,8 @@ export function run(argv: string[], io: CliIO): number {
       ioFailed = true;
       return;
     }
-    const report = checkDocument(text, { ...args.engine, mode: modeFor(file) }, cache);
+    const preamble = preambleFor(file);
+    const report = checkDocument(text, { ...args.engine, mode: modeFor(file), ...(preamble ? { preamble } : {}) }, cache);
     results.push({ path: file, text, report });
   });
   if (progress) io.stderr(`\r${' '.repeat(100)}\r`);

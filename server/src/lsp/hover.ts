@@ -25,6 +25,8 @@ export interface HoverInput {
   color?: string;
   /** The `calcnotes.macros` setting. */
   macros?: Record<string, string>;
+  /** The macros of the note's project configuration, as TeX definitions. */
+  preamble?: string;
   /** A LineMap of `text`, when the caller has one. */
   lines?: LineMap;
   /** The `calcnotes.plots` setting: show plots of false claims and verified derivatives. Default true. */
@@ -56,11 +58,11 @@ interface PreludeMemo {
 const preludes = new WeakMap<DocumentReport, PreludeMemo>();
 
 /** The note's macro definitions (and the setting's), computed once per report. */
-export function preludeFor(report: DocumentReport, macros: Record<string, string> = {}): string {
-  const macrosKey = JSON.stringify(macros);
+export function preludeFor(report: DocumentReport, macros: Record<string, string> = {}, preamble = ''): string {
+  const macrosKey = `${JSON.stringify(macros)}\u0000${preamble}`;
   const memo = preludes.get(report);
   if (memo && memo.macrosKey === macrosKey) return memo.prelude;
-  const prelude = macroPrelude(macros, report.fragments.map((f) => f.latex));
+  const prelude = macroPrelude(macros, report.fragments.map((f) => f.latex), preamble);
   preludes.set(report, { macrosKey, prelude });
   return prelude;
 }
@@ -90,7 +92,7 @@ export function hover(input: HoverInput): Hover | null {
   const offset = lines.offsetAt(input.position);
   const f = fragmentAt(input.report, input.text, offset);
   if (!f) return null;
-  const prelude = preludeFor(input.report, input.macros);
+  const prelude = preludeFor(input.report, input.macros, input.preamble);
   const parts: string[] = [image('formula', f.latex, f.display, input.color, prelude)];
   const claims = input.report.claims.filter((c) => c.start >= f.start && c.end <= f.end && c.start <= offset && offset <= c.end);
   const shown = new Set<string>();

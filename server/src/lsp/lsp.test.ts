@@ -754,3 +754,55 @@ test('service: theme colour reaches the hover; checkText of a closed note publis
   await assert.rejects(service.checkText({ uri: 5, text: '' } as unknown as { uri: string; text: string }));
   await service.dispose();
 });
+
+test('settings: markdown.math.macros (the preview\'s KaTeX macros) are taken, and calcnotes.macros wins over them', () => {
+  const s = mergeSettings({ macros: { '\\R': '\\mathbb{R}' } }, { '\\R': '\\mathbf{R}', N: '\\mathbb{N}', 'bad key': 'x', '\\x': 3 });
+  assert.deepEqual(s.macros, { '\\R': '\\mathbb{R}', '\\N': '\\mathbb{N}' });
+  assert.deepEqual(mergeSettings(undefined, { '\\one': '1' }).macros, { '\\one': '1' });
+  assert.deepEqual(mergeSettings({}, 'not a table').macros, {});
+  assert.equal(engineOptions(s, 'markdown', '\\newcommand{\\two}{2}').preamble, '\\newcommand{\\two}{2}');
+  assert.equal('preamble' in engineOptions(s, 'markdown'), false);
+});
+
+test('service: a note\'s project configuration is read up to its workspace folder, logged once when broken, read again when it changes', async () => {
+  const fs = await import('fs');
+  const os = await import('os');
+  const { pathToFileURL } = await import('url');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'calcnotes-ws-'));
+  const ws = path.join(root, 'ws');
+  fs.mkdirSync(path.join(ws, 'notes'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'macros.json'), '{"\\\\three": "4"}'); // above the workspace: never read
+  fs.writeFileSync(path.join(ws, 'katex-macros.json'), '{"\\\\three": "3", "\\\\sq": ["{#1}^2", 1]}');
+  fs.writeFileSync(path.join(ws, '_config.yml'), 'sphinx: [');
+  const uri = pathToFileURL(path.join(ws, 'notes', 'n.md')).toString();
+  const docs = new Map<string, FakeDoc>();
+  const logs: string[] = [];
+  const service = new CalcnotesService({
+    getDocument: (u) => docs.get(u),
+    getSettings: async () => settings(),
+    publishDiagnostics: () => undefined,
+    sendStatus: () => undefined,
+    log: (m) => logs.push(m),
+    runner: new CheckRunner(),
+    debounceMs: 5,
+    workspaceFolders: () => [ws],
+  });
+  docs.set(uri, new FakeDoc(uri, '# N\n\n$$\\frac{d}{dx}\\sq{x} = 2x$$ and $\\three + 1 = 4$.\n'));
+  service.opened(uri);
+  await service.settled(uri);
+  assert.deepEqual(service.lastReport(uri)!.claims.map((c) => c.verdict), ['verified', 'verified']);
+  assert.equal(logs.length, 1, logs.join('\n'));
+  assert.match(logs[0], /^calcnotes: warning: .*_config\.yml: macros not read: not valid YAML/);
+  // The hover renders the project's macros too.
+  assert.match(JSON.stringify(service.hover(uri, { line: 2, character: 5 })), /data:image\/svg\+xml/);
+  // A file changes: read again (and the old warning, now fixed, is not repeated).
+  fs.writeFileSync(path.join(ws, 'katex-macros.json'), '{"\\\\three": "5", "\\\\sq": ["{#1}^2", 1]}');
+  fs.writeFileSync(path.join(ws, '_config.yml'), 'title: fixed\n');
+  service.configFilesChanged();
+  await service.settled(uri);
+  assert.deepEqual(service.lastReport(uri)!.claims.map((c) => c.verdict), ['verified', 'false']);
+  assert.equal(logs.length, 1);
+  // A note that is not a file reads no configuration.
+  assert.equal(service.preambleFor('untitled:Untitled-1'), '');
+  await service.dispose();
+});

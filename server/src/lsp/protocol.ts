@@ -46,6 +46,12 @@ export const DEFAULT_SETTINGS: CalcnotesSettings = {
   plots: true,
 };
 
+/**
+ * The project configuration files whose macros the server reads (config/projectMacros.ts, which a test keeps equal):
+ * the client watches them and the server reads them again when one changes.
+ */
+export const CONFIG_FILE_NAMES: readonly string[] = ['_config.yml', 'myst.yml', 'mkdocs.yml', '_quarto.yml', 'katex-macros.json', 'macros.json', 'preamble.tex', 'macros.tex'];
+
 /** Client → server notification: the colour theme, at start and on every change. */
 export const THEME_NOTIFICATION = 'calcnotes/theme';
 export interface ThemeParams {

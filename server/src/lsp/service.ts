@@ -7,7 +7,10 @@
  * older generation is dropped (never published). Hover and code actions use the last finished report, with the
  * text it was made from, so they answer at once even while a long check runs in the worker.
  */
+import * as path from 'path';
+import { fileURLToPath } from 'url';
 import type { CodeAction, CodeActionParams, Diagnostic, Hover, Position } from 'vscode-languageserver';
+import { findProjectMacros } from '../config/projectMacros';
 import { summarize, type DocumentReport } from '../engine';
 import { LineMap } from '../scan/lines';
 import { initMathJax, renderSvg, safeColor, DEFAULT_INK } from '../render/svg';
@@ -56,6 +59,12 @@ export interface ServiceDeps {
   runner: Runner;
   /** Delay after a change before checking. Default 150 ms. */
   debounceMs?: number;
+  /**
+   * The workspace folders (file-system paths): a note's project configuration is looked for from its folder up to
+   * the workspace folder holding it, never above; for a note in none, in its own folder only. Without this
+   * dependency no configuration is read.
+   */
+  workspaceFolders?(): string[];
 }
 
 interface Finished {
@@ -63,6 +72,8 @@ interface Finished {
   version: number;
   report: DocumentReport;
   settings: CalcnotesSettings;
+  /** The macros of the note's project configuration (TeX), for the hover's renderer. */
+  preamble: string;
 }
 
 interface DocState {
@@ -84,6 +95,10 @@ export function statusOf(uri: string, report: DocumentReport): StatusParams {
 export class CalcnotesService {
   private readonly docs = new Map<string, DocState>();
   private readonly settingsCache = new Map<string, Promise<CalcnotesSettings>>();
+  /** The project macros by the note's folder (until a configuration file changes). */
+  private readonly preambles = new Map<string, string>();
+  /** Warnings about configuration files already logged (each once until the files change). */
+  private readonly warned = new Set<string>();
   private theme: ThemeParams = { kind: 'dark', foreground: DEFAULT_INK };
   private disposed = false;
   private previewVersion = 0;
@@ -120,6 +135,46 @@ export class CalcnotesService {
     this.deps.runner.forget?.(`preview:${uri}`);
     this.settingsCache.delete(uri);
     this.deps.publishDiagnostics(uri, []);
+  }
+
+  /** A configuration file (`_config.yml`, `macros.json`, …) changed: read them again and check every open note. */
+  configFilesChanged(): void {
+    this.preambles.clear();
+    this.warned.clear();
+    for (const uri of this.docs.keys()) this.schedule(uri, 0);
+  }
+
+  /**
+   * The macros the project's configuration defines for a note (TeX), read from its folder up to its workspace
+   * folder; '' for a note that is not a file. Never throws; each broken file is logged once.
+   */
+  preambleFor(uri: string): string {
+    if (!this.deps.workspaceFolders || !uri.startsWith('file:')) return '';
+    let file: string;
+    try {
+      file = fileURLToPath(uri);
+    } catch {
+      return '';
+    }
+    const dir = path.dirname(file);
+    let p = this.preambles.get(dir);
+    if (p === undefined) {
+      const inside = (root: string) => {
+        const rel = path.relative(root, dir);
+        return !rel.startsWith('..') && !path.isAbsolute(rel);
+      };
+      const root = this.deps.workspaceFolders().filter(inside).sort((a, b) => b.length - a.length)[0] ?? dir;
+      const found = findProjectMacros(file, { root });
+      for (const w of found.warnings) {
+        if (this.warned.has(w)) continue;
+        this.warned.add(w);
+        this.deps.log(`calcnotes: warning: ${w}`);
+      }
+      p = found.preamble;
+      if (this.preambles.size > 500) this.preambles.clear();
+      this.preambles.set(dir, p);
+    }
+    return p;
   }
 
   /** Settings changed: forget cached settings and check every open document again. */
@@ -205,18 +260,19 @@ export class CalcnotesService {
     }
     const text = doc.getText();
     const version = doc.version;
+    const preamble = this.preambleFor(uri);
     const outcome = await this.deps.runner.submit({
       key: uri,
       version: generation,
       text,
-      options: engineOptions(settings, modeFor(uri, doc.languageId)),
+      options: engineOptions(settings, modeFor(uri, doc.languageId), preamble),
     });
     if (outcome.status === 'failed') {
       this.deps.log(`calcnotes: check of ${uri} failed: ${outcome.error}`);
       return;
     }
     if (outcome.status !== 'done' || !this.isCurrent(uri, st, generation)) return; // a newer version is coming
-    st.last = { text, version, report: outcome.report, settings };
+    st.last = { text, version, report: outcome.report, settings, preamble };
     this.deps.publishDiagnostics(uri, toDiagnostics(outcome.report, new LineMap(text), settings), version);
     this.deps.sendStatus(statusOf(uri, outcome.report));
     if (settings.plots !== false) this.predrawPlots(st, outcome.report);
@@ -251,6 +307,7 @@ export class CalcnotesService {
       reportText: last.text,
       color: this.theme.foreground,
       macros: last.settings.macros,
+      preamble: last.preamble,
       plots: last.settings.plots,
     });
   }
@@ -287,7 +344,7 @@ export class CalcnotesService {
       key: `closed:${uri}`,
       version: Date.now(),
       text: params.text,
-      options: engineOptions(settings, modeFor(uri)),
+      options: engineOptions(settings, modeFor(uri), this.preambleFor(uri)),
       bulk: true,
     });
     if (outcome.status !== 'done') {
@@ -320,7 +377,7 @@ export class CalcnotesService {
       key,
       version: ++this.previewVersion,
       text,
-      options: engineOptions(settings, modeFor(uri, doc?.languageId)),
+      options: engineOptions(settings, modeFor(uri, doc?.languageId), this.preambleFor(uri)),
     });
     if (outcome.status === 'failed') throw new Error(outcome.error);
     // Superseded: a newer text of the same preview is being checked, and its answer is the one that counts.
@@ -335,7 +392,7 @@ export class CalcnotesService {
   async differentiate(params: DifferentiateParams): Promise<DifferentiateResult> {
     const uri = typeof params?.uri === 'string' ? params.uri : '';
     const settings = await this.settingsFor(uri);
-    return differentiate(params, engineOptions(settings, modeFor(uri)));
+    return differentiate(params, engineOptions(settings, modeFor(uri), this.preambleFor(uri)));
   }
 
   /** Load MathJax and render once, and draw a plot once, so the first hover is fast. */

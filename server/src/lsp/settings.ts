@@ -56,8 +56,12 @@ export function validateMacros(v: unknown): Record<string, string> {
   return out;
 }
 
-/** `raw` is what `workspace/configuration` returned for section `calcnotes` (anything, possibly null). */
-export function mergeSettings(raw: unknown): CalcnotesSettings {
+/**
+ * `raw` is what `workspace/configuration` returned for section `calcnotes` (anything, possibly null);
+ * `markdownMathMacros` what it returned for `markdown.math.macros`, the KaTeX macros of VS Code's own Markdown
+ * preview: they are taken too, and `calcnotes.macros` wins over them.
+ */
+export function mergeSettings(raw: unknown, markdownMathMacros?: unknown): CalcnotesSettings {
   const d = DEFAULT_SETTINGS;
   const r = isRecord(raw) ? raw : {};
   let logBase: CalcnotesSettings['logBase'] = d.logBase;
@@ -75,7 +79,7 @@ export function mergeSettings(raw: unknown): CalcnotesSettings {
     falseClaimSeverity: oneOf(r.falseClaimSeverity, SEVERITIES, d.falseClaimSeverity),
     showUnchecked: bool(r.showUnchecked, d.showUnchecked),
     timeBudgetMs,
-    macros: r.macros === undefined ? { ...d.macros } : validateMacros(r.macros),
+    macros: { ...validateMacros(markdownMathMacros), ...(r.macros === undefined ? d.macros : validateMacros(r.macros)) },
     plots: bool(r.plots, d.plots),
     disabledCodes: Array.isArray(r.disabledCodes) ? r.disabledCodes.filter((c): c is string => typeof c === 'string' && /^[a-z-]{1,40}$/.test(c)).slice(0, 50) : [...d.disabledCodes],
   };
@@ -88,10 +92,14 @@ export function modeFor(uri: string, languageId?: string): 'markdown' | 'text' {
   return /\.txt$/i.test(path) ? 'text' : 'markdown';
 }
 
-/** The engine's options for a document with these settings. */
-export function engineOptions(settings: CalcnotesSettings, mode: 'markdown' | 'text'): EngineOptions {
+/**
+ * The engine's options for a document with these settings, and the macros its project's configuration defines
+ * (config/projectMacros.ts; the settings' macros win over them).
+ */
+export function engineOptions(settings: CalcnotesSettings, mode: 'markdown' | 'text', preamble = ''): EngineOptions {
   return {
     mode,
+    ...(preamble ? { preamble } : {}),
     logBase: settings.logBase,
     budgetMs: settings.timeBudgetMs,
     bareFormulas: settings.bareFormulas,

@@ -234,7 +234,10 @@ add(['!', 'negthinspace', 'negmedspace', 'negthickspace', 'allowbreak', 'nobreak
   'biggm', 'Biggm', 'centering', 'newline', 'relax', 'protect', 'mathord', 'mathbin', 'mathrel', 'mathopen',
   'mathclose', 'mathpunct', 'mathinner', 'smash'], { kind: 'ignore', args: 0 });
 add(['label', 'tag', 'tag*', 'vspace', 'vspace*', 'phantom', 'hphantom', 'vphantom', 'color', 'eqref', 'ref',
-  'mspace'], { kind: 'ignore', args: 1 });
+  'mspace', 'pageref', 'cref', 'Cref', 'autoref', 'stepcounter', 'refstepcounter'], { kind: 'ignore', args: 1 });
+// Equation numbering: valid LaTeX that says nothing about the formula.
+add(['setcounter', 'addtocounter', 'numberwithin'], { kind: 'ignore', args: 2 });
+add('allowdisplaybreaks', { kind: 'ignore', args: 0 });
 
 add(['text', 'textrm', 'textit', 'textbf', 'textsf', 'texttt', 'textnormal', 'textup', 'mbox', 'hbox', 'emph',
   'textmd', 'textsl'], { kind: 'text' });

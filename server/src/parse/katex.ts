@@ -4,6 +4,7 @@
  * throws out of here.
  */
 import type * as Katex from 'katex';
+import { braceGroup, type KatexMacro } from './macros';
 
 type KatexModule = typeof Katex & { __parse?: (latex: string, options: Katex.KatexOptions) => unknown };
 let katexModule: KatexModule | null = null;
@@ -25,8 +26,47 @@ export interface LatexError {
   end: number;
 }
 
-export function validateLatex(latex: string, display: boolean, macros?: Record<string, string>): LatexError | null {
+/**
+ * Valid LaTeX that KaTeX does not render (equation numbering and cross-references: MathJax sites and LaTeX read
+ * them), with the number of brace arguments each takes. They are never a syntax error: validation blanks them out.
+ */
+const UNRENDERED: Readonly<Record<string, number>> = {
+  label: 1, tag: 1, eqref: 1, ref: 1, pageref: 1, cref: 1, Cref: 1, autoref: 1, nonumber: 0, notag: 0,
+  setcounter: 2, addtocounter: 2, stepcounter: 1, refstepcounter: 1, numberwithin: 2, allowdisplaybreaks: 0,
+};
+
+const UNRENDERED_RE = new RegExp(`\\\\(${Object.keys(UNRENDERED).join('|')})(?![A-Za-z])\\*?`, 'g');
+
+/** The LaTeX with every command of UNRENDERED and its arguments blanked (same length, so positions stay true). */
+export function withoutUnrendered(latex: string): string {
+  if (!latex.includes('\\')) return latex;
+  let out = '';
+  let at = 0;
+  UNRENDERED_RE.lastIndex = 0;
+  for (let m = UNRENDERED_RE.exec(latex); m; m = UNRENDERED_RE.exec(latex)) {
+    let end = m.index + m[0].length;
+    let complete = true;
+    for (let a = 0; a < UNRENDERED[m[1]]; a++) {
+      let j = end;
+      while (j < latex.length && /\s/.test(latex[j])) j++;
+      const g = braceGroup(latex, j);
+      if (!g) {
+        complete = false;
+        break;
+      }
+      end = g.next;
+    }
+    if (!complete) continue;
+    out += latex.slice(at, m.index) + latex.slice(m.index, end).replace(/[^\n]/g, ' ');
+    at = end;
+    UNRENDERED_RE.lastIndex = end;
+  }
+  return at ? out + latex.slice(at) : latex;
+}
+
+export function validateLatex(source: string, display: boolean, macros?: Record<string, KatexMacro>): LatexError | null {
   const k = katex();
+  const latex = withoutUnrendered(source);
   const options: Katex.KatexOptions = {
     throwOnError: true,
     displayMode: display,

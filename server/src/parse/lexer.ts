@@ -101,7 +101,56 @@ export function lex(input: string, macros?: MacroTable): LexResult {
   const problems: ParseProblem[] = [];
   const expansion = macros && macros.size ? { macros, budget: 2000 } : null;
   lexInto(input, 0, input.length, tokens, problems, null, 0, expansion);
-  return { tokens, problems };
+  return { tokens: tokens.some((t) => t.type === 'cmd' && t.value === 'over') ? withoutOver(tokens) : tokens, problems };
+}
+
+const isPunctToken = (t: Token, v: string) => t.type === 'punct' && t.value === v;
+
+/**
+ * TeX's infix fraction, `{a \over b}` (what many MathJax macros expand to), rewritten as `\frac{a}{b}`: the
+ * group around `\over` splits into numerator and denominator. The tokens added are synthetic, spanning nothing of
+ * their own. An `\over` outside braces is left alone (it would take the whole formula).
+ */
+function withoutOver(tokens: Token[]): Token[] {
+  let out = tokens;
+  for (let guard = 0; guard < 100; guard++) {
+    const at = out.findIndex((t) => t.type === 'cmd' && t.value === 'over');
+    if (at < 0) break;
+    let open = -1;
+    for (let i = at - 1, depth = 0; i >= 0; i--) {
+      if (isPunctToken(out[i], '}')) depth++;
+      else if (isPunctToken(out[i], '{') && depth-- === 0) {
+        open = i;
+        break;
+      }
+    }
+    let close = -1;
+    for (let i = at + 1, depth = 0; i < out.length; i++) {
+      if (isPunctToken(out[i], '{')) depth++;
+      else if (isPunctToken(out[i], '}') && depth-- === 0) {
+        close = i;
+        break;
+      }
+    }
+    const over = out[at];
+    if (open < 0 || close < 0) {
+      // Not inside a group: leave this one (renamed, so the loop moves on) for the parser to report.
+      out = [...out.slice(0, at), { ...over, value: 'over ' }, ...out.slice(at + 1)];
+      continue;
+    }
+    const made = (type: TokenType, value: string, start: number, end: number): Token => ({ type, value, start, end, space: false, synthetic: true });
+    // The group's own braces become the numerator's opening and the denominator's closing brace.
+    const from = out[open].start;
+    out = [
+      ...out.slice(0, open),
+      made('cmd', 'frac', from, from),
+      ...out.slice(open, at),
+      made('punct', '}', over.start, over.start),
+      made('punct', '{', over.end, over.end),
+      ...out.slice(at + 1),
+    ];
+  }
+  return out.map((t) => (t.type === 'cmd' && t.value === 'over ' ? { ...t, value: 'over' } : t));
 }
 
 /**
@@ -218,6 +267,15 @@ function lexInto(
       push('letter', c, i, i + 1);
       i++;
       continue;
+    }
+    // An empty script (`d^{} y`, what a macro's empty argument leaves, `\\dd{}{y}{x}`) writes nothing.
+    if ((c === '^' || c === '_') && i + 1 < to) {
+      const empty = /^\s*\{\s*\}/.exec(input.slice(i + 1, Math.min(to, i + 20)));
+      if (empty) {
+        space = true;
+        i += 1 + empty[0].length;
+        continue;
+      }
     }
     if (c.charCodeAt(0) < 128) {
       push('punct', c, i, i + 1);

@@ -1131,6 +1131,66 @@ test('macros: the note\'s \\newcommand and \\def are expanded with the span of t
   assert.ok(loop.problems.some((p) => /expands too deeply/.test(p.message)));
 });
 
+test('macros: an optional first argument takes its default or what [...] gives, as MathJax reads it', async () => {
+  const { collectMacros, katexMacros } = await import('./macros');
+  const macros = collectMacros('\\newcommand{\\der}[3][]{\\frac{d^{#1} #2}{d #3^{#1}}} \\DeclareMathOperator{\\sgn}{sgn}');
+  assert.deepEqual(macros.get('\\der'), { params: 3, optional: '', body: '\\frac{d^{#1} #2}{d #3^{#1}}' });
+  assert.equal(macros.get('\\sgn')!.body, '\\operatorname{sgn}');
+  // Without the bracket the default fills #1; with it, the bracket's content does.
+  const plain = parseLatex('\\der{y}{x}', { macros });
+  const second = parseLatex('\\der[2]{y}{x}', { macros });
+  const order = (r: ParseResult) => {
+    const n = r.formulas[0].operands[0];
+    return n.type === 'deriv' ? n.order : null;
+  };
+  assert.equal(plain.problems.length, 0);
+  assert.equal(order(plain), 1);
+  assert.equal(order(second), 2);
+  // KaTeX, which knows no optional argument, validates both forms and still finds a real mistake after them.
+  const table = katexMacros(macros);
+  assert.equal(validateLatex('\\der{y}{x} + \\der[2]{y}{x}', true, table), null);
+  assert.ok(validateLatex('\\der[2]{y}{x} + \\frac{1}', true, table));
+  assert.ok(validateLatex('\\der[2]{y}{x} + \\undefinedthing', true, table));
+  // A MathJax count larger than the body uses: the unused argument is still read.
+  const counted = new Map([['\\two', { params: 2, body: '#2^2' }]]);
+  assert.equal(validateLatex('\\two{a}{b} + 1', true, katexMacros(counted)), null);
+  assert.equal(parseLatex('\\two{a}{b}', { macros: counted }).formulas[0].operands[0].type, 'pow');
+});
+
+test('macros written the MathJax way: {a \\over b}, a body wrapped in braces, empty arguments, d{x}', async () => {
+  const { collectMacros } = await import('./macros');
+  // A derivative macro whose empty first argument is the order, built on a differential macro of its own.
+  const macros = collectMacros('\\newcommand{\\dif}[1]{{\\operatorname{d}\\!{#1}}} \\newcommand{\\der}[3]{{\\dif{}^{#1} #2 \\over \\dif{#3}^{#1}}}');
+  const kind = (latex: string) => {
+    const r = parseLatex(latex, { macros });
+    assert.equal(r.problems.length, 0, latex);
+    const n = r.formulas[0].operands[0];
+    return n.type === 'deriv' ? `deriv ${n.form} order ${n.order}` : n.type;
+  };
+  assert.equal(kind('{d y \\over d x}'), 'deriv leibniz order 1');
+  assert.equal(kind('\\der{}{y}{x}'), 'deriv leibniz order 1');
+  assert.equal(kind('\\der{}{}{x}(\\sin x)'), 'deriv operator order 1');
+  assert.equal(kind('\\frac{d}{d{x}} x^2'), 'deriv operator order 1');
+  // A braced body keeps its braces when a script follows (`{A^{-1}}^T` must not become A^{-1}^T).
+  const inv = collectMacros('\\newcommand{\\inv}[1]{{#1^{-1}}}');
+  assert.equal(parseLatex('\\inv{A}^T', { macros: inv }).problems.length, 0);
+  // Spans of a rewritten \\over stay inside the formula.
+  const r = parseLatex('1 + {a \\over b}');
+  assert.deepEqual(r.formulas[0].operands[0].span, { start: 0, end: 15 });
+});
+
+test('equation numbers and cross-references are valid LaTeX: never a syntax error, never part of a formula', () => {
+  for (const latex of ['x^2 \\label{eq:sq}', '\\setcounter{equation}{4} x = 1', 'x \\nonumber', 'y \\notag', 'a \\tag*{A}',
+    'see \\eqref{eq:sq}', '\\ref{fig} + 1', '\\numberwithin{equation}{section} z']) {
+    assert.equal(validateLatex(latex, false, {}), null, latex);
+  }
+  // The rest of the formula is still validated.
+  assert.ok(validateLatex('x^2 \\label{a} + \\frac{1}', true, {}));
+  const r = parseLatex('\\setcounter{equation}{3} f(x) = x^2 \\label{eq:f}');
+  assert.equal(r.problems.length, 0);
+  assert.equal(r.formulas[0].operands.length, 2);
+});
+
 test('walk visits every node in the order children() gives, for every kind of node', () => {
   const formulas = [
     "-\\frac{d}{dx}\\sin^2(x^3) + \\|A\\mathbf x\\|_2 - f''(x) \\cdot g^{(n)}(y)",

@@ -203,6 +203,11 @@ class Parser {
         this.pos++;
         continue;
       }
+      // An empty group with no script on it writes nothing (`\operatorname{d}\!{}`, a macro's empty argument).
+      if (this.isPunct(t, '{') && this.isPunct(this.peek(1), '}') && !this.isPunct(this.peek(2), '^') && !this.isPunct(this.peek(2), '_')) {
+        this.pos += 2;
+        continue;
+      }
       return;
     }
   }
@@ -1921,6 +1926,7 @@ class Parser {
     if (!t) return null;
     let node: Node;
     const startTok = this.pos;
+    const inner = this.peek(1);
     if (t.type === 'letter') {
       this.pos++;
       node = this.sym(t.value, t.start, t.end);
@@ -1928,6 +1934,12 @@ class Parser {
       const e = this.entry(t);
       if (!e || !(e.kind === 'symbol' || e.kind === 'font' || e.kind === 'accent')) return null;
       node = this.parseAtom('none', false);
+    } else if (this.isPunct(t, '{') && inner && this.matching(this.pos) === this.pos + 2
+      && (inner.type === 'letter' || (inner.type === 'cmd' && this.entry(inner)?.kind === 'symbol'))) {
+      // `d{x}` (what a macro's `\\d{#1}` leaves): the braces around one variable say nothing.
+      this.pos++;
+      node = this.parseAtom('none', false);
+      this.pos++;
     } else return null;
     if (this.isPunct(this.peek(), '_')) {
       this.pos++;

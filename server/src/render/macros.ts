@@ -25,17 +25,24 @@ export function settingsDefinitions(macros: Record<string, string>): string[] {
   return out;
 }
 
+/** A definition as the renderer takes it. */
+function asRenderable(definition: string): string {
+  return definition.replace(/^\\providecommand/, '\\newcommand').replace(/^\\gdef/, '\\def');
+}
+
 /**
- * The prelude the renderer defines before a note's formulas: the settings' macros first, then the note's own
- * definitions (which win, as in LaTeX where the document comes after the preamble).
+ * The prelude the renderer defines before a note's formulas: the project's preamble (its configuration's macros),
+ * then the settings' macros, then the note's own definitions (which win, as in LaTeX where the document comes after
+ * the preamble).
  */
-export function macroPrelude(settingsMacros: Record<string, string>, noteLatex: Iterable<string>): string {
-  const defs = settingsDefinitions(settingsMacros);
+export function macroPrelude(settingsMacros: Record<string, string>, noteLatex: Iterable<string>, projectPreamble = ''): string {
+  const defs = projectPreamble ? findDefinitions(projectPreamble).slice(0, MAX_DEFINITIONS).map(asRenderable) : [];
+  defs.push(...settingsDefinitions(settingsMacros));
   for (const latex of noteLatex) {
     if (!latex.includes('\\')) continue;
     for (const d of findDefinitions(latex)) {
       if (defs.length >= MAX_DEFINITIONS * 2) break;
-      defs.push(d.replace(/^\\providecommand/, '\\newcommand').replace(/^\\gdef/, '\\def'));
+      defs.push(asRenderable(d));
     }
   }
   return defs.join('\n');

@@ -5,7 +5,8 @@
  *   scan → parse → interpret / semantics → check → engine → features (lsp/, cli/, the client)
  *
  * and the features come in through one door: lsp/ and cli/ ask the engine (engine.ts, report.ts), never parse/,
- * interpret/, semantics/ or check/ directly.
+ * interpret/, semantics/ or check/ directly. config/ (the project's macros files) is read by the features and
+ * imports no stage.
  *
  * The finder reads the .ts sources themselves (not the compiled .js, where type-only imports are gone).
  */
@@ -141,6 +142,8 @@ export const FORBIDDEN: Record<string, string[]> = {
   // One door: the features ask the engine (engine.ts, report.ts), never a stage behind it.
   lsp: ['parse', 'interpret', 'semantics', 'check', 'engineCache'],
   cli: ['parse', 'interpret', 'semantics', 'check', 'engineCache'],
+  // Reading the project's configuration is file reading only: it gives TeX for the engine and knows no stage.
+  config: ['scan', 'parse', 'interpret', 'semantics', 'check', 'render', 'lsp', 'cli', 'server', ...ENGINE],
 };
 
 /** Violations of the stage direction, as `from → to` lines. Tests may import anything. */
