@@ -8,7 +8,7 @@ import * as path from 'path';
 import { CheckCache, checkDocument, summarize, type DocumentReport, type EngineOptions } from '../engine';
 import { LineMap } from '../scan/lines';
 
-const USAGE = `usage: calcnotes check [--format text|json] [--all] [--log-base e|10] [--budget MS] [--no-bare] <files or folders…>
+const USAGE = `usage: calcnotes check [--format text|json] [--all] [--log-base e|10] [--budget MS] [--no-bare] [--dollar-dialect vscode|pandoc|github] <files or folders…>
 
 Checks the derivatives, rules and worked steps in Markdown (.md, .markdown) and plain-text (.txt) notes.
 Folders are searched for those files. Exit status: 0 no false claim, 1 a false claim, 2 usage or I/O error.
@@ -18,6 +18,7 @@ Folders are searched for those files. Exit status: 0 no false claim, 1 a false c
   --log-base e|10      meaning of \\log without a base (default e)
   --budget MS          time budget per claim in milliseconds (default 200)
   --no-bare            do not look for formulas written without $ delimiters
+  --dollar-dialect D   how $ delimits math: vscode (VS Code's preview, default), pandoc or github
 `;
 
 export interface CliIO {
@@ -59,6 +60,11 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
       args.format = f;
     } else if (a === '--all') args.all = true;
     else if (a === '--no-bare') args.engine.bareFormulas = false;
+    else if (a === '--dollar-dialect' || a.startsWith('--dollar-dialect=')) {
+      const d = value();
+      if (d !== 'vscode' && d !== 'pandoc' && d !== 'github') throw new UsageError(`--dollar-dialect must be vscode, pandoc or github, not '${d}'`);
+      if (d !== 'vscode') args.engine.dollarDialect = d;
+    }
     else if (a === '--log-base' || a.startsWith('--log-base=')) {
       const b = value();
       if (b !== 'e' && b !== '10') throw new UsageError(`--log-base must be e or 10, not '${b}'`);
