@@ -400,7 +400,8 @@ export function scanBlocks(text: string, lines: LineMap, mode: 'markdown' | 'tex
     if (!prev && !next) kinds[k] = LineKind.Text;
   }
 
-  const { tables, cellEnds } = markdown ? findTables(text, lines, kinds) : { tables: [], cellEnds: [] };
+  const { tables, cellEnds, extra } = markdown ? findTables(text, lines, kinds) : { tables: [], cellEnds: [], extra: [] };
+  excluded.push(...extra);
 
   excluded.sort((a, b) => a.start - b.start);
   blankStarts.sort((a, b) => a - b);
@@ -411,7 +412,7 @@ export function scanBlocks(text: string, lines: LineMap, mode: 'markdown' | 'tex
 const DELIMITER_ROW_RE = /^[ \t]{0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
 
 /**
- * The cells of a table row as GFM and markdown-it split it: at each `|` not preceded by a backslash, a leading
+ * The cells of a table row as GFM and markdown-it split it: at each `|` not right after a backslash, a leading
  * and a trailing `|` dropped; each cell trimmed. Also gives the offsets of the separating `|`s.
  */
 function rowCells(text: string, ls: number, le: number): { cells: Region[]; pipes: number[] } {
@@ -420,14 +421,8 @@ function rowCells(text: string, ls: number, le: number): { cells: Region[]; pipe
   while (s < e && isWs(text.charCodeAt(s))) s++;
   while (e > s && isWs(text.charCodeAt(e - 1))) e--;
   const pipes: number[] = [];
-  for (let q = s; q < e; q++) {
-    const c = text.charCodeAt(q);
-    if (c === 0x5c /* \ */) {
-      q++;
-      continue;
-    }
-    if (c === 0x7c /* | */) pipes.push(q);
-  }
+  // (A `|` right after a backslash is escaped, whatever precedes the backslash: markdown-it reads `\\|` so too.)
+  for (let q = s; q < e; q++) if (text.charCodeAt(q) === 0x7c /* | */ && (q === 0 || text.charCodeAt(q - 1) !== 0x5c)) pipes.push(q);
   const bounds = [s - 1, ...pipes, e];
   const cells: Region[] = [];
   for (let k = 0; k + 1 < bounds.length; k++) {
@@ -446,8 +441,9 @@ function rowCells(text: string, ls: number, le: number): { cells: Region[]; pipe
  * GFM tables: a row holding a `|`, then a delimiter row with as many cells, then body rows up to a blank line or
  * a line that starts another block. Their lines become `LineKind.Table`.
  */
-function findTables(text: string, lines: LineMap, kinds: Uint8Array): { tables: Array<Array<Region[]>>; cellEnds: number[] } {
+function findTables(text: string, lines: LineMap, kinds: Uint8Array): { tables: Array<Array<Region[]>>; cellEnds: number[]; extra: Region[] } {
   const tables: Array<Array<Region[]>> = [];
+  const extra: Region[] = [];
   const cellEnds: number[] = [];
   const n = lines.lineCount;
   const rowKind = (k: number): boolean => kinds[k] === LineKind.Table || kinds[k] === LineKind.Text;
@@ -475,12 +471,14 @@ function findTables(text: string, lines: LineMap, kinds: Uint8Array): { tables: 
       const row = rowCells(text, jls, jle);
       rows.push(row.cells.slice(0, columns));
       cellEnds.push(...row.pipes, jle);
+      // Cells beyond the header's count are dropped (GFM, markdown-it): what they hold is not shown at all.
+      if (row.cells.length > columns) extra.push({ start: row.cells[columns - 1].end, end: jle });
       kinds[j] = LineKind.Table;
     }
     tables.push(rows);
     k = j - 1;
   }
-  return { tables, cellEnds };
+  return { tables, cellEnds, extra };
 }
 
 function isBlankLine(text: string, from: number, to: number): boolean {

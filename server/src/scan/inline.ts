@@ -264,7 +264,7 @@ export function scanInline(text: string, blocks: Blocks, dialect: DollarDialect 
         const block = lineStartsAt(i) && findFirstDoubleDollar(i + 2, lineEndAfter(i, N)) < 0;
         const r = findFirstDoubleDollar(i + 2, block ? blockLimit() : limit);
         if (r < 0 || r === i + 2) return { resume: i + 2 };
-        if (text.charCodeAt(r - 1) === DOLLAR || text.charCodeAt(r + 2) === DOLLAR) return { resume: i + 2 };
+        if (text.charCodeAt(r - 1) === DOLLAR || text.charCodeAt(r - 1) === BACKSLASH || text.charCodeAt(r + 2) === DOLLAR) return { resume: i + 2 };
         return { fragment: ['$$', i, i + 2, r, r + 2, true], resume: r + 2 };
       }
       const tick = backtickMath(i, limit);

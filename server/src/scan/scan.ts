@@ -127,7 +127,8 @@ function cellsOf(frags: RawFragment[], tables: Region[][][]): Array<TableCellRef
 
 /** `\|` in a table cell's math: the cell's `|` (padded to keep every offset). */
 function cellBars(latex: string, cell: TableCellRef | undefined): string {
-  return cell && latex.includes('\\|') ? latex.replace(/\\\|/g, ' |') : latex;
+  // The backslash right before the bar goes (`\\|` shows `\|`); a space in front keeps the length.
+  return cell && latex.includes('\\|') ? latex.replace(/(\\+)\|/g, (_m, bs: string) => ` ${bs.slice(1)}|`) : latex;
 }
 
 /** Sorted ranges with overlaps folded into the earlier range. */
