@@ -164,7 +164,7 @@ function leadingProse(f: MathFragment, text: string | undefined, maskedBefore: s
  * mistake". Notes show wrong steps on purpose; the claim is then the note's example of an error, not its claim.
  */
 const WRONG_PROSE =
-  /\b(?:cannot|can ?not|can't|must not|mustn't|should not|shouldn't|do not|don't|never)\s+(?:do|write|say|conclude|claim|assume)\b|\b(?:is|are)\s+(?:wrong|incorrect|invalid|not (?:true|correct|valid))\b|\b(?:wrong|incorrect|invalid|false)\s*:|\b(?:common\s+)?(?:mistake|misconception|fallacy)\b/i;
+  /\b(?:cannot|can ?not|can't|must not|mustn't|should not|shouldn't|do not|don't|never)\s+(?:do|write|say|conclude|claim|assume)\b|\b(?:is|are)\s+(?:wrong|incorrect|invalid|not (?:true|correct|valid))\b|\b(?:common|frequent|typical|classic)\s+(?:mistake|error|misconception)s?\b|\b(?:mistake|misconception|fallacy)\s*(?:is|:)/i;
 
 /**
  * The prose that leads into a fragment: its own sentence before it and, for display math, the paragraph right
