@@ -160,7 +160,7 @@ function leadingProse(f: MathFragment, text: string | undefined, maskedBefore: s
 }
 
 /**
- * Prose that presents what follows as a mistake: "you cannot do", "don't write", "this is wrong:", "a common
+ * Prose that presents what follows as a mistake: "you cannot do", "don't write", "this is wrong", "a common
  * mistake". Notes show wrong steps on purpose; the claim is then the note's example of an error, not its claim.
  */
 const WRONG_PROSE =

@@ -23,7 +23,7 @@ export type ReasonCode =
   | 'equation'
   /** The sentence asks a question. */
   | 'question'
-  /** The note presents the claim as a mistake ("you cannot do", "this is wrong:"). */
+  /** The note presents the claim as a mistake ("you cannot do", "this is wrong", "a common mistake"). */
   | 'shown-as-wrong'
   /** The sentence speaks of large values: an asymptotic statement. */
   | 'asymptotic'
