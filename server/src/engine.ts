@@ -172,7 +172,7 @@ const DIRECTIVE_KEYS: ReadonlySet<string> = new Set(['layout', 'disable']);
 
 function checkPart(text: string, options: EngineOptions, macros: MacroTable, macrosKey: string, cache: CheckCache | undefined, conventions?: Conventions): DocumentReport {
   const mode = options.mode ?? 'markdown';
-  const { fragments, directives, directiveKeys } = scanMath(text, { mode, bareFormulas: options.bareFormulas ?? true });
+  const { fragments, directives, directiveKeys, tables } = scanMath(text, { mode, bareFormulas: options.bareFormulas ?? true, ...(options.dollarDialect ? { dollarDialect: options.dollarDialect } : {}) });
   const diagnostics: EngineDiagnostic[] = [];
   const parses: ParseResult[] = fragments.map((f) => {
     if (!cache) return safeParse(f.latex, macros);
@@ -218,7 +218,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
     }
   });
 
-  const claims = interpret(fragments, parses, { text, mode, ...(conventions ? { conventions } : {}) });
+  const claims = interpret(fragments, parses, { text, mode, ...(conventions ? { conventions } : {}), ...(tables ? { tables } : {}) });
   // The layout a directive fixes, else the setting's; undefined: as the note's prose says, else both are read.
   const layout = directives.layout === 'numerator' || directives.layout === 'denominator' ? directives.layout : options.matrixLayout;
   const checkOptions = { logBase: options.logBase ?? 'e', budgetMs: options.budgetMs ?? 200, ...(layout ? { matrixLayout: layout } : {}) } as const;
@@ -235,6 +235,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
       result = check(claim);
     }
     if (suspicions.length) result = withSuspicions(result, claim, suspicions);
+    if (claim.table === 'antiderivative' && result.verdict === 'false') result = asAntiderivative(result);
     if (result.verdict === 'false') wrongChains.add(claim.chain);
     reports.push({
       start: claim.start,
@@ -276,6 +277,16 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
     diagnostics.push(...kept);
   }
   return { fragments: fragments.map(({ sentence: _s, proseBefore: _b, proseAfter: _a, ...f }) => f), claims: reports, diagnostics };
+}
+
+/**
+ * A false row of a table of antiderivatives: the claim checked is `d/dx (antiderivative) = function`, so what the
+ * check expected is the derivative of the cell, not a replacement for the function cell (no quick fix offers it).
+ */
+function asAntiderivative(result: EngineChecked): EngineChecked {
+  const { expected: _e, ...rest } = result;
+  const reason = result.reason.replace(/ Expected (.*)\.$/, ' Its derivative is $1.');
+  return { ...rest, reason: `Not an antiderivative of the row's function: ${reason}` };
 }
 
 /**

@@ -2,7 +2,7 @@
  * What the engine takes and gives: its options and the report of a note (document offsets, no LSP types). Shared
  * by engine.ts, engineCache.ts and every feature that reads a report; it imports only types.
  */
-import type { MathFragment } from './scan/types';
+import type { DollarDialect, MathFragment } from './scan/types';
 import type { ClaimKind } from './interpret/claims';
 import type { CheckedClaim, VerdictName } from './check/verdict';
 import type { PackedPlot } from './check/plotSpec';
@@ -18,6 +18,8 @@ export interface EngineOptions {
   budgetMs?: number;
   /** Detect formulas written without delimiters. Default true. */
   bareFormulas?: boolean;
+  /** How `$` delimits math: the rules of the platform the note is written for. Default: 'vscode' (VS Code's preview) for Markdown, 'pandoc' for plain text. */
+  dollarDialect?: DollarDialect;
   /** Extra macros, `{ "\\R": "\\mathbb{R}" }` (the note's own \newcommand and \def are always honoured). */
   macros?: Record<string, string>;
   /**

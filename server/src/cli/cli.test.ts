@@ -109,6 +109,7 @@ test('the example notes: the planted mistakes are found and nothing else', () =>
     "pasted-notes.txt: (f/g)' = (f'g + fg')/g^2",
     "rules.md: (f/g)' = (f'g + fg')/g^2",
     "symbols.md: (h^4)' = 4h^3",
+    'tables.md: \\frac{d}{dx}\\left(\\cos(2x)\\right) = 2\\sin(2x)',
     'taylor.md: \\sin x \\approx x - \\frac{x^3}{3}',
     'worked-steps.md: \\cos(x^2)\\cdot\\frac{d}{dx}x^2 = \\cos(x^2)\\cdot x',
     'worked-steps.md: \\frac{d}{dx}|x| = 1',

@@ -10,7 +10,7 @@ import { LineMap } from '../scan/lines';
 import { findProjectMacros, readMacrosFile } from '../config/projectMacros';
 
 const USAGE = `usage: calcnotes check [--format text|json] [--all] [--log-base e|10] [--budget MS] [--no-bare]
-                       [--macros FILE] [--no-config] <files or folders…>
+                       [--macros FILE] [--no-config] [--dollar-dialect vscode|pandoc|github] <files or folders…>
 
 Checks the derivatives, rules and worked steps in Markdown (.md, .markdown) and plain-text (.txt) notes.
 Folders are searched for those files. Exit status: 0 no false claim, 1 a false claim, 2 usage or I/O error.
@@ -26,6 +26,7 @@ Folders are searched for those files. Exit status: 0 no false claim, 1 a false c
   --no-config          do not read the macros of the site configuration found above each note (Jupyter Book
                        _config.yml, myst.yml, mkdocs.yml, _quarto.yml, katex-macros.json, macros.json,
                        preamble.tex, macros.tex), up to the folder holding .git
+  --dollar-dialect D   how $ delimits math: vscode (VS Code's preview, default), pandoc or github
 `;
 
 export interface CliIO {
@@ -73,6 +74,11 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     else if (a === '--no-bare') args.engine.bareFormulas = false;
     else if (a === '--no-config') args.config = false;
     else if (a === '--macros' || a.startsWith('--macros=')) args.macroFiles.push(value());
+    else if (a === '--dollar-dialect' || a.startsWith('--dollar-dialect=')) {
+      const d = value();
+      if (d !== 'vscode' && d !== 'pandoc' && d !== 'github') throw new UsageError(`--dollar-dialect must be vscode, pandoc or github, not '${d}'`);
+      if (d !== 'vscode') args.engine.dollarDialect = d;
+    }
     else if (a === '--log-base' || a.startsWith('--log-base=')) {
       const b = value();
       if (b !== 'e' && b !== '10') throw new UsageError(`--log-base must be e or 10, not '${b}'`);

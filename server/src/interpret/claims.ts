@@ -7,13 +7,14 @@
  */
 import type { Formula, Node, ParseResult, RelOp, Span, SymNode, TextPiece } from '../parse/ast';
 import { containsNode, walk } from '../parse/walk';
-import type { MathFragment } from '../scan/types';
+import type { MathFragment, ScannedTable } from '../scan/types';
 import { LineMap } from '../scan/lines';
 import { Binding, Conventions, EMPTY_CONTEXT, NoteContext, forgetKind, functionCertainty, withAssumption, withBinding, withConstant, withConvention, withFunction, withoutBinding, withQuantity, withShape } from '../semantics/context';
 import { PROSE_RULE_WORDS, conventionsIn, namesIn, readProse, stateConvention } from '../semantics/prose';
 import { listItems, primedFunctions } from '../semantics/scopes';
 import { writtenDifferentials } from '../semantics/notation';
 import { doubt, type Doubt } from '../semantics/reasons';
+import { derivativeOf, tableClaims } from './tables';
 
 export type ClaimKind =
   | 'derivative' // a derivative of a concrete expression
@@ -82,6 +83,8 @@ export interface Claim {
    * `2y^T d(Wx + b) = 2y^T (dW)x`): a derivation works with one set of variables, which its differentials name.
    */
   chainDifferentials?: string[];
+  /** A row of a table of derivatives (or antiderivatives): its cells are the claim's sides. */
+  table?: 'derivative' | 'antiderivative';
 }
 
 export interface InterpretOptions {
@@ -92,6 +95,8 @@ export interface InterpretOptions {
   mode?: 'markdown' | 'text';
   /** Conventions the note's earlier sections stated (when this text is one section of a longer note). */
   conventions?: Conventions;
+  /** The note's Markdown tables (from the scanner): a table whose header states a relation claims it on each row. */
+  tables?: ScannedTable[];
 }
 
 /** Is there a section heading in this stretch of prose? Markdown `#` headings, or in plain text a short title line. */
@@ -158,6 +163,26 @@ function leadingProse(f: MathFragment, text: string | undefined, maskedBefore: s
   }
   if (!ZERO_WORDS.test(sentence) && !ZERO_WORDS.test(own) && !ZERO_WORDS.test(prev)) return '';
   return `${maskMath(prev)} ${maskMath(own)} ${sentence}`;
+}
+
+/**
+ * Prose that presents what follows as a mistake: "you cannot do", "don't write", "this is wrong", "a common
+ * mistake". Notes show wrong steps on purpose; the claim is then the note's example of an error, not its claim.
+ */
+const WRONG_PROSE =
+  /\b(?:cannot|can ?not|can't|must not|mustn't|should not|shouldn't|do not|don't|never)\s+(?:do|write|say|conclude|claim|assume)\b|\b(?:is|are)\s+(?:wrong|incorrect|invalid|not (?:true|correct|valid))\b|\b(?:common|frequent|typical|classic)\s+(?:mistake|error|misconception)s?\b|\b(?:mistake|misconception|fallacy)\s*(?:is|:)/i;
+
+/**
+ * The prose that leads into a fragment: its own sentence before it and, for display math, the paragraph right
+ * before it when that paragraph does not end a sentence ("You cannot do" followed by the formula).
+ */
+function introducedAsWrong(f: MathFragment, text: string | undefined, maskedBefore: string): RegExpExecArray | null {
+  const own = WRONG_PROSE.exec(maskedBefore.slice(-200).replace(/[*_]/g, ''));
+  if (own || !f.display || text === undefined) return own;
+  const window = text.slice(Math.max(0, f.outerStart - 400), f.outerStart).replace(/\s+$/, '');
+  const paragraph = window.slice(window.search(/(?:\n[ \t>]*\n)(?![\s\S]*\n[ \t>]*\n)/) + 1);
+  if (!paragraph.trim() || /[.!?]\s*$/.test(paragraph)) return null;
+  return WRONG_PROSE.exec(maskMath(paragraph).replace(/[*_]/g, ''));
 }
 
 /**
@@ -337,6 +362,7 @@ export function interpret(
   });
 
   const claims: Claim[] = [];
+  const rowClaims = tableClaims(options.tables, fragments, parses);
   let ctx: NoteContext = options.conventions ? { ...EMPTY_CONTEXT, conventions: options.conventions } : EMPTY_CONTEXT;
   let chainId = 0;
   let previous: { operand: Operand; fragment: number; chain: number; link: number; hasDerivative: boolean } | null = null;
@@ -451,7 +477,10 @@ export function interpret(
     const solving = SOLVING.exec(before) ?? CONDITIONAL_CJK.exec(before);
     // "If x > 0, then …": the claim is the consequence, not the condition.
     const consequent = solving !== null && /\b(then|we (?:have|get|find))\b/i.test(before.slice(solving.index + solving[1].length));
-    const proseDoubt = /^[^.!]*\?/.test(maskedAfter)
+    const wrong = introducedAsWrong(f, options.text, maskedBefore);
+    const proseDoubt = wrong
+      ? doubt('shown-as-wrong', `the note presents it as a mistake ("${wrong[0].trim()}")`)
+      : /^[^.!]*\?/.test(maskedAfter)
       ? doubt('question', 'the sentence is a question')
       : solving && !consequent
         ? doubt('equation', `the sentence sets up an equation or condition ("${solving[1]}…")`)
@@ -672,6 +701,37 @@ export function interpret(
       const last = operands[operands.length - 1];
       if (last) previous = { operand: last, fragment: fi, chain, link: link0 + relations.length - 1, hasDerivative };
     });
+
+    // A row of a table of derivatives: `\frac{d}{dx}` of the function cell is this cell (for an antiderivative
+    // cell: `\frac{d}{dx}` of this cell is the function cell), reported in this cell.
+    for (const row of rowClaims.get(fi) ?? []) {
+      if (onlyContext) break;
+      const fnFrag = fragments[row.fn];
+      const fn: Operand = { node: parses[row.fn].formulas[0].operands[0], base: fnFrag.start, latex: fnFrag.latex };
+      const own: Operand = { node: parse.formulas[0].operands[0], base: f.start, latex: f.latex };
+      const [of, other] = row.kind === 'derivative' ? [fn, own] : [own, fn];
+      const d = row.order === 1 ? `\\frac{d}{d${row.variable}}` : `\\frac{d^{${row.order}}}{d${row.variable}^{${row.order}}}`;
+      const lhs: Operand = { node: derivativeOf(of.node, row.variable, row.order), base: of.base, latex: `${d}\\left(${of.latex.trim()}\\right)` };
+      const claim: Claim = {
+        fragment: fi,
+        lhs,
+        rhs: other,
+        op: '=',
+        start: f.start + own.node.span.start,
+        end: f.start + own.node.span.end,
+        latex: `${lhs.latex} = ${other.latex.trim()}`,
+        link: 0,
+        chain: ++chainId,
+        context: ctx,
+        conditions: sentenceConditions.get(f.sentence) ?? [],
+        doubts: row.guessedVariable ? [doubt('ambiguous-notation', `the row does not use ${row.variable}, and which letter is the variable is not said`)] : [],
+        disabled: f.disabled,
+        chainHasDerivative: true,
+        line: lines ? lines.positionAt(f.start).line : undefined,
+        table: row.kind,
+      };
+      claims.push(claim);
+    }
   });
   markChainDifferentials(claims);
   return claims;

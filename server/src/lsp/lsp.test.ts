@@ -53,6 +53,7 @@ test('settings: valid values are taken, invalid ones fall back one by one', () =
     logBase: '10',
     matrixLayout: 'numerator',
     bareFormulas: false,
+    dollarDialect: 'pandoc',
     falseClaimSeverity: 'warning',
     showUnchecked: true,
     timeBudgetMs: 500,
@@ -66,6 +67,7 @@ test('settings: valid values are taken, invalid ones fall back one by one', () =
     logBase: '10',
     matrixLayout: 'numerator',
     bareFormulas: false,
+    dollarDialect: 'pandoc',
     falseClaimSeverity: 'warning',
     showUnchecked: true,
     timeBudgetMs: 500,
@@ -77,6 +79,9 @@ test('settings: valid values are taken, invalid ones fall back one by one', () =
   assert.equal(mergeSettings({ plots: 0 }).plots, true);
   assert.equal(mergeSettings({ falseClaimSeverity: 'fatal' }).falseClaimSeverity, 'error');
   assert.equal(mergeSettings({ matrixLayout: 'sideways' }).matrixLayout, 'auto');
+  assert.equal(mergeSettings({ dollarDialect: 'latex' }).dollarDialect, 'vscode');
+  assert.equal(engineOptions(mergeSettings({ dollarDialect: 'github' }), 'markdown').dollarDialect, 'github');
+  assert.equal(engineOptions(mergeSettings({}), 'markdown').dollarDialect, undefined, 'the default is left to the engine');
   assert.equal(mergeSettings({ timeBudgetMs: 1e9 }).timeBudgetMs, 60000);
   assert.equal(mergeSettings({ timeBudgetMs: -5 }).timeBudgetMs, 10);
   assert.equal(mergeSettings({ timeBudgetMs: NaN }).timeBudgetMs, 200);

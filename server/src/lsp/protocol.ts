@@ -19,6 +19,8 @@ export interface CalcnotesSettings {
   matrixLayout: 'auto' | 'denominator' | 'numerator';
   /** Detect formulas written without delimiters. */
   bareFormulas: boolean;
+  /** How `$` delimits math: VS Code's preview (the default), pandoc's or GitHub's rules. */
+  dollarDialect: 'vscode' | 'pandoc' | 'github';
   /** Severity of a false claim's diagnostic. */
   falseClaimSeverity: 'error' | 'warning' | 'information' | 'hint';
   /** Show "not checked" claims as hints. */
@@ -39,6 +41,7 @@ export const DEFAULT_SETTINGS: CalcnotesSettings = {
   matrixLayout: 'auto',
   disabledCodes: [],
   bareFormulas: true,
+  dollarDialect: 'vscode',
   falseClaimSeverity: 'error',
   showUnchecked: false,
   timeBudgetMs: 200,

@@ -7,6 +7,7 @@ import type { EngineOptions } from '../engine';
 
 const SEVERITIES = ['error', 'warning', 'information', 'hint'] as const;
 const LAYOUTS = ['auto', 'denominator', 'numerator'] as const;
+const DIALECTS = ['vscode', 'pandoc', 'github'] as const;
 
 /** Bounds of the per-claim time budget (ms). */
 export const MIN_BUDGET_MS = 10;
@@ -76,6 +77,7 @@ export function mergeSettings(raw: unknown, markdownMathMacros?: unknown): Calcn
     logBase,
     matrixLayout: oneOf(r.matrixLayout, LAYOUTS, d.matrixLayout),
     bareFormulas: bool(r.bareFormulas, d.bareFormulas),
+    dollarDialect: oneOf(r.dollarDialect, DIALECTS, d.dollarDialect),
     falseClaimSeverity: oneOf(r.falseClaimSeverity, SEVERITIES, d.falseClaimSeverity),
     showUnchecked: bool(r.showUnchecked, d.showUnchecked),
     timeBudgetMs,
@@ -103,6 +105,8 @@ export function engineOptions(settings: CalcnotesSettings, mode: 'markdown' | 't
     logBase: settings.logBase,
     budgetMs: settings.timeBudgetMs,
     bareFormulas: settings.bareFormulas,
+    // (The default is left out, so the options — and the cache keys made of them — read as before.)
+    ...(settings.dollarDialect === 'vscode' ? {} : { dollarDialect: settings.dollarDialect }),
     macros: settings.macros,
     ...(settings.matrixLayout === 'auto' ? {} : { matrixLayout: settings.matrixLayout }),
     ...(settings.disabledCodes.length ? { disabledCodes: settings.disabledCodes } : {}),

@@ -232,7 +232,9 @@ add(['!', 'negthinspace', 'negmedspace', 'negthickspace', 'allowbreak', 'nobreak
   'scriptstyle', 'scriptscriptstyle', 'limits', 'nolimits', 'nonumber', 'notag', 'mathstrut', 'strut', 'big',
   'Big', 'bigg', 'Bigg', 'bigl', 'Bigl', 'biggl', 'Biggl', 'bigr', 'Bigr', 'biggr', 'Biggr', 'bigm', 'Bigm',
   'biggm', 'Biggm', 'centering', 'newline', 'relax', 'protect', 'mathord', 'mathbin', 'mathrel', 'mathopen',
-  'mathclose', 'mathpunct', 'mathinner', 'smash'], { kind: 'ignore', args: 0 });
+  'mathclose', 'mathpunct', 'mathinner', 'smash',
+  // Size switches (`\Large` before an aligned block makes the math bigger, not different).
+  'tiny', 'scriptsize', 'footnotesize', 'small', 'normalsize', 'large', 'Large', 'LARGE', 'huge', 'Huge'], { kind: 'ignore', args: 0 });
 add(['label', 'tag', 'tag*', 'vspace', 'vspace*', 'phantom', 'hphantom', 'vphantom', 'color', 'eqref', 'ref',
   'mspace', 'pageref', 'cref', 'Cref', 'autoref', 'stepcounter', 'refstepcounter'], { kind: 'ignore', args: 1 });
 // Equation numbering: valid LaTeX that says nothing about the formula.

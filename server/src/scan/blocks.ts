@@ -57,6 +57,13 @@ export interface Blocks {
   excluded: Region[];
   /** Offsets of the starts of blank lines, ascending. */
   blankStarts: number[];
+  /** Markdown tables: each row's cells (trimmed offsets), the header row first, the delimiter row left out. */
+  tables: Array<Array<Region[]>>;
+  /**
+   * Where a table cell ends: the offset of each `|` between cells and of each row's line end, ascending. Inline
+   * math never runs past one (markdown-it and GFM split a row into cells before they look for math).
+   */
+  cellEnds: number[];
 }
 
 const LIST_RE = /^(?:[-*+\u2022\u25e6\u25aa\u2023\u25cf\u25cb\u25a0\u2013]|\d{1,9}[.)])(?=[ \t\u00a0]|$)/;
@@ -393,9 +400,85 @@ export function scanBlocks(text: string, lines: LineMap, mode: 'markdown' | 'tex
     if (!prev && !next) kinds[k] = LineKind.Text;
   }
 
+  const { tables, cellEnds, extra } = markdown ? findTables(text, lines, kinds) : { tables: [], cellEnds: [], extra: [] };
+  excluded.push(...extra);
+
   excluded.sort((a, b) => a.start - b.start);
   blankStarts.sort((a, b) => a - b);
-  return { kinds, contentStart, code, comments, mathFences, excluded, blankStarts };
+  return { kinds, contentStart, code, comments, mathFences, excluded, blankStarts, tables, cellEnds };
+}
+
+/** A GFM delimiter row: `|---|:--:|`, `--- | ---` (cells of dashes with optional colons). */
+const DELIMITER_ROW_RE = /^[ \t]{0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+
+/**
+ * The cells of a table row as GFM and markdown-it split it: at each `|` not right after a backslash, a leading
+ * and a trailing `|` dropped; each cell trimmed. Also gives the offsets of the separating `|`s.
+ */
+function rowCells(text: string, ls: number, le: number): { cells: Region[]; pipes: number[] } {
+  let s = ls;
+  let e = le;
+  while (s < e && isWs(text.charCodeAt(s))) s++;
+  while (e > s && isWs(text.charCodeAt(e - 1))) e--;
+  const pipes: number[] = [];
+  // (A `|` right after a backslash is escaped, whatever precedes the backslash: markdown-it reads `\\|` so too.)
+  for (let q = s; q < e; q++) if (text.charCodeAt(q) === 0x7c /* | */ && (q === 0 || text.charCodeAt(q - 1) !== 0x5c)) pipes.push(q);
+  const bounds = [s - 1, ...pipes, e];
+  const cells: Region[] = [];
+  for (let k = 0; k + 1 < bounds.length; k++) {
+    let a = bounds[k] + 1;
+    let b = bounds[k + 1];
+    // The empty piece before a leading `|` and after a trailing one is no cell.
+    if ((k === 0 && b === s) || (k === bounds.length - 2 && k > 0 && a === e)) continue;
+    while (a < b && isWs(text.charCodeAt(a))) a++;
+    while (b > a && isWs(text.charCodeAt(b - 1))) b--;
+    cells.push({ start: a, end: b });
+  }
+  return { cells, pipes };
+}
+
+/**
+ * GFM tables: a row holding a `|`, then a delimiter row with as many cells, then body rows up to a blank line or
+ * a line that starts another block. Their lines become `LineKind.Table`.
+ */
+function findTables(text: string, lines: LineMap, kinds: Uint8Array): { tables: Array<Array<Region[]>>; cellEnds: number[]; extra: Region[] } {
+  const tables: Array<Array<Region[]>> = [];
+  const extra: Region[] = [];
+  const cellEnds: number[] = [];
+  const n = lines.lineCount;
+  const rowKind = (k: number): boolean => kinds[k] === LineKind.Table || kinds[k] === LineKind.Text;
+  for (let k = 0; k + 1 < n; k++) {
+    if (!rowKind(k) || !rowKind(k + 1)) continue;
+    const delim = lines.lineText(k + 1);
+    if (!delim.includes('-') || !DELIMITER_ROW_RE.test(delim)) continue;
+    const ls = lines.lineStart(k);
+    const le = lines.lineEnd(k);
+    const head = rowCells(text, ls, le);
+    if (head.pipes.length === 0) continue;
+    const columns = delim.split('|').map((c) => c.trim()).filter((c, i, all) => c !== '' || (i !== 0 && i !== all.length - 1)).length;
+    if (columns !== head.cells.length) continue;
+    const rows: Region[][] = [head.cells];
+    cellEnds.push(...head.pipes, le);
+    kinds[k] = LineKind.Table;
+    kinds[k + 1] = LineKind.Table;
+    cellEnds.push(lines.lineEnd(k + 1));
+    let j = k + 2;
+    for (; j < n; j++) {
+      if (!rowKind(j)) break;
+      const jls = lines.lineStart(j);
+      const jle = lines.lineEnd(j);
+      if (isBlankLine(text, jls, jle)) break;
+      const row = rowCells(text, jls, jle);
+      rows.push(row.cells.slice(0, columns));
+      cellEnds.push(...row.pipes, jle);
+      // Cells beyond the header's count are dropped (GFM, markdown-it): what they hold is not shown at all.
+      if (row.cells.length > columns) extra.push({ start: row.cells[columns - 1].end, end: jle });
+      kinds[j] = LineKind.Table;
+    }
+    tables.push(rows);
+    k = j - 1;
+  }
+  return { tables, cellEnds, extra };
 }
 
 function isBlankLine(text: string, from: number, to: number): boolean {

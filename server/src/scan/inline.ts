@@ -17,7 +17,7 @@ import {
   isDigit,
   isWs,
 } from './chars';
-import { Delimiter } from './types';
+import { Delimiter, DollarDialect } from './types';
 
 export interface RawFragment {
   start: number;
@@ -66,7 +66,16 @@ interface Failure {
   to: number;
 }
 
-export function scanInline(text: string, blocks: Blocks): InlineResult {
+/** A letter, digit or `_` in ASCII: what markdown-it's KaTeX plugin will not let a `$` touch on its outer side. */
+function isWordChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+}
+
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+export function scanInline(text: string, blocks: Blocks, dialect: DollarDialect = 'vscode'): InlineResult {
   const N = text.length;
   const fragments: RawFragment[] = [];
   const codeSpans: Region[] = [];
@@ -148,6 +157,42 @@ export function scanInline(text: string, blocks: Blocks): InlineResult {
     return -1;
   };
 
+  /** The first unescaped `$` at or after `from` and before `limit`, or -1 (markdown-it's KaTeX plugin). */
+  const findFirstDollar = (from: number, limit: number): number => {
+    if (failedBefore('$1', from, limit)) return -1;
+    for (let j = from; j < limit; j++) {
+      const c = text.charCodeAt(j);
+      if (c === BACKSLASH) j++;
+      else if (c === DOLLAR) return j;
+    }
+    fail('$1', from, limit);
+    return -1;
+  };
+
+  /** The first unescaped `$$` at or after `from` and before `limit`, or -1. */
+  const findFirstDoubleDollar = findDisplayDollarClose;
+
+  /** GitHub: the closing `$` follows a non-space and is not followed by a letter or digit. */
+  const findGithubDollarClose = (from: number, limit: number): number => {
+    if (failedBefore('$g', from, limit)) return -1;
+    for (let j = from; j < limit; j++) {
+      const c = text.charCodeAt(j);
+      if (c === BACKSLASH) {
+        j++;
+        continue;
+      }
+      if (c === DOLLAR && j > from && !isWs(text.charCodeAt(j - 1)) && !isAsciiAlnum(text.charCodeAt(j + 1))) return j;
+    }
+    fail('$g', from, limit);
+    return -1;
+  };
+
+  /** The end of the line holding `at` (GitHub's inline math does not run over a line break). */
+  const lineEndAfter = (at: number, limit: number): number => {
+    const nl = text.indexOf('\n', at);
+    return nl < 0 || nl > limit ? limit : nl;
+  };
+
   /** Offset of a run of exactly `n` backticks at or after `from` and before `limit`, or -1. */
   const findBacktickRun = (n: number, from: number, limit: number): number => {
     const key = '`' + n;
@@ -193,8 +238,80 @@ export function scanInline(text: string, blocks: Blocks): InlineResult {
     return -1;
   };
 
+  type Found = { fragment?: [Delimiter, number, number, number, number, boolean]; resume: number };
+
+  /** GitHub's $`…`$ (all dialects read it: the backticks keep a `$` inside from closing the math). */
+  const backtickMath = (i: number, limit: number): Found | null => {
+    if (text.charCodeAt(i + 1) !== BACKTICK) return null;
+    let k = i + 1;
+    while (k < limit && text.charCodeAt(k) === BACKTICK) k++;
+    const n = k - i - 1;
+    const r = findBacktickRun(n, k, limit);
+    if (r >= 0 && text.charCodeAt(r + n) === DOLLAR && r + n < limit) return { fragment: ['$', i, k, r, r + n + 1, false], resume: r + n + 1 };
+    return null;
+  };
+
+  /** What a `$` at `i` opens (in the note's dialect), and where the scan goes on. */
+  const dollarAt = (i: number, limit: number): Found => {
+    const double = text.charCodeAt(i + 1) === DOLLAR;
+    if (dialect === 'vscode') {
+      const prev = i > 0 ? text.charCodeAt(i - 1) : -1;
+      if (double) {
+        // `$$`: not after a `$` or `\\`, not a third `$`; closed by the next unescaped `$$` not followed by a `$`.
+        if (prev === DOLLAR || prev === BACKSLASH || text.charCodeAt(i + 2) === DOLLAR) return { resume: i + 2 };
+        // A `$$` that starts a line (and does not close on it) opens a block that runs to the next `$$`, blank
+        // lines included.
+        const block = lineStartsAt(i) && findFirstDoubleDollar(i + 2, lineEndAfter(i, N)) < 0;
+        const r = findFirstDoubleDollar(i + 2, block ? blockLimit() : limit);
+        if (r < 0 || r === i + 2) return { resume: i + 2 };
+        if (text.charCodeAt(r - 1) === DOLLAR || text.charCodeAt(r - 1) === BACKSLASH || text.charCodeAt(r + 2) === DOLLAR) return { resume: i + 2 };
+        return { fragment: ['$$', i, i + 2, r, r + 2, true], resume: r + 2 };
+      }
+      const tick = backtickMath(i, limit);
+      if (tick) return tick;
+      // The opening `$` is not escaped and does not follow a letter, digit or `$`; anything may follow it.
+      if (prev === BACKSLASH || prev === DOLLAR || isWordChar(prev)) return { resume: i + 1 };
+      const r = findFirstDollar(i + 1, limit);
+      // The next unescaped `$` closes, unless a letter, digit or `$` follows it: then there is no math here.
+      if (r < 0 || text.charCodeAt(r + 1) === DOLLAR || isWordChar(text.charCodeAt(r + 1))) return { resume: i + 1 };
+      return { fragment: ['$', i, i + 1, r, r + 1, false], resume: r + 1 };
+    }
+    if (double) {
+      const r = findDisplayDollarClose(i + 2, limit);
+      return r >= 0 ? { fragment: ['$$', i, i + 2, r, r + 2, true], resume: r + 2 } : { resume: i + 2 };
+    }
+    const tick = backtickMath(i, limit);
+    if (tick) return tick;
+    if (i + 1 >= limit || isWs(text.charCodeAt(i + 1))) return { resume: i + 1 };
+    if (dialect === 'github') {
+      // The opening `$` starts the line or a table cell, or follows a space.
+      const prev = i > 0 ? text.charCodeAt(i - 1) : -1;
+      if (prev !== -1 && !isWs(prev) && prev !== 0x7c /* | */) return { resume: i + 1 };
+      const r = findGithubDollarClose(i + 1, lineEndAfter(i, limit));
+      return r >= 0 ? { fragment: ['$', i, i + 1, r, r + 1, false], resume: r + 1 } : { resume: i + 1 };
+    }
+    const r = findInlineDollarClose(i + 1, limit);
+    return r >= 0 ? { fragment: ['$', i, i + 1, r, r + 1, false], resume: r + 1 } : { resume: i + 1 };
+  };
+
+  /** Is `at` the first non-blank character of its line (up to three spaces of indentation)? */
+  const lineStartsAt = (at: number): boolean => {
+    let k = at - 1;
+    let spaces = 0;
+    while (k >= 0 && (text.charCodeAt(k) === 0x20 || text.charCodeAt(k) === 0x09)) {
+      k--;
+      spaces++;
+    }
+    return (k < 0 || text.charCodeAt(k) === 0x0a) && spaces <= 3;
+  };
+
+  /** How far a `$$` block may run: to the next code block or the end of the note (blank lines do not end it). */
+  const blockLimit = (): number => (ex < excluded.length ? excluded[ex].start : N);
+
   let ex = 0; // first excluded region that ends after i
   let bl = 0; // first blank line starting after i
+  let ce = 0; // first table cell end at or after i
+  const cellEnds = blocks.cellEnds;
 
   let i = 0;
   while (i < N) {
@@ -209,7 +326,9 @@ export function scanInline(text: string, blocks: Blocks): InlineResult {
       continue;
     }
     while (bl < blanks.length && blanks[bl] <= i) bl++;
-    const limit = Math.min(bl < blanks.length ? blanks[bl] : N, ex < excluded.length ? excluded[ex].start : N);
+    while (ce < cellEnds.length && cellEnds[ce] < i) ce++;
+    // Delimited math ends at a blank line, at code, and at the end of a table cell.
+    const limit = Math.min(bl < blanks.length ? blanks[bl] : N, ex < excluded.length ? excluded[ex].start : N, ce < cellEnds.length ? cellEnds[ce] : N);
 
     if (c === BACKSLASH) {
       const c1 = text.charCodeAt(i + 1);
@@ -256,37 +375,9 @@ export function scanInline(text: string, blocks: Blocks): InlineResult {
     }
 
     if (c === DOLLAR) {
-      if (text.charCodeAt(i + 1) === DOLLAR) {
-        const r = findDisplayDollarClose(i + 2, limit);
-        if (r >= 0) {
-          push('$$', i, i + 2, r, r + 2, true);
-          i = r + 2;
-        } else {
-          i += 2;
-        }
-        continue;
-      }
-      if (text.charCodeAt(i + 1) === BACKTICK) {
-        // GitHub's $`…`$ inline math.
-        let k = i + 1;
-        while (k < limit && text.charCodeAt(k) === BACKTICK) k++;
-        const n = k - i - 1;
-        const r = findBacktickRun(n, k, limit);
-        if (r >= 0 && text.charCodeAt(r + n) === DOLLAR && r + n < limit) {
-          push('$', i, k, r, r + n + 1, false);
-          i = r + n + 1;
-          continue;
-        }
-      }
-      if (i + 1 < limit && !isWs(text.charCodeAt(i + 1))) {
-        const r = findInlineDollarClose(i + 1, limit);
-        if (r >= 0) {
-          push('$', i, i + 1, r, r + 1, false);
-          i = r + 1;
-          continue;
-        }
-      }
-      i++;
+      const next = dollarAt(i, limit);
+      if (next.fragment) push(...next.fragment);
+      i = next.resume;
       continue;
     }
 

@@ -129,14 +129,47 @@ describe('delimited math', () => {
   });
 
   test('pandoc dollar rules', () => {
-    assert.deepEqual(latexes(md('costs $5 and $6 today')), []);
-    assert.deepEqual(latexes(md('costs $20,000 and $30,000.')), []);
-    assert.deepEqual(latexes(md('a $ x$ b')), [], 'opening $ followed by a space');
-    assert.deepEqual(latexes(md('a $x $ b')), [], 'closing $ preceded by a space');
-    assert.deepEqual(latexes(md('a $x$5 b')), [], 'closing $ followed by a digit');
-    assert.deepEqual(latexes(md('a $x$, and $y$.')), ['x', 'y']);
-    assert.deepEqual(latexes(md('a $x $ and y$ b')), ['x $ and y'], 'a rejected closer does not stop the search');
+    const pd = (t: string) => latexes(md(t, { dollarDialect: 'pandoc' }));
+    assert.deepEqual(pd('costs $5 and $6 today'), []);
+    assert.deepEqual(pd('costs $20,000 and $30,000.'), []);
+    assert.deepEqual(pd('a $ x$ b'), [], 'opening $ followed by a space');
+    assert.deepEqual(pd('a $x $ b'), [], 'closing $ preceded by a space');
+    assert.deepEqual(pd('a $x$5 b'), [], 'closing $ followed by a digit');
+    assert.deepEqual(pd('a $x$, and $y$.'), ['x', 'y']);
+    assert.deepEqual(pd('a $x $ and y$ b'), ['x $ and y'], 'a rejected closer does not stop the search');
+    assert.deepEqual(pd('a$x$b'), ['x'], 'letters may touch the dollars');
+    assert.deepEqual(pd('see $\nx^2$'), [], 'a line break after the opening $');
     assert.deepEqual(latexes(txt('costs $5 and $6 today')), []);
+    assert.deepEqual(latexes(txt('a $ x $ b')), [], 'plain text reads dollars the pandoc way (no preview renders it)');
+  });
+
+  test('VS Code preview dollar rules (the default in Markdown)', () => {
+    // What markdown-it's KaTeX plugin in VS Code's preview renders as math, and what it leaves as text.
+    assert.deepEqual(latexes(md('costs $5 and $6 today')), [], 'money stays prose');
+    assert.deepEqual(latexes(md('costs $20,000 and $30,000.')), []);
+    assert.deepEqual(latexes(md('a $ x^2 $ b')), [' x^2 '], 'spaces inside the dollars are allowed');
+    assert.deepEqual(latexes(md('see $\nx^2$ here')), ['\nx^2'], 'a line break after the opening $');
+    assert.deepEqual(latexes(md('a $x$5 b')), [], 'closing $ followed by a digit: no math');
+    assert.deepEqual(latexes(md('a $x$b c')), [], 'closing $ followed by a letter: no math');
+    assert.deepEqual(latexes(md('2$x$ c')), [], 'opening $ after a digit: no math');
+    assert.deepEqual(latexes(md('($x$), $y$.')), ['x', 'y'], 'punctuation may touch the dollars');
+    assert.deepEqual(latexes(md('a $x $ and y$ b')), ['x '], 'the next $ closes');
+    assert.deepEqual(latexes(md('a $5 and $x$ b')), ['x'], 'a $ that cannot close leaves its opener as text');
+    assert.deepEqual(latexes(md('\\$x$ b')), [], 'a $ after a backslash does not open');
+    const r = md('we get $$u = v$$ inline');
+    assert.deepEqual(r.fragments.map((f) => [f.latex, f.display]), [['u = v', true]], '$$ inline is display math');
+    assert.deepEqual(latexes(md('a $$$x$$ b')), [], 'three dollars open nothing');
+  });
+
+  test('GitHub dollar rules', () => {
+    const gh = (t: string) => latexes(md(t, { dollarDialect: 'github' }));
+    assert.deepEqual(gh('costs $5 and $6 today'), []);
+    assert.deepEqual(gh('a $x$, and $y$ b'), ['x', 'y']);
+    assert.deepEqual(gh('a $ x$ b'), [], 'opening $ followed by a space');
+    assert.deepEqual(gh('a ($x$) b'), [], 'opening $ after a bracket');
+    assert.deepEqual(gh('a $x$b c'), [], 'closing $ followed by a letter');
+    assert.deepEqual(gh('so $a +\nb$ ok'), [], 'inline math stays on its line');
+    assert.deepEqual(gh('| $x$ | $y$ |\n|---|---|\n| $1$ | $2$ |'), ['x', 'y', '1', '2'], 'a cell start opens');
   });
 
   test('inline $ does not span a blank line but may span a line break', () => {
@@ -162,9 +195,13 @@ describe('delimited math', () => {
     });
   });
 
-  test('$$ does not span a blank line', () => {
-    assert.deepEqual(latexes(md('$$ a\n\nb $$')), []);
-    assert.deepEqual(latexes(md('$$ a\n\nthen $b$ and $$c$$')), ['b', 'c'], 'the unclosed $$ is plain text');
+  test('$$ does not span a blank line (pandoc), a $$ block starting a line does (VS Code)', () => {
+    const pd = (t: string) => latexes(md(t, { dollarDialect: 'pandoc' }));
+    assert.deepEqual(pd('$$ a\n\nb $$'), []);
+    assert.deepEqual(pd('$$ a\n\nthen $b$ and $$c$$'), ['b', 'c'], 'the unclosed $$ is plain text');
+    assert.deepEqual(latexes(md('$$\na = 1\n\nb = 2\n$$\n')), ['\na = 1\n\nb = 2\n'], 'the block holds the blank line');
+    assert.deepEqual(latexes(md('so $$ a\n\nb$$ c')), [], 'a $$ inside a paragraph stops at the blank line');
+    assert.deepEqual(latexes(md('$$\na = 1\n\nthe end')), [], 'an unclosed block is no math');
   });
 
   test('\\(…\\) and \\[…\\] with exact ranges', () => {
@@ -539,6 +576,8 @@ describe('bare formulas: whole lines', () => {
     const text = '  • $\\nabla_{\\mathbf{x}} A\\mathbf{x} = A^T $\n';
     const r = txt(text);
     assert.deepEqual(r.fragments.map((f) => [f.latex, f.delimiter]), [['\\nabla_{\\mathbf{x}} A\\mathbf{x} = A^T', 'bare']]);
+    // VS Code's preview does render it: a space before the closing $ is allowed there.
+    assert.deepEqual(md(text).fragments.map((f) => [f.latex, f.delimiter]), [['\\nabla_{\\mathbf{x}} A\\mathbf{x} = A^T ', '$']]);
   });
 
   test('Markdown: only paragraphs made of formula lines', () => {

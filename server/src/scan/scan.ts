@@ -15,11 +15,12 @@ import { decodeMathEntities } from './entities';
 import { RawFragment, scanInline } from './inline';
 import { LineMap } from './lines';
 import { assignSentences, sentenceBoundaries } from './sentences';
-import { MathFragment, ScanOptions, ScanResult } from './types';
+import { MathFragment, ScanOptions, ScanResult, ScannedTable, TableCellRef } from './types';
 
 export { LineMap } from './lines';
 export type { Position } from './lines';
-export type { MathFragment, ScanOptions, ScanResult, Delimiter } from './types';
+export type { MathFragment, ScanOptions, ScanResult, Delimiter, DollarDialect, ScannedTable, TableCellRef } from './types';
+export { DOLLAR_DIALECTS } from './types';
 
 export function scanMath(text: string, options: ScanOptions): ScanResult {
   try {
@@ -44,7 +45,7 @@ export function scanUnguarded(text: string, options: ScanOptions | undefined): S
   const bare = !options || options.bareFormulas !== false;
   const lines = new LineMap(text);
   const blocks = scanBlocks(text, lines, mode);
-  const inline = scanInline(text, blocks);
+  const inline = scanInline(text, blocks, options?.dollarDialect ?? (mode === 'text' ? 'pandoc' : 'vscode'));
 
   const raw: RawFragment[] = inline.fragments.slice();
   for (const f of blocks.mathFences) {
@@ -86,9 +87,11 @@ export function scanUnguarded(text: string, options: ScanOptions | undefined): S
   const effects = commentEffects(text, lines, comments);
   const disabled = disabledFlags(frags, effects.disabledRanges);
 
+  const cells = cellsOf(frags, blocks.tables);
   const fragments: MathFragment[] = frags.map((f, k) => ({
     // In Markdown the page is HTML: `&amp;` in math shows as `&` (not inside a code fence, which is verbatim).
-    latex: mode === 'markdown' && f.delimiter !== 'math-fence' ? decodeMathEntities(text.slice(f.start, f.end)) : text.slice(f.start, f.end),
+    // In a table cell `\|` is a `|` that does not end the cell (GFM, markdown-it): the math shows a bar.
+    latex: cellBars(mode === 'markdown' && f.delimiter !== 'math-fence' ? decodeMathEntities(text.slice(f.start, f.end)) : text.slice(f.start, f.end), cells[k]),
     start: f.start,
     end: f.end,
     outerStart: f.outerStart,
@@ -99,8 +102,33 @@ export function scanUnguarded(text: string, options: ScanOptions | undefined): S
     proseBefore: sentences[k].proseBefore,
     proseAfter: sentences[k].proseAfter,
     disabled: disabled[k],
+    ...(cells[k] ? { cell: cells[k] } : {}),
   }));
-  return effects.directiveKeys.length ? { fragments, directives: effects.directives, directiveKeys: effects.directiveKeys } : { fragments, directives: effects.directives };
+  const result: ScanResult = { fragments, directives: effects.directives };
+  if (effects.directiveKeys.length) result.directiveKeys = effects.directiveKeys;
+  if (blocks.tables.length) result.tables = blocks.tables.map((rows): ScannedTable => ({ rows, header: rows[0].map((c) => text.slice(c.start, c.end)) }));
+  return result;
+}
+
+/** The table cell each fragment stands in (undefined outside tables). */
+function cellsOf(frags: RawFragment[], tables: Region[][][]): Array<TableCellRef | undefined> {
+  const out: Array<TableCellRef | undefined> = frags.map(() => undefined);
+  if (!tables.length) return out;
+  const all: Array<{ start: number; end: number; ref: Omit<TableCellRef, 'alone'> }> = [];
+  tables.forEach((rows, table) => rows.forEach((cells, row) => cells.forEach((c, col) => all.push({ start: c.start, end: c.end, ref: { table, row, col } }))));
+  let k = 0;
+  frags.forEach((f, i) => {
+    while (k < all.length && all[k].end < f.outerEnd) k++;
+    const c = all[k];
+    if (c && c.start <= f.outerStart && f.outerEnd <= c.end) out[i] = { ...c.ref, alone: c.start === f.outerStart && c.end === f.outerEnd };
+  });
+  return out;
+}
+
+/** `\|` in a table cell's math: the cell's `|` (padded to keep every offset). */
+function cellBars(latex: string, cell: TableCellRef | undefined): string {
+  // The backslash right before the bar goes (`\\|` shows `\|`); a space in front keeps the length.
+  return cell && latex.includes('\\|') ? latex.replace(/(\\+)\|/g, (_m, bs: string) => ` ${bs.slice(1)}|`) : latex;
 }
 
 /** Sorted ranges with overlaps folded into the earlier range. */

@@ -38,13 +38,53 @@ export interface MathFragment {
   proseAfter: string;
   /** True inside a `<!-- calcnotes-disable -->` region or on the line after `<!-- calcnotes-disable-next-line -->`. */
   disabled: boolean;
+  /** The Markdown table cell the fragment stands in (absent outside tables). */
+  cell?: TableCellRef;
 }
+
+/** Where a fragment stands in a Markdown table. */
+export interface TableCellRef {
+  /** Index into `ScanResult.tables`. */
+  table: number;
+  /** 0 for the header row, 1 for the first body row, … */
+  row: number;
+  /** 0-based column. */
+  col: number;
+  /** True when the fragment (with its delimiters) is all the cell holds. */
+  alone: boolean;
+}
+
+/** A Markdown table (a header row, a delimiter row `|---|:--:|`, body rows); each cell as trimmed offsets. */
+export interface ScannedTable {
+  /** Rows in order, the header first (the delimiter row is not among them); each row its cells. */
+  rows: Array<Array<{ start: number; end: number }>>;
+  /** The header cells' text as written. */
+  header: string[];
+}
+
+/**
+ * How `$` delimits math: the rules of the platform that renders the note.
+ * - `vscode`: VS Code's Markdown preview (markdown-it with its KaTeX plugin): an opening `$` may be followed by a
+ *   space or a line break but not preceded by a letter or digit; the closing `$` is the next unescaped one and must
+ *   not be followed by a letter or digit, else there is no math; a `$$` that starts a line opens a block that may
+ *   hold blank lines.
+ * - `pandoc`: pandoc's tex_math_dollars: the opening `$` is followed by a non-space, the closing `$` follows a
+ *   non-space and is not followed by a digit.
+ * - `github`: GitHub: the opening `$` starts the line or follows a space and is followed by a non-space; the
+ *   closing `$` follows a non-space and is not followed by a letter or digit; inline math stays on one line.
+ * In all of them `$5 and $6` is prose and a table cell is a boundary (a `$` never pairs across a `|`).
+ */
+export type DollarDialect = 'vscode' | 'pandoc' | 'github';
+
+export const DOLLAR_DIALECTS: readonly DollarDialect[] = ['vscode', 'pandoc', 'github'];
 
 export interface ScanOptions {
   /** 'markdown' for .md/.markdown, 'text' for .txt and other plain text. */
   mode: 'markdown' | 'text';
   /** Detect formulas written without delimiters (default true). */
   bareFormulas?: boolean;
+  /** How `$` delimits math (default: `vscode` in Markdown, `pandoc` in plain text, which no preview renders). */
+  dollarDialect?: DollarDialect;
 }
 
 export interface ScanResult {
@@ -53,4 +93,6 @@ export interface ScanResult {
   directives: Record<string, string>;
   /** Where each directive key was written (absent when there is none). */
   directiveKeys?: Array<{ key: string; start: number; end: number }>;
+  /** The note's Markdown tables (absent when there is none); fragments in them carry a `cell`. */
+  tables?: ScannedTable[];
 }

@@ -23,6 +23,8 @@ export type ReasonCode =
   | 'equation'
   /** The sentence asks a question. */
   | 'question'
+  /** The note presents the claim as a mistake ("you cannot do", "this is wrong", "a common mistake"). */
+  | 'shown-as-wrong'
   /** The sentence speaks of large values: an asymptotic statement. */
   | 'asymptotic'
   /** A name appears on one side only and is defined nowhere. */
@@ -64,6 +66,7 @@ export const REASON_CODES: readonly ReasonCode[] = [
   'rounded-value',
   'equation',
   'question',
+  'shown-as-wrong',
   'asymptotic',
   'undefined-symbol',
   'suspicious-notation',
