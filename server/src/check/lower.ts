@@ -42,6 +42,8 @@ export const INVERSE_OR_RECIPROCAL = 'is ambiguous (inverse or reciprocal)';
 
 const CONSTANTS: Record<string, number> = { pi: Math.PI };
 
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 /** Differentials are variables of their own: `d:x` is dx. */
 export const DIFFERENTIAL = 'd:';
 
@@ -176,11 +178,13 @@ export class Lowerer {
     // Variables of differentiation.
     for (const m of all) if (m.type === 'deriv') for (const w of m.wrt) if (w.v.type === 'sym') this.diffVars.add(w.v.name);
 
-    this.moving = options.differentials ? new Set(options.differentials) : writtenDifferentials(roots, ctx);
+    // (Most claims have no d at all: no walk.)
+    const anyD = all.some((m) => m.type === 'sym' && m.base === 'd');
+    this.moving = options.differentials ? new Set(options.differentials) : anyD ? writtenDifferentials(roots, ctx) : NO_NAMES;
 
     // Sums and products with bounds: the letters of their bounds are sizes, and a name summed over by its index
     // that is also written with another letter as subscript has that letter as a free index.
-    this.findSizesAndIndices(all);
+    if (all.some((m) => m.type === 'bigop')) this.findSizesAndIndices(all);
 
     // Function symbols: declared, defined with parameters, applied, or primed.
     for (const name of ctx.functions) this.functionSyms.add(name);
@@ -512,7 +516,7 @@ export class Lowerer {
   }
 
   /** What moves in a differential: the names whose differential the claim writes (semantics/notation.ts). */
-  private readonly moving: Set<string>;
+  private readonly moving: ReadonlySet<string>;
 
   /** Set when the claim has differentials (`dx`, `d(uv)`): it must be linear in them (see check.ts). */
   usedDifferential = false;

@@ -206,6 +206,17 @@ export function conventionsKey(c: Conventions): string {
  * matrix checker's declarations agree on it).
  */
 export function nameCore(name: string): string {
+  let core = cores.get(name);
+  if (core === undefined) {
+    core = coreOf(name);
+    if (cores.size > 10_000) cores.clear();
+    cores.set(name, core);
+  }
+  return core;
+}
+const cores = new Map<string, string>();
+
+function coreOf(name: string): string {
   return name
     .replace(/\\(?:mathbf|boldsymbol|bm|vec|mathrm|mathit|mathcal|mathsf|hat|bar|tilde|dot|ddot)\b/g, '')
     .replace(/[_^'].*$/s, '')

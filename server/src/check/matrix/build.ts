@@ -13,7 +13,7 @@
  * Anything without a sure meaning throws MatrixUnsupported; a possible but doubtful reading is a doubt.
  */
 import type { DerivNode, Node, SymNode, WrtVar } from '../../parse/ast';
-import { nodesWithDefinitions, plainOperands, squareBracketProduct, walk } from '../../parse/walk';
+import { containsNode, nodesWithDefinitions, plainOperands, squareBracketProduct, walk } from '../../parse/walk';
 import { nameCore, type NoteContext, type Binding } from '../../semantics/context';
 import type { Condition } from '../../interpret/claims';
 import { show } from '../lower';
@@ -137,7 +137,7 @@ export class MatrixBuilder {
   /** The first symbol node written for each canonical name. */
   private readonly symNodes = new Map<string, SymNode>();
   /** What moves in a differential: the names whose differential the claim writes (semantics/notation.ts). */
-  private readonly moving: Set<string>;
+  private readonly moving: ReadonlySet<string>;
 
   constructor(
     private readonly ctx: NoteContext,
@@ -152,11 +152,13 @@ export class MatrixBuilder {
     // Declared shapes: the context's, then the sentence's (more recent). Of the context's, those of names the claim
     // refers to (through definitions): the others would draw sizes that have nothing to do with it.
     const decls: [Node, Node][] = [];
-    const cores = new Set<string>();
-    for (const m of nodesWithDefinitions([...roots, ...declarations.flatMap((c) => [c.lhs, c.rhs])], (m) => this.bindings.get(canon(m))?.body)) {
-      if (m.type === 'sym') cores.add(nameCore(m.name)).add(nameCore(m.base));
+    if (ctx.shapes?.size) {
+      const cores = new Set<string>();
+      for (const m of nodesWithDefinitions([...roots, ...declarations.flatMap((c) => [c.lhs, c.rhs])], (m) => this.bindings.get(canon(m))?.body)) {
+        if (m.type === 'sym') cores.add(nameCore(m.name)).add(nameCore(m.base));
+      }
+      for (const [name, d] of ctx.shapes) if (cores.has(nameCore(name))) decls.push([d.lhs, d.rhs]);
     }
-    if (ctx.shapes) for (const [name, d] of ctx.shapes) if (cores.has(nameCore(name))) decls.push([d.lhs, d.rhs]);
     for (const c of declarations) if (c.op === '\\in') decls.push([c.lhs, c.rhs]);
     for (const [lhs, rhs] of decls) {
       if (lhs.type !== 'sym') continue;
@@ -164,7 +166,7 @@ export class MatrixBuilder {
       if (shape) this.declared.set(canon(lhs), shape);
     }
 
-    this.moving = options.differentials ? new Set(options.differentials.map(canonName)) : writtenDifferentials(roots, ctx, canon);
+    this.moving = options.differentials ? new Set(options.differentials.map(canonName)) : roots.some((r) => containsNode(r, (m) => m.type === 'sym' && m.base === 'd')) ? writtenDifferentials(roots, ctx, canon) : new Set();
 
     // Everything the claim refers to, following definitions.
     const all = nodesWithDefinitions(roots, (m) => this.bindings.get(canon(m))?.body);
