@@ -15,7 +15,7 @@ import { diff } from './diff';
 import { QuietError } from './quiet';
 import { conventionalFunctionLetter, mayBeFunction } from '../semantics/letters';
 import { doubt, type Doubt, type ReasonCode } from '../semantics/reasons';
-import { hasDifferential, isDifferentialApplied, isDifferentialMark, writtenDifferentials } from '../semantics/notation';
+import { hasDifferential, isDifferentialApplied, isDifferentialMark, subscriptPartial, writtenDifferentials } from '../semantics/notation';
 
 export class Unsupported extends QuietError {
   constructor(
@@ -416,6 +416,8 @@ export class Lowerer {
     const local = this.lookupLocal(s.name);
     if (local) return local;
     if (this.sizeSymbols.has(s.name) || this.freeIndices.has(s.name)) return num(this.orderValues.get(s.name) ?? this.freeIndices.get(s.name) ?? DEFAULT_SIZE);
+    const partial = s.sub !== undefined ? this.subscriptPartial(s) : null;
+    if (partial) return this.lowerSubscriptPartial(partial, null);
     if ((s.sub !== undefined || s.label !== undefined) && (this.locals.length || this.freeIndices.size)) {
       const name = this.concreteName(s);
       if (name !== s.name) {
@@ -520,6 +522,30 @@ export class Lowerer {
 
   /** Set when the claim has differentials (`dx`, `d(uv)`): it must be linear in them (see check.ts). */
   usedDifferential = false;
+
+  /** `f_x` as ∂f/∂x (semantics/notation.ts), unless a local or f itself being expanded says otherwise. */
+  private subscriptPartial(s: SymNode): { base: string; vars: string[] } | null {
+    if (this.lookupLocal(s.name)) return null;
+    const p = subscriptPartial(s, this.ctx);
+    return p && !this.expanding.has(p.base) ? p : null;
+  }
+
+  private lowerSubscriptPartial(p: { base: string; vars: string[] }, argNodes: Node[] | null): Expr {
+    this.usedDerivative = true;
+    const b = this.ctx.bindings.get(p.base)!;
+    if (!b.params) {
+      if (argNodes) throw new Unsupported(`${show(p.base)}_${p.vars.join('')}(…) is not understood for a name that stands for an expression`);
+      let e = this.lowerName(p.base);
+      for (const v of p.vars) e = this.d(e, v);
+      return e;
+    }
+    const params = b.params;
+    let e = this.callBound(p.base, params.map((q) => mkVar(`#sub:${q}`)));
+    for (const v of p.vars) e = this.d(e, `#sub:${v}`);
+    const at = argNodes ? argNodes.map((a) => this.lower(a)) : params.map((q) => (q !== p.base && this.ctx.bindings.has(q) && !this.ctx.bindings.get(q)!.params ? this.lowerName(q) : mkVar(q)));
+    if (at.length !== params.length) throw new Unsupported(`${show(p.base)} takes ${params.length} argument(s)`);
+    return substitute(e, new Map(params.map((q, i) => [`#sub:${q}`, at[i]] as [string, Expr])));
+  }
 
   /** See sizeSymbols and freeIndices. */
   private findSizesAndIndices(all: Node[]): void {
@@ -807,6 +833,8 @@ export class Lowerer {
   }
 
   private lowerApply(f: Node, argNodes: Node[]): Expr {
+    const partial = f.type === 'sym' && f.sub !== undefined ? this.subscriptPartial(f) : null;
+    if (partial) return this.lowerSubscriptPartial(partial, argNodes);
     if (f.type === 'sym') {
       const b = this.ctx.bindings.get(f.name);
       if (b?.params) return this.callBound(f.name, argNodes.map((a) => this.lower(a)));

@@ -12,7 +12,7 @@ import { LineMap } from '../scan/lines';
 import { Binding, Conventions, EMPTY_CONTEXT, NoteContext, forgetKind, functionCertainty, withAssumption, withBinding, withConstant, withConvention, withFunction, withoutBinding, withQuantity, withShape } from '../semantics/context';
 import { PROSE_RULE_WORDS, conventionsIn, namesIn, readProse, stateConvention } from '../semantics/prose';
 import { listItems, primedFunctions } from '../semantics/scopes';
-import { writtenDifferentials } from '../semantics/notation';
+import { subscriptPartial, writtenDifferentials } from '../semantics/notation';
 import { doubt, type Doubt } from '../semantics/reasons';
 import { derivativeOf, tableClaims } from './tables';
 
@@ -622,7 +622,9 @@ export function interpret(
 
         // `y = f(x) = x^3 - 1/x` defines both y and f: a chain of definitions ends at its first non-target.
         const isFirst = link0 + k === 0 || (definingChain && link0 === 0);
-        const target = isFirst && op !== '\\approx' ? definitionTarget(lhs.node) : null;
+        // (`f_x = 2xy` after `f(x, y) = x^2y` is a partial derivative, not a definition of f_x.)
+        const partial = lhs.node.type === 'sym' ? subscriptPartial(lhs.node, ctx) : lhs.node.type === 'apply' && lhs.node.fn.type === 'sym' ? subscriptPartial(lhs.node.fn, ctx) : null;
+        const target = isFirst && op !== '\\approx' && !partial ? definitionTarget(lhs.node) : null;
         if (!target) definingChain = false;
         if (named && k === 0) {
           const defines = op !== '=' || !isConstant(rhs.node);

@@ -70,3 +70,29 @@ export function writtenDifferentials(
   }
   return out;
 }
+
+/**
+ * `f_x`, `f_{xy}`, `u_{tt}`, `f_{x_1}`: a partial derivative written as a subscript, when the note defines f in those
+ * variables (`f(x, y) = …` with x, y among its parameters, or `u = …` written in them) and does not define the
+ * subscripted name itself. The function's name and the variables in order; null when the subscript is just part
+ * of a name.
+ */
+export function subscriptPartial(s: Extract<Node, { type: 'sym' }>, ctx: NoteContext): { base: string; vars: string[] } | null {
+  const sub = s.sub;
+  if (sub === undefined || s.label !== undefined || ctx.bindings.has(s.name) || !s.name.endsWith(`_${sub}`)) return null;
+  const base = s.name.slice(0, s.name.length - sub.length - 1);
+  const b = ctx.bindings.get(base);
+  if (!b) return null;
+  const variables = new Set(b.params ?? []);
+  if (!b.params) {
+    const stack: Node[] = [b.body];
+    while (stack.length) {
+      const m = stack.pop()!;
+      if (m.type === 'sym' && !ctx.bindings.has(m.name)) variables.add(m.name);
+      for (const c of childNodes(m)) stack.push(c);
+    }
+  }
+  if (variables.has(sub)) return { base, vars: [sub] };
+  if (/^[a-zA-Z]{1,4}$/.test(sub) && [...sub].every((c) => variables.has(c))) return { base, vars: [...sub] };
+  return null;
+}
