@@ -270,6 +270,16 @@ export class Lowerer {
       this.abstractNames.add(s);
     }
 
+    // An undefined quantity differentiated by entries of a summed vector (`\frac{\partial L}{\partial w_{jk}}` with
+    // `z_j = \sum_k w_{jk}a_k`): which entries it depends on is not known, so nothing is decided about it.
+    // (Only where a free index is written in those names: a sum elsewhere, `a_k = \sum_j v_{kj} z_j`, leaves the chain
+    // rule ∂E/∂v_{kj} = ∂E/∂a_k ∂a_k/∂v_{kj} readable as before.)
+    if (this.freeIndices.size && this.dependents.size) {
+      const indexed = (name: string) => [...this.freeIndices.keys()].some((j) => new RegExp(`_[^_]*${j}`).test(name));
+      for (const [s, deps] of this.dependents) {
+        if (indexed(s) || deps.some(indexed)) throw new Unsupported(`${show(s)} is differentiated by entries of a sum and is not defined`);
+      }
+    }
     this.implicitVarName = this.pickImplicitVar(all);
   }
 
