@@ -3,14 +3,10 @@
  * Built by `lower.ts` from the parse tree, differentiated by `diff.ts`, evaluated by `evaluate.ts`,
  * printed for people by `latex.ts`.
  */
+import type { FunctionName } from '../library/functions';
 
-/** Elementary functions of one argument, one entry each in `functions.ts`. */
-export type FnName =
-  | 'sin' | 'cos' | 'tan' | 'cot' | 'sec' | 'csc'
-  | 'asin' | 'acos' | 'atan'
-  | 'sinh' | 'cosh' | 'tanh' | 'coth' | 'sech' | 'csch'
-  | 'exp' | 'ln' | 'abs' | 'sign' | 'step'
-  | 'sigmoid' | 'relu' | 'softplus' | 'erf';
+/** Elementary functions of one argument in the algebra: the library's, but for sqrt (a power here). */
+export type FnName = Exclude<FunctionName, 'sqrt'>;
 
 export type Expr =
   | { k: 'num'; v: number }

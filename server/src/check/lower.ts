@@ -10,7 +10,8 @@
 import type { DerivNode, Node, SymNode, WrtVar } from '../parse/ast';
 import { containsNode, nodesWithDefinitions, plainOperands, squareBracketProduct, walk } from '../parse/walk';
 import { isDeclaredConstant, type NoteContext } from '../semantics/context';
-import { Expr, abstractFns, add, app, div, fn, freeVars, mul, neg, num, pow, same, substitute, v, v as mkVar } from './expr';
+import { Expr, FnName, abstractFns, add, app, div, fn, freeVars, mul, neg, num, pow, same, substitute, v, v as mkVar } from './expr';
+import { BY_CALL, LIBRARY_FUNCTIONS } from '../library/functions';
 import { diff } from './diff';
 import { QuietError } from './quiet';
 import { conventionalFunctionLetter, mayBeFunction } from '../semantics/letters';
@@ -70,7 +71,7 @@ function sumRange(n: Extract<Node, { type: 'bigop' }>): { index: string; lower?:
 }
 
 /** Function names that notes write without a backslash (`sinx`, `lnx`; `shx`, `chx` for sinh and cosh). */
-const SPELLED_FUNCTIONS = ['arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'tanh', 'sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'exp', 'log'];
+const SPELLED_FUNCTIONS = [...new Set([...LIBRARY_FUNCTIONS.flatMap((f) => f.words ?? []).filter((w) => w.length >= 3), 'log'])].sort((a, b) => b.length - a.length);
 const SPELLED_SHORT = ['sh', 'ch', 'th', 'ln', 'lg', 'tg'];
 
 /**
@@ -775,24 +776,10 @@ export class Lowerer {
       return args[0];
     };
     let r: Expr;
-    switch (n.name) {
-      case 'sin': case 'cos': case 'tan': case 'cot': case 'sec': case 'csc':
-      case 'sinh': case 'cosh': case 'tanh': case 'coth': case 'sech': case 'csch':
-      case 'exp': case 'abs': case 'sign': case 'relu': case 'softplus': case 'erf':
-        r = fn(n.name, one());
-        break;
-      case 'arcsin':
-        r = fn('asin', one());
-        break;
-      case 'arccos':
-        r = fn('acos', one());
-        break;
-      case 'arctan':
-        r = fn('atan', one());
-        break;
-      case 'ln':
-        r = fn('ln', one());
-        break;
+    // A function of the library (sin, arcsin → asin, ReLU, …): one argument, its canonical name.
+    const entry = BY_CALL.get(n.name);
+    if (entry && entry.scalar !== false) r = fn(entry.name as FnName, one());
+    else switch (n.name) {
       case 'log': {
         const x = fn('ln', one());
         if (n.base) r = div(x, fn('ln', this.lower(n.base)));

@@ -6,6 +6,7 @@
  */
 
 import type { CallName, MulOp, RelOp, SymNode } from './ast';
+import { LIBRARY_FUNCTIONS } from '../library/functions';
 
 export type FontName = NonNullable<SymNode['font']>;
 export type AccentName = NonNullable<SymNode['accent']>;
@@ -105,18 +106,15 @@ for (const c of ['%', '#', '$', '&', '_']) add(c, { kind: 'symbol', base: c });
 
 // ---- Functions -------------------------------------------------------------------------------------------------
 
-const FUNCTION_COMMANDS: readonly CallName[] = [
-  'sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'arcsin', 'arccos', 'arctan',
-  'sinh', 'cosh', 'tanh', 'coth', 'sech', 'csch', 'exp', 'ln', 'log', 'lg', 'sqrt', 'det', 'max', 'min', 'erf',
-];
+// The library's functions (library/functions.ts) as their commands write them; then the structural ones.
+for (const f of LIBRARY_FUNCTIONS) if (f.call) for (const c of f.commands ?? []) add(c, { kind: 'function', call: f.call as CallName });
+const FUNCTION_COMMANDS: readonly CallName[] = ['log', 'lg', 'det', 'max', 'min'];
 for (const f of FUNCTION_COMMANDS) add(f, { kind: 'function', call: f });
 add('argmax', { kind: 'function', call: 'argmax' });
 add('argmin', { kind: 'function', call: 'argmin' });
 add(['tr', 'Tr', 'trace'], { kind: 'function', call: 'tr' });
 add('diag', { kind: 'function', call: 'diag' });
-add(['sgn', 'sign'], { kind: 'function', call: 'sign' });
 add('softmax', { kind: 'function', call: 'softmax' });
-add('ReLU', { kind: 'function', call: 'relu' });
 
 for (const f of ['arccot', 'arcsec', 'arccsc', 'arcsinh', 'arccosh', 'arctanh', 'gcd', 'deg', 'dim', 'ker', 'hom',
   'inf', 'sup', 'liminf', 'limsup', 'Pr', 'arg', 'mod', 'bmod', 'pmod', 'Var', 'Cov']) {
@@ -125,15 +123,11 @@ for (const f of ['arccot', 'arcsec', 'arccsc', 'arcsinh', 'arccosh', 'arctanh', 
 
 /** Names written in `\operatorname{…}`, `\mathrm{…}`, `\text{…}` that are known functions. */
 export const OPERATOR_NAMES: ReadonlyMap<string, CallName> = new Map<string, CallName>([
-  ['ReLU', 'relu'], ['relu', 'relu'], ['Relu', 'relu'], ['RELU', 'relu'],
-  ['softplus', 'softplus'], ['Softplus', 'softplus'],
+  ...LIBRARY_FUNCTIONS.flatMap((f) => (f.call ? (f.operatorNames ?? []).map((n): [string, CallName] => [n, f.call as CallName]) : [])),
   ['LSE', 'logsumexp'], ['logsumexp', 'logsumexp'], ['LogSumExp', 'logsumexp'],
   ['softmax', 'softmax'], ['Softmax', 'softmax'],
-  ['sign', 'sign'], ['sgn', 'sign'], ['signum', 'sign'],
   ['tr', 'tr'], ['Tr', 'tr'], ['trace', 'tr'],
   ['diag', 'diag'], ['Diag', 'diag'],
-  ['erf', 'erf'],
-  ['sech', 'sech'], ['csch', 'csch'], ['coth', 'coth'], ['cot', 'cot'], ['sec', 'sec'], ['csc', 'csc'],
   ['argmax', 'argmax'], ['arg max', 'argmax'], ['argmin', 'argmin'], ['arg min', 'argmin'],
   ['max', 'max'], ['min', 'min'], ['exp', 'exp'], ['log', 'log'], ['ln', 'ln'], ['det', 'det'],
   ['sin', 'sin'], ['cos', 'cos'], ['tan', 'tan'], ['sinh', 'sinh'], ['cosh', 'cosh'], ['tanh', 'tanh'],
@@ -142,8 +136,8 @@ export const OPERATOR_NAMES: ReadonlyMap<string, CallName> = new Map<string, Cal
 
 /** Function names recognised when spelled with plain letters and followed by `(`: `max(0, x)`, `log(1)`. */
 export const BARE_FUNCTION_NAMES: ReadonlyMap<string, CallName> = new Map<string, CallName>([
-  ['sin', 'sin'], ['cos', 'cos'], ['tan', 'tan'], ['sinh', 'sinh'], ['cosh', 'cosh'], ['tanh', 'tanh'],
-  ['exp', 'exp'], ['log', 'log'], ['ln', 'ln'], ['max', 'max'], ['min', 'min'],
+  ...LIBRARY_FUNCTIONS.flatMap((f) => (f.call ? (f.words ?? []).map((w): [string, CallName] => [w, f.call as CallName]) : [])),
+  ['log', 'log'], ['max', 'max'], ['min', 'min'],
 ]);
 
 /** `\sin^{-1}` and friends. */
@@ -151,7 +145,6 @@ export const INVERSE_FUNCTIONS: ReadonlyMap<CallName, CallName> = new Map<CallNa
   ['sin', 'arcsin'], ['cos', 'arccos'], ['tan', 'arctan'],
 ]);
 
-add('sqrt', { kind: 'function', call: 'sqrt' });
 add('operatorname', { kind: 'operatorname' });
 add('operatornamewithlimits', { kind: 'operatorname' });
 add(['frac', 'dfrac', 'tfrac', 'cfrac'], { kind: 'frac' });

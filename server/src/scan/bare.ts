@@ -22,6 +22,7 @@
  * relation or a script — only a LaTeX command on lines that also hold delimited math or code.
  */
 import { Blocks, LineKind } from './blocks';
+import { LIBRARY_FUNCTIONS } from '../library/functions';
 import { BACKSLASH, LBRACE, RBRACE, isAsciiLetter, isGreek, isLetter, isWs } from './chars';
 import { RawFragment } from './inline';
 import { LineMap } from './lines';
@@ -35,6 +36,7 @@ export interface Opaque {
 
 /** Alphabetic tokens that are mathematical names rather than prose (compared in lower case). */
 const MATH_WORDS: ReadonlySet<string> = new Set([
+  ...LIBRARY_FUNCTIONS.flatMap((f) => f.words ?? []),
   'sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'arcsin', 'arccos', 'arctan', 'arccot',
   'sinh', 'cosh', 'tanh', 'coth', 'sech', 'csch', 'arsinh', 'arcosh', 'artanh',
   'exp', 'log', 'ln', 'lg', 'lim', 'liminf', 'limsup', 'sup', 'inf', 'max', 'min', 'argmax', 'argmin',

@@ -144,6 +144,8 @@ export const FORBIDDEN: Record<string, string[]> = {
   cli: ['parse', 'interpret', 'semantics', 'check', 'engineCache'],
   // Reading the project's configuration is file reading only: it gives TeX for the engine and knows no stage.
   config: ['scan', 'parse', 'interpret', 'semantics', 'check', 'render', 'lsp', 'cli', 'server', ...ENGINE],
+  // The library of functions is data every stage reads: it knows none of them.
+  library: ['scan', 'parse', 'interpret', 'semantics', 'check', 'render', 'lsp', 'cli', 'server', 'config', ...ENGINE],
 };
 
 /** Violations of the stage direction, as `from → to` lines. Tests may import anything. */

@@ -19,6 +19,7 @@ import type { Condition } from '../../interpret/claims';
 import { show } from '../lower';
 import type { ElementFn, Layout, MExpr } from './ir';
 import { names, nodes } from './ir';
+import { BY_CALL, LIBRARY_FUNCTIONS } from '../../library/functions';
 import { Dim, Shape, ShapeError, isMatrix, isOne, isScalar, isVector, shapeText, unifyDims, unifyShapes } from './shapes';
 import { QuietError } from '../quiet';
 import { doubt, type Doubt, type ReasonCode } from '../../semantics/reasons';
@@ -57,7 +58,8 @@ export interface FunctionInfo {
 
 const TRANSPOSE_NAMES = new Set(['T', 'top', 'intercal', 'rm:T', 'sf:T', 'bold:T']);
 
-const ELEMENTWISE_ON_MATRICES = new Set<ElementFn>(['tanh', 'sigmoid', 'relu', 'softplus']);
+/** Activations apply entry by entry to matrices too; other functions of a matrix may be matrix functions (e^A). */
+const ELEMENTWISE_ON_MATRICES = new Set<ElementFn>(LIBRARY_FUNCTIONS.filter((e) => e.elementwise === 'matrices').map((e) => e.name));
 
 function hasDifferentialIn(e: MExpr): boolean {
   return nodes(e).some((x) => x.k === 'diff');
@@ -675,13 +677,10 @@ export class MatrixBuilder {
       return mk({ k: 'fn', f, a }, a.s);
     };
     let r: MExpr;
-    switch (n.name) {
-      case 'sin': case 'cos': case 'tan': case 'exp': case 'tanh': case 'sinh': case 'cosh': case 'relu': case 'softplus':
-        r = elementwise(n.name);
-        break;
-      case 'arctan':
-        r = elementwise('atan');
-        break;
+    // A library function that applies entry by entry (sin, tanh, ReLU, …): elementwise.
+    const entry = BY_CALL.get(n.name);
+    if (entry?.elementwise && entry.name !== 'ln' && entry.name !== 'sqrt') r = elementwise(entry.name);
+    else switch (n.name) {
       case 'ln':
       case 'log':
       case 'lg': {

@@ -9,6 +9,7 @@ import * as D from './dense';
 import { Mat } from './dense';
 import { children, type ElementFn, type MExpr } from './ir';
 import { QuietError } from '../quiet';
+import { LIBRARY_FUNCTIONS } from '../../library/functions';
 
 export interface Val {
   v: Mat;
@@ -41,26 +42,8 @@ interface State {
 
 export class EvalError extends QuietError {}
 
-const ELEMENT: Record<ElementFn, { f: (x: number) => number; df: (x: number) => number }> = {
-  sin: { f: Math.sin, df: Math.cos },
-  cos: { f: Math.cos, df: (x) => -Math.sin(x) },
-  tan: { f: Math.tan, df: (x) => 1 / Math.cos(x) ** 2 },
-  exp: { f: Math.exp, df: Math.exp },
-  ln: { f: Math.log, df: (x) => 1 / x },
-  sqrt: { f: Math.sqrt, df: (x) => 0.5 / Math.sqrt(x) },
-  abs: { f: Math.abs, df: (x) => Math.sign(x) },
-  tanh: { f: Math.tanh, df: (x) => 1 - Math.tanh(x) ** 2 },
-  sinh: { f: Math.sinh, df: Math.cosh },
-  cosh: { f: Math.cosh, df: Math.sinh },
-  sigmoid: { f: sigmoid, df: (x) => sigmoid(x) * (1 - sigmoid(x)) },
-  relu: { f: (x) => Math.max(0, x), df: (x) => (x > 0 ? 1 : 0) },
-  softplus: { f: (x) => (x > 30 ? x : Math.log1p(Math.exp(x))), df: sigmoid },
-  atan: { f: Math.atan, df: (x) => 1 / (1 + x * x) },
-};
-
-function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
-}
+/** Value and slope of each elementwise function, from the library. */
+const ELEMENT = Object.fromEntries(LIBRARY_FUNCTIONS.map((e) => [e.name, { f: e.evaluate, df: e.slope }])) as Record<ElementFn, { f: (x: number) => number; df: (x: number) => number }>;
 
 const addT = (a: Mat | null, b: Mat | null): Mat | null => (a && b ? D.add(a, b) : a ?? b);
 

@@ -3,10 +3,10 @@
  * (see shapes.ts). Evaluated numerically (evaluate.ts), never simplified.
  */
 import type { Shape } from './shapes';
+import type { FunctionName } from '../../library/functions';
 
-/** Elementwise scalar functions the evaluator knows (value and derivative). */
-export type ElementFn =
-  | 'sin' | 'cos' | 'tan' | 'exp' | 'ln' | 'sqrt' | 'abs' | 'tanh' | 'sinh' | 'cosh' | 'sigmoid' | 'relu' | 'softplus' | 'atan';
+/** Scalar functions applied entry by entry: the library's (library/functions.ts: value, slope, where they apply). */
+export type ElementFn = FunctionName;
 
 /** How a derivative is laid out: `den` (denominator layout: a gradient has the variable's shape), `num`. */
 export type Layout = 'den' | 'num';
