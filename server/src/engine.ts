@@ -225,6 +225,10 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
   const check = cachedCheck(checkOptions, cache);
   const reports: ClaimReport[] = [];
   const wrongChains = new Set<number>();
+  // Rows of one block that restate the same left side (`y' &= A \\ y' &= B`): after a wrong row, the next one is
+  // only a consequence when B follows from A (the first wrong step is the one reported).
+  const wrongRows = new Map<string, Claim>();
+  const rowKey = (c: Claim) => `${c.lhs.base}\u0000${c.lhs.latex.replace(/\s+/g, '')}`;
   for (const claim of claims) {
     if (claim.disabled) continue;
     let result: EngineChecked;
@@ -233,6 +237,17 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
       result = r.verdict === 'false' ? { verdict: 'unchecked', kind: r.kind, reason: 'not checked: it follows a wrong step earlier in this chain' } : r;
     } else {
       result = check(claim);
+    }
+    const before = claim.link === 0 ? wrongRows.get(rowKey(claim)) : undefined;
+    let consequence = false;
+    if (before && result.verdict === 'false') {
+      const step = check({ ...before, lhs: before.rhs, rhs: claim.rhs, latex: `${before.rhs.latex} = ${claim.rhs.latex}`, link: 1, alternatives: undefined });
+      consequence = step.verdict === 'verified';
+      if (consequence) result = { verdict: 'unchecked', kind: result.kind, reason: 'not checked: it follows from the row above, which is already wrong' };
+    }
+    if (claim.link === 0 && !claim.preset) {
+      if (result.verdict === 'false' || consequence) wrongRows.set(rowKey(claim), claim);
+      else wrongRows.delete(rowKey(claim));
     }
     if (suspicions.length) result = withSuspicions(result, claim, suspicions);
     if (claim.table === 'antiderivative' && result.verdict === 'false') result = asAntiderivative(result);

@@ -240,10 +240,19 @@ export class Lowerer {
       const s = symName(m.of);
       for (const w of m.wrt) if (s && symName(w.v)) totalAlso.add(`${s}|${symName(w.v)}`);
     }
+    // (A name the definitions are written in that the claim differentiates, `\frac{dr}{dt}` with V = \frac43\pi r^3,
+    // depends on what it is differentiated by — related rates — unless that is itself defined in terms of it:
+    // `\frac{dx}{du}` with u = 2x keeps x a variable.)
+    const definedThrough = (t: string, s: string, depth = 0): boolean => {
+      const b = ctx.bindings.get(t);
+      if (!b || depth > 8) return false;
+      return containsNode(b.body, (k) => k.type === 'sym' && (k.name === s || (k.name !== t && definedThrough(k.name, s, depth + 1))));
+    };
     for (const m of all) {
       if (m.type !== 'deriv' || m.form !== 'leibniz') continue;
       const s = symName(m.of);
-      if (!s || ctx.bindings.has(s) || this.functionSyms.has(s) || usedInDefinitions.has(s)) continue;
+      if (!s || ctx.bindings.has(s) || this.functionSyms.has(s)) continue;
+      if (usedInDefinitions.has(s) && m.wrt.some((w) => { const t = symName(w.v); return !t || !ctx.bindings.has(t) ? m.kind === 'partial' : definedThrough(t, s); })) continue;
       const list = edges.get(s) ?? [];
       for (const w of m.wrt) {
         const t = symName(w.v);
@@ -993,6 +1002,24 @@ export class Lowerer {
     const of = d.of;
     // Differentiate from the innermost written variable outwards (∂²f/∂x∂y = ∂/∂x (∂f/∂y)).
     let current: { direct: Expr; full: () => Expr } = this.directAndFull(of);
+    // `\frac{dV}{dt}` with V = \frac43\pi r^3 and nothing in the claim saying how r moves with t: as written V does not
+    // depend on t at all, and a derivative that is 0 for that reason says nothing (related rates: r changes with t).
+    if (d.kind === 'd' && plan.length === 1 && plan[0].node.type === 'sym' && of.type === 'sym' && this.ctx.bindings.has(of.name)) {
+      const t = (plan[0].node as SymNode).name;
+      // (By a name that is itself defined or depends on others, `\frac{dy}{dz}` with z = x^2, the derivative goes through
+      // what they share.)
+      if (this.isIntermediate(t) || this.functionSyms.has(t)) return this.finishDeriv(current, plan, d);
+      const full = current.full();
+      const vars = freeVars(full);
+      if (vars.size && !vars.has(t) && abstractFns(full).size === 0) {
+        throw new Unsupported(`${show(of.name)} does not depend on ${show(t)} as written (what it is written in may change with ${show(t)})`);
+      }
+    }
+    return this.finishDeriv(current, plan, d);
+  }
+
+  private finishDeriv(start: { direct: Expr; full: () => Expr }, plan: { node: Node; k: number }[], d: DerivNode): Expr {
+    let current = start;
     for (let i = plan.length - 1; i >= 0; i--) {
       for (let j = 0; j < plan[i].k; j++) current = this.derivOnce(current, plan[i].node, d.kind === 'partial');
     }

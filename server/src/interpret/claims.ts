@@ -682,7 +682,7 @@ export function interpret(
           claim.context = readings[readings.length - 1];
           if (readings.length > 1) claim.alternatives = readings.slice(0, -1);
         }
-        if (!claim.preset && !claim.alternatives) differentiatedReadings(claim, itemHistory.item === itemOf[fi] ? itemHistory.defs : null, f);
+        if (!claim.preset && !claim.alternatives) differentiatedReadings(claim, itemHistory.item === itemOf[fi] ? itemHistory.defs : null, f, subjects);
         if (!onlyContext) claims.push(claim);
         if (claim.preset?.kind === 'definition' && target) {
           const b = ctx.bindings.get(target.name);
@@ -802,16 +802,23 @@ function differentiatedName(n: Node): SymNode | null {
  *   in the argument the definition is written in, df/du, as well as df/dx. Only when the right side has no
  *   derivative of its own (`f' = \sec^2 u \cdot u'` is df/dx).
  */
-function differentiatedReadings(claim: Claim, itemDefs: Map<string, Binding[]> | null, f: MathFragment): void {
+function differentiatedReadings(claim: Claim, itemDefs: Map<string, Binding[]> | null, f: MathFragment, blockDefs: Binding[]): void {
   const subject = differentiatedName(claim.lhs.node);
   if (!subject) return;
   const current = claim.context.bindings.get(subject.name);
   const alternatives: NoteContext[] = [];
   const why: string[] = [];
+  // A block that writes the name several ways on its way to a result (`c = 8w^2 + 14wh`, then `c = 8w^2 + 85.75w^{-1}`):
+  // each row is a reading (a slip in one of them does not make the derivative after it wrong).
+  const others = current && blockDefs.length > 1 && blockDefs[0].name === subject.name ? blockDefs.filter((b) => b !== current && b.bodyLatex.trim() !== current.bodyLatex.trim()) : [];
+  if (others.length) {
+    alternatives.push(...others.map((b) => withBinding(claim.context, b)));
+    why.push(`this block writes ${subject.name} ${others.length + 1} ways`);
+  }
   // A definition made in the claim's own display block is the one it works with.
   const sameBlock = current !== undefined && current.at >= f.start && current.at <= f.end;
   const earlier = (itemDefs?.get(subject.name) ?? []).filter((b) => b !== current && b.bodyLatex.trim() !== current?.bodyLatex.trim());
-  if (current && earlier.length && !sameBlock) {
+  if (current && earlier.length && !sameBlock && !others.length) {
     alternatives.push(...earlier.map((b) => withBinding(claim.context, b)));
     why.push(`this exercise defines ${subject.name} ${earlier.length + 1} times`);
   }

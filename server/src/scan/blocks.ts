@@ -72,9 +72,11 @@ const RULE_RE = /^(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,}|=+[ \t]*)$
 const YAML_LINE_RE = /^(?:$|[ \t]|#|- |[\w"'.-][^:]*:)/;
 
 /** Indentation of a line in columns (tabs to the next multiple of 4) and the offset of its first non-blank. */
-function indentOf(text: string, ls: number, le: number): { col: number; pos: number } {
+function indentOf(text: string, ls: number, le: number, quoted?: (ls: number) => number): { col: number; pos: number } {
   let col = 0;
   let p = ls;
+  // In a blockquote (its marks blanked out, scan/quotes.ts) indentation counts from after the marks.
+  const marks = quoted ? quoted(ls) : 0;
   while (p < le) {
     const c = text.charCodeAt(p);
     if (p === 0 && c === 0xfeff) {
@@ -87,7 +89,7 @@ function indentOf(text: string, ls: number, le: number): { col: number; pos: num
     else break;
     p++;
   }
-  return { col, pos: p };
+  return { col: Math.max(0, col - marks), pos: p };
 }
 
 interface FenceOpen {
@@ -143,7 +145,7 @@ function isMathInfo(info: string): boolean {
   return word === 'math';
 }
 
-export function scanBlocks(text: string, lines: LineMap, mode: 'markdown' | 'text'): Blocks {
+export function scanBlocks(text: string, lines: LineMap, mode: 'markdown' | 'text', quoted?: (lineStart: number) => number): Blocks {
   const n = lines.lineCount;
   const kinds = new Uint8Array(n);
   const contentStart = new Int32Array(n);
@@ -186,7 +188,7 @@ export function scanBlocks(text: string, lines: LineMap, mode: 'markdown' | 'tex
   while (i < n) {
     const ls = lines.lineStart(i);
     const le = lines.lineEnd(i);
-    const { col, pos: p } = indentOf(text, ls, le);
+    const { col, pos: p } = indentOf(text, ls, le, quoted);
     let blank = true;
     for (let q = p; q < le; q++) {
       if (!isWs(text.charCodeAt(q))) {
@@ -232,7 +234,7 @@ export function scanBlocks(text: string, lines: LineMap, mode: 'markdown' | 'tex
       while (j < n) {
         const jls = lines.lineStart(j);
         const jle = lines.lineEnd(j);
-        const ind = indentOf(text, jls, jle);
+        const ind = indentOf(text, jls, jle, quoted);
         if (ind.pos === jle || isBlankLine(text, ind.pos, jle)) {
           j++;
           continue;
@@ -264,7 +266,7 @@ export function scanBlocks(text: string, lines: LineMap, mode: 'markdown' | 'tex
       for (let j = i + 1; j < n; j++) {
         const jls = lines.lineStart(j);
         const jle = lines.lineEnd(j);
-        const ind = indentOf(text, jls, jle);
+        const ind = indentOf(text, jls, jle, quoted);
         if (isClosingFence(text, ind.pos, jle, fence)) {
           close = j;
           break;

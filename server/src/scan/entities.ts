@@ -7,6 +7,8 @@
  * Decoding keeps every offset: each reference becomes its character followed by spaces up to the reference's
  * length, so position k of the decoded LaTeX is still position k of the note's text.
  */
+import { withoutQuoteMarks } from './quotes';
+
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', nbsp: ' ', quot: '"', apos: "'" };
 
@@ -30,5 +32,9 @@ export function decodeMathEntities(latex: string): string {
 
 /** Is `latex` what the note's text `source` shows (the text itself, or it with its references decoded)? */
 export function showsAs(source: string, latex: string): boolean {
-  return source === latex || (source.length === latex.length && decodeMathEntities(source) === latex);
+  if (source === latex) return true;
+  if (source.length !== latex.length) return false;
+  // Entities decoded in place; in a blockquote, its marks blanked out (scan/quotes.ts).
+  const unquoted = withoutQuoteMarks(source, true);
+  return unquoted === latex || decodeMathEntities(unquoted) === latex;
 }

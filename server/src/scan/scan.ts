@@ -8,6 +8,7 @@
  *
  * Pure, never throws, linear in practice.
  */
+import { quoteMarksAt, withoutQuoteMarks } from './quotes';
 import { scanBlocks, CommentRegion, Region } from './blocks';
 import { findBareFormulas, Opaque } from './bare';
 import { commentEffects, disabledFlags } from './directives';
@@ -21,6 +22,8 @@ export { LineMap } from './lines';
 export type { Position } from './lines';
 export type { MathFragment, ScanOptions, ScanResult, Delimiter, DollarDialect, ScannedTable, TableCellRef } from './types';
 export { DOLLAR_DIALECTS } from './types';
+
+export { withoutQuoteMarks } from './quotes';
 
 export function scanMath(text: string, options: ScanOptions): ScanResult {
   try {
@@ -40,11 +43,13 @@ function byOuter(a: RawFragment, b: RawFragment): number {
 }
 
 /** `scanMath` without the safety net: an internal bug throws instead of giving an empty result (for tests). */
-export function scanUnguarded(text: string, options: ScanOptions | undefined): ScanResult {
+export function scanUnguarded(original: string, options: ScanOptions | undefined): ScanResult {
   const mode: 'markdown' | 'text' = options && options.mode === 'text' ? 'text' : 'markdown';
+  // Blockquotes hold Markdown: read with their `>` marks blanked out (scan/quotes.ts).
+  const text = mode === 'markdown' ? withoutQuoteMarks(original) : original;
   const bare = !options || options.bareFormulas !== false;
   const lines = new LineMap(text);
-  const blocks = scanBlocks(text, lines, mode);
+  const blocks = scanBlocks(text, lines, mode, text === original ? undefined : (ls) => quoteMarksAt(original, ls));
   const inline = scanInline(text, blocks, options?.dollarDialect ?? (mode === 'text' ? 'pandoc' : 'vscode'));
 
   const raw: RawFragment[] = inline.fragments.slice();
@@ -144,3 +149,4 @@ function normalize<T extends Region>(sorted: T[]): T[] {
   }
   return out;
 }
+
