@@ -374,10 +374,13 @@ function decide(claim: Claim, opts: CheckOptions, deadline: number): CheckedClai
     return falseVerdict(claim, kind, lw, variant.l, variant.r, res.at, variant.orders);
   }
   const fnNames = [...abstract].filter((f) => !lw.dependents.has(f));
+  const stated = [...at].map(([name, e]) => `${show(name)} = ${formatNumber(evaluate(e, new Map(), new Map()).v)}`).join(', ');
   const how =
     fnNames.length || lw.dependents.size
-      ? `verified at ${points} points, with ${draws} random choices of ${[...abstract].map(show).join(', ')}`
-      : `verified at ${points} random points`;
+      ? `verified at ${points} points, with ${draws} random choices of ${[...abstract].map(show).join(', ')}${stated ? ` (at ${stated}, the point the note states)` : ''}`
+      : stated && isClosed(variants[0].l) && isClosed(variants[0].r)
+        ? `verified at ${stated}, the point the note states`
+        : `verified at ${points} random points${stated ? ` (at ${stated}, the point the note states)` : ''}`;
   const finalKind = kind === 'derivative' && isNotation(claim) ? 'notation' : kind;
   return withPlot(
     {

@@ -268,7 +268,9 @@ function factsOf(n: Node): TreeFacts {
     walk(n, (m) => {
       if (m.type === 'deriv' || m.type === 'prime') found.derivative = true;
       else if (m.type === 'limit') found.limit = true;
-      if ((m.type === 'sym' && !CONSTANT_NAMES.has(m.name)) || m.type === 'apply' || m.type === 'deriv' || m.type === 'prime' || m.type === 'unknown' || m.type === 'ellipsis') found.constant = false;
+      // (`\pm\frac{2}{\sqrt 3}` is a pair of numbers: a value, as a solution gives it.)
+      const plusMinus = m.type === 'unknown' && (m.what === '\\pm' || m.what === '\\mp') && m.args.length > 0;
+      if ((m.type === 'sym' && !CONSTANT_NAMES.has(m.name)) || m.type === 'apply' || m.type === 'deriv' || m.type === 'prime' || (m.type === 'unknown' && !plusMinus) || m.type === 'ellipsis') found.constant = false;
     });
     facts = found;
     treeFacts.set(n, facts);
@@ -377,6 +379,8 @@ export function interpret(
   const itemOf = lines ? listItems(lines, fragments.map((f) => f.start)) : fragments.map(() => -1);
   // The definitions made in the list item being read, per name, in order (see differentiatedReadings).
   let itemHistory: { item: number; defs: Map<string, Binding[]> } = { item: -1, defs: new Map() };
+  // The point the prose stated last ("at the point $x = 0$"), in its section (see the claims below).
+  let statedPoint: { name: string; sym: Node; rhs: Node; section: number } | null = null;
   // Usage in each section: letters primed on their own there are functions throughout the section — unless the
   // section also uses them as variables (all of its formulas are looked at together).
   const usage = new Map<number, Node[]>();
@@ -596,6 +600,14 @@ export function interpret(
           line: lines ? lines.positionAt(start).line : undefined,
         };
         if (itemOf[fi] >= 0) claim.item = itemOf[fi];
+        // `y' = 1` a few rows after "at the point $x = 0$": a derivative set equal to a number is read at the point
+        // the note stated (false there means false as an identity too; verified there is said so).
+        if (statedPoint && statedPoint.section === sectionOf[fi] && (isConstant(rhs.node) !== isConstant(lhs.node)) && (holdsDerivative(lhs.node) || holdsDerivative(rhs.node))) {
+          const point = statedPoint;
+          if (!claim.conditions.some((c) => c.lhs.type === 'sym' && c.lhs.name === point.name)) {
+            claim.conditions = [...claim.conditions, { lhs: point.sym, op: '=', rhs: point.rhs }];
+          }
+        }
         // The parser recovered from LaTeX that is not well-formed here (`P(A|B)` with an unclosed bar): its tree
         // is a best guess, and a failure under it is no counterexample.
         if (lhs.base === rhs.base) {
@@ -649,6 +661,8 @@ export function interpret(
           } else if (isValue) {
             // `x = 2`, or `f(x, y) = -12` at a point: a value, not a definition.
             claim.preset = { kind: 'value', reason: `gives ${lhs.latex.trim()} a value` };
+            // "at the point $x = 0$": the point the rows after it may evaluate at.
+            if (lhs.node.type === 'sym' && /\b(?:at|point|when)\s*$/i.test(maskedBefore)) statedPoint = { name: lhs.node.name, sym: lhs.node, rhs: rhs.node, section: sectionOf[fi] };
             // `d = 3`: d is a quantity of this note, not the differential mark (semantics/notation.ts).
             if (target.name === 'd' || target.name === 'rm:d') ctx = withQuantity(ctx, target.name, { rule: 'formula.value', certainty: 'stated', line: lines?.positionAt(f.start + lhs.node.span.start).line });
           } else {

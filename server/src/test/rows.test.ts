@@ -61,3 +61,23 @@ test('related rates: a radius the claim differentiates by time depends on time',
   assert.equal(vacuous.verdict, 'unchecked');
   assert.match(vacuous.reason, /does not depend on t as written/);
 });
+
+test('a derivative set equal to a number after "at the point x = a" is read at that point', () => {
+  const text = [
+    'Example: the tangent to $s = t^3 - 4t$ at the point $t = 2$.',
+    '',
+    "$$\\begin{aligned} s' &= 3t^2 - 4 \\\\ s' &= 3(2)^2 - 4 \\\\ s' &= 8 \\end{aligned}$$",
+    '',
+    "A slip in the next one: $s' = 9$.",
+  ].join('\n');
+  const r = check(text);
+  const at = claimWith(r, "s' = 8");
+  assert.equal(at.verdict, 'verified', at.reason);
+  assert.match(at.reason, /at t = 2, the point the note states/);
+  assert.equal(claimWith(r, "s' = 9").verdict, 'false');
+});
+
+test('a solution written with ± is a value, not a definition of the letter', () => {
+  const text = ['Solving gives $u = \\pm\\frac{1}{\\sqrt 2}$.', '', 'Later, with $v = u^2 + 1$: $\\frac{dv}{du} = 2u$.'].join('\n');
+  assert.equal(claimWith(check(text), '\\frac{dv}{du}').verdict, 'verified');
+});
