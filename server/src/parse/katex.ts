@@ -87,7 +87,11 @@ export function validateLatex(source: string, display: boolean, macros?: Record<
     if (e instanceof k.ParseError) {
       const err = e as Katex.ParseError & { position?: number; length?: number; rawMessage?: string };
       const raw = err.rawMessage ?? String(err.message).replace(/^KaTeX parse error: /, '');
-      const message = raw.replace(/ at position \d+:.*$/s, '').trim();
+      // KaTeX quotes the offending character: a control character is named (U+001B), never passed on raw.
+      const message = raw
+        .replace(/ at position \d+:.*$/s, '')
+        .trim()
+        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
       if (typeof err.position === 'number' && err.position >= 0) {
         const start = Math.min(err.position, latex.length);
         const len = typeof err.length === 'number' && err.length > 0 ? err.length : 1;
