@@ -57,6 +57,10 @@ export class Lru<K, V> {
     return this.map.size;
   }
 
+  keys(): IterableIterator<K> {
+    return this.map.keys();
+  }
+
   values(): IterableIterator<V> {
     return this.map.values();
   }
@@ -104,6 +108,21 @@ export class CheckCache {
       this.sectionTables.set(optionsKey, t);
     }
     return t;
+  }
+
+  /** The length of the longest key of every table (tests: no key may be long, see shortKey). */
+  longestKey(): number {
+    let n = 0;
+    const of = (keys: Iterable<unknown>) => {
+      for (const k of keys) if (typeof k === 'string') n = Math.max(n, k.length);
+    };
+    of(this.parses.keys());
+    of(this.katex.keys());
+    of(this.claims.keys());
+    of(this.conventions.keys());
+    of(this.sectionTables.keys());
+    for (const t of this.sectionTables.values()) of(t.keys());
+    return n;
   }
 
   /** Hits of the section tables (for tests and the benchmark). */
@@ -254,6 +273,14 @@ export function claimKey(claim: Claim): string {
 /** A short digest of a long key (SHA-1: collisions are not a practical concern here). */
 export function digest(s: string): string {
   return createHash('sha1').update(s).digest('base64');
+}
+
+/**
+ * A key as it is when short, its digest when long. V8 hashes a string longer than 16,383 characters by its length
+ * alone, so a Map keyed by such strings degrades to a linear scan with full comparisons: no cache key may be long.
+ */
+export function shortKey(s: string): string {
+  return s.length <= 1024 ? s : `#${digest(s)}`;
 }
 
 function claimDescription(claim: Claim, context: string, far: string[]): string {

@@ -14,6 +14,7 @@
 import type { LiteAdaptor } from 'mathjax-full/js/adaptors/liteAdaptor.js';
 import type { MathDocument } from 'mathjax-full/js/core/MathDocument.js';
 import type { TeX } from 'mathjax-full/js/input/tex.js';
+import { createHash } from 'crypto';
 import { definesMacros } from './macros';
 
 /** The packages we allow. Adding `require`, `html`, `setoptions` or `autoload` would let notes do more. */
@@ -141,7 +142,9 @@ export function renderSvg(latex: string, options: RenderOptions = {}): string | 
   const color = safeColor(options.color);
   const display = options.display ?? false;
   const prelude = options.prelude ?? '';
-  const key = `${display ? 'D' : 'I'}\u0000${color}\u0000${prelude}\u0000${latex}`;
+  // The prelude (a note's macros) and the formula can be long: the key holds a digest of them (V8 hashes strings
+  // over 16,383 characters by their length alone).
+  const key = `${display ? 'D' : 'I'}\u0000${color}\u0000${createHash('sha1').update(prelude).update('\u0000').update(latex).digest('base64')}`;
   const hit = cache.get(key);
   if (hit !== undefined) {
     cache.delete(key);
@@ -186,4 +189,11 @@ export function clearRenderCache(): void {
 
 export function renderCacheSize(): number {
   return cache.size;
+}
+
+/** The length of the render cache's longest key (tests). */
+export function renderCacheLongestKey(): number {
+  let n = 0;
+  for (const k of cache.keys()) n = Math.max(n, k.length);
+  return n;
 }
