@@ -1,10 +1,11 @@
 /**
  * LaTeX validation with KaTeX: a fragment KaTeX cannot parse is a syntax error at the position KaTeX reports.
- * KaTeX runs with `trust: false` (no \href, \includegraphics or HTML), a bounded macro expansion, and never
- * throws out of here.
+ * KaTeX runs with `trust: false` (no \href, \includegraphics or HTML), a bounded macro expansion, never on LaTeX
+ * nested deeper than `depth.ts` allows, and never throws out of here.
  */
 import type * as Katex from 'katex';
 import { braceGroup, type KatexMacro } from './macros';
+import { shallowEnough } from './depth';
 
 type KatexModule = typeof Katex & { __parse?: (latex: string, options: Katex.KatexOptions) => unknown };
 let katexModule: KatexModule | null = null;
@@ -64,7 +65,12 @@ export function withoutUnrendered(latex: string): string {
   return at ? out + latex.slice(at) : latex;
 }
 
+/**
+ * KaTeX's syntax error in the LaTeX, or null. LaTeX nested deeper than MAX_LIBRARY_DEPTH is not handed to KaTeX
+ * (null: not validated; the parser says what it makes of it).
+ */
 export function validateLatex(source: string, display: boolean, macros?: Record<string, KatexMacro>): LatexError | null {
+  if (!shallowEnough(source)) return null;
   const k = katex();
   const latex = withoutUnrendered(source);
   const options: Katex.KatexOptions = {

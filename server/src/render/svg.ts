@@ -16,6 +16,7 @@ import type { MathDocument } from 'mathjax-full/js/core/MathDocument.js';
 import type { TeX } from 'mathjax-full/js/input/tex.js';
 import { createHash } from 'crypto';
 import { definesMacros } from './macros';
+import { shallowEnough } from '../parse/depth';
 
 /** The packages we allow. Adding `require`, `html`, `setoptions` or `autoload` would let notes do more. */
 export const TEX_PACKAGES = ['base', 'ams', 'newcommand', 'noundefined', 'boldsymbol', 'color', 'cancel'];
@@ -134,14 +135,14 @@ function finish(svg: string, color: string): string {
 }
 
 /**
- * The SVG of a formula, or null when MathJax failed (or the formula is too long). TeX errors and unknown macros
+ * The SVG of a formula, or null when MathJax failed (or the formula is too long or nested too deeply). TeX errors and unknown macros
  * do not fail: they are drawn in the SVG.
  */
 export function renderSvg(latex: string, options: RenderOptions = {}): string | null {
-  if (latex.length > MAX_LATEX_LENGTH) return null;
+  if (latex.length > MAX_LATEX_LENGTH || !shallowEnough(latex)) return null;
   const color = safeColor(options.color);
   const display = options.display ?? false;
-  const prelude = options.prelude ?? '';
+  const prelude = shallowEnough(options.prelude ?? '') ? (options.prelude ?? '') : '';
   // The prelude (a note's macros) and the formula can be long: the key holds a digest of them (V8 hashes strings
   // over 16,383 characters by their length alone).
   const key = `${display ? 'D' : 'I'}\u0000${color}\u0000${createHash('sha1').update(prelude).update('\u0000').update(latex).digest('base64')}`;

@@ -8,6 +8,8 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { CheckCache, checkDocument, type DocumentReport } from '../engine';
 import { clearRenderCache, renderCacheLongestKey, renderSvg } from '../render/svg';
+import { validateLatex } from '../parse/katex';
+import { MAX_LIBRARY_DEPTH, latexDepth } from '../parse/depth';
 
 function claims(r: DocumentReport): string {
   return r.claims.map((c) => `${c.verdict}: ${c.latex.slice(0, 80)} — ${c.reason}`).join('\n');
@@ -57,4 +59,33 @@ test('issue 14 item 2: cache keys stay short under a long macro preamble', () =>
   clearRenderCache();
   renderSvg('\\maca{x}', { prelude: preamble });
   assert.ok(renderCacheLongestKey() <= 200, `a render cache key of ${renderCacheLongestKey()} characters`);
+});
+
+// Item 4: KaTeX validation of 10,000 nested \frac took 40 s. Nothing nested deeper than MAX_LIBRARY_DEPTH reaches
+// KaTeX (a spy on KaTeX's parser: the deep input is refused before it is parsed, so the test stays fast even
+// without the fix).
+test('issue 14 item 4: deeply nested LaTeX never reaches KaTeX', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const katex = require('katex') as { __parse: (latex: string, options: unknown) => unknown };
+  const original = katex.__parse;
+  let deepest = 0;
+  katex.__parse = (latex: string, options: unknown) => {
+    deepest = Math.max(deepest, latexDepth(latex));
+    if (latexDepth(latex) > MAX_LIBRARY_DEPTH) throw new Error('too deep for this test');
+    return original(latex, options);
+  };
+  try {
+    const deep = '\\frac{1}{'.repeat(10000) + 'x' + '}'.repeat(10000);
+    assert.equal(latexDepth(deep), 10000);
+    assert.equal(validateLatex(deep, true), null);
+    const r = checkDocument(`# Deep\n\n$$${deep} = 1$$\n\n$$\\left(${'\\left('.repeat(5000)}x${'\\right)'.repeat(5000)}\\right) = x$$\n`);
+    for (const c of r.claims) assert.notEqual(c.verdict, 'false');
+    // Shallow LaTeX is still validated.
+    assert.match(validateLatex('\\frac{1}{', true)?.message ?? '', /expected/i);
+    assert.ok(deepest <= MAX_LIBRARY_DEPTH, `KaTeX was given LaTeX ${deepest} levels deep`);
+  } finally {
+    katex.__parse = original;
+  }
+  assert.equal(latexDepth('\\{\\{\\{ x \\}'), 0);
+  assert.equal(renderSvg('{'.repeat(MAX_LIBRARY_DEPTH + 1) + 'x' + '}'.repeat(MAX_LIBRARY_DEPTH + 1)), null);
 });
