@@ -7,7 +7,9 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { CheckCache, checkDocument, type DocumentReport } from '../engine';
-import { clearRenderCache, renderCacheLongestKey, renderSvg } from '../render/svg';
+import { clearRenderCache, renderCacheChars, renderCacheLongestKey, renderSvg } from '../render/svg';
+import { LineMap } from '../scan/lines';
+import { MAX_HOVER, codeSpan, escapeMarkdown, hover } from '../lsp/hover';
 import { validateLatex } from '../parse/katex';
 import { MAX_LIBRARY_DEPTH, latexDepth } from '../parse/depth';
 
@@ -88,4 +90,76 @@ test('issue 14 item 4: deeply nested LaTeX never reaches KaTeX', () => {
   }
   assert.equal(latexDepth('\\{\\{\\{ x \\}'), 0);
   assert.equal(renderSvg('{'.repeat(MAX_LIBRARY_DEPTH + 1) + 'x' + '}'.repeat(MAX_LIBRARY_DEPTH + 1)), null);
+});
+
+/** The hover's Markdown over the middle of the first formula. */
+function hoverOn(text: string): string {
+  const r = checkDocument(text);
+  const f = r.fragments[0];
+  const lines = new LineMap(text);
+  const h = hover({ text, position: lines.positionAt(Math.floor((f.start + f.end) / 2)), report: r, reportText: text, lines, plots: false });
+  return (h?.contents as { value: string } | undefined)?.value ?? '';
+}
+
+type Md = { render(src: string): string };
+function markdownIt(): Md | null {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const make = require('markdown-it') as (options?: unknown) => Md;
+    return make({ html: true, linkify: true });
+  } catch {
+    return null;
+  }
+}
+
+// Item 10: a formula MathJax does not render was shown in a code span that ``` closed early, so a note could put
+// a remote image and a link into the hover. Note text is never markup: escaped, or in a code span it cannot close.
+test('issue 14 item 10: note text in a hover never becomes Markdown markup', (t) => {
+  const payloads = [
+    '``` ![t](https://evil.example/i.png) [l](https://evil.example) <img src=x> ```',
+    '` `` ``` ```` ![t](https://evil.example/i.png) ````` x',
+    'https://evil.example/a www.evil.example a@evil.example &lt;b&gt; <b>x</b>',
+  ];
+  const md = markdownIt();
+  for (const p of payloads) {
+    // Longer than the renderer takes: the hover falls back to code. And the payload in a reason, as text.
+    const long = `\\text{${p}} + ${'x + '.repeat(2100)}x = 1`;
+    for (const text of [`$$${long}$$\n`, `$\\frac{d}{dx} \\text{${p}} = 1$\n`]) {
+      const value = hoverOn(text);
+      assert.ok(value.length > 0, text.slice(0, 80));
+      if (!md) continue;
+      const html = md.render(value);
+      const images = html.match(/<img[^>]*>/g) ?? [];
+      for (const img of images) assert.match(img, /src="data:image\/svg\+xml;base64,/, img);
+      assert.doesNotMatch(html, /<a\b|<b>|evil\.example\/i\.png"|<script/, html.slice(0, 2000));
+    }
+    const span = codeSpan(p);
+    if (md) assert.equal(md.render(span), `<p><code>${p.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')}</code></p>\n`);
+    if (md) assert.doesNotMatch(md.render(escapeMarkdown(p)), /<a\b|<img|<b>/);
+  }
+  if (!md) t.diagnostic('markdown-it not installed: the rendered HTML was not checked');
+});
+
+// Item 6: a hover's size was unbounded (2.2 MB for a 2 MB formula, 3.7 MB for a 60×60 array).
+test('issue 14 item 6: hovers are bounded in size', () => {
+  const huge = `$$${'x + '.repeat(500_000)}x = 1$$\n`;
+  assert.ok(hoverOn(huge).length <= 10_000, `${hoverOn(huge).length}`);
+  const row = Array.from({ length: 60 }, (_, j) => (j % 10) + 1).join(' & ');
+  const array = `$$\\left(\\begin{array}{${'c'.repeat(60)}}${Array.from({ length: 60 }, () => row).join(' \\\\ ')}\\end{array}\\right) = 1$$\n`;
+  const value = hoverOn(array);
+  assert.ok(value.length <= MAX_HOVER && value.length <= 310_000, `${value.length}`);
+  // The render cache is bounded by characters too.
+  clearRenderCache();
+  for (let i = 0; i < 60; i++) renderSvg(`${'\\sqrt{x_{' + i + '}} + '.repeat(300)}1`);
+  assert.ok(renderCacheChars() <= 8_000_000, `${renderCacheChars()}`);
+});
+
+// Item 12: \color{url(…)} reached the SVG's fill, and \ref drew <a href="#">.
+test('issue 14 item 12: hover SVGs carry only plain colours and no links', () => {
+  for (const latex of ['\\color{url(http://evil.example/x)}{x}', '\\colorbox{url(#p)}{x}', '\\fcolorbox{url(a)}{url(b)}{x}', '\\textcolor{red" onload="x}{y}', '\\ref{a} + \\eqref{b}', '\\color{javascript:x}{y}']) {
+    const svg = renderSvg(latex) ?? '';
+    assert.ok(svg.startsWith('<svg'), latex);
+    assert.doesNotMatch(svg, /url\(|href|<a\b|javascript:|onload/i, latex);
+  }
+  assert.match(renderSvg('\\color{red}{x} + \\color{#00ff00}{y}') ?? '', /fill="red".*fill="#00ff00"/s);
 });
