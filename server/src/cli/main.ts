@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CheckCache, checkDocument, summarize, type DocumentReport, type EngineOptions } from '../engine';
+import { CheckCache, MAX_BUDGET_MS, MIN_BUDGET_MS, checkDocument, clampBudget, summarize, type DocumentReport, type EngineOptions } from '../engine';
 import { LineMap } from '../scan/lines';
 import { findProjectMacros, readMacrosFile } from '../config/projectMacros';
 
@@ -18,7 +18,7 @@ Folders are searched for those files. Exit status: 0 no false claim, 1 a false c
   --format text|json   text (default): one line per problem and a summary; json: every claim and diagnostic
   --all                text format: also list verified and unchecked claims with their reasons
   --log-base e|10      meaning of \\log without a base (default e)
-  --budget MS          time budget per claim in milliseconds (default 200)
+  --budget MS          time budget per claim in milliseconds (default 200; ${MIN_BUDGET_MS} to ${MAX_BUDGET_MS})
   --no-bare            do not look for formulas written without $ delimiters
   --macros FILE        macros for every note: a JSON object (name: body, or [body, number of arguments]), a TeX
                        preamble (\\newcommand, \\DeclareMathOperator), or a site configuration (_config.yml, …);
@@ -86,7 +86,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     } else if (a === '--budget' || a.startsWith('--budget=')) {
       const ms = Number(value());
       if (!Number.isFinite(ms) || ms <= 0) throw new UsageError('--budget must be a positive number of milliseconds');
-      args.engine.budgetMs = ms;
+      args.engine.budgetMs = clampBudget(ms);
     } else if (a === '--') {
       args.inputs.push(...argv.slice(i + 1));
       break;

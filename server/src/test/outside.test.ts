@@ -11,6 +11,8 @@ import { clearRenderCache, renderCacheChars, renderCacheLongestKey, renderSvg } 
 import { LineMap } from '../scan/lines';
 import { MAX_HOVER, codeSpan, escapeMarkdown, hover } from '../lsp/hover';
 import { validateLatex } from '../parse/katex';
+import { lex } from '../parse/lexer';
+import { macrosFromSettings } from '../parse/macros';
 import { MAX_LIBRARY_DEPTH, latexDepth } from '../parse/depth';
 
 function claims(r: DocumentReport): string {
@@ -162,4 +164,18 @@ test('issue 14 item 12: hover SVGs carry only plain colours and no links', () =>
     assert.doesNotMatch(svg, /url\(|href|<a\b|javascript:|onload/i, latex);
   }
   assert.match(renderSvg('\\color{red}{x} + \\color{#00ff00}{y}') ?? '', /fill="red".*fill="#00ff00"/s);
+});
+
+// Item 3 (its cause under the largest allowed macros setting) and item 13: 2,000 expansions of 2,000-character
+// bodies made millions of tokens for one formula, and the worker ran out of memory. Expansion adds at most
+// MAX_EXPANDED_CHARS characters to a formula.
+test('issue 14 items 3 and 13: macro expansion is bounded in characters, not only in count', () => {
+  const names = Array.from({ length: 60 }, (_, i) => `\\m${String.fromCharCode(97 + (i % 26), 97 + ((i / 26) | 0))}`);
+  const settings: Record<string, string> = { [names[0]]: 'x + 1' };
+  for (let i = 1; i < names.length; i++) settings[names[i]] = `${names[i - 1]} `.repeat(Math.floor(1990 / (names[i - 1].length + 1)));
+  const r = lex(`${names[names.length - 1]} + ${names[3]}`, macrosFromSettings(settings));
+  assert.ok(r.tokens.length <= 60_000, `${r.tokens.length} tokens`);
+  assert.ok(r.problems.some((p) => /expands too (far|deeply)/.test(p.message)));
+  const report = checkDocument(`# A\n\n$\\frac{d}{dx} ${names[names.length - 1]} = 1$\n`, { macros: settings });
+  for (const c of report.claims) assert.notEqual(c.verdict, 'false');
 });
