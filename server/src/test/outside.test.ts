@@ -12,6 +12,13 @@ import { LineMap } from '../scan/lines';
 import { MAX_HOVER, codeSpan, escapeMarkdown, hover } from '../lsp/hover';
 import { validateLatex } from '../parse/katex';
 import { lex } from '../parse/lexer';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CheckRunner, type CheckOutcome, type Runner } from '../lsp/checkRunner';
+import { CalcnotesService } from '../lsp/service';
+import { DEFAULT_SETTINGS, type CalcnotesSettings } from '../lsp/protocol';
+import type { Diagnostic } from 'vscode-languageserver';
 import { macrosFromSettings } from '../parse/macros';
 import { MAX_LIBRARY_DEPTH, latexDepth } from '../parse/depth';
 
@@ -178,4 +185,66 @@ test('issue 14 items 3 and 13: macro expansion is bounded in characters, not onl
   assert.ok(r.problems.some((p) => /expands too (far|deeply)/.test(p.message)));
   const report = checkDocument(`# A\n\n$\\frac{d}{dx} ${names[names.length - 1]} = 1$\n`, { macros: settings });
   for (const c of report.claims) assert.notEqual(c.verdict, 'false');
+});
+
+// Item 3: the check worker ran out of memory silently: the note got no diagnostics, checkText answered {0,0,0},
+// and after three failures every check ran on the server's main thread for the rest of the session.
+test('issue 14 item 3: a worker out of memory fails its check with the reason; a fresh worker takes the next; never the main thread', async () => {
+  // A stand-in worker: runs out of memory on "oom", answers anything else with an empty report marked as its own.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calcnotes-oom-'));
+  const script = path.join(dir, 'worker.js');
+  fs.writeFileSync(
+    script,
+    `const { parentPort } = require('worker_threads');
+parentPort.on('message', (m) => {
+  if (m.forget) return;
+  if (m.text === 'oom') { const keep = []; for (;;) keep.push(new Array(100000).fill(keep.length)); }
+  parentPort.postMessage({ id: m.id, key: m.key, ms: 0, sections: [{ start: 0, ref: m.id, part: { fragments: [], claims: [], diagnostics: [{ start: 0, end: 0, severity: 'hint', code: 'worker', message: 'from the worker' }] } }] });
+});`,
+  );
+  const logs: string[] = [];
+  const alive = setInterval(() => undefined, 1000); // the runner's worker does not keep the process alive
+  const runner = new CheckRunner({ workerScript: script, resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 }, log: (m) => logs.push(m) });
+  try {
+    for (let i = 0; i < 4; i++) {
+      const o = await runner.submit({ key: 'n', version: i + 1, text: 'oom', options: {} });
+      assert.equal(o.status, 'failed');
+      if (o.status === 'failed') assert.match(o.error, /ran out of memory/);
+    }
+    const ok = await runner.submit({ key: 'n', version: 9, text: '$x$', options: {} });
+    assert.equal(ok.status, 'done');
+    if (ok.status === 'done') assert.equal(ok.report.diagnostics[0]?.message, 'from the worker', 'checked on the main thread');
+    assert.equal(runner.usesWorker, true);
+    assert.ok(logs.some((m) => /ran out of memory/.test(m)), logs.join('\n'));
+  } finally {
+    clearInterval(alive);
+    await runner.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
+  // The service: a failed check is a diagnostic on the note saying why, and checkText is an error, not {0,0,0}.
+  const failing: Runner = { submit: async (): Promise<CheckOutcome> => ({ status: 'failed', error: 'the checker ran out of memory on this note' }), dispose: async () => undefined };
+  const published: { uri: string; diagnostics: Diagnostic[] }[] = [];
+  const uri = 'file:///big.md';
+  const doc = { uri, languageId: 'markdown', version: 1, getText: () => '# Big\n\n$x = 1$\n' };
+  const service = new CalcnotesService({
+    getDocument: (u) => (u === uri ? doc : undefined),
+    getSettings: async (): Promise<CalcnotesSettings> => ({ ...DEFAULT_SETTINGS }),
+    publishDiagnostics: (u, diagnostics) => published.push({ uri: u, diagnostics }),
+    sendStatus: () => undefined,
+    log: () => undefined,
+    runner: failing,
+    debounceMs: 1,
+  });
+  try {
+    service.opened(uri);
+    await service.settled(uri);
+    assert.equal(published.length, 1);
+    assert.equal(published[0].diagnostics[0].code, 'check-failed');
+    assert.match(published[0].diagnostics[0].message, /not checked: the checker ran out of memory/);
+    await assert.rejects(service.checkText({ uri, text: doc.getText() }), /ran out of memory/);
+    await assert.rejects(service.checkText({ uri: 'file:///closed.md', text: '$x$' }), /ran out of memory/);
+  } finally {
+    await service.dispose();
+  }
 });
