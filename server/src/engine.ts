@@ -9,6 +9,7 @@
  * preview ask it, with the same EngineOptions — `checkDocument` for a note, `differentiateLatex` for an expression.
  */
 import { scanMath } from './scan/scan';
+import { withLineFeeds } from './scan/lines';
 import { parseLatex } from './parse/parser';
 import { validateLatex } from './parse/katex';
 import { collectMacros, katexMacros, macrosFromSettings, withoutDefinitions, type KatexMacro, type Macro, type MacroTable } from './parse/macros';
@@ -47,7 +48,9 @@ export function checkDocument(text: string, options: EngineOptions = {}, cache?:
  * `checkDocument` before its sections are joined (the language server's worker sends only the parts that changed
  * since its last report to the editor's thread).
  */
-export function checkSections(text: string, options: EngineOptions = {}, given?: CheckCache | null): SectionedReport {
+export function checkSections(note: string, options: EngineOptions = {}, given?: CheckCache | null): SectionedReport {
+  // One line model with the editor's: a lone \r (old Mac) breaks a line; read as \n, every offset stays true.
+  const text = withLineFeeds(note);
   const cache = given ?? undefined;
   const mode = options.mode ?? 'markdown';
   // The project's preamble, the macros setting and the note's own \newcommand / \def (anywhere in it).

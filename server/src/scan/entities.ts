@@ -7,6 +7,7 @@
  * Decoding keeps every offset: each reference becomes its character followed by spaces up to the reference's
  * length, so position k of the decoded LaTeX is still position k of the note's text.
  */
+import { withLineFeeds } from './lines';
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', nbsp: ' ', quot: '"', apos: "'" };
 
@@ -28,7 +29,13 @@ export function decodeMathEntities(latex: string): string {
   });
 }
 
-/** Is `latex` what the note's text `source` shows (the text itself, or it with its references decoded)? */
+/**
+ * Is `latex` what the note's text `source` shows (the text itself, or it with its references decoded)? A lone
+ * `\r` in the source is the `\n` the engine read (scan/lines.ts `withLineFeeds`).
+ */
 export function showsAs(source: string, latex: string): boolean {
-  return source === latex || (source.length === latex.length && decodeMathEntities(source) === latex);
+  if (source === latex) return true;
+  if (source.length !== latex.length) return false;
+  const s = withLineFeeds(source);
+  return s === latex || decodeMathEntities(s) === latex;
 }

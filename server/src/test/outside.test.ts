@@ -19,6 +19,10 @@ import { CheckRunner, type CheckOutcome, type Runner } from '../lsp/checkRunner'
 import { CalcnotesService } from '../lsp/service';
 import { DEFAULT_SETTINGS, type CalcnotesSettings } from '../lsp/protocol';
 import type { Diagnostic } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { toDiagnostics } from '../lsp/diagnostics';
+import { codeActions } from '../lsp/codeActions';
+import { mergeSettings } from '../lsp/settings';
 import { macrosFromSettings } from '../parse/macros';
 import { MAX_LIBRARY_DEPTH, latexDepth } from '../parse/depth';
 
@@ -246,5 +250,38 @@ parentPort.on('message', (m) => {
     await assert.rejects(service.checkText({ uri: 'file:///closed.md', text: '$x$' }), /ran out of memory/);
   } finally {
     await service.dispose();
+  }
+});
+
+// Item 7: with lone-CR (old Mac) line endings the engine broke lines at \n only while LSP also breaks at \r, so
+// diagnostics landed on line 0, hovers found nothing and the quick fix wrote into the heading; mixed endings
+// shifted lines by one. One line model: the engine's, the LSP's (checked against vscode-languageserver-textdocument,
+// the reference implementation) and the CLI's are the same.
+test('issue 14 item 7: lone-CR and mixed line endings: diagnostics, hover and the quick fix land on the claim', () => {
+  const body = ['# Rules', '', 'The square: $\\frac{d}{dx} x^2 = 3x$ as claimed.', '', '$$', '\\frac{d}{dx} \\sin x = \\sin x', '$$', ''];
+  const variants: Record<string, string> = {
+    cr: body.join('\r'),
+    mixed: body.map((l, i) => l + ['\r', '\n', '\r\n'][i % 3]).join(''),
+    lfcr: body.join('\n\r'),
+  };
+  for (const [name, text] of Object.entries(variants)) {
+    const r = checkDocument(text);
+    assert.equal(r.claims.filter((c) => c.verdict === 'false').length, 2, `${name}: ${claims(r)}`);
+    const lines = new LineMap(text);
+    const ref = TextDocument.create('file:///n.md', 'markdown', 1, text);
+    for (let off = 0; off <= text.length; off++) assert.deepEqual(lines.positionAt(off), ref.positionAt(off), `${name}: offset ${off}`);
+    for (let line = 0; line < ref.lineCount; line++) assert.equal(lines.offsetAt({ line, character: 1000 }), ref.offsetAt({ line, character: 1000 }), `${name}: line ${line}`);
+    const diags = toDiagnostics(r, lines, mergeSettings({}));
+    const shown = diags.map((d) => ref.getText(d.range));
+    assert.deepEqual(shown, ['\\frac{d}{dx} x^2 = 3x', '\\frac{d}{dx} \\sin x = \\sin x'], name);
+    // Hover finds the formula under a diagnostic.
+    for (const d of diags) assert.ok(hover({ text, position: d.range.start, report: r, reportText: text, lines, plots: false }), `${name}: hover at ${JSON.stringify(d.range.start)}`);
+    // The quick fix replaces the right-hand side of the claim, and nothing else.
+    const actions = codeActions({ uri: 'file:///n.md', text, report: r, reportText: text, diagnostics: diags });
+    const fix = actions.find((a) => a.title.startsWith('Replace'));
+    assert.ok(fix?.edit?.changes, name);
+    const fixed = TextDocument.applyEdits(ref, fix.edit.changes['file:///n.md']);
+    assert.ok(fixed.startsWith('# Rules'), `${name}: ${JSON.stringify(fixed.slice(0, 60))}`);
+    assert.match(fixed, /x\^2 = 2x\$ as claimed/, name);
   }
 });
