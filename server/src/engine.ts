@@ -28,7 +28,7 @@ import { describeSymbols, type Belief } from './semantics/describe';
 import { Lowerer, show } from './check/lower';
 import { diff } from './check/diff';
 import { toLatex } from './check/latex';
-import { clampBudget, type ClaimReport, type DocumentReport, type EngineChecked, type EngineDiagnostic, type EngineOptions, type SectionedReport, type Summary } from './report';
+import { MAX_BUDGET_MS, type ClaimReport, type DocumentReport, type EngineChecked, type EngineDiagnostic, type EngineOptions, type SectionedReport, type Summary } from './report';
 
 export type { ClaimReport, DocumentReport, EngineChecked, EngineDiagnostic, EngineOptions, ReportFragment, SectionedReport, Severity, Summary } from './report';
 export { MAX_BUDGET_MS, MIN_BUDGET_MS, clampBudget } from './report';
@@ -226,7 +226,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
   const claims = interpret(fragments, parses, { text, mode, ...(conventions ? { conventions } : {}), ...(tables ? { tables } : {}) });
   // The layout a directive fixes, else the setting's; undefined: as the note's prose says, else both are read.
   const layout = directives.layout === 'numerator' || directives.layout === 'denominator' ? directives.layout : options.matrixLayout;
-  const checkOptions = { logBase: options.logBase ?? 'e', budgetMs: clampBudget(options.budgetMs), ...(layout ? { matrixLayout: layout } : {}) } as const;
+  const checkOptions = { logBase: options.logBase ?? 'e', budgetMs: Math.min(MAX_BUDGET_MS, options.budgetMs ?? 200), ...(layout ? { matrixLayout: layout } : {}) } as const;
   const check = cachedCheck(checkOptions, cache);
   const reports: ClaimReport[] = [];
   const wrongChains = new Set<number>();

@@ -10,8 +10,9 @@ import type { Doubt, ReasonCode } from './semantics/reasons';
 import type { Belief } from './semantics/describe';
 
 /**
- * Bounds of the per-claim time budget (ms), the same for every door: the engine clamps `budgetMs` to them, the
- * settings validation and the CLI use them, and package.json's `calcnotes.timeBudgetMs` declares them.
+ * Bounds of the per-claim time budget (ms), the same for every door: the settings validation and the CLI clamp
+ * to them, package.json's `calcnotes.timeBudgetMs` declares them, and the engine never runs a claim longer than
+ * MAX_BUDGET_MS (a smaller budget, even one already spent, is a caller's to give).
  */
 export const MIN_BUDGET_MS = 10;
 export const MAX_BUDGET_MS = 10_000;
@@ -26,7 +27,7 @@ export interface EngineOptions {
   mode?: 'markdown' | 'text';
   /** Meaning of `\log` without a base. Default 'e'. */
   logBase?: 'e' | '10';
-  /** Time budget per claim, ms. Default 200; clamped to MIN_BUDGET_MS…MAX_BUDGET_MS. */
+  /** Time budget per claim, ms. Default 200; at most MAX_BUDGET_MS. */
   budgetMs?: number;
   /** Detect formulas written without delimiters. Default true. */
   bareFormulas?: boolean;
