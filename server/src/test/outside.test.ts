@@ -285,3 +285,29 @@ test('issue 14 item 7: lone-CR and mixed line endings: diagnostics, hover and th
     assert.match(fixed, /x\^2 = 2x\$ as claimed/, name);
   }
 });
+
+// Item 6 (caches): notes past 2,000 sections or 20,000 claims lost incremental caching (23–27 s per edit on a
+// 20 MB note), and the caches were bounded by count only (server RSS 89 → 419 MB over 60,000 edits).
+test('issue 14 item 6: a note of 2,500 sections keeps its section cache; caches are bounded by estimated bytes', () => {
+  const note = Array.from({ length: 2500 }, (_, i) => `# S${i}\n\nThen $\\frac{d}{dx} x^{${i + 2}} = ${i + 2} x^{${i + 1}}$.\n`).join('\n');
+  const cache = new CheckCache();
+  const first = checkDocument(note, {}, cache);
+  assert.equal(first.claims.length, 2500);
+  const before = cache.sectionHits;
+  const edited = note.replace('# S7\n\nThen', '# S7\n\nSo');
+  const again = checkDocument(edited, {}, cache);
+  assert.equal(again.claims.length, 2500);
+  assert.ok(cache.sectionHits - before >= 2499, `${cache.sectionHits - before} of 2,499 unchanged sections came from the cache`);
+  // More than 20,000 claim verdicts are kept by count…
+  const claims = new CheckCache();
+  const some = first.claims[0] as unknown as Parameters<typeof claims.claims.set>[1];
+  for (let i = 0; i < 25_000; i++) claims.claims.set(`k${i}`, some);
+  assert.equal(claims.claims.size, 25_000);
+  // …and every table is bounded by its estimated bytes.
+  const small = new CheckCache(1_000_000, { claims: 1e6, sections: 2e5, parses: 1e6 });
+  const big = { ...some, reason: 'x'.repeat(50_000) };
+  for (let i = 0; i < 100; i++) small.claims.set(`b${i}`, big);
+  assert.ok(small.claims.weight <= 1e6 + 200_000 && small.claims.size < 20, `${small.claims.weight} bytes in ${small.claims.size} entries`);
+  checkDocument(note, {}, small);
+  assert.ok(small.parses.weight <= 1e6, `${small.parses.weight}`);
+});
