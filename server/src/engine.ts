@@ -9,6 +9,7 @@
  * preview ask it, with the same EngineOptions — `checkDocument` for a note, `differentiateLatex` for an expression.
  */
 import { scanMath } from './scan/scan';
+import { withLineFeeds } from './scan/lines';
 import { parseLatex } from './parse/parser';
 import { validateLatex } from './parse/katex';
 import { collectMacros, katexMacros, macrosFromSettings, withoutDefinitions, type KatexMacro, type Macro, type MacroTable } from './parse/macros';
@@ -17,7 +18,7 @@ import { interpret, type Claim } from './interpret/claims';
 import { checkClaim } from './check/check';
 import type { CheckedClaim } from './check/verdict';
 import { walk } from './parse/walk';
-import { CheckCache, claimKey, detach, digest } from './engineCache';
+import { CheckCache, claimKey, detach, digest, shortKey } from './engineCache';
 import { packPlot } from './check/plotSpec';
 import { anySubexpr, size } from './check/expr';
 import type { ReasonCode } from './semantics/reasons';
@@ -27,9 +28,10 @@ import { describeSymbols, type Belief } from './semantics/describe';
 import { Lowerer, show } from './check/lower';
 import { diff } from './check/diff';
 import { toLatex } from './check/latex';
-import type { ClaimReport, DocumentReport, EngineChecked, EngineDiagnostic, EngineOptions, SectionedReport, Summary } from './report';
+import { MAX_BUDGET_MS, type ClaimReport, type DocumentReport, type EngineChecked, type EngineDiagnostic, type EngineOptions, type SectionedReport, type Summary } from './report';
 
 export type { ClaimReport, DocumentReport, EngineChecked, EngineDiagnostic, EngineOptions, ReportFragment, SectionedReport, Severity, Summary } from './report';
+export { MAX_BUDGET_MS, MIN_BUDGET_MS, clampBudget } from './report';
 export { CheckCache } from './engineCache';
 
 /**
@@ -46,19 +48,22 @@ export function checkDocument(text: string, options: EngineOptions = {}, cache?:
  * `checkDocument` before its sections are joined (the language server's worker sends only the parts that changed
  * since its last report to the editor's thread).
  */
-export function checkSections(text: string, options: EngineOptions = {}, given?: CheckCache | null): SectionedReport {
+export function checkSections(note: string, options: EngineOptions = {}, given?: CheckCache | null): SectionedReport {
+  // One line model with the editor's: a lone \r (old Mac) breaks a line; read as \n, every offset stays true.
+  const text = withLineFeeds(note);
   const cache = given ?? undefined;
   const mode = options.mode ?? 'markdown';
   // The project's preamble, the macros setting and the note's own \newcommand / \def (anywhere in it).
   const macros = new Map([...optionMacros(options), ...collectMacros(text)]);
-  const macrosKey = macros.size ? JSON.stringify([...macros]) : '';
+  // A digest: the table of a long preamble runs to tens of kilobytes, and keys that long hash badly (see shortKey).
+  const macrosKey = macros.size ? digest(JSON.stringify([...macros])) : '';
   const starts = cache && mode === 'markdown' ? sectionStarts(text) : [0];
   if (starts.length === 1) return { starts, parts: [checkPart(text, options, macros, macrosKey, cache)] };
 
   // Sections are independent (a heading starts a fresh context, and no sentence, chain or math crosses one):
   // each is checked on its own text and remembered by it.
   // The preamble counts through the macros it defines (in macrosKey), not through its text.
-  const sections = cache!.sectionsFor(`${JSON.stringify({ ...options, preamble: undefined })}\u0000${macrosKey}`);
+  const sections = cache!.sectionsFor(digest(`${JSON.stringify({ ...options, preamble: undefined })}\u0000${macrosKey}`));
   // Conventions a section states (layout, log base, what σ denotes) hold in the sections after it.
   let conventions: Conventions | undefined;
   const parts = starts.map((start, i) => {
@@ -176,7 +181,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
   const diagnostics: EngineDiagnostic[] = [];
   const parses: ParseResult[] = fragments.map((f) => {
     if (!cache) return safeParse(f.latex, macros);
-    const key = `${macrosKey}\u0000${f.latex}`;
+    const key = shortKey(`${macrosKey}\u0000${f.latex}`);
     let p = cache.parses.get(key);
     if (!p) {
       p = safeParse(detach(f.latex), macros); // the cached tree must not hold on to the note's text
@@ -191,7 +196,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
     // KaTeX refuses to \newcommand a name it already knows (it has its own \R): validate the fragment with its
     // definitions blanked out and every macro passed in.
     const display = f.display || f.delimiter === 'env';
-    const key = `${macrosKey}\u0000${display ? 'D' : 'I'}${f.latex}`;
+    const key = shortKey(`${macrosKey}\u0000${display ? 'D' : 'I'}${f.latex}`);
     let verdict = cache?.katex.get(key);
     if (!verdict) {
       katexTable ??= katexMacros(macros);
@@ -221,7 +226,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
   const claims = interpret(fragments, parses, { text, mode, ...(conventions ? { conventions } : {}), ...(tables ? { tables } : {}) });
   // The layout a directive fixes, else the setting's; undefined: as the note's prose says, else both are read.
   const layout = directives.layout === 'numerator' || directives.layout === 'denominator' ? directives.layout : options.matrixLayout;
-  const checkOptions = { logBase: options.logBase ?? 'e', budgetMs: options.budgetMs ?? 200, ...(layout ? { matrixLayout: layout } : {}) } as const;
+  const checkOptions = { logBase: options.logBase ?? 'e', budgetMs: Math.min(MAX_BUDGET_MS, options.budgetMs ?? 200), ...(layout ? { matrixLayout: layout } : {}) } as const;
   const check = cachedCheck(checkOptions, cache);
   const reports: ClaimReport[] = [];
   const wrongChains = new Set<number>();
@@ -437,7 +442,7 @@ function packed(r: CheckedClaim): EngineChecked {
 /** `checkClaim` with these options, through the cache when there is one. */
 function cachedCheck(options: Parameters<typeof checkClaim>[1], cache: CheckCache | undefined): (claim: Claim) => EngineChecked {
   if (!cache) return (claim) => packed(checkClaim(claim, options));
-  const prefix = JSON.stringify(options);
+  const prefix = shortKey(JSON.stringify(options));
   return (claim) => {
     const key = `${prefix}\u0000${claimKey(claim)}`;
     let r = cache.claims.get(key);

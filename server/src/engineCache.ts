@@ -24,12 +24,22 @@ export function detach(s: string): string {
   return s.length < 16 ? s : (' ' + s).slice(1);
 }
 
-/** A Map that forgets its least recently used entries beyond `max`. */
+/**
+ * A Map that forgets its least recently used entries beyond `max` entries, or beyond `maxWeight` in all when it
+ * is given a `weigh` function (an estimate of an entry's bytes): bounded by size, not only by count.
+ */
 export class Lru<K, V> {
   private readonly map = new Map<K, V>();
+  private readonly weights = new Map<K, number>();
   hits = 0;
   misses = 0;
-  constructor(private readonly max: number) {}
+  /** The estimated bytes held (0 without a `weigh` function). */
+  weight = 0;
+  constructor(
+    private readonly max: number,
+    readonly maxWeight = Infinity,
+    private readonly weigh?: (value: V) => number,
+  ) {}
 
   get(key: K): V | undefined {
     const v = this.map.get(key);
@@ -45,16 +55,36 @@ export class Lru<K, V> {
   }
 
   set(key: K, value: V): void {
-    this.map.delete(key);
+    this.drop(key);
     this.map.set(key, value);
-    if (this.map.size > this.max) {
+    if (this.weigh) {
+      const w = this.weigh(value);
+      this.weights.set(key, w);
+      this.weight += w;
+    }
+    // The newest entry stays even when it alone is over the weight (it is what is being worked on).
+    while (this.map.size > this.max || (this.weight > this.maxWeight && this.map.size > 1)) {
       const oldest = this.map.keys().next();
-      if (!oldest.done) this.map.delete(oldest.value);
+      if (oldest.done) break;
+      this.drop(oldest.value);
+    }
+  }
+
+  private drop(key: K): void {
+    if (!this.map.delete(key)) return;
+    const w = this.weights.get(key);
+    if (w !== undefined) {
+      this.weight -= w;
+      this.weights.delete(key);
     }
   }
 
   get size(): number {
     return this.map.size;
+  }
+
+  keys(): IterableIterator<K> {
+    return this.map.keys();
   }
 
   values(): IterableIterator<V> {
@@ -63,10 +93,47 @@ export class Lru<K, V> {
 
   clear(): void {
     this.map.clear();
+    this.weights.clear();
+    this.weight = 0;
     this.hits = 0;
     this.misses = 0;
   }
 }
+
+// ---- estimated bytes of what the caches hold (cheap: no walk of the trees) ---------------------------------------
+
+const str = (s: string | undefined) => (s ? 24 + 2 * s.length : 0);
+
+/**
+ * A parse result: its trees grow with the LaTeX they span (measured on the bench's notes: about 100 bytes per
+ * character of LaTeX).
+ */
+export function parseWeight(p: ParseResult): number {
+  let extent = 0;
+  for (const f of p.formulas) extent = Math.max(extent, f.span.end);
+  for (const t of p.problems) extent = Math.max(extent, t.span.end);
+  return 600 + 100 * extent + 200 * p.problems.length;
+}
+
+function checkedWeight(c: EngineChecked): number {
+  let w = 500 + str(c.reason) + str(c.expected) + str(c.computed);
+  if (c.plot) for (const curve of c.plot.curves) w += 100 + str(curve.expr);
+  if (c.counterexample) w += 200 + 64 * c.counterexample.point.length + 64 * c.counterexample.functions.length;
+  if (c.doubts) for (const d of c.doubts) w += 80 + str(d.detail);
+  return w;
+}
+
+/** A report: its fragments, claims and diagnostics with their strings. */
+export function reportWeight(r: DocumentReport): number {
+  let w = 200;
+  for (const f of r.fragments) w += 250 + str(f.latex);
+  for (const c of r.claims) w += checkedWeight(c as unknown as EngineChecked) + str(c.latex) + (c.beliefs ? 100 * c.beliefs.length : 0);
+  for (const d of r.diagnostics) w += 100 + str(d.message);
+  return w;
+}
+
+/** Bytes the caches may hold (estimated), per table: about 150 MB in all, within the worker's 400 MB heap. */
+export const CACHE_BYTES = { parses: 40e6, katex: 8e6, claims: 32e6, sections: 64e6 };
 
 export interface KatexVerdict {
   error: { message: string; start: number; end: number } | null;
@@ -87,23 +154,57 @@ export class CheckCache {
   /** What a section's prose states of conventions, by the digest of its text (semantics/prose.ts `conventionsIn`). */
   readonly conventions: Lru<string, Conventions | null>;
   private readonly maxSections: number;
+  private readonly sectionBytes: number;
 
-  constructor(maxEntries = 20_000) {
-    this.parses = new Lru(maxEntries);
-    this.katex = new Lru(maxEntries);
-    this.claims = new Lru(maxEntries);
+  /**
+   * Entries are bounded by count (`maxEntries`, far more than a 20 MB note needs, so such a note keeps its
+   * incremental checks) and by estimated bytes (CACHE_BYTES), whichever comes first.
+   */
+  constructor(maxEntries = 1_000_000, bytes: Partial<typeof CACHE_BYTES> = {}) {
+    const b = { ...CACHE_BYTES, ...bytes };
+    this.parses = new Lru(maxEntries, b.parses, parseWeight);
+    this.katex = new Lru(maxEntries, b.katex, (v) => 150 + str(v.error?.message));
+    this.claims = new Lru(maxEntries, b.claims, checkedWeight);
     this.maxSections = Math.max(16, maxEntries / 10);
+    this.sectionBytes = b.sections;
     this.conventions = new Lru(this.maxSections);
   }
 
-  /** The section table for one set of options and macros. */
+  /**
+   * The section table for one set of options and macros. The tables share one byte budget: the tables of other
+   * options (settings changed, a note with other macros) are emptied, least recently used first, when all of
+   * them together hold more.
+   */
   sectionsFor(optionsKey: string): Lru<string, DocumentReport> {
     let t = this.sectionTables.get(optionsKey);
     if (!t) {
-      t = new Lru(this.maxSections);
+      t = new Lru(this.maxSections, this.sectionBytes, reportWeight);
       this.sectionTables.set(optionsKey, t);
     }
+    let total = 0;
+    for (const table of this.sectionTables.values()) total += table.weight;
+    for (const table of this.sectionTables.values()) {
+      if (total <= this.sectionBytes) break;
+      if (table === t) continue;
+      total -= table.weight;
+      table.clear();
+    }
     return t;
+  }
+
+  /** The length of the longest key of every table (tests: no key may be long, see shortKey). */
+  longestKey(): number {
+    let n = 0;
+    const of = (keys: Iterable<unknown>) => {
+      for (const k of keys) if (typeof k === 'string') n = Math.max(n, k.length);
+    };
+    of(this.parses.keys());
+    of(this.katex.keys());
+    of(this.claims.keys());
+    of(this.conventions.keys());
+    of(this.sectionTables.keys());
+    for (const t of this.sectionTables.values()) of(t.keys());
+    return n;
   }
 
   /** Hits of the section tables (for tests and the benchmark). */
@@ -254,6 +355,14 @@ export function claimKey(claim: Claim): string {
 /** A short digest of a long key (SHA-1: collisions are not a practical concern here). */
 export function digest(s: string): string {
   return createHash('sha1').update(s).digest('base64');
+}
+
+/**
+ * A key as it is when short, its digest when long. V8 hashes a string longer than 16,383 characters by its length
+ * alone, so a Map keyed by such strings degrades to a linear scan with full comparisons: no cache key may be long.
+ */
+export function shortKey(s: string): string {
+  return s.length <= 1024 ? s : `#${digest(s)}`;
 }
 
 function claimDescription(claim: Claim, context: string, far: string[]): string {

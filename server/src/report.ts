@@ -9,12 +9,25 @@ import type { PackedPlot } from './check/plotSpec';
 import type { Doubt, ReasonCode } from './semantics/reasons';
 import type { Belief } from './semantics/describe';
 
+/**
+ * Bounds of the per-claim time budget (ms), the same for every door: the settings validation and the CLI clamp
+ * to them, package.json's `calcnotes.timeBudgetMs` declares them, and the engine never runs a claim longer than
+ * MAX_BUDGET_MS (a smaller budget, even one already spent, is a caller's to give).
+ */
+export const MIN_BUDGET_MS = 10;
+export const MAX_BUDGET_MS = 10_000;
+
+export function clampBudget(ms: number | undefined, fallback = 200): number {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return fallback;
+  return Math.round(Math.min(MAX_BUDGET_MS, Math.max(MIN_BUDGET_MS, ms)));
+}
+
 export interface EngineOptions {
   /** 'markdown' for .md/.markdown, 'text' for .txt. Default 'markdown'. */
   mode?: 'markdown' | 'text';
   /** Meaning of `\log` without a base. Default 'e'. */
   logBase?: 'e' | '10';
-  /** Time budget per claim, ms. Default 200. */
+  /** Time budget per claim, ms. Default 200; at most MAX_BUDGET_MS. */
   budgetMs?: number;
   /** Detect formulas written without delimiters. Default true. */
   bareFormulas?: boolean;

@@ -9,7 +9,9 @@ import { workerData } from 'worker_threads';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
+  ErrorCodes,
   ProposedFeatures,
+  ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
@@ -177,7 +179,8 @@ function startServer(): void {
       return await service.checkText(p);
     } catch (e) {
       log(`calcnotes: checkText failed: ${(e as Error)?.stack ?? e}`);
-      return { uri: typeof p?.uri === 'string' ? p.uri : '', verified: 0, false: 0, unchecked: 0 };
+      // An error, never a success with zero claims: the client counts the note as not checked and says why.
+      throw new ResponseError(ErrorCodes.InternalError, `the note was not checked: ${(e as Error)?.message ?? String(e)}`);
     }
   });
 

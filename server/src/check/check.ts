@@ -21,7 +21,7 @@ import { counterexamplePlot, derivativePlot } from './plotFor';
 import { checkApproximation } from './taylor';
 import { doubt, type Doubt, type ReasonCode } from '../semantics/reasons';
 import { withoutBinding } from '../semantics/context';
-import { FAR_LINES, contextDoubts, readable, type CheckedClaim } from './verdict';
+import { FAR_LINES, contextDoubts, rangeReason, readable, type CheckedClaim } from './verdict';
 
 export { FAR_LINES, contextDoubts, readable, type CheckedClaim, type VerdictName } from './verdict';
 
@@ -96,7 +96,7 @@ function checkClaimIn(claim: Claim, options: Partial<CheckOptions>): CheckedClai
       return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${err.message}`, reasonCode: err.code };
     }
     if (err instanceof TooBig) return { verdict: 'unchecked', kind: guessKind(claim), reason: 'not checked: the derivative grows too large' };
-    if (err instanceof RangeError) return { verdict: 'unchecked', kind: guessKind(claim), reason: 'not checked: the expression is nested too deeply' };
+    if (err instanceof RangeError) return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${rangeReason(err)}` };
     return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${(err as Error).message ?? 'internal error'}` };
   }
 }
@@ -172,7 +172,7 @@ function checkVectorClaim(claim: Claim, opts: CheckOptions, deadline: number, er
     return eitherLayout(claim, opts, deadline);
   } catch (e) {
     if (e instanceof MatrixUnsupported) return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${e.message}`, reasonCode: e.code };
-    if (e instanceof RangeError) return { verdict: 'unchecked', kind: guessKind(claim), reason: 'not checked: the expression is nested too deeply' };
+    if (e instanceof RangeError) return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${rangeReason(e)}` };
     return { verdict: 'unchecked', kind: guessKind(claim), reason: `not checked: ${(e as Error).message ?? 'internal error'}` };
   }
 }

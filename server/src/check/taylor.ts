@@ -13,7 +13,7 @@
 import type { Claim } from '../interpret/claims';
 import type { Node, SymNode } from '../parse/ast';
 import { containsNode } from '../parse/walk';
-import type { CheckedClaim } from './verdict';
+import { rangeReason, type CheckedClaim } from './verdict';
 import type { PlotSpec } from './plotSpec';
 import { Expr, ONE, ZERO, abstractFns, add, anySubexpr, functionArities, freeVars, isNum, mul, neg, num, pow, same, size, substitute, v as mkVar } from './expr';
 import { TooBig, diff } from './diff';
@@ -50,7 +50,7 @@ export function checkApproximation(claim: Claim, options: ApproximationOptions):
   } catch (err) {
     if (err instanceof Unsupported) return unchecked(err.message);
     if (err instanceof TooBig) return unchecked('the derivatives grow too large');
-    if (err instanceof RangeError) return unchecked('the expression is nested too deeply');
+    if (err instanceof RangeError) return unchecked(rangeReason(err));
     return unchecked((err as Error).message ?? 'internal error');
   }
 }

@@ -42,6 +42,11 @@ export interface CheckedClaim {
 }
 
 /** A LaTeX fragment as plain text for a message. */
+/** Why a RangeError stopped a check: the stack (deep nesting) or an array or number too large to make. */
+export function rangeReason(err: RangeError): string {
+  return /call stack/i.test(err.message) ? 'the expression is nested too deeply' : 'it is too large to evaluate';
+}
+
 export function readable(latex: string): string {
   return plainText(latex);
 }

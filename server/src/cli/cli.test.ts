@@ -181,3 +181,78 @@ test('\\label, \\tag, \\eqref and \\setcounter are never an error line', () => {
   assert.equal(r.code, 0);
   assert.equal(r.stdout.trim(), '1 claims: 1 verified, 0 false, 0 unchecked');
 });
+
+// Issue 14, items 5, 8, 9 and 11: what the command line reads and prints.
+test('issue 14 item 5: only regular files are read, up to a size limit, binary content recognised', { skip: process.platform === 'win32' }, () => {
+  const dir = tmpNotes({ 'ok.md': RIGHT });
+  const fifo = path.join(dir, 'pipe.md');
+  spawnSync('mkfifo', [fifo]);
+  const big = path.join(dir, 'big.md');
+  fs.writeFileSync(big, '');
+  fs.truncateSync(big, 11 * 1024 * 1024); // sparse: no disk, and the CLI must not read it
+  const bin = path.join(dir, 'random.md');
+  let s = 12345;
+  const bytes = Buffer.alloc(256 * 1024, 0).map(() => ((s = (s * 1103515245 + 12345) >>> 0), s >>> 24));
+  fs.writeFileSync(bin, bytes);
+  const args = ['check', path.join(dir, 'ok.md'), '/dev/zero', big, bin];
+  if (fs.existsSync(fifo)) args.push(fifo);
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO, encoding: 'utf8', timeout: 20000 });
+  assert.equal(r.status, 2, `${r.signal ?? ''} ${r.stderr}`);
+  assert.match(r.stderr, /\/dev\/zero: not a regular file, not read\n/);
+  assert.match(r.stderr, /big\.md: too large \(.*MB; notes up to 10 MB are checked\), not read\n/);
+  assert.match(r.stderr, /random\.md: binary content, not a note, not read\n/);
+  if (fs.existsSync(fifo)) assert.match(r.stderr, /pipe\.md: not a regular file, not read\n/);
+  // The rest is checked; random bytes give no claim at all, let alone a false one.
+  assert.equal(r.stdout.trim(), '2 claims: 2 verified, 0 false, 0 unchecked');
+});
+
+test('issue 14 item 8: folder walks follow links once, report what they cannot read and check the rest', { skip: process.platform === 'win32' }, () => {
+  const dir = tmpNotes({ 'real/wrong.md.txt-not-a-note': WRONG, 'a/right.md': RIGHT });
+  // A folder whose only note is a link to a false claim, and a link loop.
+  fs.mkdirSync(path.join(dir, 'links'));
+  fs.symlinkSync(path.join(dir, 'real/wrong.md.txt-not-a-note'), path.join(dir, 'links/wrong.md'));
+  fs.symlinkSync('..', path.join(dir, 'links/up'));
+  fs.symlinkSync(path.join(dir, 'nowhere.md'), path.join(dir, 'links/broken.md'));
+  const linked = runCli(['check', path.join(dir, 'links')]);
+  assert.equal(linked.code, 2, linked.stderr);
+  assert.match(linked.stdout, /wrong\.md:3:21: error: .*\[false-claim\]/);
+  // wrong.md once (through links/ and again through links/up/links/), a/right.md once; the loop ends.
+  assert.match(linked.stdout, /3 claims: 2 verified, 1 false, 0 unchecked/);
+  assert.equal(linked.stdout.split('[false-claim]').length, 2, linked.stdout);
+  assert.match(linked.stderr, /broken\.md: cannot read: no such file or folder \(ENOENT\)/);
+  // A subfolder too deep to name (paths over PATH_MAX) is reported; the notes beside it are still checked.
+  const deep = spawnSync(process.execPath, ['-e', `const fs = require('fs'); process.chdir(${JSON.stringify(path.join(dir, 'a'))}); for (let i = 0; i < 45; i++) { fs.mkdirSync('${'d'.repeat(100)}'); process.chdir('${'d'.repeat(100)}'); }`]);
+  assert.equal(deep.status, 0, String(deep.stderr));
+  const r = runCli(['check', path.join(dir, 'a')]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /folder not searched: the name is too long \(ENAMETOOLONG\)/);
+  assert.match(r.stdout, /2 claims: 2 verified, 0 false, 0 unchecked/);
+  // A name too long is not "no such file".
+  const long = runCli(['check', path.join(dir, `${'n'.repeat(300)}.md`)]);
+  assert.equal(long.code, 2);
+  assert.match(long.stderr, /cannot read: the name is too long \(ENAMETOOLONG\)/);
+  // An unreadable folder (not testable as root, who reads everything).
+  if (process.getuid?.() !== 0) {
+    fs.mkdirSync(path.join(dir, 'a/locked'));
+    fs.writeFileSync(path.join(dir, 'a/locked/n.md'), WRONG);
+    fs.chmodSync(path.join(dir, 'a/locked'), 0);
+    const locked = runCli(['check', path.join(dir, 'a')]);
+    fs.chmodSync(path.join(dir, 'a/locked'), 0o755);
+    assert.match(locked.stderr, /locked: folder not searched: permission denied \(EACCES\)/);
+    assert.match(locked.stdout, /2 claims: 2 verified/);
+  }
+  spawnSync('rm', ['-rf', dir]);
+});
+
+test('issue 14 item 11: control characters in notes and names never reach the terminal raw', () => {
+  const esc = '\u001b]0;owned\u0007\u001b[2J\u009b31m\u202e';
+  const prose = 'Some prose around the formulas, as a real note has, so that a few escapes do not make it binary. '.repeat(3);
+  const dir = tmpNotes({ 'n.md': `# N\n\n${prose}\n\nLet $u = x^3 ${esc}$. $\\frac{d}{dx} x^2 = 3x ${esc}$ and $\\frac{}{${esc}$.\n\n${prose}\n` });
+  for (const format of ['text', 'json']) {
+    const r = runCli(['check', '--all', '--format', format, path.join(dir, 'n.md')]);
+    assert.ok(r.stdout.length > 50, r.stdout);
+    assert.doesNotMatch(r.stdout + r.stderr, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/, JSON.stringify(r.stdout));
+    if (format === 'text') assert.match(r.stdout, /\\x1b|U\+001B/);
+    else JSON.parse(r.stdout);
+  }
+});

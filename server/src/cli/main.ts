@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CheckCache, checkDocument, summarize, type DocumentReport, type EngineOptions } from '../engine';
+import { CheckCache, MAX_BUDGET_MS, MIN_BUDGET_MS, checkDocument, clampBudget, summarize, type DocumentReport, type EngineOptions } from '../engine';
 import { LineMap } from '../scan/lines';
 import { findProjectMacros, readMacrosFile } from '../config/projectMacros';
 
@@ -18,7 +18,7 @@ Folders are searched for those files. Exit status: 0 no false claim, 1 a false c
   --format text|json   text (default): one line per problem and a summary; json: every claim and diagnostic
   --all                text format: also list verified and unchecked claims with their reasons
   --log-base e|10      meaning of \\log without a base (default e)
-  --budget MS          time budget per claim in milliseconds (default 200)
+  --budget MS          time budget per claim in milliseconds (default 200; ${MIN_BUDGET_MS} to ${MAX_BUDGET_MS})
   --no-bare            do not look for formulas written without $ delimiters
   --macros FILE        macros for every note: a JSON object (name: body, or [body, number of arguments]), a TeX
                        preamble (\\newcommand, \\DeclareMathOperator), or a site configuration (_config.yml, …);
@@ -86,7 +86,7 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
     } else if (a === '--budget' || a.startsWith('--budget=')) {
       const ms = Number(value());
       if (!Number.isFinite(ms) || ms <= 0) throw new UsageError('--budget must be a positive number of milliseconds');
-      args.engine.budgetMs = ms;
+      args.engine.budgetMs = clampBudget(ms);
     } else if (a === '--') {
       args.inputs.push(...argv.slice(i + 1));
       break;
@@ -97,32 +97,155 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   return args;
 }
 
-/** Expand folders into note files (sorted, skipping node_modules and hidden folders). */
-function collectFiles(inputs: string[]): string[] {
+/** Notes larger than this are not read (a one-line message says so): the largest real notes are well under it. */
+export const MAX_NOTE_BYTES = 10 * 1024 * 1024;
+
+/** Why a file or folder could not be read, in words (the error code in brackets). */
+function why(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const words: Record<string, string> = {
+    ENOENT: 'no such file or folder',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    ENAMETOOLONG: 'the name is too long',
+    ELOOP: 'too many levels of symbolic links',
+    ENOTDIR: 'a part of the path is not a folder',
+    EMFILE: 'too many open files',
+    EISDIR: 'a folder',
+  };
+  if (code && words[code]) return `${words[code]} (${code})`;
+  return code ?? (e as Error)?.message ?? String(e);
+}
+
+/**
+ * Expand folders into note files (sorted, skipping node_modules and hidden folders). Symbolic links are followed
+ * once: a folder or note reached twice (a link loop, or a link to something already searched) is taken once.
+ * What cannot be read is added to `problems` and the walk goes on.
+ */
+function collectFiles(inputs: string[], problems: string[]): string[] {
   const out: string[] = [];
+  const seenDirs = new Set<string>();
+  const seenFiles = new Set<string>();
+  const addFile = (p: string) => {
+    let real = path.resolve(p);
+    try {
+      real = fs.realpathSync(p);
+    } catch {
+      // Reading it will say why.
+    }
+    if (seenFiles.has(real)) return;
+    seenFiles.add(real);
+    out.push(p);
+  };
   const walk = (dir: string) => {
-    const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    let entries: fs.Dirent[];
+    try {
+      const real = fs.realpathSync(dir);
+      if (seenDirs.has(real)) return;
+      seenDirs.add(real);
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch (e) {
+      problems.push(`${dir}: folder not searched: ${why(e)}`);
+      return;
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name));
     for (const e of entries) {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile() && NOTE_EXT.has(path.extname(e.name).toLowerCase())) out.push(p);
+      const isNote = NOTE_EXT.has(path.extname(e.name).toLowerCase());
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        try {
+          const st = fs.statSync(p);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch (err) {
+          if (isNote) problems.push(`${p}: cannot read: ${why(err)}`);
+          continue;
+        }
+      }
+      if (isDir) walk(p);
+      else if (isFile && isNote) addFile(p);
     }
   };
   for (const input of inputs) {
     let st: fs.Stats;
     try {
       st = fs.statSync(input);
-    } catch {
-      throw new IoError(`${input}: no such file or folder`);
+    } catch (e) {
+      problems.push(`${input}: ${(e as NodeJS.ErrnoException)?.code === 'ENOENT' ? 'no such file or folder' : `cannot read: ${why(e)}`}`);
+      continue;
     }
     if (st.isDirectory()) walk(input);
-    else out.push(input);
+    else addFile(input);
   }
   return out;
 }
 
-class IoError extends Error {}
+/**
+ * Does this look like binary content rather than a note: in its first 64 KB, a NUL byte, more than 10 % control
+ * bytes, or more than 25 % control bytes and invalid UTF-8 sequences together? (A Latin-1 note, or one with a few
+ * terminal escapes, is still a note; random bytes are about 12 % control bytes and 45 % invalid sequences.)
+ */
+export function looksBinary(buf: Buffer): boolean {
+  const sample = buf.subarray(0, 65536);
+  if (sample.includes(0)) return true;
+  let odd = 0;
+  for (const b of sample) if ((b < 0x20 && b !== 9 && b !== 10 && b !== 12 && b !== 13) || b === 0x7f) odd++;
+  if (odd * 10 > sample.length) return true;
+  const text = sample.toString('utf8');
+  let bad = 0;
+  for (let i = text.indexOf('\uFFFD'); i >= 0; i = text.indexOf('\uFFFD', i + 1)) bad++;
+  return (odd + bad) * 4 > sample.length;
+}
+
+/** A note's text, or why it was not read: only regular files, up to MAX_NOTE_BYTES, not binary. */
+export function readNote(file: string): { text: string } | { problem: string } {
+  let fd: number | undefined;
+  try {
+    // stat before open: opening a FIFO would wait for a writer, and a device can be read forever.
+    const st = fs.statSync(file);
+    if (!st.isFile()) return { problem: 'not a regular file, not read' };
+    if (st.size > MAX_NOTE_BYTES) return { problem: tooLarge(st.size) };
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    const st2 = fs.fstatSync(fd);
+    if (!st2.isFile()) return { problem: 'not a regular file, not read' };
+    const buf = Buffer.alloc(Math.min(st2.size, MAX_NOTE_BYTES) + 1);
+    let n = 0;
+    for (let got = 1; got > 0 && n < buf.length; n += got) got = fs.readSync(fd, buf, n, buf.length - n, null);
+    if (n > MAX_NOTE_BYTES) return { problem: tooLarge(n) };
+    const bytes = buf.subarray(0, n);
+    if (looksBinary(bytes)) return { problem: 'binary content, not a note, not read' };
+    return { text: bytes.toString('utf8') };
+  } catch (e) {
+    return { problem: `cannot read: ${why(e)}` };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function tooLarge(bytes: number): string {
+  const mb = (n: number) => `${Math.round((n / 1048576) * 10) / 10} MB`;
+  return `too large (${bytes > MAX_NOTE_BYTES ? 'over ' : ''}${mb(Math.max(bytes - 1, MAX_NOTE_BYTES + 1))}; notes up to ${mb(MAX_NOTE_BYTES)} are checked), not read`;
+}
+
+/**
+ * Text for a terminal: control characters (C0 but for none, DEL, C1) and the bidirectional overrides are written
+ * as escapes (`\x1b`, `\u202e`), so a note or a file name cannot move the cursor, recolour, retitle the terminal
+ * or reorder what is shown.
+ */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n < 0x100 ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** JSON with the characters a terminal interprets (C1, line and bidi controls) escaped too; still valid JSON. */
+function safeJson(json: string): string {
+  return json.replace(/[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 export function modeFor(file: string): 'markdown' | 'text' {
   return path.extname(file).toLowerCase() === '.txt' ? 'text' : 'markdown';
@@ -162,7 +285,7 @@ function toJson(results: FileResult[]): string {
     };
   });
   const s = summarize(results.map((r) => r.report));
-  return JSON.stringify({ files, summary: { files: results.length, ...s } });
+  return safeJson(JSON.stringify({ files, summary: { files: results.length, ...s } }));
 }
 
 function textLines(results: FileResult[], all: boolean): string[] {
@@ -185,7 +308,7 @@ function textLines(results: FileResult[], all: boolean): string[] {
       }
     }
     rows.sort((a, b) => a.offset - b.offset);
-    for (const row of rows) lines.push(row.line);
+    for (const row of rows) lines.push(printable(row.line));
   }
   const s = summarize(results.map((r) => r.report));
   lines.push(`${s.claims} claims: ${s.verified} verified, ${s.false} false, ${s.unchecked} unchecked`);
@@ -216,26 +339,24 @@ export function run(argv: string[], io: CliIO): number {
     io.stdout(`${readVersion()}\n`);
     return 0;
   }
-  let files: string[];
-  try {
-    files = collectFiles(args.inputs);
-  } catch (e) {
-    io.stderr(`calcnotes: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const problems: string[] = [];
+  const files = collectFiles(args.inputs, problems);
+  for (const p of problems) io.stderr(`calcnotes: ${printable(p)}\n`);
+  // Nothing to check and something could not be read: the messages say why, and stdout stays empty.
+  if (problems.length && files.length === 0) return 2;
   // Macros: the files given, then (per folder) the site configuration found above each note.
   const warned = new Set<string>();
   const warn = (lines: string[]) => {
     for (const line of lines) {
       if (warned.has(line)) continue;
       warned.add(line);
-      io.stderr(`calcnotes: warning: ${line}\n`);
+      io.stderr(`calcnotes: warning: ${printable(line)}\n`);
     }
   };
   const given: string[] = [];
   for (const file of args.macroFiles) {
     if (!fs.existsSync(file)) {
-      io.stderr(`calcnotes: ${file}: no such macros file\n`);
+      io.stderr(`calcnotes: ${printable(file)}: no such macros file\n`);
       return 2;
     }
     const r = readMacrosFile(file);
@@ -256,19 +377,18 @@ export function run(argv: string[], io: CliIO): number {
   };
   const progress = io.stderrIsTTY && args.format === 'text' && files.length > 1;
   const results: FileResult[] = [];
-  let ioFailed = false;
+  let ioFailed = problems.length > 0;
   // Shared by the files of this run: a formula or claim repeated across a course's notes is checked once.
   const cache = new CheckCache();
   files.forEach((file, i) => {
-    if (progress) io.stderr(`\rchecking ${i + 1}/${files.length}: ${file}`.slice(0, 100).padEnd(100));
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      io.stderr(`${progress ? '\n' : ''}calcnotes: ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})\n`);
+    if (progress) io.stderr(`\rchecking ${i + 1}/${files.length}: ${printable(file)}`.slice(0, 100).padEnd(100));
+    const read = readNote(file);
+    if ('problem' in read) {
+      io.stderr(`${progress ? '\n' : ''}calcnotes: ${printable(file)}: ${read.problem}\n`);
       ioFailed = true;
       return;
     }
+    const text = read.text;
     const preamble = preambleFor(file);
     const report = checkDocument(text, { ...args.engine, mode: modeFor(file), ...(preamble ? { preamble } : {}) }, cache);
     results.push({ path: file, text, report });

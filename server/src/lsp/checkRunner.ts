@@ -6,7 +6,9 @@
  * restarted, so stale work never holds up fresh work for long. Interactive jobs (open documents) go before bulk
  * jobs (checking closed notes).
  *
- * Without a worker script (or if workers keep failing) checks run inline on the main thread, one per tick.
+ * A worker that dies (out of memory, say) fails the job it was running, with the reason in words, and the next job
+ * starts a fresh worker: with a worker script, checks never run on the main thread. Without one (tests, tools)
+ * checks run inline, one per tick.
  */
 import { Worker, isMainThread, parentPort } from 'worker_threads';
 import { CheckCache, appendSection, checkDocument, checkSections, type DocumentReport, type EngineOptions } from '../engine';
@@ -92,7 +94,13 @@ interface WorkerControl {
   forget: string;
 }
 type WorkerReply = { id: number; key: string; sections: SectionRef[]; ms: number } | { id: number; error: string };
-const MAX_WORKER_FAILURES = 3;
+
+/** Why a worker stopped, in words for the user. */
+export function workerDeathReason(err: unknown): string {
+  const e = err as { code?: string; message?: string } | undefined;
+  if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap limit|memory limit/i.test(e?.message ?? '')) return 'the checker ran out of memory on this note';
+  return `the checker stopped (${e?.message ?? String(err)})`;
+}
 
 /** What the language server needs from a runner (tests substitute their own). */
 export interface Runner {
@@ -111,18 +119,20 @@ export class CheckRunner implements Runner {
   private held = new Map<string, HeldDoc>();
   /** For inline checks: what is unchanged since the last check is not checked again (the worker has its own). */
   private readonly cache = new CheckCache();
-  private workerFailures = 0;
+  /** Workers that died, over the runner's life (each is replaced by a fresh one on the next job). */
+  workerFailures = 0;
   private nextId = 1;
   private disposed = false;
+  private startError: string | null = null;
   private readonly staleKillMs: number;
 
   constructor(private readonly options: CheckRunnerOptions = {}) {
     this.staleKillMs = options.staleKillMs ?? 1500;
   }
 
-  /** True while checks run in a worker thread (false: inline). */
+  /** True when checks run in a worker thread (false: inline, only when no worker script was given). */
   get usesWorker(): boolean {
-    return !!this.options.workerScript && this.workerFailures < MAX_WORKER_FAILURES;
+    return !!this.options.workerScript;
   }
 
   get pending(): number {
@@ -199,8 +209,15 @@ export class CheckRunner implements Runner {
       if (w) {
         const msg: WorkerRequest = { id: r.id, key: r.job.key, text: r.job.text, options: r.job.options };
         w.postMessage(msg);
-        return;
+      } else {
+        // Never on the main thread: the job fails, and the next one tries a fresh worker.
+        setImmediate(() => {
+          if (this.running !== r) return;
+          this.finish(r, { status: 'failed', error: this.startError ?? 'the checker could not be started' });
+          this.pump();
+        });
       }
+      return;
     }
     setImmediate(() => this.runInline(r));
   }
@@ -267,7 +284,6 @@ export class CheckRunner implements Runner {
         const report = 'sections' in reply ? this.assemble(reply.key, reply.sections) : null;
         const r = this.running;
         if (!r || r.id !== reply.id) return;
-        this.workerFailures = 0;
         if ('error' in reply) this.finish(r, { status: 'failed', error: reply.error });
         else this.finish(r, report ? { status: 'done', report, ms: reply.ms } : { status: 'failed', error: 'the checker referred to a section it never sent' });
         this.pump();
@@ -276,18 +292,19 @@ export class CheckRunner implements Runner {
         if (this.worker !== w) return;
         this.worker = null;
         this.workerFailures++;
-        this.options.log?.(`calcnotes: the checker worker stopped (${why})${this.usesWorker ? '' : '; checking on the main thread from now on'}`);
-        // The job that was running is not retried: it may be what killed the worker.
-        if (this.running) this.finish(this.running, { status: 'failed', error: `the checker worker stopped (${why})` });
+        this.options.log?.(`calcnotes: ${why}; a fresh checker starts with the next check`);
+        // The job that was running is not retried: it may be what killed the worker. It fails, saying why.
+        if (this.running) this.finish(this.running, { status: 'failed', error: why });
         this.pump();
       };
-      w.on('error', (err) => onDeath(err?.message ?? String(err)));
-      w.on('exit', (code) => onDeath(`exit code ${code}`));
+      w.on('error', (err) => onDeath(workerDeathReason(err)));
+      w.on('exit', (code) => onDeath(`the checker stopped (exit code ${code})`));
       this.worker = w;
+      this.startError = null;
       return w;
     } catch (err) {
-      this.workerFailures = MAX_WORKER_FAILURES;
-      this.options.log?.(`calcnotes: cannot start a checker worker (${(err as Error).message}); checking on the main thread`);
+      this.startError = `the checker could not be started (${(err as Error).message})`;
+      this.options.log?.(`calcnotes: ${this.startError}`);
       return null;
     }
   }

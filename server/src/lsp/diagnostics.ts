@@ -6,7 +6,7 @@
 import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
 import type { ClaimReport, DocumentReport, EngineDiagnostic, Severity } from '../engine';
 import { LineMap } from '../scan/lines';
-import { CODE_FALSE_CLAIM, CODE_LATEX_SYNTAX, CODE_SHAPE_MISMATCH, CODE_SUSPICIOUS_NOTATION,
+import { CODE_CHECK_FAILED, CODE_FALSE_CLAIM, CODE_LATEX_SYNTAX, CODE_SHAPE_MISMATCH, CODE_SUSPICIOUS_NOTATION,
   CODE_UNKNOWN_DIRECTIVE, CODE_UNCHECKED, type CalcnotesSettings } from './protocol';
 
 export const SOURCE = 'calcnotes';
@@ -34,6 +34,21 @@ export function toSeverity(s: Severity): DiagnosticSeverity {
 
 export function rangeOf(lines: LineMap, start: number, end: number): Range {
   return { start: lines.positionAt(start), end: lines.positionAt(Math.max(start, end)) };
+}
+
+/**
+ * The one diagnostic of a note whose check failed (the checker ran out of memory, say): at the top of the note,
+ * saying why, so a failure never looks like a note with nothing wrong.
+ */
+export function checkFailedDiagnostic(error: string): Diagnostic {
+  const why = (error.split('\n')[0] || 'the check failed').slice(0, 300);
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Warning,
+    source: SOURCE,
+    code: CODE_CHECK_FAILED,
+    message: `This note was not checked: ${why}. Its claims are not shown until a check succeeds (edit the note to try again).`,
+  };
 }
 
 /** "not checked: the reason" → "the reason" (and the same for "verified: …"). */

@@ -35,9 +35,39 @@ export interface HoverInput {
   plotBudgetMs?: number;
 }
 
-/** Characters that would change the meaning of plain text in Markdown. */
+/** Longest text of one hover line (a reason, a formula shown as code); what is longer is cut with an ellipsis. */
+export const MAX_HOVER_TEXT = 2000;
+/** Longest image data URI a hover carries (a formula's SVG); a larger formula is shown as code. */
+export const MAX_HOVER_IMAGE = 300_000;
+/** Longest hover (Markdown characters): parts past it are left out. */
+export const MAX_HOVER = 1_000_000;
+
+function cut(s: string, max = MAX_HOVER_TEXT): string {
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/**
+ * Note text as Markdown that renders as that very text and never as markup: every ASCII punctuation character
+ * that can begin or end markup is backslash-escaped (CommonMark allows escaping any of them), so no emphasis,
+ * code, link, image, HTML, entity, list, heading, table, theme icon or autolink (`https\:…`, `www\.…`,
+ * `a\@b`) can start; line breaks and control characters become spaces (no block can start).
+ */
 export function escapeMarkdown(s: string): string {
-  return s.replace(/[\\`*_{}[\]<>#|~!]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+  return cut(s)
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/[\\`*_{}[\]()<>#+\-.!|~&:@$^=]/g, (c) => `\\${c}`);
+}
+
+/**
+ * Note text as a Markdown code span: a backtick run longer than any inside the text opens and closes it, and a
+ * space pads each side, so the text can never end the span early (CommonMark 6.1). Line breaks become spaces.
+ */
+export function codeSpan(s: string): string {
+  const text = cut(s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim());
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = '`'.repeat(longest + 1);
+  return `${fence} ${text} ${fence}`;
 }
 
 export function verdictLine(c: ClaimReport): string {
@@ -69,9 +99,10 @@ export function preludeFor(report: DocumentReport, macros: Record<string, string
 
 function image(alt: string, latex: string, display: boolean, color: string | undefined, prelude: string): string {
   const uri = renderDataUri(latex.trim(), { color, display, prelude });
-  if (uri) return `![${alt}](${uri})`;
-  // Rendering failed: the LaTeX as inline code (double backticks allow single ones inside).
-  return `\`\` ${latex.trim().replace(/\s+/g, ' ').replace(/``/g, '` `')} \`\``;
+  // `alt` is ours (a word), the URI base64: nothing of the note's text is Markdown here.
+  if (uri && uri.length <= MAX_HOVER_IMAGE) return `![${alt}](${uri})`;
+  // Rendering failed, or the image would be too large: the LaTeX as code.
+  return codeSpan(latex.replace(/\s+/g, ' '));
 }
 
 /** The fragment at an offset whose text is still what was checked (hover works on a slightly stale report). */
@@ -118,8 +149,19 @@ export function hover(input: HoverInput): Hover | null {
       if (uri) parts.push(`![plot](${uri})`);
     }
   }
+  // Bounded: parts past MAX_HOVER are left out.
+  let size = 0;
+  const kept: string[] = [];
+  for (const p of parts) {
+    if (size + p.length > MAX_HOVER) {
+      kept.push('…');
+      break;
+    }
+    kept.push(p);
+    size += p.length + 2;
+  }
   return {
-    contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n') },
+    contents: { kind: MarkupKind.Markdown, value: kept.join('\n\n') },
     range: rangeOf(lines, f.outerStart, f.outerEnd),
   };
 }

@@ -82,7 +82,7 @@ test('settings: valid values are taken, invalid ones fall back one by one', () =
   assert.equal(mergeSettings({ dollarDialect: 'latex' }).dollarDialect, 'vscode');
   assert.equal(engineOptions(mergeSettings({ dollarDialect: 'github' }), 'markdown').dollarDialect, 'github');
   assert.equal(engineOptions(mergeSettings({}), 'markdown').dollarDialect, undefined, 'the default is left to the engine');
-  assert.equal(mergeSettings({ timeBudgetMs: 1e9 }).timeBudgetMs, 60000);
+  assert.equal(mergeSettings({ timeBudgetMs: 1e9 }).timeBudgetMs, 10000);
   assert.equal(mergeSettings({ timeBudgetMs: -5 }).timeBudgetMs, 10);
   assert.equal(mergeSettings({ timeBudgetMs: NaN }).timeBudgetMs, 200);
   assert.equal(mergeSettings({ logBase: 10 }).logBase, '10');
@@ -172,7 +172,7 @@ test('hover: a false claim shows the formula, the verdict and the expected right
   const md = (h.contents as { kind: string; value: string }).value;
   assert.equal((h.contents as { kind: string }).kind, 'markdown');
   assert.match(md, /^!\[formula\]\(data:image\/svg\+xml;base64,/);
-  assert.match(md, /\n\n✗ false — \(f\/g\)' is not /);
+  assert.match(md, /\n\n✗ false — \\\(f\/g\\\)' is not /);
   assert.match(md, /Expected: !\[expected\]\(data:image\/svg\+xml;base64,[^)]*\)\n\n!\[plot\]\(data:image\/svg\+xml;base64,[^)]*\)$/);
   const svgs = decodeImages(md);
   assert.equal(svgs.length, 3, 'formula, expected, plot');
@@ -354,7 +354,7 @@ test('hover plot: drawn once, then cached with the report; hovers stay fast', ()
 });
 
 test('hover: verdict lines escape Markdown', () => {
-  assert.equal(escapeMarkdown('a_1 * b [x](y) <b>'), 'a\\_1 \\* b \\[x\\](y) \\<b\\>');
+  assert.equal(escapeMarkdown('a_1 * b [x](y) <b>'), 'a\\_1 \\* b \\[x\\]\\(y\\) \\<b\\>');
   assert.equal(
     verdictLine({ start: 0, end: 1, latex: '', kind: 'derivative', verdict: 'unchecked', reason: 'not checked: x_1 is odd', rhsStart: 0, rhsEnd: 0 }),
     '· not checked — x\\_1 is odd',

@@ -125,6 +125,8 @@ export const CODE_SHAPE_MISMATCH = 'shape-mismatch';
 /** Notation that is most likely a typo (`J^{(1)}{21}`, `\frac{dy}{ty}`): a warning naming the likely reading. */
 export const CODE_SUSPICIOUS_NOTATION = 'suspicious-notation';
 export const CODE_UNKNOWN_DIRECTIVE = 'unknown-directive';
+/** A note whose check failed (the checker ran out of memory or stopped): one warning at its top, saying why. */
+export const CODE_CHECK_FAILED = 'check-failed';
 
 /** The comment that "ignore this claim" inserts above the line. */
 export const DISABLE_NEXT_LINE = '<!-- calcnotes-disable-next-line -->';

@@ -17,7 +17,7 @@ import { initMathJax, renderSvg, safeColor, DEFAULT_INK } from '../render/svg';
 import { plotImageUri, warmUpPlots } from '../render/plotImage';
 import type { Runner } from './checkRunner';
 import { codeActions } from './codeActions';
-import { toDiagnostics } from './diagnostics';
+import { checkFailedDiagnostic, toDiagnostics } from './diagnostics';
 import { differentiate } from './differentiate';
 import { hover } from './hover';
 import { previewMarks } from './preview';
@@ -82,6 +82,8 @@ interface DocState {
   version?: number;
   timer?: NodeJS.Timeout;
   last?: Finished;
+  /** Why the check of the latest version failed (cleared by the next check that succeeds). */
+  failed?: string;
   /** Resolves when the check of the current generation has finished (or been dropped). */
   done?: Promise<void>;
   release?: () => void;
@@ -269,9 +271,14 @@ export class CalcnotesService {
     });
     if (outcome.status === 'failed') {
       this.deps.log(`calcnotes: check of ${uri} failed: ${outcome.error}`);
+      if (!this.isCurrent(uri, st, generation)) return;
+      // The user is told, on the note itself; its old diagnostics would sit on the wrong text.
+      st.failed = outcome.error;
+      this.deps.publishDiagnostics(uri, [checkFailedDiagnostic(outcome.error)], version);
       return;
     }
     if (outcome.status !== 'done' || !this.isCurrent(uri, st, generation)) return; // a newer version is coming
+    st.failed = undefined;
     st.last = { text, version, report: outcome.report, settings, preamble };
     this.deps.publishDiagnostics(uri, toDiagnostics(outcome.report, new LineMap(text), settings), version);
     this.deps.sendStatus(statusOf(uri, outcome.report));
@@ -335,7 +342,10 @@ export class CalcnotesService {
       const st = this.docs.get(uri) as DocState;
       if (st.timer) this.schedule(uri, 0);
       await this.settled(uri);
-      const report = this.docs.get(uri)?.last?.report;
+      const now = this.docs.get(uri);
+      // A failed check is an error, never "nothing found".
+      if (now?.failed) throw new Error(now.failed);
+      const report = now?.last?.report;
       return report ? statusOf(uri, report) : { uri, verified: 0, false: 0, unchecked: 0 };
     }
     const settings = await this.settingsFor(uri);

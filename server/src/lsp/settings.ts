@@ -3,15 +3,14 @@
  * of the wrong type or out of range falls back to the default, so a broken settings.json never breaks checking.
  */
 import { DEFAULT_SETTINGS, type CalcnotesSettings } from './protocol';
-import type { EngineOptions } from '../engine';
+import { clampBudget, type EngineOptions } from '../engine';
 
 const SEVERITIES = ['error', 'warning', 'information', 'hint'] as const;
 const LAYOUTS = ['auto', 'denominator', 'numerator'] as const;
 const DIALECTS = ['vscode', 'pandoc', 'github'] as const;
 
-/** Bounds of the per-claim time budget (ms). */
-export const MIN_BUDGET_MS = 10;
-export const MAX_BUDGET_MS = 60_000;
+/** Bounds of the per-claim time budget (ms): the engine's, which package.json declares too. */
+export { MAX_BUDGET_MS, MIN_BUDGET_MS } from '../engine';
 
 /** At most this many user macros are kept (each one becomes a `\newcommand` for the renderer). */
 const MAX_MACROS = 500;
@@ -68,10 +67,7 @@ export function mergeSettings(raw: unknown, markdownMathMacros?: unknown): Calcn
   let logBase: CalcnotesSettings['logBase'] = d.logBase;
   if (r.logBase === 'e' || r.logBase === '10') logBase = r.logBase;
   else if (r.logBase === 10) logBase = '10';
-  let timeBudgetMs = d.timeBudgetMs;
-  if (typeof r.timeBudgetMs === 'number' && Number.isFinite(r.timeBudgetMs)) {
-    timeBudgetMs = Math.round(Math.min(MAX_BUDGET_MS, Math.max(MIN_BUDGET_MS, r.timeBudgetMs)));
-  }
+  const timeBudgetMs = clampBudget(r.timeBudgetMs as number | undefined, d.timeBudgetMs);
   return {
     enable: bool(r.enable, d.enable),
     logBase,

@@ -1,10 +1,11 @@
 /**
  * LaTeX validation with KaTeX: a fragment KaTeX cannot parse is a syntax error at the position KaTeX reports.
- * KaTeX runs with `trust: false` (no \href, \includegraphics or HTML), a bounded macro expansion, and never
- * throws out of here.
+ * KaTeX runs with `trust: false` (no \href, \includegraphics or HTML), a bounded macro expansion, never on LaTeX
+ * nested deeper than `depth.ts` allows, and never throws out of here.
  */
 import type * as Katex from 'katex';
 import { braceGroup, type KatexMacro } from './macros';
+import { shallowEnough } from './depth';
 
 type KatexModule = typeof Katex & { __parse?: (latex: string, options: Katex.KatexOptions) => unknown };
 let katexModule: KatexModule | null = null;
@@ -64,7 +65,12 @@ export function withoutUnrendered(latex: string): string {
   return at ? out + latex.slice(at) : latex;
 }
 
+/**
+ * KaTeX's syntax error in the LaTeX, or null. LaTeX nested deeper than MAX_LIBRARY_DEPTH is not handed to KaTeX
+ * (null: not validated; the parser says what it makes of it).
+ */
 export function validateLatex(source: string, display: boolean, macros?: Record<string, KatexMacro>): LatexError | null {
+  if (!shallowEnough(source)) return null;
   const k = katex();
   const latex = withoutUnrendered(source);
   const options: Katex.KatexOptions = {
@@ -87,7 +93,11 @@ export function validateLatex(source: string, display: boolean, macros?: Record<
     if (e instanceof k.ParseError) {
       const err = e as Katex.ParseError & { position?: number; length?: number; rawMessage?: string };
       const raw = err.rawMessage ?? String(err.message).replace(/^KaTeX parse error: /, '');
-      const message = raw.replace(/ at position \d+:.*$/s, '').trim();
+      // KaTeX quotes the offending character: a control character is named (U+001B), never passed on raw.
+      const message = raw
+        .replace(/ at position \d+:.*$/s, '')
+        .trim()
+        .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
       if (typeof err.position === 'number' && err.position >= 0) {
         const start = Math.min(err.position, latex.length);
         const len = typeof err.length === 'number' && err.length > 0 ? err.length : 1;

@@ -91,15 +91,22 @@ function mathAlphanumeric(cp: number): string | null {
 interface Expansion {
   macros: MacroTable;
   budget: number;
+  /** Characters expansion may still add. */
+  chars: number;
 }
 
 const MAX_MACRO_DEPTH = 16;
+
+/** At most this many characters are added by macro expansion in one formula. */
+export const MAX_EXPANDED_CHARS = 50_000;
 
 /** Lex `input`, expanding the given macros. Never throws. */
 export function lex(input: string, macros?: MacroTable): LexResult {
   const tokens: Token[] = [];
   const problems: ParseProblem[] = [];
-  const expansion = macros && macros.size ? { macros, budget: 2000 } : null;
+  // Bounded twice: the number of expansions, and the characters they may add (2,000 expansions of 2,000-character
+  // bodies made millions of tokens: the worker ran out of memory).
+  const expansion = macros && macros.size ? { macros, budget: 2000, chars: MAX_EXPANDED_CHARS } : null;
   lexInto(input, 0, input.length, tokens, problems, null, 0, expansion);
   return { tokens: tokens.some((t) => t.type === 'cmd' && t.value === 'over') ? withoutOver(tokens) : tokens, problems };
 }
@@ -223,7 +230,15 @@ function lexInto(
             continue;
           }
           const exp = expandAt(input, j, to, macro);
+          if (exp && exp.text.length > expansion.chars) {
+            expansion.budget = 0;
+            problems.push({ message: `macro \\${name} expands too far`, span: fixed ? { start: fixed.start, end: fixed.end } : { start: i, end: j } });
+            push('cmd', name, i, j);
+            i = j;
+            continue;
+          }
           if (exp) {
+            expansion.chars -= exp.text.length;
             expansion.budget--;
             replace(exp.text, i, exp.next, true);
             i = exp.next;

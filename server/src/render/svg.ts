@@ -14,7 +14,9 @@
 import type { LiteAdaptor } from 'mathjax-full/js/adaptors/liteAdaptor.js';
 import type { MathDocument } from 'mathjax-full/js/core/MathDocument.js';
 import type { TeX } from 'mathjax-full/js/input/tex.js';
+import { createHash } from 'crypto';
 import { definesMacros } from './macros';
+import { shallowEnough } from '../parse/depth';
 
 /** The packages we allow. Adding `require`, `html`, `setoptions` or `autoload` would let notes do more. */
 export const TEX_PACKAGES = ['base', 'ams', 'newcommand', 'noundefined', 'boldsymbol', 'color', 'cancel'];
@@ -26,6 +28,10 @@ export const DEFAULT_INK = '#808080';
 export const MAX_LATEX_LENGTH = 8000;
 
 const CACHE_SIZE = 400;
+/** The render cache holds at most this many characters of SVG in all (it is bounded by size, not only count). */
+const CACHE_CHARS = 8_000_000;
+/** An SVG longer than this is not used (a 60×60 array drew 3.7 MB): the hover shows the LaTeX as code. */
+export const MAX_SVG_LENGTH = 200_000;
 
 export interface RenderOptions {
   /** CSS colour of the ink (`#rrggbb`, `rgb(…)`, a colour name); anything else gives DEFAULT_INK. */
@@ -49,6 +55,7 @@ interface MathJaxState {
 let state: MathJaxState | null = null;
 let initError: Error | null = null;
 const cache = new Map<string, string | null>();
+let cacheChars = 0;
 
 /** Loads and configures MathJax (once). Slow (a few hundred ms): call it early to take the cost off a hover. */
 export function initMathJax(): boolean {
@@ -87,14 +94,18 @@ export function mathJaxError(): Error | null {
   return initError;
 }
 
+/** Is this a CSS colour we are willing to put into an attribute: `#rgb`…`#rrggbbaa`, `rgb(…)`/`hsl(…)`, a name? */
+export function isSafeColor(c: string): boolean {
+  if (/^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/.test(c)) return true;
+  if (/^(?:rgb|rgba|hsl|hsla)\([0-9.,%\s/a-z-]*\)$/i.test(c) && c.length < 60 && !/url/i.test(c)) return true;
+  return /^[a-zA-Z]{3,30}$/.test(c);
+}
+
 /** A CSS colour we are willing to put into an attribute; anything else becomes DEFAULT_INK. */
 export function safeColor(color: string | undefined): string {
   if (!color) return DEFAULT_INK;
   const c = color.trim();
-  if (/^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/.test(c)) return c;
-  if (/^(?:rgb|rgba|hsl|hsla)\([0-9.,%\s/a-z-]*\)$/i.test(c) && c.length < 60) return c;
-  if (/^[a-zA-Z]{3,30}$/.test(c)) return c;
-  return DEFAULT_INK;
+  return isSafeColor(c) ? c : DEFAULT_INK;
 }
 
 /** Forget the macros that formulas or the previous prelude defined in the TeX input jax. */
@@ -124,8 +135,17 @@ const ERROR_STYLE =
   '<defs><style>g[data-mml-node="merror"]>g{fill:#e51400;stroke:#e51400}' +
   'g[data-mml-node="merror"]>rect[data-background]{fill:#fff3b0;stroke:none}</style></defs>';
 
+/**
+ * The SVG as a hover may show it: the ink for `currentColor`; every colour a note chose (`\color{…}`,
+ * `\colorbox`, `\fcolorbox`) checked, so `url(…)` or anything but a plain colour becomes the ink; a style
+ * naming a URL dropped; no links (MathJax draws `\ref` and `\eqref` as `<a href="#">`).
+ */
 function finish(svg: string, color: string): string {
   let out = svg.replace(/currentColor/g, color);
+  out = out.replace(/\s(fill|stroke|color|stop-color|flood-color|lighting-color)="([^"]*)"/g, (m, attr: string, v: string) => (isSafeColor(v) ? m : ` ${attr}="${color}"`));
+  out = out.replace(/\sstyle="([^"]*)"/g, (m, v: string) => (/url\s*\(|\\|&|expression\s*\(|@import|javascript:/i.test(v) ? '' : m));
+  out = out.replace(/<a\b[^>]*>/g, '<g>').replace(/<\/a>/g, '</g>');
+  out = out.replace(/\s(?:xlink:)?href="[^"]*"/g, '');
   if (out.includes('data-mml-node="merror"')) {
     out = out.replace(/^(<svg\b[^>]*>)/, `$1${ERROR_STYLE}`);
   }
@@ -133,15 +153,17 @@ function finish(svg: string, color: string): string {
 }
 
 /**
- * The SVG of a formula, or null when MathJax failed (or the formula is too long). TeX errors and unknown macros
+ * The SVG of a formula, or null when MathJax failed (or the formula is too long or nested too deeply). TeX errors and unknown macros
  * do not fail: they are drawn in the SVG.
  */
 export function renderSvg(latex: string, options: RenderOptions = {}): string | null {
-  if (latex.length > MAX_LATEX_LENGTH) return null;
+  if (latex.length > MAX_LATEX_LENGTH || !shallowEnough(latex)) return null;
   const color = safeColor(options.color);
   const display = options.display ?? false;
-  const prelude = options.prelude ?? '';
-  const key = `${display ? 'D' : 'I'}\u0000${color}\u0000${prelude}\u0000${latex}`;
+  const prelude = shallowEnough(options.prelude ?? '') ? (options.prelude ?? '') : '';
+  // The prelude (a note's macros) and the formula can be long: the key holds a digest of them (V8 hashes strings
+  // over 16,383 characters by their length alone).
+  const key = `${display ? 'D' : 'I'}\u0000${color}\u0000${createHash('sha1').update(prelude).update('\u0000').update(latex).digest('base64')}`;
   const hit = cache.get(key);
   if (hit !== undefined) {
     cache.delete(key);
@@ -155,16 +177,19 @@ export function renderSvg(latex: string, options: RenderOptions = {}): string | 
     usePrelude(st, prelude);
     const node = st.doc.convert(latex, { display });
     const svg = st.adaptor.innerHTML(node as Parameters<LiteAdaptor['innerHTML']>[0]);
-    result = svg.startsWith('<svg') ? finish(svg, color) : null;
+    result = svg.startsWith('<svg') && svg.length <= MAX_SVG_LENGTH ? finish(svg, color) : null;
   } catch {
     result = null;
   } finally {
     if (definesMacros(latex)) st.dirty = true;
   }
   cache.set(key, result);
-  if (cache.size > CACHE_SIZE) {
+  cacheChars += result?.length ?? 0;
+  while (cache.size > CACHE_SIZE || cacheChars > CACHE_CHARS) {
     const oldest = cache.keys().next().value;
-    if (oldest !== undefined) cache.delete(oldest);
+    if (oldest === undefined) break;
+    cacheChars -= cache.get(oldest)?.length ?? 0;
+    cache.delete(oldest);
   }
   return result;
 }
@@ -182,8 +207,21 @@ export function renderDataUri(latex: string, options: RenderOptions = {}): strin
 /** Empties the render cache (tests, and when memory matters). */
 export function clearRenderCache(): void {
   cache.clear();
+  cacheChars = 0;
+}
+
+/** Characters of SVG the render cache holds (tests). */
+export function renderCacheChars(): number {
+  return cacheChars;
 }
 
 export function renderCacheSize(): number {
   return cache.size;
+}
+
+/** The length of the render cache's longest key (tests). */
+export function renderCacheLongestKey(): number {
+  let n = 0;
+  for (const k of cache.keys()) n = Math.max(n, k.length);
+  return n;
 }

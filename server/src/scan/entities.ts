@@ -8,7 +8,7 @@
  * length, so position k of the decoded LaTeX is still position k of the note's text.
  */
 import { withoutQuoteMarks } from './quotes';
-
+import { withLineFeeds } from './lines';
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', nbsp: ' ', quot: '"', apos: "'" };
 
@@ -30,11 +30,14 @@ export function decodeMathEntities(latex: string): string {
   });
 }
 
-/** Is `latex` what the note's text `source` shows (the text itself, or it with its references decoded)? */
+/**
+ * Is `latex` what the note's text `source` shows (the text itself, or it with its references decoded)? A lone
+ * `\r` in the source is the `\n` the engine read (scan/lines.ts `withLineFeeds`).
+ */
 export function showsAs(source: string, latex: string): boolean {
   if (source === latex) return true;
   if (source.length !== latex.length) return false;
-  // Entities decoded in place; in a blockquote, its marks blanked out (scan/quotes.ts).
-  const unquoted = withoutQuoteMarks(source, true);
-  return unquoted === latex || decodeMathEntities(unquoted) === latex;
+  // Lone CRs read as line feeds; entities decoded in place; in a blockquote, its marks blanked out (scan/quotes.ts).
+  const s = withoutQuoteMarks(withLineFeeds(source), true);
+  return s === latex || decodeMathEntities(s) === latex;
 }

@@ -1,7 +1,15 @@
 /**
- * Line/offset bookkeeping shared by the stages. Lines end at `\n` (a `\r` right before it belongs to the
- * line break, not to the line). Positions are 0-based; `character` counts UTF-16 code units, as in LSP.
+ * Line/offset bookkeeping shared by the stages, the language server and the command line: the one line model.
+ * Lines end at `\n`, `\r\n` or a lone `\r` (old Mac), as in LSP and VS Code; mixed endings are fine. Positions
+ * are 0-based; `character` counts UTF-16 code units, as in LSP. The engine reads a note through
+ * `withLineFeeds`, which turns each lone `\r` into `\n` (same length, so every offset stays true), so its stages
+ * only ever see `\n` and `\r\n`, and their lines are these.
  */
+
+/** The text with every lone `\r` replaced by `\n`: the same length and offsets, and the same lines. */
+export function withLineFeeds(text: string): string {
+  return text.indexOf('\r') < 0 ? text : text.replace(/\r(?!\n)/g, '\n');
+}
 
 export interface Position {
   line: number;
@@ -14,10 +22,21 @@ export class LineMap {
 
   constructor(readonly text: string) {
     const starts = [0];
-    let i = text.indexOf('\n');
-    while (i !== -1) {
-      starts.push(i + 1);
-      i = text.indexOf('\n', i + 1);
+    if (text.indexOf('\r') < 0) {
+      let i = text.indexOf('\n');
+      while (i !== -1) {
+        starts.push(i + 1);
+        i = text.indexOf('\n', i + 1);
+      }
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10) starts.push(i + 1);
+        else if (c === 13) {
+          if (text.charCodeAt(i + 1) === 10) i++;
+          starts.push(i + 1);
+        }
+      }
     }
     this.lineStarts = starts;
   }
@@ -33,12 +52,13 @@ export class LineMap {
     return this.lineStarts[line];
   }
 
-  /** Offset just past the last character of `line`, line break (`\n` or `\r\n`) excluded. */
+  /** Offset just past the last character of `line`, line break (`\n`, `\r\n` or `\r`) excluded. */
   lineEnd(line: number): number {
     if (line < 0) return 0;
     if (line >= this.lineStarts.length) return this.text.length;
-    let end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] - 1 : this.text.length;
-    if (end > this.lineStarts[line] && line + 1 < this.lineStarts.length && this.text.charCodeAt(end - 1) === 13) end--;
+    if (line + 1 >= this.lineStarts.length) return this.text.length;
+    let end = this.lineStarts[line + 1] - 1; // the \n or the lone \r
+    if (end > this.lineStarts[line] && this.text.charCodeAt(end) === 10 && this.text.charCodeAt(end - 1) === 13) end--;
     return end;
   }
 
@@ -67,7 +87,7 @@ export class LineMap {
     return lo;
   }
 
-  /** 0-based line and UTF-16 character of `offset`; an offset inside a `\r\n` maps to the end of its line. */
+  /** 0-based line and UTF-16 character of `offset`; an offset inside a line break maps to the end of its line. */
   positionAt(offset: number): Position {
     const off = Math.max(0, Math.min(Number.isFinite(offset) ? Math.floor(offset) : 0, this.text.length));
     const line = this.lineAt(off);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DEFAULT_SETTINGS } from '../lsp/protocol';
+import { MAX_BUDGET_MS, MIN_BUDGET_MS, mergeSettings } from '../lsp/settings';
 
 const REPO = path.resolve(__dirname, '../../..');
 
@@ -15,10 +16,14 @@ interface Manifest {
   icon: string;
   engines: { vscode: string };
   activationEvents: string[];
+  capabilities: {
+    untrustedWorkspaces: { supported: boolean | 'limited'; description?: string; restrictedConfigurations?: string[] };
+    virtualWorkspaces: boolean | { supported: boolean | 'limited'; description?: string };
+  };
   devDependencies: Record<string, string>;
   contributes: {
     commands: { command: string; title: string }[];
-    configuration: { properties: Record<string, { default?: unknown; scope?: string; enum?: unknown[]; markdownDescription?: string }> };
+    configuration: { properties: Record<string, { default?: unknown; scope?: string; enum?: unknown[]; markdownDescription?: string; minimum?: number; maximum?: number }> };
     grammars: { scopeName: string; path: string; injectTo?: string[] }[];
     'markdown.markdownItPlugins'?: boolean;
     'markdown.previewStyles'?: string[];
@@ -127,4 +132,24 @@ test('activation, and the icon is a 128×128 PNG', () => {
   assert.equal(png.subarray(1, 4).toString('ascii'), 'PNG');
   assert.equal(png.subarray(12, 16).toString('ascii'), 'IHDR');
   assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [128, 128]);
+});
+
+// Issue 14, item 13: a cloned repository's .vscode/settings.json could set 500 macros of 2,000 characters and a
+// budget of 60 s (the server's clamp; package.json said 10 s), in Restricted Mode too.
+test('issue 14 item 13: Restricted Mode restricts macros and the budget; one budget bound everywhere; no virtual-workspace claim', () => {
+  const untrusted = manifest.capabilities.untrustedWorkspaces;
+  assert.equal(untrusted.supported, 'limited');
+  assert.ok(untrusted.description && untrusted.description.length > 20);
+  assert.deepEqual([...(untrusted.restrictedConfigurations ?? [])].sort(), ['calcnotes.macros', 'calcnotes.timeBudgetMs']);
+  const budget = manifest.contributes.configuration.properties['calcnotes.timeBudgetMs'];
+  assert.equal(budget.minimum, MIN_BUDGET_MS);
+  assert.equal(budget.maximum, MAX_BUDGET_MS);
+  assert.equal(mergeSettings({ timeBudgetMs: 1e9 }).timeBudgetMs, budget.maximum);
+  assert.equal(mergeSettings({ timeBudgetMs: 1 }).timeBudgetMs, budget.minimum);
+  // The client's document selector takes file and untitled notes only: a virtual workspace would get nothing.
+  const client = fs.readFileSync(path.join(REPO, 'client/src/extension.ts'), 'utf8');
+  const schemes = [...client.matchAll(/scheme: '([a-z-]+)'/g)].map((m) => m[1]);
+  const virtual = manifest.capabilities.virtualWorkspaces;
+  const claimsVirtual = virtual === true || (typeof virtual === 'object' && virtual.supported !== false);
+  if (schemes.every((s) => s === 'file' || s === 'untitled')) assert.equal(claimsVirtual, false, 'virtualWorkspaces claimed, but only file and untitled notes are checked');
 });

@@ -176,7 +176,7 @@ test('matrix: the hover of a matrix identity shows the shapes and the layout', (
   const r = check(text);
   const h = hover({ text, position: { line: 0, character: 10 }, report: r, reportText: text });
   const md = (h!.contents as { value: string }).value;
-  assert.match(md, /✓ verified — at 4 random draws, x ∈ ℝ., A ∈ ℝ\^\\\{(.)×\1\\\}, denominator layout/);
+  assert.match(md, /✓ verified — at 4 random draws, x ∈ ℝ., A ∈ ℝ\\\^\\\{(.)×\1\\\}, denominator layout/);
 });
 
 test('matrix: scalar claims keep their scalar verdicts', () => {

@@ -256,7 +256,7 @@ export class MatrixBuilder {
   // ---------------------------------------------------------------------------------------------- shapes
 
   private dim(n: Node): Dim {
-    if (n.type === 'num' && Number.isInteger(n.value) && n.value >= 1) return this.track(n.value === 1 ? Dim.one(true) : Dim.sized(n.value));
+    if (n.type === 'num' && Number.isInteger(n.value) && n.value >= 1) return this.track(n.value === 1 ? Dim.one(true) : Dim.declared(n.value));
     if (n.type === 'sym' && !n.font && /^[a-zA-Z]$/.test(n.base) && !n.sub) {
       let d = this.namedDims.get(n.name);
       if (!d) {

@@ -21,7 +21,7 @@ import { EvalError, Evaluator, randomMap, type EvalEnv } from './evaluate';
 import { MatrixBuilder, MatrixUnsupported, canonName } from './build';
 import type { Layout, MExpr } from './ir';
 import { hasDerivative, nodes } from './ir';
-import { Dim, ShapeError, assignSizes, find, isScalar, unifyShapes } from './shapes';
+import { Dim, ShapeError, assignSizes, find, isScalar, largeSizes, unifyShapes } from './shapes';
 import { doubt, type Doubt } from '../../semantics/reasons';
 
 export { MatrixUnsupported };
@@ -200,7 +200,19 @@ function sizesText(built: Built, sizes: Map<Dim, number>): string {
   const fns = [...built.b.functions.values()];
   for (const f of fns) if (!isScalar(f.out)) parts.push(`${show(f.name)} ∈ ${space(f.out)}`);
   if (fns.length) parts.push(`${fns.map((f) => show(f.name)).join(', ')} random smooth function${fns.length > 1 ? 's' : ''}`);
+  const stand = standIns(built, sizes);
+  if (stand) parts.push(stand);
   return parts.join(', ');
+}
+
+/** "the declared size 3000 checked as 13": the representative sizes of a draw. */
+function standIns(built: Built, sizes: Map<Dim, number>): string {
+  const large = largeSizes(built.b.dims);
+  if (!large.length) return '';
+  const as = new Map<number, number>();
+  for (const [d, v] of sizes) if (d.value !== undefined && large.includes(d.value)) as.set(d.value, v);
+  const list = large.map((n) => `${n} as ${as.get(n) ?? '?'}`).join(', ');
+  return `the declared size${large.length > 1 ? 's' : ''} ${list} (large sizes are checked at small representative sizes)`;
 }
 
 function superscript(n: number): string {
@@ -253,6 +265,9 @@ export function checkMatrixClaim(claim: Claim, opts: MatrixCheckOptions): Checke
     return shapeProblem(claim, opts, err, otherLayout, seed);
   }
   const kind = guessKind(claim, built);
+  // Large declared sizes are evaluated at representative sizes, which a claim about the size itself cannot be.
+  const large = largeSizes(built.b.dims).filter((n) => new RegExp(`(?<![\\d.])${n}(?![\\d.])`).test(claim.latex));
+  if (large.length) return { verdict: 'unchecked', kind, reason: `not checked: it mentions the declared size ${large[0]}, and sizes that large are checked at small representative sizes`, reasonCode: 'not-understood' };
   // "For symmetric Σ, …": the sentence's assumption; square matrices are drawn symmetric.
   // Named in the note's scope ("let $A$ be symmetric"), or all square matrices when the sentence names none.
   const named = new Set([...(claim.context.assumptions ?? [])].filter(([, a]) => a.includes('symmetric')).map(([n]) => canonName(n)));

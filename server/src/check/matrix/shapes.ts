@@ -31,6 +31,11 @@ export class Dim {
   name?: string;
   /** Other symbolic names unified with this one (n = p). */
   aliases: string[] = [];
+  /**
+   * The size counts something written out (the entries of a matrix or list), so it is evaluated at this very size.
+   * A size only declared (`\mathbb{R}^{3000}`) may be evaluated at a small representative size instead.
+   */
+  exact = false;
 
   static one(fixed = false): Dim {
     const d = new Dim();
@@ -39,10 +44,19 @@ export class Dim {
     return d;
   }
 
+  /** A size counting what is written out (rows of a written matrix, items of a list): evaluated at this size. */
   static sized(n: number, fixed = true): Dim {
     const d = new Dim();
     d.value = n;
     d.fixed = fixed;
+    d.exact = true;
+    return d;
+  }
+
+  /** A size the note declares (`\mathbb{R}^{3000}`): fixed for unification, evaluated at a representative size when large. */
+  static declared(n: number): Dim {
+    const d = Dim.sized(n);
+    d.exact = false;
     return d;
   }
 
@@ -97,6 +111,7 @@ export function unifyDims(a: Dim, b: Dim, what: () => string): void {
   rb.parent = ra;
   if (ra.value === undefined) ra.value = rb.value;
   ra.fixed = ra.fixed || rb.fixed;
+  ra.exact = ra.exact || rb.exact;
   if (rb.name) {
     if (!ra.name) ra.name = rb.name;
     else if (ra.name !== rb.name && !ra.aliases.includes(rb.name)) ra.aliases.push(rb.name);
@@ -133,24 +148,50 @@ export function unifyShapes(a: Shape, b: Shape, what: string): void {
   unifyDims(a[1], b[1], msg);
 }
 
-/** Draw a size for every free dimension (2–4, different sizes where possible), the same within one draw. */
+/**
+ * Declared sizes up to this are evaluated as they are; larger ones (`\mathbb{R}^{3000}`) at small representative
+ * sizes: nothing allocates what a note declares. Shapes were unified with the declared values, so a shape mismatch
+ * is still found; a claim whose value depends on the size itself (`\operatorname{tr} I = 3000`) cannot be decided
+ * at a representative size, which `checkMatrixClaim` handles.
+ */
+export const EXACT_SIZE_MAX = 12;
+
+function roots(dims: Dim[]): Dim[] {
+  const out = new Set<Dim>();
+  for (const d of dims) out.add(find(d));
+  return [...out];
+}
+
+/** The declared sizes too large to evaluate at (ascending), each standing for a representative size in a draw. */
+export function largeSizes(dims: Dim[]): number[] {
+  const out = new Set<number>();
+  for (const r of roots(dims)) if (r.value !== undefined && r.value > EXACT_SIZE_MAX && !r.exact) out.add(r.value);
+  return [...out].sort((a, b) => a - b);
+}
+
+/**
+ * Draw a size for every free dimension (2–4, different sizes where possible), the same within one draw. Declared
+ * sizes above EXACT_SIZE_MAX get representative sizes: distinct sizes stay distinct and in order, larger than every
+ * other size of the draw.
+ */
 export function assignSizes(dims: Dim[], rng: () => number): Map<Dim, number> {
   const out = new Map<Dim, number>();
-  const roots: Dim[] = [];
-  for (const d of dims) {
-    const r = find(d);
-    if (!roots.includes(r)) roots.push(r);
-  }
+  const rs = roots(dims);
   const pool = [2, 3, 4];
   // Shuffle the pool so free sizes tend to differ (a transposed result then cannot agree by accident).
   for (let i = pool.length - 1; i > 0; i--) {
     const j = Math.floor(rng() * (i + 1));
     [pool[i], pool[j]] = [pool[j], pool[i]];
   }
+  const large = largeSizes(dims);
   let k = 0;
-  for (const r of roots) {
-    if (r.value !== undefined) out.set(r, r.value);
-    else out.set(r, pool[k++ % pool.length]);
+  let top = Math.max(...pool);
+  for (const r of rs) {
+    if (r.value !== undefined && large.includes(r.value)) continue;
+    const v = r.value ?? pool[k++ % pool.length];
+    out.set(r, v);
+    top = Math.max(top, v);
   }
+  for (const r of rs) if (r.value !== undefined && large.includes(r.value)) out.set(r, top + 1 + large.indexOf(r.value));
   return out;
 }
