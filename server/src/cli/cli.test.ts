@@ -34,8 +34,8 @@ test('exit 1 and a path:line:col error line for a false claim, then the summary'
   assert.equal(lines[lines.length - 1], '1 claims: 0 verified, 1 false, 0 unchecked');
 });
 
-test('exit 0 when nothing is false; folders are searched for .md, .markdown and .txt', () => {
-  const dir = tmpNotes({ 'a/right.md': RIGHT, 'b/more.markdown': RIGHT, 'c/plain.txt': "(fg)' = fg' + f'g\n", 'd/skip.tex': WRONG });
+test('exit 0 when nothing is false; folders are searched for notes (.md, .markdown, .txt, .qmd, .Rmd, .tex, .ipynb), not other files', () => {
+  const dir = tmpNotes({ 'a/right.md': RIGHT, 'b/more.markdown': RIGHT, 'c/plain.txt': "(fg)' = fg' + f'g\n", 'd/skip.py': WRONG });
   const r = runCli(['check', dir]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.equal(r.stdout.trim(), '5 claims: 5 verified, 0 false, 0 unchecked');
@@ -103,11 +103,14 @@ test('the example notes: the planted mistakes are found and nothing else', () =>
     'derivatives.md: \\diff{}{\\ln(2x)}{x} = \\frac{2}{x}',
     'differentials.md: d(\\mathbf X^{-1}) = \\mathbf X^{-1}(d\\mathbf X)\\mathbf X^{-1}',
     'integrals.md: \\frac{d}{dx}\\int_{x}^{x^3} e^{-t^2} \\, dt = 3x^2 e^{-x^6} + e^{-x^2}',
+    'lecture.tex: \\diff{}{x}\\tanh(2x) = 2\\tanh(2x)',
     'likelihood.md: \\frac{d}{da}\\frac{1}{m}\\sum_{j=1}^{m}(a u_j - v_j)^2 = \\frac{2}{m}\\sum_{j=1}^{m}(a u_j - v_j)',
     'matrix-calculus.md: \\frac{\\partial A\\mathbf{x}}{\\partial \\mathbf{x}} = A',
     'matrix-calculus.md: \\nabla_{\\mathbf{x}} \\mathbf{x}^\\top B\\mathbf{x} = 2B\\mathbf{x}',
+    'notebook.ipynb: \\frac{\\partial a}{\\partial w} = a(1 - a)',
     'partials.md: u_{tt} = -16\\,u',
     "pasted-notes.txt: (f/g)' = (f'g + fg')/g^2",
+    "quarto.qmd: h''(t) = 4.9",
     "rules.md: (f/g)' = (f'g + fg')/g^2",
     "symbols.md: (h^4)' = 4h^3",
     'tables.md: \\frac{d}{dx}\\left(\\cos(2x)\\right) = 2\\sin(2x)',

@@ -7,12 +7,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CheckCache, MAX_BUDGET_MS, MIN_BUDGET_MS, checkDocument, clampBudget, summarize, type DocumentReport, type EngineOptions } from '../engine';
 import { LineMap } from '../scan/lines';
+import { NOTE_EXTENSIONS, cellPosition, noteKind, toNote, type NotebookNote } from '../formats';
 import { findProjectMacros, readMacrosFile } from '../config/projectMacros';
 
 const USAGE = `usage: calcnotes check [--format text|json] [--all] [--log-base e|10] [--budget MS] [--no-bare]
                        [--macros FILE] [--no-config] [--dollar-dialect vscode|pandoc|github] <files or folders…>
 
-Checks the derivatives, rules and worked steps in Markdown (.md, .markdown) and plain-text (.txt) notes.
+Checks the derivatives, rules and worked steps in Markdown (.md, .markdown, Quarto .qmd, R Markdown .Rmd),
+plain-text (.txt) and LaTeX (.tex) notes and Jupyter notebooks (.ipynb).
 Folders are searched for those files. Exit status: 0 no false claim, 1 a false claim, 2 usage or I/O error.
 
   --format text|json   text (default): one line per problem and a summary; json: every claim and diagnostic
@@ -36,7 +38,7 @@ export interface CliIO {
   stderrIsTTY: boolean;
 }
 
-const NOTE_EXT = new Set(['.md', '.markdown', '.txt']);
+const NOTE_EXT = new Set(NOTE_EXTENSIONS);
 
 class UsageError extends Error {}
 
@@ -255,15 +257,33 @@ interface FileResult {
   path: string;
   text: string;
   report: DocumentReport;
+  /** For a notebook: its markdown cells in `text` (positions are given per cell). */
+  notebook?: NotebookNote;
+}
+
+/** A position in a checked file: 1-based line and column, and for a notebook its cell. */
+function locator(r: FileResult): (offset: number) => { cell?: number; line: number; column: number } {
+  if (r.notebook) {
+    const nb = r.notebook;
+    return (offset) => {
+      const p = cellPosition(nb, offset);
+      return { cell: p.cell, line: p.line + 1, column: p.character + 1 };
+    };
+  }
+  const lm = new LineMap(r.text);
+  return (offset) => {
+    const p = lm.positionAt(offset);
+    return { line: p.line + 1, column: p.character + 1 };
+  };
 }
 
 function toJson(results: FileResult[]): string {
   const files = results.map((r) => {
-    const lm = new LineMap(r.text);
+    const locate = locator(r);
     const range = (start: number, end: number) => {
-      const a = lm.positionAt(start);
-      const b = lm.positionAt(end);
-      return { line: a.line + 1, column: a.character + 1, endLine: b.line + 1, endColumn: b.character + 1 };
+      const a = locate(start);
+      const b = locate(end);
+      return { ...(a.cell !== undefined ? { cell: a.cell } : {}), line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
     };
     return {
       path: r.path,
@@ -291,10 +311,10 @@ function toJson(results: FileResult[]): string {
 function textLines(results: FileResult[], all: boolean): string[] {
   const lines: string[] = [];
   for (const r of results) {
-    const lm = new LineMap(r.text);
+    const locate = locator(r);
     const at = (offset: number) => {
-      const p = lm.positionAt(offset);
-      return `${r.path}:${p.line + 1}:${p.character + 1}`;
+      const p = locate(offset);
+      return `${r.path}:${p.cell !== undefined ? `cell ${p.cell}:` : ''}${p.line}:${p.column}`;
     };
     type Row = { offset: number; line: string };
     const rows: Row[] = r.report.diagnostics.map((d) => ({
@@ -388,10 +408,17 @@ export function run(argv: string[], io: CliIO): number {
       ioFailed = true;
       return;
     }
-    const text = read.text;
+    const note = toNote(noteKind(file) ?? 'markdown', read.text);
+    if ('problem' in note) {
+      io.stderr(`${progress ? '\n' : ''}calcnotes: ${printable(file)}: ${note.problem}\n`);
+      ioFailed = true;
+      return;
+    }
+    const text = note.text;
     const preamble = preambleFor(file);
-    const report = checkDocument(text, { ...args.engine, mode: modeFor(file), ...(preamble ? { preamble } : {}) }, cache);
-    results.push({ path: file, text, report });
+    const bare = args.engine.bareFormulas === false ? {} : { bareFormulas: note.bareFormulas };
+    const report = checkDocument(text, { ...args.engine, mode: note.mode, ...bare, ...(preamble ? { preamble } : {}) }, cache);
+    results.push({ path: file, text, report, ...(note.notebook ? { notebook: note.notebook } : {}) });
   });
   if (progress) io.stderr(`\r${' '.repeat(100)}\r`);
   if (args.format === 'json') io.stdout(`${toJson(results)}\n`);

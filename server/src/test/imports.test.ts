@@ -144,6 +144,8 @@ export const FORBIDDEN: Record<string, string[]> = {
   cli: ['parse', 'interpret', 'semantics', 'check', 'engineCache'],
   // Reading the project's configuration is file reading only: it gives TeX for the engine and knows no stage.
   config: ['scan', 'parse', 'interpret', 'semantics', 'check', 'render', 'lsp', 'cli', 'server', ...ENGINE],
+  // Note formats (notebooks, LaTeX) become note text before any stage reads them: they know none of them.
+  formats: ['scan', 'parse', 'interpret', 'semantics', 'check', 'render', 'lsp', 'cli', 'server', 'config', 'library', ...ENGINE],
   // The library of functions is data every stage reads: it knows none of them.
   library: ['scan', 'parse', 'interpret', 'semantics', 'check', 'render', 'lsp', 'cli', 'server', 'config', ...ENGINE],
 };
