@@ -8,7 +8,8 @@
  * compares both over the examples, seeds and corpus).
  */
 import type { Node, ParseResult } from './parse/ast';
-import type { Claim, Condition } from './interpret/claims';
+import type { Claim, Condition, ProseMemo } from './interpret/claims';
+import type { ProseDeclaration } from './semantics/prose';
 import { conventionsKey, nameCore, type Binding, type Conventions, type NoteContext } from './semantics/context';
 import { walk } from './parse/walk';
 import type { DocumentReport, EngineChecked } from './report';
@@ -86,6 +87,8 @@ export class CheckCache {
   private readonly sectionTables = new Lru<string, Lru<string, DocumentReport>>(8);
   /** What a section's prose states of conventions, by the digest of its text (semantics/prose.ts `conventionsIn`). */
   readonly conventions: Lru<string, Conventions | null>;
+  /** What a sentence of prose declares, by its text (semantics/prose.ts `readProse`; see `proseMemo`). */
+  private readonly prose: Lru<string, ProseDeclaration[]>;
   private readonly maxSections: number;
 
   constructor(maxEntries = 20_000) {
@@ -94,6 +97,19 @@ export class CheckCache {
     this.claims = new Lru(maxEntries);
     this.maxSections = Math.max(16, maxEntries / 10);
     this.conventions = new Lru(this.maxSections);
+    this.prose = new Lru(Math.max(16, maxEntries / 4));
+  }
+
+  /**
+   * The table of prose readings for `interpret` (InterpretOptions.prose): what it keeps are copies, so that no
+   * version of a note's text stays alive through its sentences.
+   */
+  get proseMemo(): ProseMemo {
+    const table = this.prose;
+    return {
+      get: (text) => table.get(text),
+      set: (text, decls) => table.set(detach(text), decls.map((d) => ('names' in d ? { ...d, names: d.names.map(detach) } : d))),
+    };
   }
 
   /** The section table for one set of options and macros. */
@@ -118,6 +134,8 @@ export class CheckCache {
     this.katex.clear();
     this.claims.clear();
     this.sectionTables.clear();
+    this.conventions.clear();
+    this.prose.clear();
   }
 }
 
