@@ -13,7 +13,7 @@ import type { ProseDeclaration } from './semantics/prose';
 import { conventionsKey, nameCore, type Binding, type Conventions, type NoteContext } from './semantics/context';
 import { walk } from './parse/walk';
 import type { DocumentReport, EngineChecked } from './report';
-import { createHash } from 'crypto';
+import { hash } from 'crypto';
 import { FAR_LINES } from './check/verdict';
 
 /**
@@ -204,6 +204,24 @@ function declarationKey(ctx: NoteContext, cores: Set<string>): string {
  */
 const core = nameCore;
 
+/** The cores of the names a tree writes, once per tree (a definition's body is reached from many claims). */
+const treeCores = new WeakMap<Node, string[]>();
+function coresOf(n: Node): string[] {
+  let list = treeCores.get(n);
+  if (!list) {
+    const set = new Set<string>();
+    walk(n, (m) => {
+      if (m.type === 'sym') {
+        set.add(core(m.name));
+        set.add(core(m.base));
+      }
+    });
+    list = [...set];
+    treeCores.set(n, list);
+  }
+  return list;
+}
+
 /**
  * The definitions a claim can depend on: those named (by core) in its operands, conditions and declarations, and,
  * following their bodies and parameters, those they name — in definition order. A definition the claim cannot
@@ -211,13 +229,9 @@ const core = nameCore;
  */
 function relevantBindings(claim: Claim, coresOut?: Set<string>): Binding[] {
   const cores = new Set<string>();
-  const note = (n: Node) =>
-    walk(n, (m) => {
-      if (m.type === 'sym') {
-        cores.add(core(m.name));
-        cores.add(core(m.base));
-      }
-    });
+  const note = (n: Node) => {
+    for (const c of coresOf(n)) cores.add(c);
+  };
   note(claim.lhs.node);
   note(claim.rhs.node);
   for (const c of claim.conditions) {
@@ -271,7 +285,7 @@ export function claimKey(claim: Claim): string {
 
 /** A short digest of a long key (SHA-1: collisions are not a practical concern here). */
 export function digest(s: string): string {
-  return createHash('sha1').update(s).digest('base64');
+  return hash('sha1', s, 'base64');
 }
 
 function claimDescription(claim: Claim, context: string, far: string[]): string {
