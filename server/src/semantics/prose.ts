@@ -294,13 +294,25 @@ export function stateConvention(before: Conventions | undefined, d: ProseDeclara
 const CONVENTION_WORDS = /layout|one[- ]hot|\\sigma|σ|\blog/i;
 
 /**
+ * What a text must hold somewhere for a convention rule to match in one of its sentences (each is a part of the
+ * rule's own pattern that no setting aside of math can create): a note that mentions `\sigma` and "logarithmic"
+ * in passing, as most do, is passed over at the cost of two searches.
+ */
+const CONVENTION_PHRASES = /(?:numerator|denominator)[- ](?:layout|convention|notation)|one[- ]hot|(?:\$\\sigma\$|\\\(\\sigma\\\)|σ)\s*(?:,\s*)?(?:denotes|is|stands for|represents|will denote|means|here is|being)/i;
+/** The same for logBaseOf: the words its patterns end with ("base 10", "base e", "common log", "natural log"). */
+const LOG_BASE_PHRASES = /base[- ]?(?:10|ten|e)|(?:common|decimal|base[- ]10)\s+log|natural\s+log/i;
+function mayStateConvention(text: string): boolean {
+  return CONVENTION_PHRASES.test(text) || (/\blog/i.test(text) && LOG_BASE_PHRASES.test(text));
+}
+
+/**
  * The conventions a stretch of a note states (layout, log base, what σ denotes, one-hot names), on top of
  * `before`: what the note's earlier sections state holds in the later ones. Reads the text sentence by sentence
  * (a blank line or a sentence end splits), so reading two stretches one after the other gives what reading them
  * together does, when they are cut at a blank line.
  */
 export function conventionsIn(text: string, before: Conventions | undefined): Conventions | undefined {
-  if (!CONVENTION_WORDS.test(text)) return before;
+  if (!CONVENTION_WORDS.test(text) || !mayStateConvention(text)) return before;
   // Display math holds no convention phrase, and `\log`, `\sigma` inside it would wake every rule: set it aside.
   const prose = text.replace(LONG_MATH, ' § ');
   if (!CONVENTION_WORDS.test(prose)) return before;
