@@ -3,7 +3,7 @@
  * the section it is in (a heading starts one) and the list item it belongs to (an exercise, a step of a worked
  * example), and what the section's usage says about its symbols. Pure functions of the note's text and parses.
  */
-import type { Node } from '../parse/ast';
+import type { Node, SymNode } from '../parse/ast';
 import { pushChildren } from '../parse/walk';
 import type { LineMap } from '../scan/lines';
 
@@ -71,6 +71,8 @@ export function primedFunctions(trees: Node[]): string[] {
  * constant (numbers and constants only), holds a derivative (`\frac{d}{dx}`, a prime), holds a limit.
  */
 export interface TreeUsage {
+  /** The symbols the tree writes, the first of each name, in the order of a walk. */
+  symbols: SymNode[];
   primed: string[];
   variables: string[];
   constant: boolean;
@@ -87,6 +89,8 @@ export function usageOf(tree: Node): TreeUsage {
   if (u) return u;
   const primed = new Set<string>();
   const variables = new Set<string>();
+  const names = new Set<string>();
+  const symbols: SymNode[] = [];
   let constant = true;
   let derivative = false;
   let limit = false;
@@ -99,6 +103,10 @@ export function usageOf(tree: Node): TreeUsage {
     const inside = inArgument.pop()!;
     switch (m.type) {
       case 'sym':
+        if (!names.has(m.name)) {
+          names.add(m.name);
+          symbols.push(m);
+        }
         if (inside) variables.add(m.name);
         if (!CONSTANT_NAMES.has(m.name)) constant = false;
         break;
@@ -139,7 +147,7 @@ export function usageOf(tree: Node): TreeUsage {
       for (let i = from; i < stack.length; i++) inArgument.push(inside);
     }
   }
-  u = { primed: [...primed], variables: [...variables], constant, derivative, limit };
+  u = { symbols, primed: [...primed], variables: [...variables], constant, derivative, limit };
   usages.set(tree, u);
   return u;
 }
