@@ -8,11 +8,12 @@
  * compares both over the examples, seeds and corpus).
  */
 import type { Node, ParseResult } from './parse/ast';
-import type { Claim, Condition } from './interpret/claims';
+import type { Claim, Condition, ProseMemo } from './interpret/claims';
+import type { ProseDeclaration } from './semantics/prose';
 import { conventionsKey, nameCore, type Binding, type Conventions, type NoteContext } from './semantics/context';
 import { walk } from './parse/walk';
 import type { DocumentReport, EngineChecked } from './report';
-import { createHash } from 'crypto';
+import { hash } from 'crypto';
 import { FAR_LINES } from './check/verdict';
 
 /**
@@ -153,6 +154,8 @@ export class CheckCache {
   private readonly sectionTables = new Lru<string, Lru<string, DocumentReport>>(8);
   /** What a section's prose states of conventions, by the digest of its text (semantics/prose.ts `conventionsIn`). */
   readonly conventions: Lru<string, Conventions | null>;
+  /** What a sentence of prose declares, by its text (semantics/prose.ts `readProse`; see `proseMemo`). */
+  private readonly prose: Lru<string, ProseDeclaration[]>;
   private readonly maxSections: number;
   private readonly sectionBytes: number;
 
@@ -168,6 +171,19 @@ export class CheckCache {
     this.maxSections = Math.max(16, maxEntries / 10);
     this.sectionBytes = b.sections;
     this.conventions = new Lru(this.maxSections);
+    this.prose = new Lru(Math.max(16, maxEntries / 4));
+  }
+
+  /**
+   * The table of prose readings for `interpret` (InterpretOptions.prose): what it keeps are copies, so that no
+   * version of a note's text stays alive through its sentences.
+   */
+  get proseMemo(): ProseMemo {
+    const table = this.prose;
+    return {
+      get: (text) => table.get(text),
+      set: (text, decls) => table.set(detach(text), decls.map((d) => ('names' in d ? { ...d, names: d.names.map(detach) } : d))),
+    };
   }
 
   /**
@@ -219,6 +235,8 @@ export class CheckCache {
     this.katex.clear();
     this.claims.clear();
     this.sectionTables.clear();
+    this.conventions.clear();
+    this.prose.clear();
   }
 }
 
@@ -287,6 +305,24 @@ function declarationKey(ctx: NoteContext, cores: Set<string>): string {
  */
 const core = nameCore;
 
+/** The cores of the names a tree writes, once per tree (a definition's body is reached from many claims). */
+const treeCores = new WeakMap<Node, string[]>();
+function coresOf(n: Node): string[] {
+  let list = treeCores.get(n);
+  if (!list) {
+    const set = new Set<string>();
+    walk(n, (m) => {
+      if (m.type === 'sym') {
+        set.add(core(m.name));
+        set.add(core(m.base));
+      }
+    });
+    list = [...set];
+    treeCores.set(n, list);
+  }
+  return list;
+}
+
 /**
  * The definitions a claim can depend on: those named (by core) in its operands, conditions and declarations, and,
  * following their bodies and parameters, those they name — in definition order. A definition the claim cannot
@@ -294,13 +330,9 @@ const core = nameCore;
  */
 function relevantBindings(claim: Claim, coresOut?: Set<string>): Binding[] {
   const cores = new Set<string>();
-  const note = (n: Node) =>
-    walk(n, (m) => {
-      if (m.type === 'sym') {
-        cores.add(core(m.name));
-        cores.add(core(m.base));
-      }
-    });
+  const note = (n: Node) => {
+    for (const c of coresOf(n)) cores.add(c);
+  };
   note(claim.lhs.node);
   note(claim.rhs.node);
   for (const c of claim.conditions) {
@@ -354,7 +386,7 @@ export function claimKey(claim: Claim): string {
 
 /** A short digest of a long key (SHA-1: collisions are not a practical concern here). */
 export function digest(s: string): string {
-  return createHash('sha1').update(s).digest('base64');
+  return hash('sha1', s, 'base64');
 }
 
 /**

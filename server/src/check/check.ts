@@ -21,6 +21,7 @@ import { counterexamplePlot, derivativePlot } from './plotFor';
 import { checkApproximation } from './taylor';
 import { doubt, type Doubt, type ReasonCode } from '../semantics/reasons';
 import { withoutBinding } from '../semantics/context';
+import { usageOf } from '../semantics/scopes';
 import { FAR_LINES, contextDoubts, rangeReason, readable, type CheckedClaim } from './verdict';
 
 export { FAR_LINES, contextDoubts, readable, type CheckedClaim, type VerdictName } from './verdict';
@@ -141,14 +142,15 @@ function combineReadings(claim: Claim, opts: CheckOptions): CheckedClaim {
 /** Names the claim uses whose definition may not be the one meant here. */
 function staleNames(claim: Claim): string[] {
   const out = new Set<string>();
+  if (claim.context.bindings.size === 0) return [];
   for (const side of [claim.lhs.node, claim.rhs.node]) {
-    walk(side, (m) => {
-      if (m.type !== 'sym') return;
+    // (What is asked depends on the name only: the first symbol of each name is enough.)
+    for (const m of usageOf(side).symbols) {
       const b = claim.context.bindings.get(m.name);
-      if (!b) return;
+      if (!b) continue;
       if (b.item !== undefined && b.item !== claim.item) out.add(m.name);
       else if (b.params && b.line !== undefined && claim.line !== undefined && claim.line - b.line > FAR_LINES) out.add(m.name);
-    });
+    }
   }
   return [...out];
 }

@@ -429,7 +429,9 @@ export function run(argv: string[], io: CliIO): number {
 
 function readVersion(): string {
   try {
-    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8')) as { version?: string };
+    // server/out/cli/main.js, or the bundle dist/cli.js (scripts/bundle.js).
+    const file = path.resolve(__dirname, path.basename(__dirname) === 'dist' ? '../package.json' : '../../../package.json');
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: string };
     return pkg.version ?? 'unknown';
   } catch {
     return 'unknown';

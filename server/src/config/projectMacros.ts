@@ -21,7 +21,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DEFAULT_SCHEMA, Type, load as loadYaml } from 'js-yaml';
+type YamlModule = typeof import('js-yaml');
 
 /** The files looked for in each folder, in the order they are read. */
 export const CONFIG_FILES: readonly string[] = ['_config.yml', 'myst.yml', 'mkdocs.yml', '_quarto.yml', 'katex-macros.json', 'macros.json', 'preamble.tex', 'macros.tex'];
@@ -59,16 +59,28 @@ export interface WalkLimit {
  * YAML with the tags of other tools accepted as plain values: MkDocs files are full of
  * `!!python/name:pymdownx.superfences.fence_code_format`, Quarto's of `!expr`; none of them holds macros.
  */
-const ANY_TAG = ['tag:yaml.org,2002:', '!'].flatMap((tag) =>
-  (['scalar', 'sequence', 'mapping'] as const).map((kind) => new Type(tag, { kind, multi: true, construct: (data: unknown) => data })),
-);
-const SCHEMA = DEFAULT_SCHEMA.extend(ANY_TAG);
+let yaml: { load: YamlModule['load']; schema: import('js-yaml').Schema } | null = null;
+/**
+ * js-yaml and the schema, on first use: most notes have no YAML configuration above them, and loading the
+ * library is a good part of the CLI's start.
+ */
+function yamlReader(): NonNullable<typeof yaml> {
+  if (!yaml) {
+    const { DEFAULT_SCHEMA, Type, load } = require('js-yaml') as YamlModule;
+    const anyTag = ['tag:yaml.org,2002:', '!'].flatMap((tag) =>
+      (['scalar', 'sequence', 'mapping'] as const).map((kind) => new Type(tag, { kind, multi: true, construct: (data: unknown) => data })),
+    );
+    yaml = { load, schema: DEFAULT_SCHEMA.extend(anyTag) };
+  }
+  return yaml;
+}
 
 class ReadError extends Error {}
 
 function parseYaml(text: string): unknown {
   try {
-    return loadYaml(text, { schema: SCHEMA, json: true });
+    const { load, schema } = yamlReader();
+    return load(text, { schema, json: true });
   } catch (e) {
     const err = e as { reason?: string; mark?: { line?: number }; message?: string };
     const line = typeof err.mark?.line === 'number' ? ` (line ${err.mark.line + 1})` : '';

@@ -10,8 +10,8 @@ import { containsNode, walk } from '../parse/walk';
 import type { MathFragment, ScannedTable } from '../scan/types';
 import { LineMap } from '../scan/lines';
 import { Binding, Conventions, EMPTY_CONTEXT, NoteContext, forgetKind, functionCertainty, withAssumption, withBinding, withConstant, withConvention, withFunction, withoutBinding, withQuantity, withShape } from '../semantics/context';
-import { PROSE_RULE_WORDS, conventionsIn, namesIn, readProse, stateConvention } from '../semantics/prose';
-import { listItems, primedFunctions } from '../semantics/scopes';
+import { PROSE_RULE_WORDS, conventionsIn, namesIn, readProse as readSentence, stateConvention, type ProseDeclaration } from '../semantics/prose';
+import { listItems, primedFunctions, usageOf } from '../semantics/scopes';
 import { subscriptPartial, writtenDifferentials } from '../semantics/notation';
 import { doubt, type Doubt } from '../semantics/reasons';
 import { derivativeOf, tableClaims } from './tables';
@@ -97,6 +97,18 @@ export interface InterpretOptions {
   conventions?: Conventions;
   /** The note's Markdown tables (from the scanner): a table whose header states a relation claims it on each row. */
   tables?: ScannedTable[];
+  /**
+   * What sentences of prose declare, by their text (`readProse` is a pure function of it): the engine passes its
+   * cache's table, so that a sentence repeated across sections is read once per run. Without it, a table for
+   * this call.
+   */
+  prose?: ProseMemo;
+}
+
+/** A table of `readProse` answers by text (a Map, or the engine cache's bounded one). */
+export interface ProseMemo {
+  get(text: string): ProseDeclaration[] | undefined;
+  set(text: string, decls: ProseDeclaration[]): void;
 }
 
 /** Is there a section heading in this stretch of prose? Markdown `#` headings, or in plain text a short title line. */
@@ -240,8 +252,6 @@ function withoutCode(prose: string): string {
   return prose.replace(/^[ \t]*(```|~~~)[^\n]*\n[\s\S]*?^[ \t]*\1[^\n]*$/gm, '');
 }
 
-const CONSTANT_NAMES = new Set(['pi', 'e', 'infty']);
-
 /** Conditional words of Chinese, Japanese and Korean prose ("if", "suppose", "in the case that"). */
 const CONDITIONAL_CJK = /(若|如果|假如|假设|假定|もし|ならば|場合|경우|만약)[^。．！？]*$/;
 
@@ -250,33 +260,8 @@ export function isConstant(n: Node): boolean {
   return factsOf(n).constant;
 }
 
-/**
- * What the rules below ask of a tree, found in one walk and remembered per tree (parsed trees are shared by
- * repeated formulas and kept between checks, and a claim's sides are asked several times): whether it is a
- * constant (numbers and constants only), holds a derivative (`\frac{d}{dx}`, a prime), holds a limit.
- */
-interface TreeFacts {
-  constant: boolean;
-  derivative: boolean;
-  limit: boolean;
-}
-const treeFacts = new WeakMap<Node, TreeFacts>();
-function factsOf(n: Node): TreeFacts {
-  let facts = treeFacts.get(n);
-  if (!facts) {
-    const found = { constant: true, derivative: false, limit: false };
-    walk(n, (m) => {
-      if (m.type === 'deriv' || m.type === 'prime') found.derivative = true;
-      else if (m.type === 'limit') found.limit = true;
-      // (`\pm\frac{2}{\sqrt 3}` is a pair of numbers: a value, as a solution gives it.)
-      const plusMinus = m.type === 'unknown' && (m.what === '\\pm' || m.what === '\\mp') && m.args.length > 0;
-      if ((m.type === 'sym' && !CONSTANT_NAMES.has(m.name)) || m.type === 'apply' || m.type === 'deriv' || m.type === 'prime' || (m.type === 'unknown' && !plusMinus) || m.type === 'ellipsis') found.constant = false;
-    });
-    facts = found;
-    treeFacts.set(n, facts);
-  }
-  return facts;
-}
+/** What the rules below ask of a tree (constant, holds a derivative, a limit): semantics/scopes.ts `usageOf`. */
+const factsOf = usageOf;
 
 function sliceLatex(f: MathFragment, s: Span): string {
   return f.latex.slice(s.start, s.end);
@@ -340,6 +325,17 @@ export function interpret(
   options: InterpretOptions = {},
 ): Claim[] {
   const contextOnly = options.contextOnly ?? ((f: MathFragment) => f.delimiter === 'bare-inline');
+  // Notes repeat their sentences ("Here $x$ is real."): each text is read once.
+  const proseMemo: ProseMemo = options.prose ?? new Map<string, ProseDeclaration[]>();
+  const readProse = (text: string): ProseDeclaration[] => {
+    if (text.length > 4000) return readSentence(text);
+    let decls = proseMemo.get(text);
+    if (decls === undefined) {
+      decls = readSentence(text);
+      proseMemo.set(text, decls);
+    }
+    return decls;
+  };
 
   // Conditions stated anywhere in a sentence apply to the claims of that sentence.
   const sentenceConditions = new Map<number, Condition[]>();
@@ -864,7 +860,7 @@ function leaveSentence(ctx: NoteContext, sentence: number): NoteContext {
 }
 
 /** Apply what a sentence's prose declares to the model. */
-function applyProse(ctx: NoteContext, decls: ReturnType<typeof readProse>, line: number | undefined): NoteContext {
+function applyProse(ctx: NoteContext, decls: readonly ProseDeclaration[], line: number | undefined): NoteContext {
   let out = ctx;
   for (const d of decls) {
     const evidence = { rule: d.rule, certainty: 'stated' as const, line };

@@ -44,7 +44,7 @@ export function children(n: Node): Node[] {
  * per node: the walks below run over every tree of a note on every check, and an array per visited node was a
  * good part of their cost.
  */
-function pushChildren(n: Node, stack: Node[]): void {
+export function pushChildren(n: Node, stack: Node[]): void {
   switch (n.type) {
     case 'neg':
     case 'norm':

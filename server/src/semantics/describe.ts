@@ -4,7 +4,7 @@
  * point at the document offset of its evidence, so the hover can name the line.
  */
 import type { Node } from '../parse/ast';
-import { walk } from '../parse/walk';
+import { usageOf } from './scopes';
 import type { NoteContext } from './context';
 import { conventionalFunctionLetter } from './letters';
 
@@ -30,26 +30,27 @@ export function describeSymbols(ctx: NoteContext, sides: Node[], show: (name: st
   const out: Belief[] = [];
   const seen = new Set<string>();
   for (const side of sides) {
-    walk(side, (m) => {
-      if (m.type !== 'sym' || seen.has(m.name) || out.length >= 6) return;
+    // (The first symbol of each name, in walk order: what a walk skipping names already seen would visit.)
+    for (const m of usageOf(side).symbols) {
+      if (seen.has(m.name) || out.length >= 6) continue;
       seen.add(m.name);
       const b = ctx.bindings.get(m.name);
       if (b) {
         out.push({ subject: show(m.name), text: b.params ? `function of ${b.params.map(show).join(', ')}, defined` : 'defined', at: b.at });
-        return;
+        continue;
       }
       const fact = ctx.symbols?.get(m.name);
       // f, g, h primed in the note are functions by convention anyway: saying so is noise.
-      if (fact && fact.evidence.rule === 'usage.primed' && conventionalFunctionLetter(m)) return;
+      if (fact && fact.evidence.rule === 'usage.primed' && conventionalFunctionLetter(m)) continue;
       if (fact) {
         const kind = fact.kind === 'function' ? 'a function' : fact.kind === 'constant' ? 'a constant' : 'a quantity';
         out.push({ subject: show(m.name), text: `${kind} (${RULE_WORDS[fact.evidence.rule] ?? fact.evidence.rule})` });
-        return;
+        continue;
       }
       if (ctx.functions.has(m.name)) out.push({ subject: show(m.name), text: 'a function' });
       const assumed = ctx.assumptions?.get(m.name);
       if (assumed?.length) out.push({ subject: show(m.name), text: assumed.join(', ') });
-    });
+    }
   }
   const c = ctx.conventions;
   if (vectorial && c?.layout) out.push({ subject: 'layout', text: `${c.layout.value} (stated in the note)` });

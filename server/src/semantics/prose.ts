@@ -39,7 +39,8 @@ const ADJ = String.raw`(?:(?:real|real-valued|scalar|differentiable|twice[- ]dif
 
 /**
  * A rule "NAMES, then this": the whole pattern, and its tail alone — a cheap search that most sentences fail, so
- * the costly one (a list of inline math at every `$`) runs only where the tail matched.
+ * the costly one (a list of inline math at every `$`) runs only where the tail matched. (`tails` holds the cheap
+ * search of other rules too, see withPrefilter.)
  */
 const tails = new Map<RegExp, RegExp>();
 function namesThen(tail: string): RegExp {
@@ -48,15 +49,24 @@ function namesThen(tail: string): RegExp {
   return full;
 }
 
+/** A rule with a cheap search that every sentence it matches passes (the rule's noun right before inline math). */
+function withPrefilter(rule: RegExp, prefilter: RegExp): RegExp {
+  tails.set(rule, prefilter);
+  return rule;
+}
+
 const FUNCTION_RULES: RegExp[] = [
   // "for any (two) differentiable functions $f$ and $g$", "given functions $u$ and $v$"
-  new RegExp(String.raw`\b(?:for|given|take|consider|let)\s+(?:any|all|every|each|arbitrary|some|two|general|the)?\s*(?:two\s+)?${ADJ}functions?\s+(${NAMES})`, 'i'),
+  withPrefilter(
+    new RegExp(String.raw`\b(?:for|given|take|consider|let)\s+(?:any|all|every|each|arbitrary|some|two|general|the)?\s*(?:two\s+)?${ADJ}functions?\s+(${NAMES})`, 'i'),
+    /functions?\s+(?:\$|\\\()/i,
+  ),
   // "let $k$ be a differentiable function", "$u$ and $v$ are (differentiable) functions (of $x$)", "where $g$ is any function"
   namesThen(String.raw`(?:be|is|are|denotes?|represents?)\s+(?:any|some|an?|two|arbitrary|general)?\s*(?:two\s+)?${ADJ}functions?\b`),
 ];
 const CONSTANT_RULES: RegExp[] = [
   namesThen(String.raw`(?:be|is|are|denotes?)\s+(?:any|some|an?|arbitrary)?\s*(?:(?:real|positive|negative|fixed|arbitrary|nonzero|non-zero)\s+)*(?:constants?|scalar constants?)\b`),
-  new RegExp(String.raw`\bfor\s+(?:any|some|a|every|all)\s+(?:(?:real|positive|fixed|nonzero)\s+)*constants?\s+(${NAMES})`, 'i'),
+  withPrefilter(new RegExp(String.raw`\bfor\s+(?:any|some|a|every|all)\s+(?:(?:real|positive|fixed|nonzero)\s+)*constants?\s+(${NAMES})`, 'i'), /constants?\s+(?:\$|\\\()/i),
 ];
 const SYMMETRIC_RULES: RegExp[] = [
   namesThen(String.raw`(?:be|is|are)\s+(?:an?\s+)?(?:real\s+|square\s+)*symmetric\b`),
@@ -157,10 +167,8 @@ export const PROSE_RULE_WORDS = /function|constant|symmetric|layout|\blog|sigma|
 /** The declarations one sentence of prose makes (its inline math kept as written). */
 export function readProse(text: string): ProseDeclaration[] {
   const out: ProseDeclaration[] = [];
-  if (!PROSE_RULE_WORDS.test(text)) return out;
-  // Display math and long inline math name nothing the rules read: they are set aside before the rules run.
-  const sentence = (text.length > 2000 ? text.slice(0, 2000) : text).replace(LONG_MATH, ' § ');
-  if (!PROSE_RULE_WORDS.test(sentence)) return out;
+  const sentence = ruledSentence(text);
+  if (sentence === null) return out;
   if (/function/i.test(sentence)) {
     const names = matchNames(FUNCTION_RULES, sentence);
     if (names.length) out.push({ rule: 'prose.function', names });
@@ -179,12 +187,41 @@ export function readProse(text: string): ProseDeclaration[] {
   }
   const assigned = plainTextAssignments(sentence);
   if (assigned.length) out.push({ rule: 'prose.assignment', names: assigned });
+  conventionRules(sentence, out);
+  return out;
+}
+
+/** The sentence the rules read (display and long inline math set aside), or null when no rule can match. */
+function ruledSentence(text: string): string | null {
+  if (!PROSE_RULE_WORDS.test(text)) return null;
+  // Display math and long inline math name nothing the rules read: they are set aside before the rules run.
+  const sentence = (text.length > 2000 ? text.slice(0, 2000) : text).replace(LONG_MATH, ' § ');
+  return PROSE_RULE_WORDS.test(sentence) ? sentence : null;
+}
+
+/** The declarations of the rules that state conventions (layout, log base, σ), in readProse's order. */
+function conventionRules(sentence: string, out: ProseDeclaration[]): void {
   const layout = layoutOf(sentence);
   if (layout) out.push({ rule: 'prose.layout', value: layout });
   const base = logBaseOf(sentence);
   if (base) out.push({ rule: 'prose.log-base', value: base });
   const sigma = sigmaOf(sentence);
   if (sigma) out.push({ rule: 'prose.sigma', value: sigma });
+}
+
+/**
+ * The declarations of a sentence that say something of conventions (what `stateConvention` reads): those of
+ * `readProse` without the rules about names, which a reading of conventions would throw away.
+ */
+function conventionDeclarations(text: string): ProseDeclaration[] {
+  const out: ProseDeclaration[] = [];
+  const sentence = ruledSentence(text);
+  if (sentence === null) return out;
+  if (/one[- ]hot/i.test(sentence)) {
+    const names = matchNames(ONE_HOT_RULES, sentence);
+    if (names.length) out.push({ rule: 'prose.one-hot', names });
+  }
+  conventionRules(sentence, out);
   return out;
 }
 
@@ -257,13 +294,25 @@ export function stateConvention(before: Conventions | undefined, d: ProseDeclara
 const CONVENTION_WORDS = /layout|one[- ]hot|\\sigma|σ|\blog/i;
 
 /**
+ * What a text must hold somewhere for a convention rule to match in one of its sentences (each is a part of the
+ * rule's own pattern that no setting aside of math can create): a note that mentions `\sigma` and "logarithmic"
+ * in passing, as most do, is passed over at the cost of two searches.
+ */
+const CONVENTION_PHRASES = /(?:numerator|denominator)[- ](?:layout|convention|notation)|one[- ]hot|(?:\$\\sigma\$|\\\(\\sigma\\\)|σ)\s*(?:,\s*)?(?:denotes|is|stands for|represents|will denote|means|here is|being)/i;
+/** The same for logBaseOf: the words its patterns end with ("base 10", "base e", "common log", "natural log"). */
+const LOG_BASE_PHRASES = /base[- ]?(?:10|ten|e)|(?:common|decimal|base[- ]10)\s+log|natural\s+log/i;
+function mayStateConvention(text: string): boolean {
+  return CONVENTION_PHRASES.test(text) || (/\blog/i.test(text) && LOG_BASE_PHRASES.test(text));
+}
+
+/**
  * The conventions a stretch of a note states (layout, log base, what σ denotes, one-hot names), on top of
  * `before`: what the note's earlier sections state holds in the later ones. Reads the text sentence by sentence
  * (a blank line or a sentence end splits), so reading two stretches one after the other gives what reading them
  * together does, when they are cut at a blank line.
  */
 export function conventionsIn(text: string, before: Conventions | undefined): Conventions | undefined {
-  if (!CONVENTION_WORDS.test(text)) return before;
+  if (!CONVENTION_WORDS.test(text) || !mayStateConvention(text)) return before;
   // Display math holds no convention phrase, and `\log`, `\sigma` inside it would wake every rule: set it aside.
   const prose = text.replace(LONG_MATH, ' § ');
   if (!CONVENTION_WORDS.test(prose)) return before;
@@ -272,7 +321,7 @@ export function conventionsIn(text: string, before: Conventions | undefined): Co
     if (!CONVENTION_WORDS.test(piece)) continue;
     for (const sentence of piece.split(/(?<=[.!?])\s+/)) {
       if (!CONVENTION_WORDS.test(sentence)) continue;
-      for (const d of readProse(sentence)) out = stateConvention(out, d, { rule: d.rule, certainty: 'stated' });
+      for (const d of conventionDeclarations(sentence)) out = stateConvention(out, d, { rule: d.rule, certainty: 'stated' });
     }
   }
   return out;

@@ -3,8 +3,8 @@
  * the section it is in (a heading starts one) and the list item it belongs to (an exercise, a step of a worked
  * example), and what the section's usage says about its symbols. Pure functions of the note's text and parses.
  */
-import type { Node } from '../parse/ast';
-import { walk } from '../parse/walk';
+import type { Node, SymNode } from '../parse/ast';
+import { pushChildren } from '../parse/walk';
 import type { LineMap } from '../scan/lines';
 
 /** Letters with a conventional meaning of their own when primed (σ' is the logistic function's derivative). */
@@ -64,47 +64,93 @@ export function primedFunctions(trees: Node[]): string[] {
   return [...primed].filter((n) => !variables.has(n) && !CONVENTIONAL.has(n));
 }
 
-interface TreeUsage {
+/**
+ * What one tree shows, found in one walk and remembered per tree (parsed trees are shared by repeated formulas
+ * and kept between checks, and a claim's sides are asked several times): the usage a scope reads (letters primed
+ * on their own, letters used as variables) and what interpret/claims.ts asks of a claim's sides — whether it is a
+ * constant (numbers and constants only), holds a derivative (`\frac{d}{dx}`, a prime), holds a limit.
+ */
+export interface TreeUsage {
+  /** The symbols the tree writes, the first of each name, in the order of a walk. */
+  symbols: SymNode[];
   primed: string[];
   variables: string[];
+  constant: boolean;
+  derivative: boolean;
+  limit: boolean;
 }
-/** What one tree shows, once per tree (parsed trees are shared by repeated formulas and kept between checks). */
+
+/** Names that are constants, not letters (`\pi`, e, `\infty`). */
+const CONSTANT_NAMES: ReadonlySet<string> = new Set(['pi', 'e', 'infty']);
+
 const usages = new WeakMap<Node, TreeUsage>();
-function usageOf(tree: Node): TreeUsage {
+export function usageOf(tree: Node): TreeUsage {
   let u = usages.get(tree);
   if (u) return u;
   const primed = new Set<string>();
   const variables = new Set<string>();
-  walk(tree, (m) => {
-    if (m.type === 'prime' && m.arg.type === 'sym' && !m.arg.font) primed.add(m.arg.name);
-    else if (m.type === 'deriv') {
-      for (const w of m.wrt) if (w.v.type === 'sym') variables.add(w.v.name);
-    } else if (m.type === 'limit' && m.variable?.type === 'sym') variables.add(m.variable.name);
-    else if (m.type === 'apply') {
-      for (const a of m.args) {
-        if (a.type === 'sym') continue; // f(h) may be h's own application, g(x) names x
-        for (const name of symbolsIn(a)) variables.add(name);
-      }
-    } else if (m.type === 'bigop') {
-      for (const v of [m.index, m.differential]) if (v?.type === 'sym') variables.add(v.name);
+  const names = new Set<string>();
+  const symbols: SymNode[] = [];
+  let constant = true;
+  let derivative = false;
+  let limit = false;
+  // Beside each node on the stack: whether it lies inside an argument of an application that is not a plain
+  // letter (`f(x+h)`: x and h are variables; f(h) may be h's own application, g(x) names x).
+  const stack: Node[] = [tree];
+  const inArgument: boolean[] = [false];
+  while (stack.length) {
+    const m = stack.pop()!;
+    const inside = inArgument.pop()!;
+    switch (m.type) {
+      case 'sym':
+        if (!names.has(m.name)) {
+          names.add(m.name);
+          symbols.push(m);
+        }
+        if (inside) variables.add(m.name);
+        if (!CONSTANT_NAMES.has(m.name)) constant = false;
+        break;
+      case 'prime':
+        derivative = true;
+        constant = false;
+        if (m.arg.type === 'sym' && !m.arg.font) primed.add(m.arg.name);
+        break;
+      case 'deriv':
+        derivative = true;
+        constant = false;
+        for (const w of m.wrt) if (w.v.type === 'sym') variables.add(w.v.name);
+        break;
+      case 'limit':
+        limit = true;
+        if (m.variable?.type === 'sym') variables.add(m.variable.name);
+        break;
+      case 'apply':
+        constant = false;
+        break;
+      case 'bigop':
+        for (const v of [m.index, m.differential]) if (v?.type === 'sym') variables.add(v.name);
+        break;
+      case 'unknown':
+        // (`\pm\frac{2}{\sqrt 3}` is a pair of numbers: a value, as a solution gives it.)
+        if (!((m.what === '\\pm' || m.what === '\\mp') && m.args.length > 0)) constant = false;
+        break;
+      case 'ellipsis':
+        constant = false;
+        break;
+      default:
+        break;
     }
-  });
-  u = { primed: [...primed], variables: [...variables] };
+    const from = stack.length;
+    pushChildren(m, stack);
+    if (m.type === 'apply') {
+      // (An application pushes its arguments, then its function last.)
+      const fnAt = stack.length - 1;
+      for (let i = from; i < stack.length; i++) inArgument.push(inside || (i !== fnAt && stack[i].type !== 'sym'));
+    } else {
+      for (let i = from; i < stack.length; i++) inArgument.push(inside);
+    }
+  }
+  u = { symbols, primed: [...primed], variables: [...variables], constant, derivative, limit };
   usages.set(tree, u);
   return u;
-}
-
-/** Every symbol name in a tree, once per tree (an argument inside nested applications is asked for again). */
-const symbolSets = new WeakMap<Node, string[]>();
-function symbolsIn(tree: Node): string[] {
-  let names = symbolSets.get(tree);
-  if (!names) {
-    const set = new Set<string>();
-    walk(tree, (k) => {
-      if (k.type === 'sym') set.add(k.name);
-    });
-    names = [...set];
-    symbolSets.set(tree, names);
-  }
-  return names;
 }
