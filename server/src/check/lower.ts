@@ -16,7 +16,7 @@ import { diff } from './diff';
 import { QuietError } from './quiet';
 import { conventionalFunctionLetter, mayBeFunction } from '../semantics/letters';
 import { doubt, type Doubt, type ReasonCode } from '../semantics/reasons';
-import { hasDifferential, isDifferentialApplied, isDifferentialMark, subscriptPartial, writtenDifferentials } from '../semantics/notation';
+import { abstractSubscriptPartial, hasDifferential, isDifferentialApplied, isDifferentialMark, subscriptPartial, writtenDifferentials } from '../semantics/notation';
 
 export class Unsupported extends QuietError {
   constructor(
@@ -141,6 +141,8 @@ export class Lowerer {
    * value here is the first one.
    */
   readonly freeIndices = new Map<string, number>();
+  /** `f_x` of a function the note does not define, as ∂f/∂x (semantics/notation.ts abstractSubscriptPartial). */
+  private readonly abstractPartials = new Map<string, { base: string; vars: string[] }>();
   /** One-hot vectors (the note says so) whose entries were given their 0/1 values here. */
   readonly oneHotApplied = new Set<string>();
   /** Bases of the names some sum runs over by its index (x in `\sum_i x_i`). */
@@ -262,6 +264,18 @@ export class Lowerer {
         else list.push({ to: t, partial: m.kind === 'partial' });
       }
       edges.set(s, list);
+    }
+    // `f_x`, `f_y` of a function the note does not define (`\frac{\partial f}{\partial x} = f_y`): ∂f/∂x, ∂f/∂y, and f
+    // depends on those variables.
+    for (const m of all) {
+      if (m.type !== 'sym' || m.sub === undefined) continue;
+      const p = abstractSubscriptPartial(m, ctx, (name) => this.functionSyms.has(name) || edges.has(name) || ctx.functions.has(name));
+      if (!p) continue;
+      this.abstractPartials.set(m.name, p);
+      if (this.functionSyms.has(p.base)) continue;
+      const list = edges.get(p.base) ?? [];
+      for (const v of p.vars) if (v !== p.base && !list.some((e) => e.to === v)) list.push({ to: v, partial: true });
+      edges.set(p.base, list);
     }
     const reach = (from: string, to: string, skip: DepEdge | null, depth = 0): boolean => {
       if (depth > 50) return false;
@@ -438,6 +452,16 @@ export class Lowerer {
     if (this.sizeSymbols.has(s.name) || this.freeIndices.has(s.name)) return num(this.orderValues.get(s.name) ?? this.freeIndices.get(s.name) ?? DEFAULT_SIZE);
     const partial = s.sub !== undefined ? this.subscriptPartial(s) : null;
     if (partial) return this.lowerSubscriptPartial(partial, null);
+    const abstract = this.abstractPartials.get(s.name);
+    if (abstract && !this.lookupLocal(s.name)) {
+      this.usedDerivative = true;
+      let e = this.lowerName(abstract.base);
+      for (const v of abstract.vars) {
+        if (!freeVars(e).has(v)) throw new Unsupported(`${show(s.name)}: ${show(abstract.base)} does not depend on ${show(v)} here`);
+        e = this.d(e, v);
+      }
+      return e;
+    }
     if ((s.sub !== undefined || s.label !== undefined) && (this.locals.length || this.freeIndices.size)) {
       const name = this.concreteName(s);
       if (name !== s.name) {

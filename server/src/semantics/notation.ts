@@ -96,3 +96,17 @@ export function subscriptPartial(s: Extract<Node, { type: 'sym' }>, ctx: NoteCon
   if (/^[a-zA-Z]{1,4}$/.test(sub) && [...sub].every((c) => variables.has(c))) return { base, vars: [...sub] };
   return null;
 }
+
+/**
+ * `f_x`, `f_{xy}` of a function the note does not define: the partial derivative, when the letter is f, g or h, or a
+ * name the claim differentiates or the note declares a function (`isFunction`), and the subscript is made of
+ * variable letters (not indices i–n, not digits). `y_t`, `x_i`, `a_1` stay names.
+ */
+export function abstractSubscriptPartial(s: Extract<Node, { type: 'sym' }>, ctx: NoteContext, isFunction: (name: string) => boolean): { base: string; vars: string[] } | null {
+  const sub = s.sub;
+  if (sub === undefined || s.label !== undefined || s.font || s.accent || ctx.bindings.has(s.name)) return null;
+  const base = s.name.slice(0, s.name.length - sub.length - 1);
+  if (base !== s.base || ctx.bindings.has(base) || !/^[a-hopq-z]{1,3}$/.test(sub)) return null;
+  if (!/^[fgh]$/.test(base) && !isFunction(base)) return null;
+  return { base, vars: [...sub] };
+}

@@ -35,3 +35,12 @@ test('a subscript that is not a variable of the function is part of a name', () 
   assert.equal(claimWith(r, 'h_0 = 5').verdict, 'unchecked');
   assert.equal(claimWith(r, 'q_x = 2x').verdict, 'unchecked');
 });
+
+test('f_x of a function the note does not define is ∂f/∂x; y_t and u_x stay names', () => {
+  const r = check('$$\\frac{\\partial g}{\\partial s} = g_s, \\quad \\frac{\\partial^2 g}{\\partial s\\, \\partial t} = g_{st}, \\quad \\frac{\\partial g}{\\partial s} = 2g_s$$');
+  assert.equal(r.claims[0].verdict, 'verified', r.claims[0].reason);
+  assert.equal(claimWith(r, 'g_{st}').verdict, 'verified');
+  assert.notEqual(claimWith(r, '2g_s').verdict, 'verified');
+  const names = check('A series: $y_t = 0.5\\,y_{t-1}$.');
+  assert.equal(names.claims[0].verdict, 'unchecked');
+});
