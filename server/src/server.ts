@@ -10,16 +10,19 @@ import {
   CodeActionKind,
   DidChangeConfigurationNotification,
   ErrorCodes,
+  NotebookDocuments,
   ProposedFeatures,
   ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
+  type Diagnostic,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CheckRunner, isCheckWorker, runCheckWorker } from './lsp/checkRunner';
+import { NotebookBridge } from './lsp/notebooks';
 import { CalcnotesService } from './lsp/service';
 import { mergeSettings } from './lsp/settings';
 import {
@@ -29,6 +32,7 @@ import {
   PREVIEW_MARKS_REQUEST,
   STATUS_NOTIFICATION,
   THEME_NOTIFICATION,
+  type CalcnotesInitOptions,
   type CalcnotesSettings,
   type CheckTextParams,
   type CheckTextResult,
@@ -54,6 +58,19 @@ function startServer(): void {
   if (process.env.CALCNOTES_WORKER_HEAP_MB !== '0') setFlagsFromString(`--max-heap-size=${Number(process.env.CALCNOTES_WORKER_HEAP_MB) || 400}`);
   const connection = createConnection(ProposedFeatures.all);
   const documents = new TextDocuments(TextDocument);
+  // Jupyter notebooks: their markdown cells, synchronised as notebook documents, checked as one note (lsp/notebooks.ts).
+  const notebooks = new NotebookDocuments(TextDocument);
+  const sendDiagnostics = (uri: string, diagnostics: Diagnostic[], version?: number) =>
+    void connection.sendDiagnostics({ uri, diagnostics, version }).catch(() => undefined);
+  const bridge = new NotebookBridge(
+    {
+      cellsOf: (uri) => notebooks.getNotebookDocument(uri)?.cells,
+      notebookOf: (cell) => notebooks.findNotebookDocumentForCell(cell)?.uri,
+      cellText: (cell) => notebooks.cellTextDocuments.get(cell)?.getText(),
+    },
+    (uri, diagnostics) => sendDiagnostics(uri, diagnostics),
+  );
+  let latexWorkshop = false;
   let configurationSupported = false;
   let dynamicConfigurationRegistration = false;
   let workspaceFoldersSupported = false;
@@ -87,7 +104,7 @@ function startServer(): void {
   };
 
   const service = new CalcnotesService({
-    getDocument: (uri) => documents.get(uri),
+    getDocument: (uri) => documents.get(uri) ?? bridge.document(uri),
     getSettings: async (uri) => {
       if (!configurationSupported) return pushedSettings;
       // VS Code's own preview macros (markdown.math.macros) too; calcnotes.macros wins over them.
@@ -99,8 +116,16 @@ function startServer(): void {
       return mergeSettings(raw, markdownMacros);
     },
     workspaceFolders: () => folders,
-    publishDiagnostics: (uri, diagnostics, version) => void connection.sendDiagnostics({ uri, diagnostics, version }).catch(() => undefined),
-    sendStatus: (params: StatusParams) => void connection.sendNotification(STATUS_NOTIFICATION, params).catch(() => undefined),
+    publishDiagnostics: (uri, diagnostics, version) => {
+      if (!bridge.publish(uri, diagnostics)) sendDiagnostics(uri, diagnostics, version);
+    },
+    sendStatus: (params: StatusParams) => {
+      // A notebook's counts are each of its markdown cells' (the status bar follows the active cell's editor).
+      for (const uri of bridge.document(params.uri) ? bridge.cellUris(params.uri) : [params.uri]) {
+        void connection.sendNotification(STATUS_NOTIFICATION, { ...params, uri }).catch(() => undefined);
+      }
+    },
+    latexWorkshop: () => latexWorkshop,
     log,
     info,
     runner: new CheckRunner({
@@ -122,6 +147,7 @@ function startServer(): void {
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
+    latexWorkshop = (params.initializationOptions as CalcnotesInitOptions | undefined)?.latexWorkshop === true;
     configurationSupported = !!caps.workspace?.configuration;
     folders = toPaths(params.workspaceFolders?.length ? params.workspaceFolders.map((f) => f.uri) : [params.rootUri ?? undefined]);
     workspaceFoldersSupported = !!caps.workspace?.workspaceFolders;
@@ -129,6 +155,7 @@ function startServer(): void {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
+        notebookDocumentSync: { notebookSelector: [{ notebook: { notebookType: 'jupyter-notebook' }, cells: [{ language: 'markdown' }] }] },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -169,8 +196,14 @@ function startServer(): void {
   documents.onDidChangeContent((e) => guard('change', undefined, () => service.changed(e.document.uri)));
   documents.onDidClose((e) => guard('close', undefined, () => service.closed(e.document.uri)));
 
-  connection.onHover((p) => guard('hover', null, () => service.hover(p.textDocument.uri, p.position)));
-  connection.onCodeAction((p) => guard('code actions', [], () => service.codeActions(p)));
+  notebooks.onDidOpen((nb) => guard('notebook open', undefined, () => (bridge.opened(nb.uri), service.opened(nb.uri))));
+  notebooks.onDidChange((e) => guard('notebook change', undefined, () => (bridge.changed(e.notebookDocument.uri), service.changed(e.notebookDocument.uri))));
+  notebooks.onDidClose((nb) => guard('notebook close', undefined, () => (bridge.closed(nb.uri), service.closed(nb.uri))));
+
+  connection.onHover((p) =>
+    guard('hover', null, () => bridge.hover(p.textDocument.uri, p.position, (uri, at) => service.hover(uri, at)) ?? service.hover(p.textDocument.uri, p.position)),
+  );
+  connection.onCodeAction((p) => guard('code actions', [], () => bridge.codeActions(p, (q) => service.codeActions(q)) ?? service.codeActions(p)));
 
   connection.onNotification(THEME_NOTIFICATION, (p: ThemeParams) => guard('theme', undefined, () => service.setTheme(p)));
 
@@ -214,5 +247,6 @@ function startServer(): void {
   process.on('unhandledRejection', (e) => log(`calcnotes: unhandled rejection: ${(e as Error)?.stack ?? e}`));
 
   documents.listen(connection);
+  notebooks.listen(connection);
   connection.listen();
 }

@@ -7,7 +7,7 @@
 import { latexToNote } from './latex';
 import { notebookToNote, type NotebookNote } from './notebook';
 
-export { cellPosition, type CellSpan, type NotebookNote } from './notebook';
+export { cellPosition, joinCells, type CellSpan, type NotebookNote } from './notebook';
 
 export type NoteKind = 'markdown' | 'text' | 'latex' | 'notebook';
 

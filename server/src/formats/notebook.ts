@@ -31,23 +31,34 @@ export function notebookToNote(json: string): NotebookNote | { problem: string }
   }
   const cells = (nb as { cells?: unknown })?.cells;
   if (!Array.isArray(cells)) return { problem: 'not a notebook: no "cells" list (nbformat 4 is read)' };
-  const parts: string[] = [];
-  const spans: CellSpan[] = [];
-  let offset = 0;
+  const numbers: number[] = [];
+  const sources: string[] = [];
   cells.slice(0, MAX_CELLS).forEach((c, i) => {
     const cell = c as { cell_type?: unknown; source?: unknown };
     if (cell?.cell_type !== 'markdown') return;
-    const source = Array.isArray(cell.source) ? cell.source.filter((s) => typeof s === 'string').join('') : typeof cell.source === 'string' ? cell.source : '';
-    if (parts.length) {
-      // Cells are separate blocks: a blank line between them, as Jupyter renders them.
-      parts.push('\n\n');
-      offset += 2;
-    }
-    spans.push({ cell: i + 1, start: offset, end: offset + source.length });
-    parts.push(source);
-    offset += source.length;
+    numbers.push(i + 1);
+    sources.push(Array.isArray(cell.source) ? cell.source.filter((s) => typeof s === 'string').join('') : typeof cell.source === 'string' ? cell.source : '');
   });
-  return { text: parts.join(''), cells: spans };
+  const joined = joinCells(sources);
+  return { text: joined.text, cells: joined.starts.map((start, k) => ({ cell: numbers[k], start, end: start + sources[k].length })) };
+}
+
+/** Between two cells in the joined note: a blank line, so each cell is a block of its own, as Jupyter renders them. */
+export const CELL_SEPARATOR = '\n\n';
+
+/**
+ * Markdown cells' texts, in order, as one note, and where each starts in it. The one way cells are joined: the
+ * CLI (a notebook file) and the language server (a notebook open in the editor) read the same note.
+ */
+export function joinCells(sources: readonly string[]): { text: string; starts: number[] } {
+  const starts: number[] = [];
+  let offset = 0;
+  for (let i = 0; i < sources.length; i++) {
+    if (i > 0) offset += CELL_SEPARATOR.length;
+    starts.push(offset);
+    offset += sources[i].length;
+  }
+  return { text: sources.join(CELL_SEPARATOR), starts };
 }
 
 /** The cell holding an offset of the joined note, and the line and column in that cell (0-based). */

@@ -33,6 +33,8 @@ export interface HoverInput {
   plots?: boolean;
   /** Time allowed for sampling a plot, ms (default PLOT_BUDGET_MS; tests on a loaded machine allow more). */
   plotBudgetMs?: number;
+  /** Show the rendered formula (default true; off in LaTeX files beside LaTeX Workshop, lsp/fileKinds.ts). */
+  formula?: boolean;
 }
 
 /** Longest text of one hover line (a reason, a formula shown as code); what is longer is cut with an ellipsis. */
@@ -124,8 +126,9 @@ export function hover(input: HoverInput): Hover | null {
   const f = fragmentAt(input.report, input.text, offset);
   if (!f) return null;
   const prelude = preludeFor(input.report, input.macros, input.preamble);
-  const parts: string[] = [image('formula', f.latex, f.display, input.color, prelude)];
   const claims = input.report.claims.filter((c) => c.start >= f.start && c.end <= f.end && c.start <= offset && offset <= c.end);
+  if (input.formula === false && !claims.length) return null; // the formula alone: another extension previews it
+  const parts: string[] = input.formula === false ? [] : [image('formula', f.latex, f.display, input.color, prelude)];
   const shown = new Set<string>();
   // One plot per hover: a false claim's if there is one, else the first claim with a plot.
   const plotted = input.plots === false ? undefined : (claims.find((c) => c.plot && c.verdict === 'false') ?? claims.find((c) => c.plot));

@@ -33,6 +33,26 @@ export interface CalcnotesSettings {
   plots: boolean;
   /** Codes silenced for these notes (diagnostic codes and reason codes; see the README). */
   disabledCodes: string[];
+  /** Which kinds of files are checked (lsp/fileKinds.ts); a kind left out is checked. */
+  fileKinds: Record<FileKind, boolean>;
+  /**
+   * The rendered formula in hovers over LaTeX (`.tex`) files: 'auto' shows it unless LaTeX Workshop is installed
+   * (its own hover previews the formula); the verdicts are shown either way.
+   */
+  latexFormulaHover: 'auto' | 'on' | 'off';
+}
+
+/** The kinds of files calcnotes checks, each turned on or off by `calcnotes.fileKinds`. */
+export type FileKind = 'markdown' | 'quarto' | 'rmarkdown' | 'text' | 'latex' | 'notebook';
+export const FILE_KINDS: readonly FileKind[] = ['markdown', 'quarto', 'rmarkdown', 'text', 'latex', 'notebook'];
+
+/** The extension whose hover already previews formulas in `.tex` files. */
+export const LATEX_WORKSHOP_ID = 'James-Yu.latex-workshop';
+
+/** What the client tells the server when it starts (`initializationOptions`). */
+export interface CalcnotesInitOptions {
+  /** Whether LaTeX Workshop is installed (then `latexFormulaHover: 'auto'` means off). */
+  latexWorkshop?: boolean;
 }
 
 export const DEFAULT_SETTINGS: CalcnotesSettings = {
@@ -47,6 +67,8 @@ export const DEFAULT_SETTINGS: CalcnotesSettings = {
   timeBudgetMs: 200,
   macros: {},
   plots: true,
+  fileKinds: { markdown: true, quarto: true, rmarkdown: true, text: true, latex: true, notebook: true },
+  latexFormulaHover: 'auto',
 };
 
 /**

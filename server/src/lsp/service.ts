@@ -12,6 +12,7 @@ import { fileURLToPath } from 'url';
 import type { CodeAction, CodeActionParams, Diagnostic, Hover, Position } from 'vscode-languageserver';
 import { findProjectMacros } from '../config/projectMacros';
 import { summarize, type DocumentReport } from '../engine';
+import { toNote } from '../formats';
 import { LineMap } from '../scan/lines';
 import { initMathJax, renderSvg, safeColor, DEFAULT_INK } from '../render/svg';
 import { plotImageUri, warmUpPlots } from '../render/plotImage';
@@ -21,7 +22,7 @@ import { checkFailedDiagnostic, toDiagnostics } from './diagnostics';
 import { differentiate } from './differentiate';
 import { hover } from './hover';
 import { previewMarks } from './preview';
-import { engineOptions, modeFor } from './settings';
+import { fileKindOf, formulaInHover, kindEnabled, noteFor } from './fileKinds';
 import {
   DEFAULT_SETTINGS,
   type CalcnotesSettings,
@@ -65,6 +66,8 @@ export interface ServiceDeps {
    * dependency no configuration is read.
    */
   workspaceFolders?(): string[];
+  /** Whether LaTeX Workshop is installed in the editor (the client says so when it starts). Default false. */
+  latexWorkshop?(): boolean;
 }
 
 interface Finished {
@@ -254,7 +257,8 @@ export class CalcnotesService {
     if (!this.isCurrent(uri, st, generation)) return;
     const doc = this.deps.getDocument(uri);
     if (!doc) return;
-    if (!settings.enable) {
+    const kind = fileKindOf(uri, doc.languageId);
+    if (!kindEnabled(settings, kind)) {
       st.last = undefined;
       this.deps.publishDiagnostics(uri, [], doc.version);
       this.deps.sendStatus({ uri, verified: 0, false: 0, unchecked: 0 });
@@ -263,11 +267,13 @@ export class CalcnotesService {
     const text = doc.getText();
     const version = doc.version;
     const preamble = this.preambleFor(uri);
+    // The kind's reading (LaTeX: comments blanked, same offsets); diagnostics and hovers stay on `text`.
+    const note = noteFor(kind, text, settings, preamble);
     const outcome = await this.deps.runner.submit({
       key: uri,
       version: generation,
-      text,
-      options: engineOptions(settings, modeFor(uri, doc.languageId), preamble),
+      text: note.text,
+      options: note.options,
     });
     if (outcome.status === 'failed') {
       this.deps.log(`calcnotes: check of ${uri} failed: ${outcome.error}`);
@@ -316,6 +322,7 @@ export class CalcnotesService {
       macros: last.settings.macros,
       preamble: last.preamble,
       plots: last.settings.plots,
+      formula: formulaInHover(last.settings, fileKindOf(uri, doc.languageId), this.deps.latexWorkshop?.() ?? false),
     });
   }
 
@@ -349,19 +356,23 @@ export class CalcnotesService {
       return report ? statusOf(uri, report) : { uri, verified: 0, false: 0, unchecked: 0 };
     }
     const settings = await this.settingsFor(uri);
-    if (!settings.enable) return { uri, verified: 0, false: 0, unchecked: 0 };
+    const kind = fileKindOf(uri);
+    if (!kindEnabled(settings, kind)) return { uri, verified: 0, false: 0, unchecked: 0 };
+    // A closed notebook is its JSON: its markdown cells are the note (counted; its diagnostics need open cells).
+    const read = kind === 'notebook' ? toNote('notebook', params.text) : noteFor(kind, params.text, settings, this.preambleFor(uri));
+    if ('problem' in read) throw new Error(read.problem);
     const outcome = await this.deps.runner.submit({
       key: `closed:${uri}`,
       version: Date.now(),
-      text: params.text,
-      options: engineOptions(settings, modeFor(uri), this.preambleFor(uri)),
+      text: read.text,
+      options: 'options' in read ? read.options : noteFor('markdown', read.text, settings, this.preambleFor(uri)).options,
       bulk: true,
     });
     if (outcome.status !== 'done') {
       throw new Error(outcome.status === 'failed' ? outcome.error : 'superseded by a newer check of the same note');
     }
     // The note may have been opened meanwhile: then its own check publishes.
-    if (!this.docs.has(uri)) this.deps.publishDiagnostics(uri, toDiagnostics(outcome.report, new LineMap(params.text), settings));
+    if (!this.docs.has(uri) && kind !== 'notebook') this.deps.publishDiagnostics(uri, toDiagnostics(outcome.report, new LineMap(params.text), settings));
     return statusOf(uri, outcome.report);
   }
 
@@ -374,8 +385,9 @@ export class CalcnotesService {
     const text = params?.text;
     if (typeof text !== 'string') throw new Error('expected { uri, text } strings');
     const settings = await this.settingsFor(uri);
-    if (!settings.enable) return { marks: [] };
     const doc = uri ? this.deps.getDocument(uri) : undefined;
+    const kind = fileKindOf(uri, doc?.languageId);
+    if (!kindEnabled(settings, kind)) return { marks: [] };
     if (doc && this.docs.has(uri) && doc.getText() === text) {
       if (this.docs.get(uri)?.timer) this.schedule(uri, 0);
       await this.settled(uri);
@@ -386,8 +398,7 @@ export class CalcnotesService {
     const outcome = await this.deps.runner.submit({
       key,
       version: ++this.previewVersion,
-      text,
-      options: engineOptions(settings, modeFor(uri, doc?.languageId), this.preambleFor(uri)),
+      ...noteFor(kind, text, settings, this.preambleFor(uri)),
     });
     if (outcome.status === 'failed') throw new Error(outcome.error);
     // Superseded: a newer text of the same preview is being checked, and its answer is the one that counts.
@@ -402,7 +413,7 @@ export class CalcnotesService {
   async differentiate(params: DifferentiateParams): Promise<DifferentiateResult> {
     const uri = typeof params?.uri === 'string' ? params.uri : '';
     const settings = await this.settingsFor(uri);
-    return differentiate(params, engineOptions(settings, modeFor(uri), this.preambleFor(uri)));
+    return differentiate(params, noteFor(fileKindOf(uri), '', settings, this.preambleFor(uri)).options);
   }
 
   /** Load MathJax and render once, and draw a plot once, so the first hover is fast. */

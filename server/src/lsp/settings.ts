@@ -2,7 +2,7 @@
  * User settings (`calcnotes.*`, read per resource) merged into DEFAULT_SETTINGS. Every field is validated: a value
  * of the wrong type or out of range falls back to the default, so a broken settings.json never breaks checking.
  */
-import { DEFAULT_SETTINGS, type CalcnotesSettings } from './protocol';
+import { DEFAULT_SETTINGS, FILE_KINDS, type CalcnotesSettings } from './protocol';
 import { clampBudget, type EngineOptions } from '../engine';
 
 const SEVERITIES = ['error', 'warning', 'information', 'hint'] as const;
@@ -79,6 +79,8 @@ export function mergeSettings(raw: unknown, markdownMathMacros?: unknown): Calcn
     timeBudgetMs,
     macros: { ...validateMacros(markdownMathMacros), ...(r.macros === undefined ? d.macros : validateMacros(r.macros)) },
     plots: bool(r.plots, d.plots),
+    fileKinds: Object.fromEntries(FILE_KINDS.map((k) => [k, bool(isRecord(r.fileKinds) ? r.fileKinds[k] : undefined, d.fileKinds[k])])) as CalcnotesSettings['fileKinds'],
+    latexFormulaHover: oneOf(r.latexFormulaHover, ['auto', 'on', 'off'] as const, d.latexFormulaHover),
     disabledCodes: Array.isArray(r.disabledCodes) ? r.disabledCodes.filter((c): c is string => typeof c === 'string' && /^[a-z-]{1,40}$/.test(c)).slice(0, 50) : [...d.disabledCodes],
   };
 }
