@@ -12,10 +12,12 @@ import {
   CONFIG_FILE_NAMES,
   DEFAULT_SETTINGS,
   DIFFERENTIATE_REQUEST,
+  LATEX_WORKSHOP_ID,
   PREVIEW_MARKS_REQUEST,
   SERVER_EXEC_ARGV,
   STATUS_NOTIFICATION,
   THEME_NOTIFICATION,
+  type CalcnotesInitOptions,
   type CheckTextParams,
   type CheckTextResult,
   type DifferentiateParams,
@@ -27,7 +29,10 @@ import {
 } from '../../server/out/lsp/protocol';
 import { PreviewMarkStore, calcnotesMarkdownIt, type MarkdownItLike } from './preview';
 
-const LANGUAGES = ['markdown', 'plaintext'];
+/** The language ids of the notes checked (server/src/lsp/fileKinds.ts reads the same); notebooks: NOTEBOOK_CELLS. */
+const LANGUAGES = ['markdown', 'plaintext', 'quarto', 'rmd', 'latex'];
+/** The markdown cells of Jupyter notebooks, synchronised as notebook documents (the server declares the same). */
+const NOTEBOOK_CELLS = { notebook: 'jupyter-notebook', language: 'markdown' };
 
 
 let client: LanguageClient | undefined;
@@ -98,10 +103,14 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_EXEC_ARGV, '--nolazy', '--inspect=6009'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGES.flatMap((language) => [
-      { scheme: 'file', language },
-      { scheme: 'untitled', language },
-    ]),
+    documentSelector: [
+      ...LANGUAGES.flatMap((language) => [
+        { scheme: 'file', language },
+        { scheme: 'untitled', language },
+      ]),
+      NOTEBOOK_CELLS,
+    ],
+    initializationOptions: { latexWorkshop: vscode.extensions.getExtension(LATEX_WORKSHOP_ID) !== undefined } satisfies CalcnotesInitOptions,
     synchronize: {
       // markdown.math.macros: the macros of VS Code's own Markdown preview, which the notes may use.
       configurationSection: ['calcnotes', 'markdown.math'],
@@ -180,9 +189,9 @@ async function checkWorkspace(): Promise<void> {
     void vscode.window.showErrorMessage('calcnotes: the language server is not running.');
     return;
   }
-  const uris = await vscode.workspace.findFiles('**/*.{md,markdown,txt}', '**/node_modules/**');
+  const uris = await vscode.workspace.findFiles('**/*.{md,markdown,txt,qmd,Rmd,rmd,tex}', '**/node_modules/**');
   if (uris.length === 0) {
-    void vscode.window.showInformationMessage('calcnotes: no notes (.md, .markdown, .txt) in this workspace.');
+    void vscode.window.showInformationMessage('calcnotes: no notes (.md, .markdown, .qmd, .Rmd, .tex, .txt) in this workspace.');
     return;
   }
   uris.sort((a, b) => a.toString().localeCompare(b.toString()));
