@@ -14,7 +14,8 @@
  * `code-server --install-extension`, writes a note into a scratch workspace, starts code-server on 127.0.0.1
  * and Chromium, each in its own process group (the PIDs are printed and only those groups are stopped, also on
  * failure, Ctrl+C or timeout), and checks what a user sees: the squiggle and the Problems panel, the hovers, the
- * quick fix, a fresh diagnostic after typing, the status bar counts. Any failing step stops the run with a
+ * quick fix, a fresh diagnostic after typing, the status bar counts; then a Jupyter notebook in the notebook editor
+ * (the squiggle and hover in the right markdown cell) and a LaTeX file (its diagnostic). Any failing step stops the run with a
  * screenshot of that moment and a non-zero exit.
  */
 'use strict';
@@ -59,6 +60,37 @@ const NOTE = [
 const WRONG_RHS = "\\frac{f'g + fg'}{g^2}";
 /** What the user types in step 4 (a new wrong claim), on a new line at the end. */
 const TYPED = 'One more: $\\frac{d}{dx}\\cos x = \\sin x$';
+
+/**
+ * A notebook (issue 15): a definition in its first markdown cell, a code cell that is not math, and in the third
+ * cell a wrong derivative of the defined function — false only because cell 1 defines s.
+ */
+const NOTEBOOK = JSON.stringify(
+  {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' }, language_info: { name: 'python' } },
+    cells: [
+      { cell_type: 'markdown', id: 'def', metadata: {}, source: ['## Softplus\n', '\n', 'Let $s(x) = \\ln(1 + e^{x})$.'] },
+      { cell_type: 'code', id: 'code', metadata: {}, execution_count: null, outputs: [], source: ['import numpy as np\n', 's = lambda x: np.log1p(np.exp(x))  # s = 1 + x'] },
+      { cell_type: 'markdown', id: 'slope', metadata: {}, source: ['Its slope is the logistic function:\n', '\n', "$$s'(x) = \\frac{1}{1 + e^{x}}$$"] },
+    ],
+  },
+  null,
+  1,
+);
+const NOTEBOOK_WRONG = '\\frac{1}{1 + e^{x}}';
+/** A LaTeX file: a wrong claim in a comment (never math) and one in a display (the one diagnostic). */
+const TEX = [
+  '\\documentclass{article}',
+  '\\begin{document}',
+  '% $\\frac{d}{dx} x^3 = x^2$ is only a comment',
+  '\\section{Slopes}',
+  '\\[ \\frac{d}{dx} \\sin(3x) = 3\\cos(x) \\]',
+  '\\end{document}',
+  '',
+].join('\n');
+const TEX_WRONG = '3\\cos(x)';
 
 /** User settings: nothing may cover the editor (walkthroughs, tips, notices), no telemetry, no surprises while typing. */
 const USER_SETTINGS = {
@@ -475,6 +507,16 @@ async function problemRows(page) {
   );
 }
 
+/** Opens a workspace file by name with Quick Open (Ctrl+P). */
+async function openFile(page, name) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10000 });
+  await input.fill(name);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10000 });
+  await page.keyboard.press('Enter');
+}
+
 // ---------------------------------------------------------------- main
 
 function vsixPath() {
@@ -546,6 +588,8 @@ async function main() {
   fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   const notePath = path.join(dirs.workspace, 'note.md');
   fs.writeFileSync(notePath, NOTE);
+  fs.writeFileSync(path.join(dirs.workspace, 'softplus.ipynb'), NOTEBOOK);
+  fs.writeFileSync(path.join(dirs.workspace, 'lecture.tex'), TEX);
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(dirs.workspace)}`;
@@ -822,6 +866,64 @@ async function main() {
     await page.locator('.part.statusbar .statusbar-item[id*="calcnotes"]').first().click();
     await markers.waitFor({ state: 'visible', timeout: 5000 });
     log('  clicking the calcnotes item opened the Problems view');
+  });
+
+  // 6. A notebook in the notebook editor: the markdown cells are one note; the squiggle is in the third cell.
+  const notebookMessage = "s'(x) is not 1/(1 + eˣ)";
+  await step('6. notebook: the wrong derivative is reported in its markdown cell, with its hover', 90000, async () => {
+    await openFile(page, 'softplus.ipynb');
+    await page.locator('.notebook-editor').first().waitFor({ state: 'visible', timeout: 20000 });
+    // The code cell's editor is the first thing to show; markdown cells are rendered (not editors) until edited.
+    await page.locator('.notebook-editor .view-line', { hasText: 'import numpy' }).first().waitFor({ timeout: 20000 });
+    if (!(await page.locator('.markers-panel').first().isVisible())) await openProblems(page);
+    let rows = [];
+    const listed = await waitUntil(async () => {
+      rows = await problemRows(page);
+      return rows.some((r) => r.includes(notebookMessage));
+    }, 30000);
+    check(listed, `the Problems panel does not show "${notebookMessage}"; rows: ${JSON.stringify(rows)}`);
+    log(`  Problems: ${rows.find((r) => r.includes(notebookMessage)).slice(0, 160)}`);
+    await page.keyboard.press('Control+J'); // hide the panel: room for the notebook and the hover
+    // Edit the third cell: into the code cell, out to the cell list (Escape), one cell down, Enter.
+    const code = await pointOf(page, 'import numpy');
+    check(code, 'the code cell is not on screen');
+    await page.mouse.click(code.x, code.y);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.locator('.notebook-editor .view-line', { hasText: "s'(x)" }).first().waitFor({ timeout: 10000 });
+    await page.locator('.notebook-editor .view-overlays .squiggly-error').first().waitFor({ state: 'attached', timeout: 20000 });
+    const sq = await squiggles(page);
+    check(sq.length === 1, `expected 1 error squiggle in the notebook, found ${sq.length}`);
+    const p = await pointOf(page, NOTEBOOK_WRONG);
+    check(p, 'the wrong claim is not on screen in the cell');
+    const s = sq[0];
+    check(s.top < p.bottom + 8 && s.bottom > p.top && s.left <= p.x && s.right >= p.x, `the squiggle ${JSON.stringify(s)} is not under the wrong claim ${JSON.stringify(p)}`);
+    const hover = await hoverOver(page, NOTEBOOK_WRONG, '✗ false', 25000);
+    const text = ((await hover.textContent()) || '').replace(/\u00a0/g, ' ');
+    check(text.includes(notebookMessage), `the cell's hover does not give the verdict: ${text}`);
+    log(`  squiggle under the claim in cell 3; hover: "${text.match(/✗ false[^.]*\./)?.[0] ?? ''}"`);
+    await shoot(page, 'notebook.png');
+    await mouseAway(page);
+    await page.keyboard.press('Escape');
+  });
+
+  // 7. A LaTeX file: the claim in the display is reported, the one in the comment is not.
+  await step('7. LaTeX: the wrong claim in \\[ … \\] is squiggled, the commented one is not', 60000, async () => {
+    await openFile(page, 'lecture.tex');
+    await page.locator('.part.editor .monaco-editor .view-line', { hasText: 'section{Slopes}' }).first().waitFor({ timeout: 15000 });
+    await page.locator('.part.editor .view-overlays .squiggly-error').first().waitFor({ state: 'attached', timeout: 30000 });
+    const sq = await squiggles(page);
+    check(sq.length === 1, `expected 1 error squiggle in lecture.tex, found ${sq.length}`);
+    const p = await pointOf(page, TEX_WRONG);
+    check(p, 'the wrong claim is not on screen');
+    const s = sq[0];
+    check(s.top < p.bottom + 8 && s.bottom > p.top && s.left <= p.x && s.right >= p.x, `the squiggle ${JSON.stringify(s)} is not under the wrong claim ${JSON.stringify(p)}`);
+    const hover = await hoverOver(page, TEX_WRONG, '✗ false', 25000);
+    const text = ((await hover.textContent()) || '').replace(/\u00a0/g, ' ');
+    check(/sin\(3x\) is not 3 cos\(x\)/.test(text), `the hover does not give the verdict: ${text}`);
+    log(`  one squiggle, under line 5; hover: "${text.match(/✗ false[^.]*\./)?.[0] ?? ''}"`);
+    await mouseAway(page);
   });
 
   clearTimeout(watchdog);

@@ -60,6 +60,8 @@ test('settings: valid values are taken, invalid ones fall back one by one', () =
     macros: { '\\R': '\\mathbb{R}', N: '\\mathbb{N}', 'bad name': 'x', '\\x': 3, '\\|': '\\Vert' },
     plots: false,
     disabledCodes: ['suspicious-notation', 42, 'Not A Code'],
+    fileKinds: { latex: false, notebook: 'yes', other: false },
+    latexFormulaHover: 'off',
     unknown: 1,
   });
   assert.deepEqual(s, {
@@ -74,6 +76,8 @@ test('settings: valid values are taken, invalid ones fall back one by one', () =
     macros: { '\\R': '\\mathbb{R}', '\\N': '\\mathbb{N}', '\\|': '\\Vert' },
     plots: false,
     disabledCodes: ['suspicious-notation'],
+    fileKinds: { markdown: true, quarto: true, rmarkdown: true, text: true, latex: false, notebook: true },
+    latexFormulaHover: 'off',
   });
   assert.equal(mergeSettings({ plots: 'no' }).plots, true);
   assert.equal(mergeSettings({ plots: 0 }).plots, true);
