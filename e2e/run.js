@@ -872,7 +872,6 @@ async function main() {
   const notebookMessage = "s'(x) is not 1/(1 + eˣ)";
   await step('6. notebook: the wrong derivative is reported in its markdown cell, with its hover', 90000, async () => {
     await openFile(page, 'softplus.ipynb');
-    await page.locator('.notebook-editor').first().waitFor({ state: 'visible', timeout: 20000 });
     // The code cell's editor is the first thing to show; markdown cells are rendered (not editors) until edited.
     await page.locator('.notebook-editor .view-line', { hasText: 'import numpy' }).first().waitFor({ timeout: 20000 });
     if (!(await page.locator('.markers-panel').first().isVisible())) await openProblems(page);
@@ -891,9 +890,18 @@ async function main() {
     await page.keyboard.press('Escape');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    await page.locator('.notebook-editor .view-line', { hasText: "s'(x)" }).first().waitFor({ timeout: 10000 });
-    await page.locator('.notebook-editor .view-overlays .squiggly-error').first().waitFor({ state: 'attached', timeout: 20000 });
-    const sq = await squiggles(page);
+    const cellLine = page.locator('.notebook-editor .view-line', { hasText: "s'(x)" }).first();
+    if (!(await cellLine.waitFor({ timeout: 8000 }).then(() => true, () => false))) {
+      // Or as a user may: the problem's row in the Problems panel opens the cell at the claim.
+      log('  the keyboard did not open the cell for editing: through the Problems row instead');
+      await openProblems(page);
+      await page.locator('.markers-panel .monaco-list-row', { hasText: notebookMessage }).first().click();
+      await cellLine.waitFor({ timeout: 10000 });
+      await page.keyboard.press('Control+J');
+    }
+    let sq = [];
+    await waitUntil(async () => (sq = (await squiggles(page)).filter((q) => q.right > q.left)).length > 0, 20000);
+    check(sq.length === 1, `expected 1 error squiggle in the notebook, found ${sq.length}`);
     check(sq.length === 1, `expected 1 error squiggle in the notebook, found ${sq.length}`);
     const p = await pointOf(page, NOTEBOOK_WRONG);
     check(p, 'the wrong claim is not on screen in the cell');
@@ -912,8 +920,8 @@ async function main() {
   await step('7. LaTeX: the wrong claim in \\[ … \\] is squiggled, the commented one is not', 60000, async () => {
     await openFile(page, 'lecture.tex');
     await page.locator('.part.editor .monaco-editor .view-line', { hasText: 'section{Slopes}' }).first().waitFor({ timeout: 15000 });
-    await page.locator('.part.editor .view-overlays .squiggly-error').first().waitFor({ state: 'attached', timeout: 30000 });
-    const sq = await squiggles(page);
+    let sq = [];
+    await waitUntil(async () => (sq = (await squiggles(page)).filter((q) => q.right > q.left)).length > 0, 30000);
     check(sq.length === 1, `expected 1 error squiggle in lecture.tex, found ${sq.length}`);
     const p = await pointOf(page, TEX_WRONG);
     check(p, 'the wrong claim is not on screen');
