@@ -355,11 +355,18 @@ function runCommand(name, cmd, args, { cwd, env, timeoutMs }) {
 
 // ---------------------------------------------------------------- the page
 
+/**
+ * Where editors are: the editor part, and the notebook editor's overlay — VS Code appends a notebook's widget
+ * (`.notebookOverlay`, its cells' editors included) to the workbench container and lays it over the editor part,
+ * so it is not inside `.part.editor` (which holds only an empty, hidden `.notebook-editor` placeholder).
+ */
+const EDITORS = ':is(.part.editor, .notebookOverlay)';
+
 /** Screen coordinates of the middle of `needle` in the editor's rendered lines (null when not on screen). */
 async function pointOf(page, needle, { at = 0.5 } = {}) {
   return page.evaluate(
-    ({ needle, at }) => {
-      const lines = document.querySelectorAll('.part.editor .monaco-editor .view-lines .view-line');
+    ({ needle, at, EDITORS }) => {
+      const lines = document.querySelectorAll(`${EDITORS} .monaco-editor .view-lines .view-line`);
       for (const line of lines) {
         const text = (line.textContent || '').replace(/\u00a0/g, ' ');
         const i = text.indexOf(needle);
@@ -381,7 +388,7 @@ async function pointOf(page, needle, { at = 0.5 } = {}) {
       }
       return null;
     },
-    { needle, at },
+    { needle, at, EDITORS },
   );
 }
 
@@ -397,11 +404,16 @@ async function editorText(page) {
 
 /** The error squiggles in the editor, with their boxes. */
 async function squiggles(page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll('.part.editor .monaco-editor .view-overlays .squiggly-error')].map((e) => {
-      const r = e.getBoundingClientRect();
-      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
-    }),
+  return page.evaluate(
+    (EDITORS) =>
+      [...document.querySelectorAll(`${EDITORS} .monaco-editor .view-overlays .squiggly-error`)]
+        // Not those of a notebook whose overlay is hidden (visibility: hidden keeps their boxes).
+        .filter((e) => !e.checkVisibility || e.checkVisibility({ visibilityProperty: true, checkVisibilityCSS: true }))
+        .map((e) => {
+          const r = e.getBoundingClientRect();
+          return { left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+        }),
+    EDITORS,
   );
 }
 
@@ -873,7 +885,7 @@ async function main() {
   await step('6. notebook: the wrong derivative is reported in its markdown cell, with its hover', 90000, async () => {
     await openFile(page, 'softplus.ipynb');
     // The code cell's editor is the first thing to show; markdown cells are rendered (not editors) until edited.
-    await page.locator('.notebook-editor .view-line', { hasText: 'import numpy' }).first().waitFor({ timeout: 20000 });
+    await page.locator('.notebookOverlay .view-line', { hasText: 'import numpy' }).first().waitFor({ timeout: 20000 });
     if (!(await page.locator('.markers-panel').first().isVisible())) await openProblems(page);
     let rows = [];
     const listed = await waitUntil(async () => {
@@ -884,13 +896,11 @@ async function main() {
     log(`  Problems: ${rows.find((r) => r.includes(notebookMessage)).slice(0, 160)}`);
     await page.keyboard.press('Control+J'); // hide the panel: room for the notebook and the hover
     // Edit the third cell: into the code cell, out to the cell list (Escape), one cell down, Enter.
-    const code = await pointOf(page, 'import numpy');
-    check(code, 'the code cell is not on screen');
-    await page.mouse.click(code.x, code.y);
+    await page.locator('.notebookOverlay .view-line', { hasText: 'import numpy' }).first().click();
     await page.keyboard.press('Escape');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
-    const cellLine = page.locator('.notebook-editor .view-line', { hasText: "s'(x)" }).first();
+    const cellLine = page.locator('.notebookOverlay .view-line', { hasText: "s'(x)" }).first();
     if (!(await cellLine.waitFor({ timeout: 8000 }).then(() => true, () => false))) {
       // Or as a user may: the problem's row in the Problems panel opens the cell at the claim.
       log('  the keyboard did not open the cell for editing: through the Problems row instead');
