@@ -107,6 +107,7 @@ test('the example notes: the planted mistakes are found and nothing else', () =>
     'likelihood.md: \\frac{d}{da}\\frac{1}{m}\\sum_{j=1}^{m}(a u_j - v_j)^2 = \\frac{2}{m}\\sum_{j=1}^{m}(a u_j - v_j)',
     'matrix-calculus.md: \\frac{\\partial A\\mathbf{x}}{\\partial \\mathbf{x}} = A',
     'matrix-calculus.md: \\nabla_{\\mathbf{x}} \\mathbf{x}^\\top B\\mathbf{x} = 2B\\mathbf{x}',
+    'myst.md: \\frac{d}{dx} e^{3x} = e^{3x}',
     'notebook.ipynb: \\frac{\\partial a}{\\partial w} = a(1 - a)',
     'partials.md: u_{tt} = -16\\,u',
     "pasted-notes.txt: (f/g)' = (f'g + fg')/g^2",

@@ -76,3 +76,24 @@ test('file kinds by extension', () => {
   assert.equal(noteKind('todo.txt'), 'text');
   assert.equal(noteKind('script.py'), null);
 });
+
+test('MyST: the {math} directive with its options, the {math} role, and $$ … $$ (label)', async () => {
+  const text = [
+    '```{math}',
+    ':label: eq-one',
+    '\\frac{d}{dt} t^3 = 3t^2',
+    '```',
+    '',
+    'Inline: {math}`\\frac{d}{dt} t^5 = 4t^4`, while `\\frac{d}{dt} t = 7` in backticks alone is code.',
+    '',
+    '$$',
+    '\\frac{d}{dt} \\cos t = -\\sin t',
+    '$$ (eq-two)',
+  ].join('\n');
+  const r = checkDocument(text, { mode: 'markdown' });
+  assert.deepEqual(r.claims.map((c) => [c.latex.trim(), c.verdict]), [
+    ['\\frac{d}{dt} t^3 = 3t^2', 'verified'],
+    ['\\frac{d}{dt} t^5 = 4t^4', 'false'],
+    ['\\frac{d}{dt} \\cos t = -\\sin t', 'verified'],
+  ]);
+});

@@ -294,8 +294,11 @@ export function scanBlocks(text: string, lines: LineMap, mode: 'markdown' | 'tex
       const lastLine = close >= 0 ? close : n - 1;
       const region = { start: p, end: close >= 0 ? trimmedLineEnd(text, lines, close) : text.length };
       if (isMath && close >= 0) {
-        if (close > i + 1) {
-          const start = lines.lineStart(i + 1);
+        // MyST's {math} directive may open with option lines (`:label: eq-power`): not math.
+        let first = i + 1;
+        while (first < close && /^[ \t]*:[\w-]+:/.test(lines.lineText(first))) first++;
+        if (close > first) {
+          const start = lines.lineStart(first);
           const end = lines.lineEnd(close - 1);
           if (!isBlankLine(text, start, end)) mathFences.push({ outerStart: region.start, outerEnd: region.end, start, end });
         }

@@ -386,7 +386,11 @@ export function scanInline(text: string, blocks: Blocks, dialect: DollarDialect 
       while (k < limit && text.charCodeAt(k) === BACKTICK) k++;
       const n = k - i;
       const r = findBacktickRun(n, k, limit);
-      if (r >= 0) {
+      if (r >= 0 && text.startsWith('{math}', i - 6) && r > k) {
+        // MyST's math role, {math}`…`: the backticks hold inline math.
+        push('$', i - 6, k, r, r + n, false);
+        i = r + n;
+      } else if (r >= 0) {
         codeSpans.push({ start: i, end: r + n });
         i = r + n;
       } else {
