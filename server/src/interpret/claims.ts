@@ -184,14 +184,20 @@ function leadingProse(f: MathFragment, text: string | undefined, maskedBefore: s
 const WRONG_PROSE =
   /\b(?:cannot|can ?not|can't|must not|mustn't|should not|shouldn't|do not|don't|never)\s+(?:do|write|say|conclude|claim|assume)\b|\b(?:is|are)\s+(?:wrong|incorrect|invalid|not (?:true|correct|valid))\b|\b(?:common|frequent|typical|classic)\s+(?:mistake|error|misconception)s?\b|\b(?:mistake|misconception|fallacy)\s*(?:is|:)/i;
 
+/** A word every WRONG_PROSE phrase holds (most prose has none: no pass of the phrase rules over it). */
+const WRONG_WORDS = /cannot|\bnot\b|n't|never|wrong|incorrect|invalid|mistake|error|misconception|fallacy/i;
+
 /**
  * The prose that leads into a fragment: its own sentence before it and, for display math, the paragraph right
  * before it when that paragraph does not end a sentence ("You cannot do" followed by the formula).
  */
 function introducedAsWrong(f: MathFragment, text: string | undefined, maskedBefore: string): RegExpExecArray | null {
-  const own = WRONG_PROSE.exec(maskedBefore.slice(-200).replace(/[*_]/g, ''));
+  const before = maskedBefore.slice(-200);
+  const own = WRONG_WORDS.test(before) ? WRONG_PROSE.exec(before.replace(/[*_]/g, '')) : null;
   if (own || !f.display || text === undefined) return own;
-  const window = text.slice(Math.max(0, f.outerStart - 400), f.outerStart).replace(/\s+$/, '');
+  const near = text.slice(Math.max(0, f.outerStart - 400), f.outerStart);
+  if (!WRONG_WORDS.test(near)) return null;
+  const window = near.replace(/\s+$/, '');
   const paragraph = window.slice(window.search(/(?:\n[ \t>]*\n)(?![\s\S]*\n[ \t>]*\n)/) + 1);
   if (!paragraph.trim() || /[.!?]\s*$/.test(paragraph)) return null;
   return WRONG_PROSE.exec(maskMath(paragraph).replace(/[*_]/g, ''));
