@@ -321,6 +321,125 @@ async function run(dir) {
  * claim; a claim the run's cache already knows is not checked again), measured by wrapping the compiled module's
  * export, which the engine calls through.
  */
+/** At most this many claims go to SymPy (each may take seconds). */
+const SYMPY_MAX = 300;
+/** Claims for SymPy by their LaTeX, with our fastest time for each over the timed runs. */
+const sympyClaims = new Map();
+
+/**
+ * A claim's two sides for SymPy, written from the parse tree so that SymPy does the calculus itself (derivatives
+ * stay `diff(…)`): only claims that need nothing of the note (no defined name, no abstract function, no prime) and
+ * use plain notation; null otherwise.
+ */
+function sympySides(claim) {
+  const bound = (name) => claim.context.bindings.has(name);
+  const l = treeToSympy(claim.lhs.node, bound);
+  const r = treeToSympy(claim.rhs.node, bound);
+  return l && r ? { l, r } : null;
+}
+
+const CALL_SYMPY = {
+  sin: 'sin', cos: 'cos', tan: 'tan', cot: 'cot', sec: 'sec', csc: 'csc', arcsin: 'asin', arccos: 'acos', arctan: 'atan',
+  sinh: 'sinh', cosh: 'cosh', tanh: 'tanh', coth: 'coth', sech: 'sech', csch: 'csch', exp: 'exp', ln: 'log', sqrt: 'sqrt', abs: 'Abs',
+};
+
+function treeToSympy(n, bound) {
+  const go = (m) => treeToSympy(m, bound);
+  const all = (list) => {
+    const parts = list.map(go);
+    return parts.every((x) => x) ? parts : null;
+  };
+  switch (n.type) {
+    case 'num':
+      return Number.isInteger(n.value) ? `Integer(${n.value})` : `Rational(${JSON.stringify(String(n.raw ?? n.value))})`;
+    case 'sym':
+      if (bound(n.name) || n.font || n.accent) return null;
+      if (n.name === 'pi') return 'pi';
+      if (n.name === 'e') return 'E';
+      return /^[A-Za-z]\w*$/.test(n.name.replace(/_/g, '')) ? `Symbol(${JSON.stringify(n.name.replace(/[^A-Za-z0-9]/g, '_'))}, real=True)` : null;
+    case 'neg': {
+      const a = go(n.arg);
+      return a ? `(-(${a}))` : null;
+    }
+    case 'add': {
+      const t = all(n.terms);
+      return t ? `(${t.join(' + ')})` : null;
+    }
+    case 'mul': {
+      if (n.ops.some((o) => o !== 'implicit' && o !== 'cdot' && o !== 'times')) return null;
+      const f = all(n.factors);
+      return f ? `(${f.join(' * ')})` : null;
+    }
+    case 'div': {
+      const a = go(n.num);
+      const b = go(n.den);
+      return a && b ? `((${a})/(${b}))` : null;
+    }
+    case 'pow': {
+      const a = go(n.base);
+      const b = go(n.exp);
+      return a && b ? `((${a})**(${b}))` : null;
+    }
+    case 'call': {
+      const f = CALL_SYMPY[n.name];
+      if (!f || n.args.length !== 1 || n.base || n.index) return null;
+      const a = go(n.args[0]);
+      if (!a) return null;
+      const c = `${f}(${a})`;
+      if (!n.power) return c;
+      const p = go(n.power);
+      return p ? `((${c})**(${p}))` : null;
+    }
+    case 'deriv': {
+      if (n.kind === 'nabla' || !n.of || n.wrt.length === 0) return null;
+      const of = go(n.of);
+      if (!of) return null;
+      const vars = [];
+      for (const w of n.wrt) {
+        const v = go(w.v);
+        if (!v || typeof w.order !== 'number') return null;
+        vars.push(`${v}, ${w.order}`);
+      }
+      return `diff(${of}, ${vars.join(', ')})`;
+    }
+    default:
+      return null;
+  }
+}
+
+/** SymPy deciding the same claims: `simplify(l - r) == 0`, timed per claim in python3 (5 s each at most). */
+function sympyRun(claims) {
+  const script = [
+    'import json, sys, time, signal',
+    'from sympy import *',
+    'class Late(Exception): pass',
+    'def late(*_): raise Late()',
+    'signal.signal(signal.SIGALRM, late)',
+    'out = []',
+    'for c in json.load(sys.stdin):',
+    '    t0 = time.perf_counter()',
+    '    signal.alarm(5)',
+    '    try:',
+    '        l, r = eval(c["l"]), eval(c["r"])',
+    '        same = simplify(l - r) == 0',
+    '        ms = (time.perf_counter() - t0) * 1000',
+    '    except Late:',
+    '        same, ms = None, 5000.0',
+    '    except Exception:',
+    '        same, ms = None, (time.perf_counter() - t0) * 1000',
+    '    signal.alarm(0)',
+    '    out.append({"ms": ms, "same": same})',
+    'print(json.dumps(out))',
+  ].join('\n');
+  const r = spawnSync('python3', ['-c', script], { input: JSON.stringify(claims), encoding: 'utf8', timeout: 30 * 60_000, maxBuffer: 64 << 20 });
+  if (r.status !== 0) return null;
+  try {
+    return JSON.parse(r.stdout);
+  } catch {
+    return null;
+  }
+}
+
 function realNotes(dir) {
   if (!fs.existsSync(REAL_DIR) || !fs.statSync(REAL_DIR).isDirectory()) {
     console.error(`bench: no folder ${REAL_DIR} (give one: npm run bench -- --real FOLDER)`);
@@ -335,11 +454,23 @@ function realNotes(dir) {
     if (depth > 0 || !timings) return original(claim, options);
     depth++;
     const t0 = now();
+    let result;
     try {
-      return original(claim, options);
+      result = original(claim, options);
+      return result;
     } finally {
       depth--;
-      timings.push({ ms: now() - t0, latex: claim.latex });
+      const ms = now() - t0;
+      timings.push({ ms, latex: claim.latex });
+      // The same claim for SymPy: our lowering's two sides, SymPy deciding whether they are equal.
+      if (result && result.verdict !== 'unchecked') {
+        const seen = sympyClaims.get(claim.latex);
+        if (seen) seen.ms = Math.min(seen.ms, ms);
+        else if (sympyClaims.size < SYMPY_MAX) {
+          const pair = sympySides(claim);
+          if (pair) sympyClaims.set(claim.latex, { ms, latex: claim.latex, ...pair });
+        }
+      }
     }
   };
   const { run } = require(path.join(OUT, 'cli', 'main.js'));
@@ -388,8 +519,22 @@ function realNotes(dir) {
   }
   console.log('');
   const sympy = spawnSync('python3', ['-c', 'import sympy; print(sympy.__version__)'], { encoding: 'utf8', timeout: 20_000 });
+  let sympyRatio = null;
   if (sympy.status === 0) {
-    console.log(`SymPy ${sympy.stdout.trim()} is installed, but the side-by-side run on the same claims is not written yet: no ratio (target ≥ ${SYMPY_RATIO}× per claim).`);
+    // The claims of the median run that calcnotes decided and SymPy can read (scalar, no abstract functions).
+    const mine = [...sympyClaims.values()];
+    const theirs = mine.length ? sympyRun(mine) : null;
+    if (theirs && theirs.length === mine.length) {
+      const ours = quantile(mine.map((c) => c.ms), 0.5);
+      const sym = quantile(theirs.map((c) => c.ms), 0.5);
+      const agree = theirs.filter((t, i) => t.same !== null).length;
+      sympyRatio = sym / Math.max(ours, 1e-6);
+      const mean = (xs) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+      const meanRatio = mean(theirs.map((c) => c.ms)) / Math.max(mean(mine.map((c) => c.ms)), 1e-6);
+      console.log(`SymPy ${sympy.stdout.trim()} on the same ${mine.length} decided claims (written from the parse tree: SymPy builds both sides, differentiates and decides simplify(l − r) == 0, 5 s each at most): median ${round(sym, 2)} ms per claim vs ${round(ours, 3)} ms for calcnotes — ${round(sympyRatio, 0)}× by the median, ${round(meanRatio, 0)}× by the mean (target ≥ ${SYMPY_RATIO}×); SymPy decided ${agree} of them within its 5 s.`);
+    } else {
+      console.log(`SymPy ${sympy.stdout.trim()} is installed, but the side-by-side run failed or had no claims: no ratio (target ≥ ${SYMPY_RATIO}× per claim).`);
+    }
   } else {
     console.log(`SymPy ratio: not measured — ${sympy.error ? 'python3 is not installed' : 'python3 has no sympy'} (target ≥ ${SYMPY_RATIO}× per claim).`);
   }
@@ -405,6 +550,7 @@ function realNotes(dir) {
       claim_p50_ms: round(p50, 3),
       claim_p95_ms: round(p95, 3),
       claim_max_ms: round(max, 1),
+      ...(sympyRatio !== null ? { sympy_ratio_median: round(sympyRatio, 1) } : {}),
     }),
   );
 }
