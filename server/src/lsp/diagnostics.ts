@@ -41,6 +41,48 @@ export function stripVerdictPrefix(reason: string): string {
   return reason.replace(/^(?:not checked|verified)\s*:?\s*/i, '').trim() || reason;
 }
 
+/** The longest message the Problems view shows: a student reads it at a glance; the hover has the rest. */
+export const MAX_MESSAGE_LENGTH = 150;
+
+/**
+ * A message cut to `max` characters for the Problems view, by sentences: a false claim's message is
+ * "A is not B: the counterexample. Expected C." — the counterexample goes first (the hover shows it, and the
+ * plot), then the expectation; what is still too long is cut at a word, with an ellipsis.
+ */
+export function shortMessage(message: string, max = MAX_MESSAGE_LENGTH): string {
+  const m = message.replace(/\s+/g, ' ').trim();
+  if (m.length <= max) return m;
+  const expected = / Expected ([^]*)\.$/.exec(m);
+  const body = expected ? m.slice(0, expected.index) : m;
+  const colon = body.indexOf(': ');
+  const head = colon > 0 ? body.slice(0, colon) : body.replace(/\.$/, '');
+  const candidates = [
+    ...(expected ? [`${head}. Expected ${expected[1]}.`] : []),
+    body,
+    `${head}.`,
+  ];
+  for (const c of candidates) if (c.length <= max) return c;
+  const cut = m.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,:;(—–-]+$/, '')}…`;
+}
+
+/**
+ * The range a claim's diagnostic squiggles: the claim; for a claim written over more than two lines (a matrix
+ * derivation), the line of its relation — with the claim's start when that is the first or second line.
+ */
+export function claimRange(lines: LineMap, c: { start: number; end: number; rhsStart?: number }): Range {
+  const startLine = lines.lineAt(c.start);
+  const endLine = lines.lineAt(Math.max(c.start, c.end));
+  if (endLine - startLine < 2 || c.rhsStart === undefined || c.rhsStart <= c.start || c.rhsStart > c.end) return rangeOf(lines, c.start, c.end);
+  const relLine = lines.lineAt(c.rhsStart - 1);
+  const lineText = lines.lineText(relLine);
+  const lineStart = lines.lineStart(relLine);
+  const from = relLine <= startLine + 1 ? c.start : lineStart + (lineText.length - lineText.trimStart().length);
+  const to = Math.min(c.end, lineStart + lineText.trimEnd().replace(/\s*\\\\$/, '').length);
+  return rangeOf(lines, from, Math.max(from, to));
+}
+
 function claimIndexOf(report: DocumentReport, d: EngineDiagnostic, used: Set<number>): number | undefined {
   for (let i = 0; i < report.claims.length; i++) {
     const c = report.claims[i];
@@ -59,11 +101,11 @@ export function toDiagnostics(report: DocumentReport, lines: LineMap, settings: 
     if (d.code === 'false-claim' || d.code === 'shape-mismatch') {
       const claim = claimIndexOf(report, d, used);
       const diag: Diagnostic = {
-        range: rangeOf(lines, d.start, d.end),
+        range: claim === undefined ? rangeOf(lines, d.start, d.end) : claimRange(lines, report.claims[claim]),
         severity: toSeverity(settings.falseClaimSeverity),
         code: d.code === 'shape-mismatch' ? CODE_SHAPE_MISMATCH : CODE_FALSE_CLAIM,
         source: SOURCE,
-        message: d.message,
+        message: shortMessage(d.message),
       };
       if (claim !== undefined) diag.data = { claim } satisfies DiagnosticData;
       out.push(diag);
@@ -73,7 +115,7 @@ export function toDiagnostics(report: DocumentReport, lines: LineMap, settings: 
         severity: DiagnosticSeverity.Warning,
         code: d.code === 'unknown-directive' ? CODE_UNKNOWN_DIRECTIVE : CODE_SUSPICIOUS_NOTATION,
         source: SOURCE,
-        message: d.message,
+        message: shortMessage(d.message),
       });
     } else {
       out.push({
@@ -89,11 +131,11 @@ export function toDiagnostics(report: DocumentReport, lines: LineMap, settings: 
     report.claims.forEach((c: ClaimReport, i) => {
       if (c.verdict !== 'unchecked' || SILENT_UNCHECKED_KINDS.has(c.kind)) return;
       out.push({
-        range: rangeOf(lines, c.start, c.end),
+        range: claimRange(lines, c),
         severity: DiagnosticSeverity.Hint,
         code: CODE_UNCHECKED,
         source: SOURCE,
-        message: `Not checked: ${stripVerdictPrefix(c.reason)}`,
+        message: shortMessage(`Not checked: ${stripVerdictPrefix(c.reason)}`),
         data: { claim: i } satisfies DiagnosticData,
       });
     });
@@ -106,7 +148,7 @@ export function toDiagnostics(report: DocumentReport, lines: LineMap, settings: 
 export function claimOfDiagnostic(report: DocumentReport, lines: LineMap, d: Diagnostic): { index: number; claim: ClaimReport } | null {
   if (d.source !== SOURCE) return null;
   const same = (c: ClaimReport): boolean => {
-    const r = rangeOf(lines, c.start, c.end);
+    const r = claimRange(lines, c);
     return (
       r.start.line === d.range.start.line &&
       r.start.character === d.range.start.character &&

@@ -10,9 +10,22 @@ import type { ClaimReport, DocumentReport, ReportFragment } from '../engine';
 import { LineMap } from '../scan/lines';
 import { showsAs } from '../scan/entities';
 import { macroPrelude } from '../render/macros';
-import { renderDataUri } from '../render/svg';
+import { renderSvg, svgDataUri } from '../render/svg';
 import { plotImageUri } from '../render/plotImage';
-import { rangeOf, stripVerdictPrefix } from './diagnostics';
+import { rangeOf, shortMessage, stripVerdictPrefix } from './diagnostics';
+
+/**
+ * Size budgets of a hover. VS Code shows at most 100,000 characters of a hover (beyond, it cuts the Markdown and
+ * the image syntax shows as text) and opens it at most ~250 px tall: an image over these budgets is not shown —
+ * a large block shows the claim's own row instead.
+ */
+export const MAX_IMAGE_URI = 40_000;
+/** Heights in MathJax ex (about 7–8 px each): a formula, with and without a plot below it; an expected side. */
+export const MAX_FORMULA_EX = 14;
+export const MAX_FORMULA_EX_WITH_PLOT = 7;
+export const MAX_EXPECTED_EX = 7;
+/** The whole hover's Markdown stays below this. */
+export const MAX_HOVER_CHARS = 90_000;
 
 export interface HoverInput {
   /** The document's current text. */
@@ -40,12 +53,16 @@ export function escapeMarkdown(s: string): string {
   return s.replace(/[\\`*_{}[\]<>#|~!]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
 }
 
+/**
+ * The verdict in one line. A false claim's message is the diagnostic's, which VS Code shows in the same hover: the
+ * line says only "✗ false", and the whole message when the Problems view shows it shortened.
+ */
 export function verdictLine(c: ClaimReport): string {
   switch (c.verdict) {
     case 'verified':
       return `✓ verified — ${escapeMarkdown(stripVerdictPrefix(c.reason))}`;
     case 'false':
-      return `✗ false — ${escapeMarkdown(c.reason)}`;
+      return shortMessage(c.reason) === c.reason.replace(/\s+/g, ' ').trim() ? '**✗ false**' : `**✗ false** — ${escapeMarkdown(c.reason)}`;
     default:
       return `· not checked — ${escapeMarkdown(stripVerdictPrefix(c.reason))}`;
   }
@@ -67,11 +84,72 @@ export function preludeFor(report: DocumentReport, macros: Record<string, string
   return prelude;
 }
 
-function image(alt: string, latex: string, display: boolean, color: string | undefined, prelude: string): string {
-  const uri = renderDataUri(latex.trim(), { color, display, prelude });
-  if (uri) return `![${alt}](${uri})`;
-  // Rendering failed: the LaTeX as inline code (double backticks allow single ones inside).
-  return `\`\` ${latex.trim().replace(/\s+/g, ' ').replace(/``/g, '` `')} \`\``;
+/** The height of a MathJax SVG in ex (Infinity when it does not say). */
+function heightEx(svg: string): number {
+  const m = /^<svg\b[^>]*?\sheight="([\d.]+)ex"/.exec(svg);
+  return m ? Number(m[1]) : Infinity;
+}
+
+/** A formula as a Markdown image, or null when it does not render or is over the budgets. */
+function imageWithin(alt: string, latex: string, display: boolean, color: string | undefined, prelude: string, maxEx: number): string | null {
+  const svg = renderSvg(latex.trim(), { color, display, prelude });
+  if (!svg || heightEx(svg) > maxEx) return null;
+  const uri = svgDataUri(svg);
+  return uri.length <= MAX_IMAGE_URI ? `![${alt}](${uri})` : null;
+}
+
+/** The LaTeX as inline code, cut to a readable length (double backticks allow single ones inside). */
+function code(latex: string, max = 160): string {
+  let t = latex.trim().replace(/\s+/g, ' ');
+  if (t.length > max) t = `${t.slice(0, max - 1)}…`;
+  return `\`\` ${t.replace(/``/g, '` `')} \`\``;
+}
+
+function image(alt: string, latex: string, display: boolean, color: string | undefined, prelude: string, maxEx = MAX_FORMULA_EX): string {
+  return imageWithin(alt, latex, display, color, prelude, maxEx) ?? code(latex);
+}
+
+const BLOCK_ENV = /^\s*\\begin\{(aligned|align\*?|alignat\*?|alignedat|gather\*?|gathered|split|multline\*?|eqnarray\*?|flalign\*?|array)\}(\{[^{}]*\})?/;
+
+/**
+ * The rows of a display block (`\begin{align}… \\ …\end{align}`, or rows at the top level), as index ranges of
+ * its LaTeX: row breaks inside braces or inner environments (a matrix) do not count.
+ */
+export function blockRows(latex: string): { start: number; end: number }[] {
+  let from = 0;
+  let to = latex.length;
+  const open = BLOCK_ENV.exec(latex);
+  if (open) {
+    from = open[0].length;
+    const close = latex.lastIndexOf(`\\end{${open[1]}}`);
+    if (close > from) to = close;
+  }
+  const rows: { start: number; end: number }[] = [];
+  let depth = 0;
+  let nested = 0;
+  let rowStart = from;
+  for (let i = from; i < to; i++) {
+    const c = latex[i];
+    if (c === '{') depth++;
+    else if (c === '}') depth--;
+    else if (c === '\\') {
+      if (latex.startsWith('\\begin{', i)) nested++;
+      else if (latex.startsWith('\\end{', i)) nested--;
+      else if (latex[i + 1] === '\\' && depth === 0 && nested === 0) {
+        rows.push({ start: rowStart, end: i });
+        rowStart = i + 2;
+      }
+      i++;
+    }
+  }
+  rows.push({ start: rowStart, end: to });
+  return rows.filter((r) => /\S/.test(latex.slice(r.start, r.end)));
+}
+
+/** One row of a block as LaTeX that renders on its own (aligned, without labels and tags). */
+function rowLatex(row: string): string {
+  const t = row.replace(/\\(?:label|tag\*?|eqref|ref)\s*\{[^{}]*\}|\\(?:nonumber|notag)\b/g, '').trim();
+  return t.includes('&') ? `\\begin{aligned}${t}\\end{aligned}` : t;
 }
 
 /** The fragment at an offset whose text is still what was checked (hover works on a slightly stale report). */
@@ -93,33 +171,64 @@ export function hover(input: HoverInput): Hover | null {
   const f = fragmentAt(input.report, input.text, offset);
   if (!f) return null;
   const prelude = preludeFor(input.report, input.macros, input.preamble);
-  const parts: string[] = [image('formula', f.latex, f.display, input.color, prelude)];
   const claims = input.report.claims.filter((c) => c.start >= f.start && c.end <= f.end && c.start <= offset && offset <= c.end);
-  const shown = new Set<string>();
   // One plot per hover: a false claim's if there is one, else the first claim with a plot.
   const plotted = input.plots === false ? undefined : (claims.find((c) => c.plot && c.verdict === 'false') ?? claims.find((c) => c.plot));
+  const plotUri = plotted?.plot ? plotImageUri(plotted.plot, input.color, input.plotBudgetMs) : null;
+  const parts: string[] = [formulaPart(input, f, claims, offset, prelude, plotUri ? MAX_FORMULA_EX_WITH_PLOT : MAX_FORMULA_EX)];
+  const shown = new Set<string>();
+  const after: string[] = [];
   for (const c of claims) {
-    parts.push(verdictLine(c));
-    const more = (c.doubts ?? []).slice(1);
-    if (c.verdict === 'unchecked' && more.length) parts.push(`Also: ${more.map((d) => escapeMarkdown(d.detail)).join('; ')}`);
-    if (c.beliefs?.length) {
-      const said = c.beliefs.map((b) => `${b.subject}: ${b.text}${b.at !== undefined ? ` on line ${lines.positionAt(b.at).line + 1}` : ''}`);
-      parts.push(`*${escapeMarkdown(said.join(' · '))}*`);
-    }
+    let line = verdictLine(c);
     if (c.computed && !shown.has(c.computed)) {
       shown.add(c.computed);
-      parts.push(`Computed derivative: ${image('computed derivative', c.computed, false, input.color, prelude)}`);
+      parts.push(line);
+      parts.push(`Computed derivative: ${image('computed derivative', c.computed, true, input.color, prelude, MAX_EXPECTED_EX)}`);
+      line = '';
     } else if (c.verdict === 'false' && c.expected && !shown.has(c.expected)) {
       shown.add(c.expected);
-      parts.push(`Expected: ${image('expected', c.expected, false, input.color, prelude)}`);
+      line += ` — expected ${image('expected', c.expected, true, input.color, prelude, MAX_EXPECTED_EX)}`;
     }
-    if (c === plotted && c.plot) {
-      const uri = plotImageUri(c.plot, input.color, input.plotBudgetMs);
-      if (uri) parts.push(`![plot](${uri})`);
+    if (line) parts.push(line);
+    const more = (c.doubts ?? []).slice(1);
+    if (c.verdict === 'unchecked' && more.length) parts.push(`Also: ${more.map((d) => escapeMarkdown(d.detail)).join('; ')}`);
+    if (c === plotted && plotUri) parts.push(`![plot](${plotUri})`);
+    if (c.beliefs?.length) {
+      const said = c.beliefs.map((b) => `${b.subject}: ${b.text}${b.at !== undefined ? ` on line ${lines.positionAt(b.at).line + 1}` : ''}`);
+      after.push(`*${escapeMarkdown(said.join(' · '))}*`);
     }
   }
+  // What the model believes comes last: below the plot, where it costs no room the verdict needs.
+  parts.push(...after);
+  let value = parts.join('\n\n');
+  // Never past VS Code's limit (it would cut an image's data in half and show it as text): drop images from the end.
+  while (value.length > MAX_HOVER_CHARS && parts.length > 1) {
+    parts.pop();
+    value = parts.join('\n\n');
+  }
+  if (value.length > MAX_HOVER_CHARS) value = code(f.latex);
   return {
-    contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n') },
+    contents: { kind: MarkupKind.Markdown, value },
     range: rangeOf(lines, f.outerStart, f.outerEnd),
   };
+}
+
+/**
+ * The formula of the hover: the whole fragment when it fits the budgets; else the row of the block that holds the
+ * claim under the cursor (or the cursor), saying which row it is, so the verdict below belongs to what is shown.
+ */
+function formulaPart(input: HoverInput, f: ReportFragment, claims: ClaimReport[], offset: number, prelude: string, maxEx: number): string {
+  const whole = imageWithin('formula', f.latex, f.display, input.color, prelude, maxEx);
+  if (whole) return whole;
+  const at = claims[0]?.start ?? offset;
+  const same = input.text.slice(f.start, f.end) === f.latex;
+  const rows = same ? blockRows(f.latex) : [];
+  const k = rows.findIndex((r) => at - f.start >= r.start && at - f.start <= r.end);
+  if (k >= 0) {
+    const row = rowLatex(f.latex.slice(rows[k].start, rows[k].end));
+    const label = rows.length > 1 ? `Row ${k + 1} of ${rows.length}: ` : '';
+    return `${label}${image('formula', row, true, input.color, prelude, maxEx)}`;
+  }
+  if (claims[0]) return image('formula', rowLatex(claims[0].latex), true, input.color, prelude, maxEx);
+  return code(f.latex);
 }

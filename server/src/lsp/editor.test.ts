@@ -1,0 +1,87 @@
+/**
+ * The editor as a user meets it (issue 13): messages a student reads at a glance, ranges that cover the claim,
+ * hovers within VS Code's size limits.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { checkDocument } from '../engine';
+import { LineMap } from '../scan/lines';
+import { DEFAULT_SETTINGS } from './protocol';
+import { MAX_MESSAGE_LENGTH, claimRange, shortMessage, toDiagnostics } from './diagnostics';
+import { MAX_HOVER_CHARS, blockRows, hover } from './hover';
+
+const settings = DEFAULT_SETTINGS;
+
+function diagnosticsOf(text: string) {
+  const r = checkDocument(text);
+  return { r, lines: new LineMap(text), diags: toDiagnostics(r, new LineMap(text), settings) };
+}
+
+test('messages: at most 150 characters, by sentences (the counterexample goes first, then the expectation)', () => {
+  const long = `(f/g)' is not (f'g + fg')/g²: with f = arctan x, g = sin x, h = cosh x at x = 2.17 the left side is 1.154 and the right side is −0.7299. Expected (f'g − fg')/g².`;
+  assert.ok(long.length > MAX_MESSAGE_LENGTH);
+  assert.equal(shortMessage(long), `(f/g)' is not (f'g + fg')/g². Expected (f'g − fg')/g².`);
+  assert.equal(shortMessage('short'), 'short');
+  const words = `${'word '.repeat(60)}end`;
+  const cut = shortMessage(words);
+  assert.ok(cut.length <= MAX_MESSAGE_LENGTH && cut.endsWith('…'), cut);
+});
+
+test('messages: a fraction times a factor reads (1/2)·x^(−1/2); a matrix reads [2×2 matrix]; no LaTeX in reasons', () => {
+  const { diags } = diagnosticsOf('Then $\\frac{d}{dx}\\sqrt{x} = \\frac{1}{3}x^{-1/2}$.\n');
+  assert.equal(diags.length, 1);
+  assert.match(diags[0].message, /is not \(1\/3\)·x\^\(−1\/2\)/);
+  const m = checkDocument('Let $A = \\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}$ and $\\sigma(x) = \\frac{1}{1+e^{-x}}$.\n');
+  const reasons = m.claims.map((c) => c.reason).join(' | ');
+  assert.doesNotMatch(reasons, /\\sigma|\\begin|bmatrix/, reasons);
+  assert.match(reasons, /defines σ\(x\)/);
+  for (const d of toDiagnostics(m, new LineMap(''), settings)) assert.doesNotMatch(d.message, /begin|bmatrix/);
+});
+
+test('ranges: an annotation after the claim is not squiggled; a claim over many lines squiggles its first line', () => {
+  const text = '$$\n\\begin{aligned}\n\\frac{d}{dx} x^3 &= 2x^2 && \\text{from eq. (1)}\n\\end{aligned}\n$$\n';
+  const { diags } = diagnosticsOf(text);
+  assert.equal(diags.length, 1);
+  const line = text.split('\n')[2];
+  assert.equal(line.slice(diags[0].range.start.character, diags[0].range.end.character), '\\frac{d}{dx} x^3 &= 2x^2');
+
+  // A claim over nine lines (a matrix on its right side): its relation and first line.
+  const rows = Array.from({ length: 7 }, (_, i) => `  ${i + 1} & x \\\\`).join('\n');
+  const matrix = `$$\nJ = \\begin{bmatrix}\n${rows}\n\\end{bmatrix}\n$$\n`;
+  const lines = new LineMap(matrix);
+  const start = matrix.indexOf('J');
+  const end = matrix.indexOf('\\end{bmatrix}') + '\\end{bmatrix}'.length;
+  const r = claimRange(lines, { start, end, rhsStart: matrix.indexOf('\\begin') });
+  assert.deepEqual(r, { start: { line: 1, character: 0 }, end: { line: 1, character: '    J = \\begin{bmatrix}'.length - 4 } });
+  // Its relation on a later line: that line.
+  const lhsFirst = `$$\n\\begin{bmatrix}\n${rows}\n\\end{bmatrix}\n  = B\n$$\n`;
+  const l2 = new LineMap(lhsFirst);
+  const r2 = claimRange(l2, { start: lhsFirst.indexOf('\\begin'), end: lhsFirst.indexOf('B') + 1, rhsStart: lhsFirst.indexOf('B') });
+  assert.deepEqual(r2, { start: { line: 10, character: 2 }, end: { line: 10, character: 5 } });
+});
+
+test('hover: a long display block never goes past the size budget; it shows the claim\'s row and says which', () => {
+  const rows = Array.from({ length: 14 }, (_, i) => `\\frac{d}{dx}\\left(x^{${i + 2}} e^{x}\\sin x\\right) &= ${i + 2}x^{${i + 1}}e^x\\sin x + x^{${i + 2}}e^x \\sin x + x^{${i + 2}} e^x\\cos x`);
+  rows[9] = '\\frac{d}{dx} x^3 &= 2x^2';
+  const text = `Steps:\n\n$$\n\\begin{aligned}\n${rows.join(' \\\\\n')}\n\\end{aligned}\n$$\n`;
+  const r = checkDocument(text);
+  const lines = new LineMap(text);
+  const row = text.split('\n').findIndex((l) => l.startsWith('\\frac{d}{dx} x^3'));
+  const h = hover({ text, position: { line: row, character: 20 }, report: r, reportText: text });
+  assert.ok(h);
+  const md = (h.contents as { value: string }).value;
+  assert.ok(md.length < MAX_HOVER_CHARS, `${md.length} characters`);
+  assert.match(md, /^Row 10 of 14: !\[formula\]\(data:image\/svg\+xml;base64,/);
+  assert.match(md, /✗ false/);
+  // Every image is whole: no image syntax without its closing bracket.
+  for (const m of md.matchAll(/!\[[^\]]*\]\((data:[^)]*)\)/g)) assert.ok(m[1].length < 50_000);
+  // Elsewhere in the block, the row under the cursor.
+  const h2 = hover({ text, position: { line: row - 3, character: 5 }, report: r, reportText: text, lines });
+  assert.match((h2?.contents as { value: string }).value, /^Row 7 of 14: /);
+});
+
+test('blockRows: rows at the top level of an environment; a matrix inside a row is one row', () => {
+  const latex = '\\begin{aligned} a &= b \\\\ c &= \\begin{bmatrix} 1 \\\\ 2 \\end{bmatrix} \\\\ \\end{aligned}';
+  const rows = blockRows(latex).map((r) => latex.slice(r.start, r.end).trim());
+  assert.deepEqual(rows, ['a &= b', 'c &= \\begin{bmatrix} 1 \\\\ 2 \\end{bmatrix}']);
+});
