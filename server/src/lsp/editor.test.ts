@@ -9,6 +9,7 @@ import { LineMap } from '../scan/lines';
 import { DEFAULT_SETTINGS } from './protocol';
 import { MAX_MESSAGE_LENGTH, claimRange, shortMessage, toDiagnostics } from './diagnostics';
 import { MAX_HOVER_CHARS, blockRows, hover } from './hover';
+import { differentiate, notAFormula } from './differentiate';
 
 const settings = DEFAULT_SETTINGS;
 
@@ -84,4 +85,24 @@ test('blockRows: rows at the top level of an environment; a matrix inside a row 
   const latex = '\\begin{aligned} a &= b \\\\ c &= \\begin{bmatrix} 1 \\\\ 2 \\end{bmatrix} \\\\ \\end{aligned}';
   const rows = blockRows(latex).map((r) => latex.slice(r.start, r.end).trim());
   assert.deepEqual(rows, ['a &= b', 'c &= \\begin{bmatrix} 1 \\\\ 2 \\end{bmatrix}']);
+});
+
+test('differentiate selection: a verified statement in the note\'s style; prose and equations are refused', () => {
+  const r = differentiate({ latex: '\\sin(x^2)', variable: 'x' });
+  assert.deepEqual(r, { latex: '2x\\cos(x^2)', statement: '\\frac{d}{dx}\\sin(x^2) = 2x\\cos(x^2)' });
+  const sum = differentiate({ latex: 'x^2 + 3x', variable: 'x' });
+  assert.ok('statement' in sum && sum.statement === '\\frac{d}{dx}\\left(x^2 + 3x\\right) = 2x + 3', JSON.stringify(sum));
+  const styled = differentiate({ latex: '\\sin\\theta', variable: '\\theta' }, {}, 'We write $\\dfrac{d}{dt} t^2 = 2t$.');
+  assert.ok('statement' in styled && styled.statement?.startsWith('\\dfrac{d}{d\\theta}'), JSON.stringify(styled));
+  for (const s of [r, sum, styled]) {
+    if (!('statement' in s) || !s.statement) continue;
+    const claims = checkDocument(`$${s.statement}$`).claims;
+    assert.ok(claims.length > 0 && claims.every((c) => c.verdict === 'verified'), s.statement);
+  }
+  const prose = differentiate({ latex: 'the derivative of the loss', variable: 'x' });
+  assert.ok('error' in prose && /prose/.test(prose.error));
+  const eq = differentiate({ latex: 'f(x) = x^2', variable: 'x' });
+  assert.ok('error' in eq && /equation/.test(eq.error));
+  assert.equal(notAFormula('e^{-x^2/2}\\cos x'), null);
+  assert.equal(notAFormula('\\operatorname{softmax}(z)_i'), null);
 });

@@ -440,12 +440,14 @@ test('code actions: plain-text notes', () => {
 
 // ---- differentiate ---------------------------------------------------------------------------------------------
 
+const derivativeOf = (r: { latex: string } | { error: string }) => ('latex' in r ? r.latex : r);
+
 test('differentiate: LaTeX in, readable LaTeX out; errors as { error }', () => {
-  assert.deepEqual(differentiate({ latex: '\\sin(x^2)', variable: 'x' }), { latex: '2x\\cos(x^2)' });
-  assert.deepEqual(differentiate({ latex: '$\\sin(\\theta^2)$', variable: '\\theta' }), { latex: '2\\theta\\cos(\\theta^2)' });
-  assert.deepEqual(differentiate({ latex: 'x^2 y', variable: 'y' }), { latex: 'x^2' });
-  assert.deepEqual(differentiate({ latex: '\\frac{1}{x}', variable: 'x' }), { latex: '-\\frac{1}{x^2}' });
-  assert.deepEqual(differentiate({ latex: 'f(x)g(x)', variable: 'x' }), { latex: "f'(x)g(x) + f(x)g'(x)" });
+  assert.equal(derivativeOf(differentiate({ latex: '\\sin(x^2)', variable: 'x' })), '2x\\cos(x^2)');
+  assert.equal(derivativeOf(differentiate({ latex: '$\\sin(\\theta^2)$', variable: '\\theta' })), '2\\theta\\cos(\\theta^2)');
+  assert.equal(derivativeOf(differentiate({ latex: 'x^2 y', variable: 'y' })), 'x^2');
+  assert.equal(derivativeOf(differentiate({ latex: '\\frac{1}{x}', variable: 'x' })), '-\\frac{1}{x^2}');
+  assert.equal(derivativeOf(differentiate({ latex: 'f(x)g(x)', variable: 'x' })), "f'(x)g(x) + f(x)g'(x)");
   assert.equal(variableName('theta'), 'theta');
   assert.equal(variableName('x_1'), 'x_1');
   assert.equal(variableName('x+y'), null);
@@ -463,15 +465,15 @@ test('differentiate: LaTeX in, readable LaTeX out; errors as { error }', () => {
 });
 
 test('differentiate: the note\'s settings apply — the \\log base and the macros', async () => {
-  assert.deepEqual(differentiate({ latex: '\\log x', variable: 'x' }), { latex: '\\frac{1}{x}' });
+  assert.equal(derivativeOf(differentiate({ latex: '\\log x', variable: 'x' })), '\\frac{1}{x}');
   const base10 = differentiate({ latex: '\\log x', variable: 'x' }, { logBase: '10' });
   assert.ok('latex' in base10 && base10.latex !== '\\frac{1}{x}', JSON.stringify(base10));
-  assert.deepEqual(differentiate({ latex: '\\R x^2', variable: 'x' }, { macros: { '\\R': '3' } }), { latex: '6x' });
+  assert.equal(derivativeOf(differentiate({ latex: '\\R x^2', variable: 'x' }, { macros: { '\\R': '3' } })), '6x');
   // Through the service: the settings of the note named in the request.
   const { service } = makeService((uri) => settings(uri.endsWith('ten.md') ? { logBase: '10' } : {}));
   assert.deepEqual(await service.differentiate({ latex: '\\log x', variable: 'x', uri: 'file:///ten.md' }), base10);
-  assert.deepEqual(await service.differentiate({ latex: '\\log x', variable: 'x', uri: 'file:///e.md' }), { latex: '\\frac{1}{x}' });
-  assert.deepEqual(await service.differentiate({ latex: '\\log x', variable: 'x' }), { latex: '\\frac{1}{x}' });
+  assert.equal(derivativeOf(await service.differentiate({ latex: '\\log x', variable: 'x', uri: 'file:///e.md' })), '\\frac{1}{x}');
+  assert.equal(derivativeOf(await service.differentiate({ latex: '\\log x', variable: 'x' })), '\\frac{1}{x}');
   await service.dispose();
 });
 

@@ -92,7 +92,12 @@ export interface DifferentiateParams {
   /** The note the expression comes from: its settings (`\log` base, macros) apply. */
   uri?: string;
 }
-export type DifferentiateResult = { latex: string } | { error: string };
+/**
+ * `latex` is the derivative; `statement` what Differentiate Selection puts in place of the selection: the derivative
+ * written as a claim in the note's style (`\frac{d}{dx}\sin(x^2) = 2x\cos(x^2)`), which the checker verifies.
+ * `error` says why nothing was done (prose, an equation, what cannot be read).
+ */
+export type DifferentiateResult = { latex: string; statement?: string } | { error: string };
 
 /**
  * Client → server request: the false claims of a note's text, by line, for the Markdown preview's marks (the

@@ -392,7 +392,7 @@ export class CalcnotesService {
   async differentiate(params: DifferentiateParams): Promise<DifferentiateResult> {
     const uri = typeof params?.uri === 'string' ? params.uri : '';
     const settings = await this.settingsFor(uri);
-    return differentiate(params, engineOptions(settings, modeFor(uri), this.preambleFor(uri)));
+    return differentiate(params, engineOptions(settings, modeFor(uri), this.preambleFor(uri)), this.deps.getDocument(uri)?.getText());
   }
 
   /** Load MathJax and render once, and draw a plot once, so the first hover is fast. */
