@@ -72,6 +72,9 @@ export function activate(context: vscode.ExtensionContext): CalcnotesApi {
       await started;
       await differentiateSelection();
     }),
+    // Code actions' commands: hide a false positive, or turn a code off, for the workspace (its settings).
+    vscode.commands.registerCommand('calcnotes.hideClaim', (uri: unknown, latex: unknown) => addToSetting('hiddenClaims', uri, latex)),
+    vscode.commands.registerCommand('calcnotes.disableCode', (uri: unknown, code: unknown) => addToSetting('disabledCodes', uri, code)),
   );
 
   return {
@@ -161,7 +164,8 @@ class StatusBar implements vscode.Disposable {
   }
 
   update(p: StatusParams): void {
-    this.counts.set(p.uri, p);
+    if (p.skipped) this.counts.delete(p.uri);
+    else this.counts.set(p.uri, p);
     this.render();
   }
 
@@ -211,19 +215,44 @@ export function statusTexts(p: StatusParams): { text: string; tooltip: string; l
   };
 }
 
+/**
+ * Adds a value to a list setting of the workspace (of the user's settings when no folder is open); the server
+ * checks the open notes again when the settings change.
+ */
+async function addToSetting(key: 'hiddenClaims' | 'disabledCodes', uri: unknown, value: unknown): Promise<void> {
+  if (typeof value !== 'string' || !value.trim()) return;
+  const scope = typeof uri === 'string' ? vscode.Uri.parse(uri) : undefined;
+  const config = vscode.workspace.getConfiguration('calcnotes', scope);
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const inspected = config.inspect<string[]>(key);
+  const current = (target === vscode.ConfigurationTarget.Workspace ? inspected?.workspaceValue : inspected?.globalValue) ?? [];
+  if (current.includes(value)) return;
+  try {
+    await config.update(key, [...current, value], target);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`calcnotes: could not change calcnotes.${key}: ${errorText(e)}`);
+    return;
+  }
+  const where = target === vscode.ConfigurationTarget.Workspace ? 'the workspace settings' : 'your user settings';
+  void vscode.window.showInformationMessage(
+    key === 'hiddenClaims' ? `calcnotes: the claim is hidden (calcnotes.hiddenClaims in ${where}).` : `calcnotes: '${value}' is turned off (calcnotes.disabledCodes in ${where}).`,
+  );
+}
+
 async function checkWorkspace(): Promise<void> {
   const c = client;
   if (!c?.isRunning()) {
     void vscode.window.showErrorMessage('calcnotes: the language server is not running.');
     return;
   }
-  const uris = await vscode.workspace.findFiles('**/*.{md,markdown,txt}', '**/node_modules/**');
+  // The notes the CLI finds in the same folder: no node_modules, no hidden folders or files.
+  const uris = await vscode.workspace.findFiles('**/*.{md,markdown,txt}', '{**/node_modules/**,**/.*/**,**/.*}');
   if (uris.length === 0) {
     void vscode.window.showInformationMessage('calcnotes: no notes (.md, .markdown, .txt) in this workspace.');
     return;
   }
   uris.sort((a, b) => a.toString().localeCompare(b.toString()));
-  const total = { notes: 0, verified: 0, false: 0, unchecked: 0, failed: 0 };
+  const total = { notes: 0, verified: 0, false: 0, unchecked: 0, failed: 0, skipped: 0 };
   const cancelled = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'calcnotes', cancellable: true },
     async (progress, token) => {
@@ -238,6 +267,10 @@ async function checkWorkspace(): Promise<void> {
           const text = open ? open.getText() : decoder.decode(await vscode.workspace.fs.readFile(uri));
           const params: CheckTextParams = { uri: uri.toString(), text };
           const r = await c.sendRequest<CheckTextResult>(CHECK_TEXT_REQUEST, params, token);
+          if (r.skipped) {
+            total.skipped++; // a plain-text file that is no math note, or an excluded file
+            continue;
+          }
           total.notes++;
           total.verified += r.verified;
           total.false += r.false;
@@ -256,6 +289,7 @@ async function checkWorkspace(): Promise<void> {
     cancelled ? `Stopped after ${total.notes} of ${uris.length} notes` : `${total.notes} ${total.notes === 1 ? 'note' : 'notes'}`,
     `${claims} claims: ${total.verified} verified, ${total.false} false, ${total.unchecked} not checked`,
   ];
+  if (total.skipped) parts.push(`${total.skipped} ${total.skipped === 1 ? 'file' : 'files'} skipped (not math notes, or excluded)`);
   if (total.failed) parts.push(`${total.failed} could not be checked (see the calcnotes output)`);
   const message = `calcnotes: ${parts.join('; ')}.`;
   if (total.false > 0) {

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CheckCache, checkDocument, summarize, type DocumentReport, type EngineOptions } from '../engine';
+import { CheckCache, checkDocument, looksLikeMathNotes, summarize, type DocumentReport, type EngineOptions } from '../engine';
 import { LineMap } from '../scan/lines';
 import { findProjectMacros, readMacrosFile } from '../config/projectMacros';
 
@@ -97,7 +97,19 @@ function parseArgs(argv: string[]): Args | 'help' | 'version' {
   return args;
 }
 
-/** Expand folders into note files (sorted, skipping node_modules and hidden folders). */
+/** A plain-text file found in a folder is a note when it looks like one (as in the editor: engine.looksLikeMathNotes). */
+function mathNotesFile(file: string): boolean {
+  try {
+    return looksLikeMathNotes(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return true; // reading it again later reports the error
+  }
+}
+
+/**
+ * Expand folders into note files (sorted, skipping node_modules and hidden folders, and plain-text files that do
+ * not look like math notes); a file named on the command line is always checked.
+ */
 function collectFiles(inputs: string[]): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
@@ -106,7 +118,7 @@ function collectFiles(inputs: string[]): string[] {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
       const p = path.join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.isFile() && NOTE_EXT.has(path.extname(e.name).toLowerCase())) out.push(p);
+      else if (e.isFile() && NOTE_EXT.has(path.extname(e.name).toLowerCase()) && (modeFor(p) === 'markdown' || mathNotesFile(p))) out.push(p);
     }
   };
   for (const input of inputs) {

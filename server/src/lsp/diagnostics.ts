@@ -8,12 +8,15 @@ import type { ClaimReport, DocumentReport, EngineDiagnostic, Severity } from '..
 import { LineMap } from '../scan/lines';
 import { CODE_FALSE_CLAIM, CODE_LATEX_SYNTAX, CODE_SHAPE_MISMATCH, CODE_SUSPICIOUS_NOTATION,
   CODE_UNKNOWN_DIRECTIVE, CODE_UNCHECKED, type CalcnotesSettings } from './protocol';
+import { claimKey } from './settings';
 
 export const SOURCE = 'calcnotes';
 
 /** What a calcnotes diagnostic carries in `data`: the index of its claim in the report, when it has one. */
 export interface DiagnosticData {
   claim?: number;
+  /** An unchecked claim's reason code (what "turn off" offers to silence). */
+  reason?: string;
 }
 
 /** Unchecked claims of these kinds are not shown even with `showUnchecked`: they are not claims to verify. */
@@ -97,9 +100,14 @@ function claimIndexOf(report: DocumentReport, d: EngineDiagnostic, used: Set<num
 export function toDiagnostics(report: DocumentReport, lines: LineMap, settings: CalcnotesSettings): Diagnostic[] {
   const out: Diagnostic[] = [];
   const used = new Set<number>();
+  // Claims the user hid as false positives (by their LaTeX), and codes turned off (reason codes of hints too).
+  const hidden = new Set(settings.hiddenClaims ?? []);
+  const isHidden = (c: ClaimReport | undefined) => !!c && hidden.size > 0 && hidden.has(claimKey(c.latex));
+  const off = new Set(settings.disabledCodes ?? []);
   for (const d of report.diagnostics) {
     if (d.code === 'false-claim' || d.code === 'shape-mismatch') {
       const claim = claimIndexOf(report, d, used);
+      if (claim !== undefined && isHidden(report.claims[claim])) continue;
       const diag: Diagnostic = {
         range: claim === undefined ? rangeOf(lines, d.start, d.end) : claimRange(lines, report.claims[claim]),
         severity: toSeverity(settings.falseClaimSeverity),
@@ -129,14 +137,15 @@ export function toDiagnostics(report: DocumentReport, lines: LineMap, settings: 
   }
   if (settings.showUnchecked) {
     report.claims.forEach((c: ClaimReport, i) => {
-      if (c.verdict !== 'unchecked' || SILENT_UNCHECKED_KINDS.has(c.kind)) return;
+      if (c.verdict !== 'unchecked' || SILENT_UNCHECKED_KINDS.has(c.kind) || isHidden(c)) return;
+      if (off.has(CODE_UNCHECKED) || (c.reasonCode && off.has(c.reasonCode))) return;
       out.push({
         range: claimRange(lines, c),
         severity: DiagnosticSeverity.Hint,
         code: CODE_UNCHECKED,
         source: SOURCE,
         message: shortMessage(`Not checked: ${stripVerdictPrefix(c.reason)}`),
-        data: { claim: i } satisfies DiagnosticData,
+        data: { claim: i, ...(c.reasonCode ? { reason: c.reasonCode } : {}) } satisfies DiagnosticData,
       });
     });
     out.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);

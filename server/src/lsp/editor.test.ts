@@ -4,9 +4,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkDocument } from '../engine';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import type { Diagnostic } from 'vscode-languageserver';
+import { checkDocument, looksLikeMathNotes } from '../engine';
 import { LineMap } from '../scan/lines';
-import { DEFAULT_SETTINGS } from './protocol';
+import { DEFAULT_SETTINGS, DISABLE_CODE_COMMAND, HIDE_CLAIM_COMMAND, type CalcnotesSettings, type StatusParams } from './protocol';
+import { matchesAny, mergeSettings } from './settings';
+import { CalcnotesService, type DocLike } from './service';
+import { CheckRunner } from './checkRunner';
+import { HIDE_TITLE, codeActions } from './codeActions';
 import { MAX_MESSAGE_LENGTH, claimRange, shortMessage, toDiagnostics } from './diagnostics';
 import { MAX_HOVER_CHARS, blockRows, hover } from './hover';
 import { differentiate, notAFormula } from './differentiate';
@@ -105,4 +114,117 @@ test('differentiate selection: a verified statement in the note\'s style; prose 
   assert.ok('error' in eq && /equation/.test(eq.error));
   assert.equal(notAFormula('e^{-x^2/2}\\cos x'), null);
   assert.equal(notAFormula('\\operatorname{softmax}(z)_i'), null);
+});
+
+// ---- which files, results that stay, false positives hidden without editing the note ----------------------------
+
+class Doc implements DocLike {
+  constructor(
+    public uri: string,
+    public text: string,
+    public languageId = 'markdown',
+    public version = 1,
+  ) {}
+  getText(): string {
+    return this.text;
+  }
+}
+
+function service(over: Partial<CalcnotesSettings> = {}, folders: string[] = []) {
+  const docs = new Map<string, Doc>();
+  const published = new Map<string, Diagnostic[]>();
+  const statuses: StatusParams[] = [];
+  const s = new CalcnotesService({
+    getDocument: (uri) => docs.get(uri),
+    getSettings: async () => ({ ...mergeSettings({}), ...over }),
+    publishDiagnostics: (uri, diagnostics) => published.set(uri, diagnostics),
+    sendStatus: (p) => statuses.push(p),
+    log: () => undefined,
+    runner: new CheckRunner(),
+    debounceMs: 5,
+    workspaceFolders: () => folders,
+  });
+  return { s, docs, published, statuses };
+}
+
+const WRONG = 'Then $\\frac{d}{dx} x^3 = 2x^2$.\n';
+
+test('which files: Markdown always; plain text when it looks like math notes; include and exclude globs', async () => {
+  assert.equal(looksLikeMathNotes('budget = 3*40 = 100\nbuy milk\n'), false);
+  assert.equal(looksLikeMathNotes("f'(x) = 2x"), true);
+  assert.equal(looksLikeMathNotes('d/dx x^2 = 2x'), true);
+  assert.equal(looksLikeMathNotes('\\frac{d}{dx} x'), true);
+  const { s, docs, published, statuses } = service({}, ['/w']);
+  const todo = 'file:///w/todo.txt';
+  docs.set(todo, new Doc(todo, 'budget = 3*40 = 100\n', 'plaintext'));
+  s.opened(todo);
+  await s.settled(todo);
+  assert.deepEqual(published.get(todo), []);
+  assert.equal(statuses.at(-1)?.skipped, true);
+  const notes = 'file:///w/calc.txt';
+  docs.set(notes, new Doc(notes, WRONG, 'plaintext'));
+  s.opened(notes);
+  await s.settled(notes);
+  assert.equal(published.get(notes)?.length, 1);
+  const base = mergeSettings({});
+  assert.equal(s.shouldCheck('file:///w/todo.txt', 'plaintext', 'a = 1', { ...base, include: ['*.txt'] }), true);
+  assert.equal(s.shouldCheck('file:///w/drafts/a.md', 'markdown', WRONG, { ...base, exclude: ['drafts/**'] }), false);
+  assert.equal(s.shouldCheck('file:///w/a.md', 'markdown', WRONG, { ...base, exclude: ['drafts/**'] }), true);
+  assert.equal(s.shouldCheck('file:///w/x/todo.txt', 'plaintext', '\\frac{d}{dx}', { ...base, exclude: ['todo.txt'] }), false);
+  assert.ok(matchesAny('notes/week1/a.md', ['notes/**/*.md']) && matchesAny('a.md', ['**/*.{md,txt}']) && !matchesAny('a.mdx', ['*.md']));
+  await s.dispose();
+});
+
+test('Check All Notes: a checked note keeps its problems when its editor closes (checked again from disk)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calcnotes-closed-'));
+  try {
+    const file = path.join(dir, 'n.md');
+    fs.writeFileSync(file, WRONG);
+    const uri = pathToFileURL(file).toString();
+    const { s, docs, published } = service({}, [dir]);
+    const r = await s.checkText({ uri, text: WRONG });
+    assert.equal(r.false, 1);
+    assert.equal(published.get(uri)?.length, 1);
+    docs.set(uri, new Doc(uri, WRONG));
+    s.opened(uri);
+    await s.settled(uri);
+    s.closed(uri);
+    await new Promise((res) => setTimeout(res, 300));
+    assert.equal(published.get(uri)?.length, 1, 'the problem is still published after the editor closed');
+    // A note the workspace check never saw loses its problems with its editor, as before.
+    const other = pathToFileURL(path.join(dir, 'o.md')).toString();
+    docs.set(other, new Doc(other, WRONG));
+    s.opened(other);
+    await s.settled(other);
+    s.closed(other);
+    assert.deepEqual(published.get(other), []);
+    await s.dispose();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('hide a false positive: by its LaTeX in calcnotes.hiddenClaims (spaces do not count); turn a code off', () => {
+  const r = checkDocument(WRONG);
+  const lines = new LineMap(WRONG);
+  const hiddenClaims = mergeSettings({ hiddenClaims: ['\\frac{d}{dx}x^3   = 2x^2'] }).hiddenClaims;
+  assert.deepEqual(toDiagnostics(r, lines, { ...settings, hiddenClaims }), []);
+  const diags = toDiagnostics(r, lines, settings);
+  const actions = codeActions({ uri: 'file:///n.md', text: WRONG, report: r, reportText: WRONG, diagnostics: diags });
+  const hide = actions.find((a) => a.title === HIDE_TITLE);
+  assert.ok(hide?.command);
+  assert.deepEqual(hide.command.arguments, ['file:///n.md', r.claims[0].latex]);
+  assert.equal(hide.command.command, HIDE_CLAIM_COMMAND);
+  // Unchecked hints and warnings: the reason code can be turned off for the workspace.
+  const text = 'So $\\frac{d}{dx} f(x) = g(x)$.\n';
+  const u = checkDocument(text);
+  const hints = toDiagnostics(u, new LineMap(text), { ...settings, showUnchecked: true });
+  const hint = hints.find((d) => d.code === 'unchecked');
+  assert.ok(hint);
+  {
+    const code = (hint.data as { reason?: string }).reason ?? 'unchecked';
+    const off = codeActions({ uri: 'file:///u.md', text, report: u, reportText: text, diagnostics: [hint] }).find((a) => a.command?.command === DISABLE_CODE_COMMAND);
+    assert.deepEqual(off?.command?.arguments, ['file:///u.md', code]);
+    assert.equal(toDiagnostics(u, new LineMap(text), { ...settings, showUnchecked: true, disabledCodes: [code] }).filter((d) => d.code === 'unchecked').length, 0);
+  }
 });

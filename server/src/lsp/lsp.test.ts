@@ -74,6 +74,9 @@ test('settings: valid values are taken, invalid ones fall back one by one', () =
     macros: { '\\R': '\\mathbb{R}', '\\N': '\\mathbb{N}', '\\|': '\\Vert' },
     plots: false,
     disabledCodes: ['suspicious-notation'],
+    include: [],
+    exclude: [],
+    hiddenClaims: [],
   });
   assert.equal(mergeSettings({ plots: 'no' }).plots, true);
   assert.equal(mergeSettings({ plots: 0 }).plots, true);
@@ -149,7 +152,7 @@ test('diagnostics: ranges in UTF-16 code units across CRLF lines, syntax errors,
   assert.equal(hints[0].severity, DiagnosticSeverity.Hint);
   assert.match(hints[0].message, /^Not checked: the expression does not depend on x/);
   assert.equal(text.slice(lines.offsetAt(hints[0].range.start), lines.offsetAt(hints[0].range.end)), '\\frac{d}{dx} \\sum_i x_i = 1');
-  assert.deepEqual(hints[0].data, { claim: 1 });
+  assert.deepEqual(hints[0].data, { claim: 1, reason: 'not-understood' });
   assert.deepEqual(withHints.map((d) => d.range.start.line), [0, 0, 2], 'sorted by position');
 });
 
@@ -380,7 +383,7 @@ function apply(text: string, action: { edit?: { changes?: Record<string, { range
 
 test('code actions: the quick fix replaces the right-hand side with the expected LaTeX, and the claim then holds', () => {
   const { actions } = actionsFor(QUOTIENT);
-  assert.deepEqual(actions.map((a) => [a.title.startsWith('Replace') ? 'fix' : a.title, a.kind, a.isPreferred ?? false]), [
+  assert.deepEqual(actions.filter((a) => a.edit).map((a) => [a.title.startsWith('Replace') ? 'fix' : a.title, a.kind, a.isPreferred ?? false]), [
     ['fix', 'quickfix', true],
     [IGNORE_TITLE, 'quickfix', false],
   ]);
@@ -419,7 +422,7 @@ test('code actions: unchecked hints get "Ignore" only; nothing for syntax errors
   const text = 'Then $\\frac{d}{dx} \\sum_i x_i = 1$ and $\\frac{1}{2$.\n';
   const { actions, diags } = actionsFor(text, { showUnchecked: true });
   assert.deepEqual(diags.map((d) => d.code), ['unchecked', 'latex-syntax']);
-  assert.deepEqual(actions.map((a) => a.title), [IGNORE_TITLE]);
+  assert.deepEqual(actions.filter((a) => a.edit).map((a) => a.title), [IGNORE_TITLE]);
   // The claim was edited since the check: no edits computed on old offsets.
   const stale = actionsFor(QUOTIENT, {}, QUOTIENT.replace('fg', 'gf'));
   assert.deepEqual(stale.actions, []);
@@ -427,14 +430,14 @@ test('code actions: unchecked hints get "Ignore" only; nothing for syntax errors
   const diagnostics = toDiagnostics(r, new LineMap(QUOTIENT), settings());
   const only = (kinds: string[]) => codeActions({ uri: 'file:///n.md', text: QUOTIENT, report: r, reportText: QUOTIENT, diagnostics, only: kinds }).length;
   assert.equal(only(['refactor']), 0);
-  assert.equal(only(['quickfix']), 2);
-  assert.equal(only(['']), 2);
+  assert.equal(only(['quickfix']), 3);
+  assert.equal(only(['']), 3);
 });
 
 test('code actions: plain-text notes', () => {
   const text = 'Chain rule:\n\\frac{d}{dx} x^3 = 2x^2\n';
   const { actions } = actionsFor(text, {}, text, 'text');
-  assert.equal(actions.length, 2);
+  assert.equal(actions.length, 3);
   assert.equal(apply(text, actions[0]), 'Chain rule:\n\\frac{d}{dx} x^3 = 3x^2\n');
 });
 
@@ -595,7 +598,7 @@ test('service: open checks and publishes; quick edits are debounced into one che
   assert.deepEqual(statuses, [{ uri, verified: 0, false: 1, unchecked: 0 }]);
   // Hover and code actions from the last report.
   assert.ok(service.hover(uri, { line: 0, character: 25 }));
-  assert.equal(service.codeActions({ textDocument: { uri }, range: published[0].diagnostics[0].range, context: { diagnostics: published[0].diagnostics } }).length, 2);
+  assert.equal(service.codeActions({ textDocument: { uri }, range: published[0].diagnostics[0].range, context: { diagnostics: published[0].diagnostics } }).length, 3);
 
   const doc = docs.get(uri) as FakeDoc;
   for (let v = 2; v <= 5; v++) {

@@ -33,6 +33,12 @@ export interface CalcnotesSettings {
   plots: boolean;
   /** Codes silenced for these notes (diagnostic codes and reason codes; see the README). */
   disabledCodes: string[];
+  /** Globs of files always checked (plain-text files that do not look like math notes, too). */
+  include: string[];
+  /** Globs of files never checked (this wins over `include`). */
+  exclude: string[];
+  /** Claims hidden as false positives, by their LaTeX (spaces do not count): no diagnostic is shown for them. */
+  hiddenClaims: string[];
 }
 
 export const DEFAULT_SETTINGS: CalcnotesSettings = {
@@ -47,6 +53,9 @@ export const DEFAULT_SETTINGS: CalcnotesSettings = {
   timeBudgetMs: 200,
   macros: {},
   plots: true,
+  include: [],
+  exclude: [],
+  hiddenClaims: [],
 };
 
 /**
@@ -70,6 +79,8 @@ export interface StatusParams {
   verified: number;
   false: number;
   unchecked: number;
+  /** The note is not checked (a plain-text file that does not look like math notes, or an excluded file). */
+  skipped?: boolean;
 }
 
 /**
@@ -130,6 +141,14 @@ export const CODE_SHAPE_MISMATCH = 'shape-mismatch';
 /** Notation that is most likely a typo (`J^{(1)}{21}`, `\frac{dy}{ty}`): a warning naming the likely reading. */
 export const CODE_SUSPICIOUS_NOTATION = 'suspicious-notation';
 export const CODE_UNKNOWN_DIRECTIVE = 'unknown-directive';
+
+/**
+ * Client commands that code actions run (the client changes the workspace settings):
+ * `calcnotes.hideClaim` (arguments: the note's URI, the claim's LaTeX) adds the claim to `calcnotes.hiddenClaims`;
+ * `calcnotes.disableCode` (arguments: the note's URI, a code) adds the code to `calcnotes.disabledCodes`.
+ */
+export const HIDE_CLAIM_COMMAND = 'calcnotes.hideClaim';
+export const DISABLE_CODE_COMMAND = 'calcnotes.disableCode';
 
 /** The comment that "ignore this claim" inserts above the line. */
 export const DISABLE_NEXT_LINE = '<!-- calcnotes-disable-next-line -->';
