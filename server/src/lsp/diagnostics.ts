@@ -86,6 +86,26 @@ export function claimRange(lines: LineMap, c: { start: number; end: number; rhsS
   return rangeOf(lines, from, Math.max(from, to));
 }
 
+/**
+ * Commands of LaTeX and its common packages that KaTeX (VS Code's preview) does not render: the note is not broken
+ * — it is written for LaTeX — so an "undefined control sequence" for one of them is a hint, never an error.
+ */
+const VALID_LATEX = new Set([
+  'intertext', 'shortintertext', 'qedhere', 'displaybreak', 'allowdisplaybreaks', 'hypertarget', 'hyperlink', 'href',
+  'vspace', 'mbox', 'makebox', 'framebox', 'parbox', 'mathbbm', 'mathds', 'usepackage', 'documentclass', 'nobreak',
+  'linebreak', 'pagebreak', 'smallskip', 'medskip', 'bigskip', 'noindent', 'centering', 'index', 'footnote', 'cite',
+  'pageref', 'autoref', 'cref', 'Cref', 'nameref', 'SI', 'si', 'num', 'unit', 'qty', 'ensuremath', 'xspace',
+  'textup', 'textsc', 'upshape', 'scshape', 'label', 'tag', 'eqref', 'ref', 'setcounter', 'numberwithin', 'nonumber',
+  'notag', 'addtocounter', 'refstepcounter', 'vskip', 'hskip', 'kern', 'penalty', 'mathtoolsset', 'DeclarePairedDelimiter',
+  'shoveleft', 'shoveright', 'raisetag', 'subnumcells', 'smash', 'tfrac', 'bbm', 'bbold', 'textcolor', 'colorbox',
+]);
+
+/** The command a syntax error names when it is valid LaTeX that KaTeX does not render (else null). */
+export function validButUnrendered(message: string): string | null {
+  const m = /Undefined control sequence: \\([A-Za-z]+)/.exec(message);
+  return m && VALID_LATEX.has(m[1]) ? `\\${m[1]}` : null;
+}
+
 function claimIndexOf(report: DocumentReport, d: EngineDiagnostic, used: Set<number>): number | undefined {
   for (let i = 0; i < report.claims.length; i++) {
     const c = report.claims[i];
@@ -126,12 +146,13 @@ export function toDiagnostics(report: DocumentReport, lines: LineMap, settings: 
         message: shortMessage(d.message),
       });
     } else {
+      const unrendered = validButUnrendered(d.message);
       out.push({
         range: rangeOf(lines, d.start, d.end),
-        severity: DiagnosticSeverity.Error,
+        severity: unrendered ? DiagnosticSeverity.Hint : DiagnosticSeverity.Error,
         code: CODE_LATEX_SYNTAX,
         source: SOURCE,
-        message: d.message,
+        message: shortMessage(unrendered ? `${unrendered} is valid LaTeX that VS Code's preview (KaTeX) does not render` : d.message),
       });
     }
   }

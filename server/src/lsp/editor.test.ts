@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
-import type { Diagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { checkDocument, looksLikeMathNotes } from '../engine';
 import { LineMap } from '../scan/lines';
 import { DEFAULT_SETTINGS, DISABLE_CODE_COMMAND, HIDE_CLAIM_COMMAND, type CalcnotesSettings, type StatusParams } from './protocol';
@@ -227,4 +227,15 @@ test('hide a false positive: by its LaTeX in calcnotes.hiddenClaims (spaces do n
     assert.deepEqual(off?.command?.arguments, ['file:///u.md', code]);
     assert.equal(toDiagnostics(u, new LineMap(text), { ...settings, showUnchecked: true, disabledCodes: [code] }).filter((d) => d.code === 'unchecked').length, 0);
   }
+});
+
+test('LaTeX the preview renders is no error; valid LaTeX KaTeX does not render is a hint; a typo stays an error', () => {
+  const diags = (t: string) => toDiagnostics(checkDocument(t), new LineMap(t), settings);
+  assert.deepEqual(diags('Let $z $ be a number, and $$\\setcounter{equation}{2} x^2 \\label{eq:a} \\tag{1}$$\n'), []);
+  const hint = diags('$$\\begin{align} a &= b \\\\ \\intertext{and} c &= d \\end{align}$$\n');
+  assert.equal(hint.length, 1);
+  assert.equal(hint[0].severity, DiagnosticSeverity.Hint);
+  assert.match(hint[0].message, /\\intertext is valid LaTeX that VS Code's preview \(KaTeX\) does not render/);
+  const typo = diags('$\\fracc{1}{2}$\n');
+  assert.equal(typo[0]?.severity, DiagnosticSeverity.Error);
 });
