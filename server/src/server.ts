@@ -84,6 +84,11 @@ function startServer(): void {
     }
   };
 
+  const runner = new CheckRunner({
+    workerScript: __filename,
+    workerData: { [WORKER_MARKER]: true },
+    log: info,
+  });
   const service = new CalcnotesService({
     getDocument: (uri) => documents.get(uri),
     getSettings: async (uri) => {
@@ -101,11 +106,7 @@ function startServer(): void {
     sendStatus: (params: StatusParams) => void connection.sendNotification(STATUS_NOTIFICATION, params).catch(() => undefined),
     log,
     info,
-    runner: new CheckRunner({
-      workerScript: __filename,
-      workerData: { [WORKER_MARKER]: true },
-      log: info,
-    }),
+    runner,
   });
 
   /** Runs a handler; an exception is logged, never thrown into the connection. */
@@ -119,6 +120,8 @@ function startServer(): void {
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
+    // The checker's worker loads while the client finishes the handshake and opens its notes.
+    guard('worker start', undefined, () => runner.prestart());
     const caps = params.capabilities;
     configurationSupported = !!caps.workspace?.configuration;
     folders = toPaths(params.workspaceFolders?.length ? params.workspaceFolders.map((f) => f.uri) : [params.rootUri ?? undefined]);
@@ -148,8 +151,9 @@ function startServer(): void {
         }),
       );
     }
-    // Take MathJax's start-up cost before the first hover, not during it.
-    setTimeout(() => guard('renderer warm-up', undefined, () => service.warmUp()), 300).unref();
+    // Take MathJax's start-up cost (~0.3 s of this thread) before the first hover, not during it — and not before
+    // the first diagnostics either: it waits until the notes opened with the window are checked and published.
+    service.warmUpWhenIdle(300);
   });
 
   connection.onDidChangeConfiguration((change) =>
