@@ -688,6 +688,7 @@ async function main() {
   fs.mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
   fs.writeFileSync(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
   workspaceDir = dirs.workspace;
+  state.userDataDir = dirs.userData;
   const notePath = path.join(dirs.workspace, 'note.md');
   fs.writeFileSync(notePath, NOTE);
   fs.writeFileSync(path.join(dirs.workspace, 'steps.md'), STEPS);
@@ -800,7 +801,10 @@ async function main() {
     check(ok, `the Problems panel does not show "${claimMessage}"; rows: ${JSON.stringify(rows)}`);
     const row = rows.find((r) => r.includes(claimMessage));
     check(/calcnotes/.test(row), `the problem row does not name calcnotes as its source: ${row}`);
-    check(/with f = .* at x = /.test(row), `the problem row has no counterexample: ${row}`);
+    // At a glance: at most ~150 characters, with what was expected (the counterexample is in the hover).
+    check(/Expected \(f'g − fg'\)\/g²/.test(row), `the problem row does not say what was expected: ${row}`);
+    const message = row.slice(row.indexOf(claimMessage));
+    check(message.replace(/calcnotes.*$/, '').length <= 160, `the problem row's message is ${message.length} characters: ${message}`);
     log(`  Problems: ${row.slice(0, 160)}${row.length > 160 ? '…' : ''}`);
     const counts = await problemCounts(page);
     check(counts.errors === 1, `the status bar's problems item says ${JSON.stringify(counts)}, expected 1 error`);
@@ -1080,7 +1084,6 @@ async function main() {
     await page.keyboard.press('Enter');
     timings.typing = await typeAndTime(page, BIG_TYPED, 'd/dx cos x is not sin x', false);
     log(`  typing at the end of big.md: squiggle ${timings.typing} ms after the last keystroke`);
-    await page.keyboard.press('Control+Z');
     await page.keyboard.press('Control+S');
   });
 
@@ -1106,6 +1109,24 @@ async function main() {
     const after = (await problemCounts(page)).errors;
     log(`  errors before closing the editors: ${before}; after: ${after}`);
     check(after === before, `closing the editors changed the errors from ${before} to ${after}`);
+  });
+
+  // 11. The light theme: the hover of a false claim fits there too.
+  await step('11. light theme: the hover of a false claim fits without scrolling', 60000, async () => {
+    const settingsFile = path.join(state.userDataDir, 'User', 'settings.json');
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...USER_SETTINGS, 'workbench.colorTheme': 'Default Light Modern' }, null, 2));
+    await waitUntil(async () => page.evaluate(() => !!document.querySelector('.monaco-workbench.vs')), 15000, 200);
+    await openFile(page, 'note.md', 'The quotient rule');
+    const hover = await hoverOver(page, '\\cos x = \\sin x', '✗ false', 25000);
+    const imgs = await waitImagesLoaded(hover, 10000);
+    check(imgs.some((i) => i.alt === 'plot' && i.naturalWidth > 0), `no plot in the light theme's hover: ${JSON.stringify(imgs.map((i) => i.alt))}`);
+    await hoverFits(hover, 'the light theme\'s hover');
+    const hb = await hover.boundingBox();
+    const eb = await page.locator('.part.editor').boundingBox();
+    const top = Math.max(eb.y, Math.min(hb.y, eb.y + eb.height) - 60);
+    const bottom = Math.min(eb.y + eb.height, hb.y + hb.height + 24);
+    await shoot(page, 'hover-light.png', { clip: { x: eb.x, y: top, width: eb.width, height: bottom - top } });
+    await mouseAway(page);
   });
 
   clearTimeout(watchdog);

@@ -73,7 +73,7 @@ test('ranges: an annotation after the claim is not squiggled; a claim over many 
 test('hover: a long display block never goes past the size budget; it shows the claim\'s row and says which', () => {
   const rows = Array.from({ length: 14 }, (_, i) => `\\frac{d}{dx}\\left(x^{${i + 2}} e^{x}\\sin x\\right) &= ${i + 2}x^{${i + 1}}e^x\\sin x + x^{${i + 2}}e^x \\sin x + x^{${i + 2}} e^x\\cos x`);
   rows[9] = '\\frac{d}{dx} x^3 &= 2x^2';
-  const text = `Steps:\n\n$$\n\\begin{aligned}\n${rows.join(' \\\\\n')}\n\\end{aligned}\n$$\n`;
+  const text = `Steps:\n\n$$\n\\setcounter{equation}{0}\n\\begin{aligned}\n${rows.join(' \\\\\n')}\n\\end{aligned}\n\\label{eq:steps} \\tag{1}\n$$\n`;
   const r = checkDocument(text);
   const lines = new LineMap(text);
   const row = text.split('\n').findIndex((l) => l.startsWith('\\frac{d}{dx} x^3'));

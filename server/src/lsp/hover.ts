@@ -61,8 +61,16 @@ export function verdictLine(c: ClaimReport): string {
   switch (c.verdict) {
     case 'verified':
       return `✓ verified — ${escapeMarkdown(stripVerdictPrefix(c.reason))}`;
-    case 'false':
-      return shortMessage(c.reason) === c.reason.replace(/\s+/g, ' ').trim() ? '**✗ false**' : `**✗ false** — ${escapeMarkdown(c.reason)}`;
+    case 'false': {
+      // What the Problems view's shortened message left out (the counterexample), never what it says.
+      const full = c.reason.replace(/\s+/g, ' ').trim();
+      const short = shortMessage(full);
+      if (short === full) return '**✗ false**';
+      const colon = full.indexOf(': ');
+      let rest = (colon > 0 ? full.slice(colon + 2) : full).replace(/ Expected [^]*\.$/, '').trim();
+      if (short.includes(rest.replace(/\.$/, ''))) rest = '';
+      return rest ? `**✗ false** — ${escapeMarkdown(rest.replace(/\.$/, ''))}` : '**✗ false**';
+    }
     default:
       return `· not checked — ${escapeMarkdown(stripVerdictPrefix(c.reason))}`;
   }
@@ -109,7 +117,7 @@ function image(alt: string, latex: string, display: boolean, color: string | und
   return imageWithin(alt, latex, display, color, prelude, maxEx) ?? code(latex);
 }
 
-const BLOCK_ENV = /^\s*\\begin\{(aligned|align\*?|alignat\*?|alignedat|gather\*?|gathered|split|multline\*?|eqnarray\*?|flalign\*?|array)\}(\{[^{}]*\})?/;
+const BLOCK_ENV = /\\begin\{(aligned|align\*?|alignat\*?|alignedat|gather\*?|gathered|split|multline\*?|eqnarray\*?|flalign\*?|array)\}(\{[^{}]*\})?/;
 
 /**
  * The rows of a display block (`\begin{align}… \\ …\end{align}`, or rows at the top level), as index ranges of
@@ -118,9 +126,10 @@ const BLOCK_ENV = /^\s*\\begin\{(aligned|align\*?|alignat\*?|alignedat|gather\*?
 export function blockRows(latex: string): { start: number; end: number }[] {
   let from = 0;
   let to = latex.length;
+  // The block's environment, wherever it starts (`\setcounter{…}` or a label may come first).
   const open = BLOCK_ENV.exec(latex);
-  if (open) {
-    from = open[0].length;
+  if (open && braceDepthAt(latex, open.index) === 0) {
+    from = open.index + open[0].length;
     const close = latex.lastIndexOf(`\\end{${open[1]}}`);
     if (close > from) to = close;
   }
@@ -144,6 +153,16 @@ export function blockRows(latex: string): { start: number; end: number }[] {
   }
   rows.push({ start: rowStart, end: to });
   return rows.filter((r) => /\S/.test(latex.slice(r.start, r.end)));
+}
+
+function braceDepthAt(s: string, end: number): number {
+  let d = 0;
+  for (let i = 0; i < end; i++) {
+    if (s[i] === '\\') i++;
+    else if (s[i] === '{') d++;
+    else if (s[i] === '}') d--;
+  }
+  return d;
 }
 
 /** One row of a block as LaTeX that renders on its own (aligned, without labels and tags). */
@@ -187,7 +206,7 @@ export function hover(input: HoverInput): Hover | null {
       line = '';
     } else if (c.verdict === 'false' && c.expected && !shown.has(c.expected)) {
       shown.add(c.expected);
-      line += ` — expected ${image('expected', c.expected, true, input.color, prelude, MAX_EXPECTED_EX)}`;
+      line += `${line.includes(' — ') ? ';' : ' —'} expected ${image('expected', c.expected, true, input.color, prelude, MAX_EXPECTED_EX)}`;
     }
     if (line) parts.push(line);
     const more = (c.doubts ?? []).slice(1);
