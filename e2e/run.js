@@ -827,7 +827,8 @@ async function main() {
     check(imgs.length >= 1, 'the hover has no formula image');
     for (const i of imgs) check(i.svg && i.complete && i.naturalWidth > 0, `a hover image did not load: ${JSON.stringify(i)}`);
     const text = ((await hover.textContent()) || '').replace(/\u00a0/g, ' ');
-    check(/with f = .* at x = .*the left side is .* and the right side is/.test(text), `no counterexample in the hover: ${text}`);
+    // The counterexample the Problems message left out, beside the formula.
+    check(/at x = .*\(f = .*\): the left side is .*, the right side/.test(text), `no counterexample in the hover: ${text}`);
     const plot = imgs.find((i) => i.alt === 'plot');
     check(plot && plot.naturalWidth > 0, `the wrong claim's hover has no plot of both sides: ${JSON.stringify(imgs.map((i) => i.alt))}`);
     // The verdict once: the message is the diagnostic's, not repeated by calcnotes' own part of the hover.

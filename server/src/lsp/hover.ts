@@ -55,25 +55,32 @@ export function escapeMarkdown(s: string): string {
 
 /**
  * The verdict in one line. A false claim's message is the diagnostic's, which VS Code shows in the same hover: the
- * line says only "✗ false", and the whole message when the Problems view shows it shortened.
+ * line says only "✗ false" (what the shortened message left out goes beside the formula: `falseDetail`).
  */
 export function verdictLine(c: ClaimReport): string {
   switch (c.verdict) {
     case 'verified':
       return `✓ verified — ${escapeMarkdown(stripVerdictPrefix(c.reason))}`;
-    case 'false': {
-      // What the Problems view's shortened message left out (the counterexample), never what it says.
-      const full = c.reason.replace(/\s+/g, ' ').trim();
-      const short = shortMessage(full);
-      if (short === full) return '**✗ false**';
-      const colon = full.indexOf(': ');
-      let rest = (colon > 0 ? full.slice(colon + 2) : full).replace(/ Expected [^]*\.$/, '').trim();
-      if (short.includes(rest.replace(/\.$/, ''))) rest = '';
-      return rest ? `**✗ false** — ${escapeMarkdown(rest.replace(/\.$/, ''))}` : '**✗ false**';
-    }
+    case 'false':
+      return '**✗ false**';
     default:
       return `· not checked — ${escapeMarkdown(stripVerdictPrefix(c.reason))}`;
   }
+}
+
+/**
+ * What the Problems view's shortened message of a false claim left out — its counterexample, compactly ("at
+ * x = 0.31 (f = x² + 1): the left side is 0.07088, the right side 0.9922") — or '' when the message is whole.
+ */
+export function falseDetail(c: ClaimReport): string {
+  const full = c.reason.replace(/\s+/g, ' ').trim();
+  const short = shortMessage(full);
+  if (short === full) return '';
+  const colon = full.indexOf(': ');
+  const rest = (colon > 0 ? full.slice(colon + 2) : full).replace(/ Expected [^]*\.$/, '').trim().replace(/\.$/, '');
+  if (!rest || short.includes(rest)) return '';
+  const m = /^(?:with (.+?) )?at (.+?) the left side is (\S+) and the right side is (\S+)$/.exec(rest);
+  return m ? `at ${m[2]}${m[1] ? ` (${m[1]})` : ''}: the left side is ${m[3]}, the right side ${m[4]}` : rest;
 }
 
 interface PreludeMemo {
@@ -194,7 +201,10 @@ export function hover(input: HoverInput): Hover | null {
   // One plot per hover: a false claim's if there is one, else the first claim with a plot.
   const plotted = input.plots === false ? undefined : (claims.find((c) => c.plot && c.verdict === 'false') ?? claims.find((c) => c.plot));
   const plotUri = plotted?.plot ? plotImageUri(plotted.plot, input.color, input.plotBudgetMs) : null;
-  const parts: string[] = [formulaPart(input, f, claims, offset, prelude, plotUri ? MAX_FORMULA_EX_WITH_PLOT : MAX_FORMULA_EX)];
+  // A false claim's counterexample (when the Problems message left it out) goes beside the formula: no height.
+  const details = claims.filter((c) => c.verdict === 'false').map(falseDetail).filter((d) => d);
+  const formula = formulaPart(input, f, claims, offset, prelude, plotUri ? MAX_FORMULA_EX_WITH_PLOT : MAX_FORMULA_EX);
+  const parts: string[] = [details.length ? `${formula} \u2003${escapeMarkdown(details.join('; '))}` : formula];
   const shown = new Set<string>();
   const after: string[] = [];
   for (const c of claims) {
@@ -206,7 +216,7 @@ export function hover(input: HoverInput): Hover | null {
       line = '';
     } else if (c.verdict === 'false' && c.expected && !shown.has(c.expected)) {
       shown.add(c.expected);
-      line += `${line.includes(' — ') ? ';' : ' —'} expected ${image('expected', c.expected, true, input.color, prelude, MAX_EXPECTED_EX)}`;
+      line += ` — expected ${image('expected', c.expected, true, input.color, prelude, MAX_EXPECTED_EX)}`;
     }
     if (line) parts.push(line);
     const more = (c.doubts ?? []).slice(1);
