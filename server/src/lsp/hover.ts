@@ -201,10 +201,11 @@ export function hover(input: HoverInput): Hover | null {
   // One plot per hover: a false claim's if there is one, else the first claim with a plot.
   const plotted = input.plots === false ? undefined : (claims.find((c) => c.plot && c.verdict === 'false') ?? claims.find((c) => c.plot));
   const plotUri = plotted?.plot ? plotImageUri(plotted.plot, input.color, input.plotBudgetMs) : null;
-  // A false claim's counterexample (when the Problems message left it out) goes beside the formula: no height.
-  const details = claims.filter((c) => c.verdict === 'false').map(falseDetail).filter((d) => d);
   const formula = formulaPart(input, f, claims, offset, prelude, plotUri ? MAX_FORMULA_EX_WITH_PLOT : MAX_FORMULA_EX);
-  const parts: string[] = [details.length ? `${formula} \u2003${escapeMarkdown(details.join('; '))}` : formula];
+  const parts: string[] = [formula];
+  // One false claim: its verdict goes on the formula's line, and the counterexample the Problems message left out
+  // on one line below — so that message, formula, verdict, expected side and plot fit VS Code's ~250 px hover.
+  const single = claims.length === 1 && claims[0].verdict === 'false' ? claims[0] : undefined;
   const shown = new Set<string>();
   const after: string[] = [];
   for (const c of claims) {
@@ -218,7 +219,11 @@ export function hover(input: HoverInput): Hover | null {
       shown.add(c.expected);
       line += ` — expected ${image('expected', c.expected, true, input.color, prelude, MAX_EXPECTED_EX)}`;
     }
-    if (line) parts.push(line);
+    if (line && c === single) {
+      parts[0] = `${formula} \u2003${line}`;
+      const detail = falseDetail(c);
+      if (detail) parts.push(escapeMarkdown(detail));
+    } else if (line) parts.push(line);
     const more = (c.doubts ?? []).slice(1);
     if (c.verdict === 'unchecked' && more.length) parts.push(`Also: ${more.map((d) => escapeMarkdown(d.detail)).join('; ')}`);
     if (c === plotted && plotUri) parts.push(`![plot](${plotUri})`);

@@ -177,7 +177,9 @@ test('hover: a false claim shows the formula, the verdict and the expected right
   assert.match(md, /^!\[formula\]\(data:image\/svg\+xml;base64,/);
   // The verdict once: the diagnostic beside the hover says what is wrong; the hover adds what it expected, drawn.
   assert.doesNotMatch(md, /is not/);
-  assert.match(md, /\n\n\*\*✗ false\*\* — expected !\[expected\]\(data:image\/svg\+xml;base64,[^)]*\)\n\n!\[plot\]\(data:image\/svg\+xml;base64,[^)]*\)$/);
+  // One false claim: the verdict on the formula's line; then (when the Problems message is shortened) the
+  // counterexample; then the plot.
+  assert.match(md, /\) \u2003\*\*✗ false\*\* — expected !\[expected\]\(data:image\/svg\+xml;base64,[^)]*\)\n\n(?:[^!\n][^\n]*\n\n)?!\[plot\]\(data:image\/svg\+xml;base64,[^)]*\)$/);
   const svgs = decodeImages(md);
   assert.equal(svgs.length, 3, 'formula, expected, plot');
   for (const svg of svgs) {
