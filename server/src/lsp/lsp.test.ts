@@ -256,7 +256,7 @@ test('hover plot: a false claim plots "stated" and "actual" around the counterex
   assert.ok(h);
   const plot = plotOf((h.contents as { value: string }).value);
   assert.ok(plot, 'a plot image');
-  assert.match(plot.svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="320" height="110"/);
+  assert.match(plot.svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="320" height="100"/);
   assert.match(plot.svg, /<text[^>]*>stated<\/text>/);
   assert.match(plot.svg, /<text[^>]*>actual<\/text>/);
   assert.match(plot.svg, /<g class="marker">.*<circle /);
