@@ -992,7 +992,7 @@ async function main() {
   await step('6. Markdown preview focused: the status item stays; the marked block shows its message on focus', 45000, async () => {
     const before = await calcnotesStatus(page);
     await runCommand_(page, 'Markdown: Open Preview');
-    const tab = page.locator('.tabs-container .tab', { hasText: 'Preview note.md' }).first();
+    const tab = page.locator('.tabs-container .tab', { hasText: /Preview\]? note\.md/ }).first();
     await tab.waitFor({ state: 'visible', timeout: 15000 });
     let st;
     const kept = await waitUntil(async () => (st = await calcnotesStatus(page)) === before, 5000);
