@@ -543,15 +543,22 @@ async function runCommand_(page, title) {
   await page.keyboard.press('Enter');
 }
 
-/** Opens a file of the workspace with Ctrl+P and waits until a line holding `text` shows. */
+/** Opens a file of the workspace (a click on it in the Explorer, else Ctrl+P) and waits until a line holding `text` shows. */
 async function openFile(page, name, text) {
+  const line = page.locator('.part.editor .monaco-editor .view-line', { hasText: text }).first();
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  if (await row.isVisible().catch(() => false)) {
+    await row.click();
+    if (await line.waitFor({ timeout: 8000 }).then(() => true, () => false)) return;
+    log(`  ${name} did not open from the Explorer; trying Ctrl+P`);
+  }
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 10000 });
   await input.fill(name);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10000 });
   await page.keyboard.press('Enter');
-  await page.locator('.part.editor .monaco-editor .view-line', { hasText: text }).first().waitFor({ timeout: 15000 });
+  await line.waitFor({ timeout: 15000 });
 }
 
 /**
@@ -1057,6 +1064,9 @@ async function main() {
   // 8. Differentiate Selection puts a statement the checker verifies in place of the selection.
   await step('8. Differentiate Selection inserts a verified statement', 45000, async () => {
     await openFile(page, 'steps.md', 'Steps');
+    const title = await pointOf(page, '# Steps');
+    check(title, 'steps.md is not on screen');
+    await page.mouse.click(title.right + 40, title.y); // the keyboard goes to the editor
     await page.keyboard.press('Control+End'); // the last lines, where the expression is
     await page.locator('.part.editor .monaco-editor .view-line', { hasText: 'Differentiate' }).first().waitFor({ timeout: 10000 });
     const needle = '\\sin(x^2)';
