@@ -1074,7 +1074,7 @@ async function main() {
     const b = await pointOf(page, needle, { at: 1 });
     check(a && b, 'the expression to differentiate is not on screen');
     await page.mouse.click(a.left + 1, a.y);
-    await page.mouse.click(b.right - 1, b.y, { modifiers: ['Shift'] });
+    for (let i = 0; i < needle.length; i++) await page.keyboard.press('Shift+ArrowRight');
     const before = await calcnotesStatus(page);
     await runCommand_(page, 'calcnotes: Differentiate Selection');
     await page.locator('.quick-input-widget', { hasText: 'with respect to' }).first().waitFor({ state: 'visible', timeout: 10000 });
