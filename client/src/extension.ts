@@ -77,6 +77,9 @@ export function activate(context: vscode.ExtensionContext): CalcnotesApi {
       await started;
       await differentiateSelection();
     }),
+    // Code actions' commands: hide a false positive, or turn a code off, for the workspace (its settings).
+    vscode.commands.registerCommand('calcnotes.hideClaim', (uri: unknown, latex: unknown) => addToSetting('hiddenClaims', uri, latex)),
+    vscode.commands.registerCommand('calcnotes.disableCode', (uri: unknown, code: unknown) => addToSetting('disabledCodes', uri, code)),
   );
 
   return {
@@ -141,11 +144,17 @@ export function themeParams(kind: vscode.ColorThemeKind): ThemeParams {
   }
 }
 
-/** `✓ N  ✗ N  · N` for the active note; hidden for other editors. Clicking opens the Problems view. */
+/**
+ * `$(check) N $(error) N $(circle-outline) N` for the active note, named "calcnotes" in its tooltip; kept while the
+ * Markdown preview of that note is focused (the preview is no text editor); hidden for other editors. Clicking it
+ * opens the Problems view.
+ */
 class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('calcnotes.status', vscode.StatusBarAlignment.Left, 0);
   private readonly counts = new Map<string, StatusParams>();
   private readonly disposables: vscode.Disposable[];
+  /** The note the item last showed: a preview of it keeps the item. */
+  private lastNote: vscode.Uri | undefined;
 
   constructor() {
     this.item.name = 'calcnotes';
@@ -153,6 +162,8 @@ class StatusBar implements vscode.Disposable {
     this.disposables = [
       this.item,
       vscode.window.onDidChangeActiveTextEditor(() => this.render()),
+      vscode.window.tabGroups.onDidChangeTabs(() => this.render()),
+      vscode.window.tabGroups.onDidChangeTabGroups(() => this.render()),
       vscode.workspace.onDidCloseTextDocument((d) => this.counts.delete(d.uri.toString())),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('calcnotes')) this.render();
@@ -162,19 +173,36 @@ class StatusBar implements vscode.Disposable {
   }
 
   update(p: StatusParams): void {
-    this.counts.set(p.uri, p);
+    if (p.skipped) this.counts.delete(p.uri);
+    else this.counts.set(p.uri, p);
     this.render();
   }
 
-  private render(): void {
+  /** The note whose counts to show: the active text editor's, or the one the focused Markdown preview shows. */
+  private note(): vscode.Uri | undefined {
     const doc = vscode.window.activeTextEditor?.document;
-    const p = doc && LANGUAGES.includes(doc.languageId) ? this.counts.get(doc.uri.toString()) : undefined;
-    if (!doc || !p || !vscode.workspace.getConfiguration('calcnotes', doc.uri).get<boolean>('enable', true)) {
+    if (doc) return LANGUAGES.includes(doc.languageId) ? doc.uri : undefined;
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    const input = tab?.input;
+    if (!(input instanceof vscode.TabInputWebview) || !/markdown\.preview/.test(input.viewType)) return undefined;
+    // The preview's tab is labelled "Preview note.md": the last note shown, or an open note of that name.
+    const name = tab!.label.replace(/^\[?Preview\]?\s*/, '');
+    if (this.lastNote && path.basename(this.lastNote.path) === name) return this.lastNote;
+    return vscode.workspace.textDocuments.find((d) => LANGUAGES.includes(d.languageId) && path.basename(d.uri.path) === name)?.uri;
+  }
+
+  private render(): void {
+    const uri = this.note();
+    const p = uri ? this.counts.get(uri.toString()) : undefined;
+    if (!uri || !p || !vscode.workspace.getConfiguration('calcnotes', uri).get<boolean>('enable', true)) {
       this.item.hide();
       return;
     }
-    this.item.text = `✓ ${p.verified}  ✗ ${p.false}  · ${p.unchecked}`;
-    this.item.tooltip = `calcnotes: ${p.verified} verified, ${p.false} false, ${p.unchecked} not checked. Click to open the Problems view.`;
+    this.lastNote = uri;
+    const { text, tooltip, label } = statusTexts(p);
+    this.item.text = text;
+    this.item.tooltip = tooltip;
+    this.item.accessibilityInformation = { label, role: 'button' };
     this.item.show();
   }
 
@@ -183,19 +211,57 @@ class StatusBar implements vscode.Disposable {
   }
 }
 
+/** What the status item says for a note's counts: icons in the bar, words in the tooltip and for screen readers. */
+export function statusTexts(p: StatusParams): { text: string; tooltip: string; label: string } {
+  const label = `calcnotes: ${p.verified} verified, ${p.false} false, ${p.unchecked} not checked`;
+  return {
+    text: `$(check) ${p.verified} $(error) ${p.false} $(circle-outline) ${p.unchecked}`,
+    tooltip:
+      `${label}.\n\n"Not checked" claims are definitions, approximations and anything calcnotes could not read with ` +
+      'certainty: they are neither right nor wrong (turn on calcnotes.showUnchecked to see them with the reason). ' +
+      'Click to open the Problems view.',
+    label,
+  };
+}
+
+/**
+ * Adds a value to a list setting of the workspace (of the user's settings when no folder is open); the server
+ * checks the open notes again when the settings change.
+ */
+async function addToSetting(key: 'hiddenClaims' | 'disabledCodes', uri: unknown, value: unknown): Promise<void> {
+  if (typeof value !== 'string' || !value.trim()) return;
+  const scope = typeof uri === 'string' ? vscode.Uri.parse(uri) : undefined;
+  const config = vscode.workspace.getConfiguration('calcnotes', scope);
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const inspected = config.inspect<string[]>(key);
+  const current = (target === vscode.ConfigurationTarget.Workspace ? inspected?.workspaceValue : inspected?.globalValue) ?? [];
+  if (current.includes(value)) return;
+  try {
+    await config.update(key, [...current, value], target);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`calcnotes: could not change calcnotes.${key}: ${errorText(e)}`);
+    return;
+  }
+  const where = target === vscode.ConfigurationTarget.Workspace ? 'the workspace settings' : 'your user settings';
+  void vscode.window.showInformationMessage(
+    key === 'hiddenClaims' ? `calcnotes: the claim is hidden (calcnotes.hiddenClaims in ${where}).` : `calcnotes: '${value}' is turned off (calcnotes.disabledCodes in ${where}).`,
+  );
+}
+
 async function checkWorkspace(): Promise<void> {
   const c = client;
   if (!c?.isRunning()) {
     void vscode.window.showErrorMessage('calcnotes: the language server is not running.');
     return;
   }
-  const uris = await vscode.workspace.findFiles('**/*.{md,markdown,txt,qmd,Rmd,rmd,tex}', '**/node_modules/**');
+  // The notes the CLI finds in the same folder: no node_modules, no hidden folders or files.
+  const uris = await vscode.workspace.findFiles('**/*.{md,markdown,txt,qmd,Rmd,rmd,tex,ipynb}', '{**/node_modules/**,**/.*/**,**/.*}');
   if (uris.length === 0) {
     void vscode.window.showInformationMessage('calcnotes: no notes (.md, .markdown, .qmd, .Rmd, .tex, .txt) in this workspace.');
     return;
   }
   uris.sort((a, b) => a.toString().localeCompare(b.toString()));
-  const total = { notes: 0, verified: 0, false: 0, unchecked: 0, failed: 0 };
+  const total = { notes: 0, verified: 0, false: 0, unchecked: 0, failed: 0, skipped: 0 };
   const cancelled = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'calcnotes', cancellable: true },
     async (progress, token) => {
@@ -210,6 +276,10 @@ async function checkWorkspace(): Promise<void> {
           const text = open ? open.getText() : decoder.decode(await vscode.workspace.fs.readFile(uri));
           const params: CheckTextParams = { uri: uri.toString(), text };
           const r = await c.sendRequest<CheckTextResult>(CHECK_TEXT_REQUEST, params, token);
+          if (r.skipped) {
+            total.skipped++; // a plain-text file that is no math note, or an excluded file
+            continue;
+          }
           total.notes++;
           total.verified += r.verified;
           total.false += r.false;
@@ -228,6 +298,7 @@ async function checkWorkspace(): Promise<void> {
     cancelled ? `Stopped after ${total.notes} of ${uris.length} notes` : `${total.notes} ${total.notes === 1 ? 'note' : 'notes'}`,
     `${claims} claims: ${total.verified} verified, ${total.false} false, ${total.unchecked} not checked`,
   ];
+  if (total.skipped) parts.push(`${total.skipped} ${total.skipped === 1 ? 'file' : 'files'} skipped (not math notes, or excluded)`);
   if (total.failed) parts.push(`${total.failed} could not be checked (see the calcnotes output)`);
   const message = `calcnotes: ${parts.join('; ')}.`;
   if (total.false > 0) {
@@ -254,7 +325,7 @@ async function differentiateSelection(): Promise<void> {
   const doc = editor.document;
   const version = doc.version;
   const selection = editor.selection;
-  const { latex, insertAt } = selectedLatex(doc.getText(selection));
+  const { latex, latexStart, insertAt } = selectedLatex(doc.getText(selection));
   if (!latex) {
     void vscode.window.showInformationMessage('calcnotes: select a LaTeX expression to differentiate.');
     return;
@@ -262,7 +333,7 @@ async function differentiateSelection(): Promise<void> {
   const variable = await vscode.window.showInputBox({
     title: 'calcnotes: Differentiate Selection',
     prompt: `Differentiate ${latex.length > 40 ? latex.slice(0, 40) + '…' : latex} with respect to`,
-    value: 'x',
+    value: guessVariable(latex),
     validateInput: (v) => (v.trim() ? undefined : 'Enter a variable, e.g. x or \\theta'),
   });
   if (variable === undefined) return;
@@ -275,33 +346,49 @@ async function differentiateSelection(): Promise<void> {
     return;
   }
   if ('error' in result) {
-    void vscode.window.showErrorMessage(`calcnotes: ${result.error}`);
+    // Prose or an equation selected, or what cannot be read: say so, change nothing.
+    void vscode.window.showWarningMessage(`calcnotes: ${result.error}`);
     return;
   }
   if (doc.version !== version) {
     void vscode.window.showWarningMessage(`calcnotes: the note changed meanwhile; the derivative is ${result.latex}`);
     return;
   }
-  const position = doc.positionAt(doc.offsetAt(selection.start) + insertAt);
-  const ok = await editor.edit((edit) => edit.insert(position, ` = ${result.latex}`));
+  const base = doc.offsetAt(selection.start);
+  // The statement (d/dx of the selection = its derivative) takes the selection's place, inside its delimiters.
+  const ok = result.statement
+    ? await editor.edit((edit) => edit.replace(new vscode.Range(doc.positionAt(base + latexStart), doc.positionAt(base + insertAt)), result.statement!))
+    : await editor.edit((edit) => edit.insert(doc.positionAt(base + insertAt), ` = ${result.latex}`));
   if (!ok) void vscode.window.showErrorMessage('calcnotes: could not insert the derivative.');
 }
 
+/** The variable to offer: x when the expression has one, else its only single letter (t, θ), else x. */
+export function guessVariable(latex: string): string {
+  const body = latex.replace(/\\(?:sin|cos|tan|exp|log|ln|frac|left|right|sqrt|cdot)\b/g, ' ');
+  if (/(?:^|[^A-Za-z\\])x(?![A-Za-z])/.test(body)) return 'x';
+  const letters = new Set(body.match(/\\(?:theta|phi|alpha|beta|lambda|mu|sigma|tau|omega)\b|(?<![A-Za-z\\])[a-z](?![A-Za-z])/g) ?? []);
+  for (const l of ['e', 'd', 'i']) letters.delete(l);
+  return letters.size === 1 ? [...letters][0] : 'x';
+}
+
 /**
- * The LaTeX of a selection and where, within the selection, ` = result` goes: after it, or before the closing
- * delimiter when the selection includes `$…$`, `$$…$$`, `\(…\)` or `\[…\]`, so the result stays inside the math.
+ * The LaTeX of a selection and where it lies in the selection (`latexStart`…`insertAt`): inside the delimiters when
+ * the selection includes `$…$`, `$$…$$`, `\(…\)` or `\[…\]`, so that the statement replacing it stays math.
  */
-export function selectedLatex(text: string): { latex: string; insertAt: number } {
+export function selectedLatex(text: string): { latex: string; latexStart: number; insertAt: number } {
   const trimmedEnd = text.replace(/\s+$/, '');
   for (const [open, close] of [['$$', '$$'], ['\\(', '\\)'], ['\\[', '\\]'], ['$', '$']]) {
     const body = trimmedEnd.trimStart();
     if (body.length > open.length + close.length && body.startsWith(open) && body.endsWith(close)) {
       const inner = body.slice(open.length, body.length - close.length);
       if (inner.includes(close)) break; // several formulas, e.g. `$a$ and $b$`
-      return { latex: inner.trim(), insertAt: trimmedEnd.length - close.length };
+      const innerStart = trimmedEnd.length - body.length + open.length;
+      const lead = inner.length - inner.trimStart().length;
+      const innerEnd = trimmedEnd.length - close.length - (inner.length - inner.trimEnd().length);
+      return { latex: inner.trim(), latexStart: innerStart + lead, insertAt: innerEnd };
     }
   }
-  return { latex: text.trim(), insertAt: trimmedEnd.length };
+  return { latex: text.trim(), latexStart: text.length - text.trimStart().length, insertAt: trimmedEnd.length };
 }
 
 /** The previewed note's URI ('' when the preview names none), or null when checking is off for it. */

@@ -40,6 +40,7 @@ export type PreviewMarksProvider = (src: string, env: unknown) => Map<number, st
 
 export const FALSE_CLASS = 'calcnotes-false';
 export const BADGE_CLASS = 'calcnotes-badge';
+export const MESSAGE_CLASS = 'calcnotes-message';
 
 /** Adds the annotating core rule to `md` and returns it (the shape `extendMarkdownIt` wants). */
 export function calcnotesMarkdownIt<T extends MarkdownItLike>(md: T, marks: PreviewMarksProvider): T {
@@ -197,9 +198,20 @@ function firstInlineInside(tokens: MdToken[], openIndex: number): MdToken | unde
   return undefined;
 }
 
+/**
+ * The mark of a block with false claims: a focusable "✗" (Tab reaches it) and the messages beside it, shown when
+ * the block is hovered or the badge focused (client/media/preview.css), and read by screen readers through
+ * aria-describedby; the native tooltip stays for what CSS cannot reach.
+ */
+let badgeIds = 0;
 function badgeHtml(messages: string[]): string {
+  const id = `calcnotes-message-${++badgeIds}`;
   const title = escapeHtml(messages.join('\n'));
-  return `<span class="${BADGE_CLASS}" title="${title}" aria-label="false claim">✗</span>`;
+  const body = messages.map((m) => `<span class="${MESSAGE_CLASS}-line">${escapeHtml(m)}</span>`).join('');
+  return (
+    `<span class="${BADGE_CLASS}" tabindex="0" role="note" title="${title}" aria-label="false claim" aria-describedby="${id}">✗</span>` +
+    `<span class="${MESSAGE_CLASS}" id="${id}" role="tooltip">${body}</span>`
+  );
 }
 
 function escapeHtml(s: string): string {

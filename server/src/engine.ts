@@ -492,6 +492,17 @@ function optionMacros(options: EngineOptions): Map<string, Macro> {
   return new Map([...lastPreamble.macros, ...settings]);
 }
 
+/**
+ * Does a plain-text file look like math notes? Markdown is always checked; a `.txt` file only when it writes math
+ * the way notes do — a LaTeX command (`\frac`, `\sin`), a prime (`f'(x)`, `y''`), or a power with `^` — so that
+ * `todo.txt` with "budget = 3*40 = 100" is left alone. Reads at most the first 200,000 characters.
+ */
+export function looksLikeMathNotes(text: string): boolean {
+  const t = text.length > 200_000 ? text.slice(0, 200_000) : text;
+  // A prime: after a one-letter name (f', y'', not don't; I'm is no prime) or a bracket ((fg)').
+  return /\\[A-Za-z]{2,}|(?<![A-Za-z'])[A-HJ-Za-z]'|\)'|[A-Za-z0-9)}]\s*\^\s*[-{(A-Za-z0-9]/.test(t);
+}
+
 /** Longest expression `differentiateLatex` reads. */
 const MAX_DIFFERENTIATE_INPUT = 5000;
 

@@ -103,6 +103,11 @@ function startServer(): void {
     }
   };
 
+  const runner = new CheckRunner({
+    workerScript: __filename,
+    workerData: { [WORKER_MARKER]: true },
+    log: info,
+  });
   const service = new CalcnotesService({
     getDocument: (uri) => documents.get(uri) ?? bridge.document(uri),
     getSettings: async (uri) => {
@@ -128,11 +133,7 @@ function startServer(): void {
     latexWorkshop: () => latexWorkshop,
     log,
     info,
-    runner: new CheckRunner({
-      workerScript: __filename,
-      workerData: { [WORKER_MARKER]: true },
-      log: info,
-    }),
+    runner,
   });
 
   /** Runs a handler; an exception is logged, never thrown into the connection. */
@@ -146,6 +147,8 @@ function startServer(): void {
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
+    // The checker's worker loads while the client finishes the handshake and opens its notes.
+    guard('worker start', undefined, () => runner.prestart());
     const caps = params.capabilities;
     latexWorkshop = (params.initializationOptions as CalcnotesInitOptions | undefined)?.latexWorkshop === true;
     configurationSupported = !!caps.workspace?.configuration;
@@ -177,8 +180,9 @@ function startServer(): void {
         }),
       );
     }
-    // Take MathJax's start-up cost before the first hover, not during it.
-    setTimeout(() => guard('renderer warm-up', undefined, () => service.warmUp()), 300).unref();
+    // Take MathJax's start-up cost (~0.3 s of this thread) before the first hover, not during it — and not before
+    // the first diagnostics either: it waits until the notes opened with the window are checked and published.
+    service.warmUpWhenIdle(300);
   });
 
   connection.onDidChangeConfiguration((change) =>

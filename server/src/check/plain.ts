@@ -97,6 +97,8 @@ export function plainText(latex: string, depth = 0): string {
             out += `${top.replace(/^([d∂][²³]?) /, '$1')}/${bottom.replace(/([d∂]) /g, '$1')}`;
             if (/^\s*[A-Za-z\\(|]/.test(s.slice(b.next))) out += ' ';
           }
+          // A fraction multiplied by what follows it reads (1/2)·x, never 1/2x.
+          else if (juxtaposed(s, b.next)) out += `(${wrap(top)}/${wrapDenominator(bottom)})${TIGHT_DOT}`;
           else out += `${wrap(top)}/${wrapDenominator(bottom)}`;
           i = b.next;
           continue;
@@ -119,6 +121,15 @@ export function plainText(latex: string, depth = 0): string {
           out += upper ? `${sign}(${lo}…${plainText(upper.body, depth + 1)}) ` : `${sign}_${lo.length > 1 ? `(${lo})` : lo} `;
           i = upper ? upper.next : lower.next;
           while (s[i] === ' ') i++;
+          continue;
+        }
+      }
+      // A matrix reads [3×3 matrix]: its entries would make a message no one reads at a glance.
+      if (name === 'begin') {
+        const m = matrixAt(s, i);
+        if (m) {
+          out += m.text;
+          i = m.next;
           continue;
         }
       }
@@ -212,5 +223,77 @@ export function plainText(latex: string, depth = 0): string {
     out += c;
     i++;
   }
-  return out.replace(/\s+/g, ' ').replace(/\s*·\s*/g, ' · ').trim();
+  return out.replace(/\s+/g, ' ').replace(/\s*·\s*/g, ' · ').replace(/\s*\u2062\s*/g, '·').trim();
+}
+
+/** Marks a product written without a sign (a fraction times a factor): printed `·` with no spaces around it. */
+const TIGHT_DOT = '\u2062';
+
+/** Commands after a fraction that are not a factor multiplying it (operators, relations, spacing, closers). */
+const NOT_A_FACTOR = new Set([
+  'cdot', 'times', 'div', 'pm', 'mp', 'le', 'leq', 'ge', 'geq', 'neq', 'ne', 'approx', 'equiv', 'sim', 'to', 'quad',
+  'qquad', 'right', 'end', 'rangle', 'rvert', 'rVert', 'ldots', 'cdots', 'dots', 'text', 'mathrm', 'tag', 'label',
+  'big', 'Big', 'bigg', 'Bigg', 'bigr', 'Bigr', 'biggr', 'Biggr', 'iff', 'implies', 'Rightarrow', 'rightarrow',
+]);
+
+/** Does a factor follow at `i` (after spaces): a letter, a bracket, a group, or a command that is not an operator? */
+function juxtaposed(s: string, i: number): boolean {
+  let j = i;
+  while (s[j] === ' ') j++;
+  const c = s[j];
+  if (c === undefined) return false;
+  if (/[A-Za-z({]/.test(c)) return true;
+  if (c !== '\\') return false;
+  const m = /^\\([a-zA-Z]+)/.exec(s.slice(j));
+  return !!m && !NOT_A_FACTOR.has(m[1]);
+}
+
+const MATRIX_ENVS = new Set(['matrix', 'pmatrix', 'bmatrix', 'Bmatrix', 'vmatrix', 'Vmatrix', 'smallmatrix', 'array']);
+
+/**
+ * `\begin{bmatrix}…\end{bmatrix}` at `i` (just after `\begin`) as `[2×3 matrix]` (a determinant `det[2×2 matrix]`),
+ * with the index after its `\end`; null when `i` does not open a matrix or it is not closed.
+ */
+function matrixAt(s: string, i: number): { text: string; next: number } | null {
+  const env = group(s, i);
+  if (!env || !MATRIX_ENVS.has(env.body)) return null;
+  let j = env.next;
+  if (env.body === 'array') {
+    const spec = group(s, j);
+    if (spec) j = spec.next;
+  }
+  const bodyStart = j;
+  let depth = 0;
+  let nested = 0;
+  let rows = 1;
+  let cols = 1;
+  let rowHasContent = false;
+  for (; j < s.length; j++) {
+    const c = s[j];
+    if (c === '\\' && s.startsWith('\\end{', j) && nested === 0) {
+      const close = group(s, j + 4);
+      if (!close || close.body !== env.body) return null;
+      if (!rowHasContent && rows > 1) rows--; // a trailing \\ opens no row
+      if (bodyStart === j || (rows === 1 && !rowHasContent)) return { text: '[empty matrix]', next: close.next };
+      return { text: `${env.body === 'vmatrix' ? 'det' : ''}[${rows}×${cols} matrix]`, next: close.next };
+    }
+    if (c === '\\' && s[j + 1] === '\\' && depth === 0 && nested === 0) {
+      rows++;
+      rowHasContent = false;
+      j++;
+      continue;
+    }
+    if (c === '\\') {
+      if (s.startsWith('\\begin{', j)) nested++;
+      else if (s.startsWith('\\end{', j)) nested--;
+      rowHasContent = true;
+      j++; // the escaped character or the command's first letter
+      continue;
+    }
+    if (c === '{') depth++;
+    else if (c === '}') depth--;
+    else if (c === '&' && depth === 0 && nested === 0 && rows === 1) cols++;
+    if (!/\s/.test(c) && c !== '&') rowHasContent = true;
+  }
+  return null;
 }

@@ -41,6 +41,15 @@ test('exit 0 when nothing is false; folders are searched for notes (.md, .markdo
   assert.equal(r.stdout.trim(), '5 claims: 5 verified, 0 false, 0 unchecked');
 });
 
+test('a .txt file found in a folder is checked only when it looks like math notes; named, it is always checked', () => {
+  const dir = tmpNotes({ 'notes.md': RIGHT, 'todo.txt': 'budget = 3*40 = 100\nbuy milk\n' });
+  const r = runCli(['check', dir]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.equal(r.stdout.trim(), '2 claims: 2 verified, 0 false, 0 unchecked');
+  const named = runCli(['check', path.join(dir, 'todo.txt')]);
+  assert.match(named.stdout, /todo\.txt:1:/);
+});
+
 test('exit 2 with a one-line message for a missing file, and for bad usage', () => {
   const r = runCli(['check', 'no/such/file.md']);
   assert.equal(r.code, 2);

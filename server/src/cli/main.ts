@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { CheckCache, MAX_BUDGET_MS, MIN_BUDGET_MS, checkDocument, clampBudget, summarize, type DocumentReport, type EngineOptions } from '../engine';
+import { CheckCache, MAX_BUDGET_MS, MIN_BUDGET_MS, checkDocument, clampBudget, looksLikeMathNotes, summarize, type DocumentReport, type EngineOptions } from '../engine';
 import { LineMap } from '../scan/lines';
 import { NOTE_EXTENSIONS, cellPosition, noteKind, toNote, type NotebookNote } from '../formats';
 import { findProjectMacros, readMacrosFile } from '../config/projectMacros';
@@ -119,8 +119,18 @@ function why(e: unknown): string {
   return code ?? (e as Error)?.message ?? String(e);
 }
 
+/** A plain-text file found in a folder is a note when it looks like one (as in the editor: engine.looksLikeMathNotes). */
+function mathNotesFile(file: string): boolean {
+  try {
+    return looksLikeMathNotes(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return true; // reading it again later reports the error
+  }
+}
+
 /**
- * Expand folders into note files (sorted, skipping node_modules and hidden folders). Symbolic links are followed
+ * Expand folders into note files (sorted, skipping node_modules and hidden folders, and plain-text files that do
+ * not look like math notes; a file named on the command line is always checked). Symbolic links are followed
  * once: a folder or note reached twice (a link loop, or a link to something already searched) is taken once.
  * What cannot be read is added to `problems` and the walk goes on.
  */
@@ -168,7 +178,7 @@ function collectFiles(inputs: string[], problems: string[]): string[] {
         }
       }
       if (isDir) walk(p);
-      else if (isFile && isNote) addFile(p);
+      else if (isFile && isNote && (noteKind(p) !== 'text' || mathNotesFile(p))) addFile(p);
     }
   };
   for (const input of inputs) {

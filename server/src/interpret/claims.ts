@@ -15,6 +15,7 @@ import { listItems, primedFunctions, usageOf } from '../semantics/scopes';
 import { subscriptPartial, writtenDifferentials } from '../semantics/notation';
 import { doubt, type Doubt } from '../semantics/reasons';
 import { derivativeOf, tableClaims } from './tables';
+import { plainText } from '../check/plain';
 
 export type ClaimKind =
   | 'derivative' // a derivative of a concrete expression
@@ -659,16 +660,16 @@ export function interpret(
           const isValue = isConstant(rhs.node);
           if (isPointName(lhs.node, rhs.node)) {
             // `x = x_0` ("at $x = x_0$"): a point, not a definition of x.
-            claim.preset = { kind: 'value', reason: `gives ${lhs.latex.trim()} the value ${rhs.latex.trim()} (a point)` };
+            claim.preset = { kind: 'value', reason: `gives ${plainText(lhs.latex.trim())} the value ${plainText(rhs.latex.trim())} (a point)` };
           } else if (isValue) {
             // `x = 2`, or `f(x, y) = -12` at a point: a value, not a definition.
-            claim.preset = { kind: 'value', reason: `gives ${lhs.latex.trim()} a value` };
+            claim.preset = { kind: 'value', reason: `gives ${plainText(lhs.latex.trim())} a value` };
             // "at the point $x = 0$": the point the rows after it may evaluate at.
             if (lhs.node.type === 'sym' && /\b(?:at|point|when)\s*$/i.test(maskedBefore)) statedPoint = { name: lhs.node.name, sym: lhs.node, rhs: rhs.node, section: sectionOf[fi] };
             // `d = 3`: d is a quantity of this note, not the differential mark (semantics/notation.ts).
             if (target.name === 'd' || target.name === 'rm:d') ctx = withQuantity(ctx, target.name, { rule: 'formula.value', certainty: 'stated', line: lines?.positionAt(f.start + lhs.node.span.start).line });
           } else {
-            claim.preset = { kind: 'definition', reason: `defines ${lhs.latex.trim()}` };
+            claim.preset = { kind: 'definition', reason: `defines ${plainText(lhs.latex.trim())}` };
             if (!selfRef) ctx = bind(ctx, target, rhs, f, lines, itemOf[fi]);
           }
         } else if (factsOf(rhs.node).limit || factsOf(lhs.node).limit) {

@@ -426,7 +426,7 @@ describe('definitions and the context', () => {
   test('H_{ij} = … defines the subscripted name', () => {
     const text = String.raw`$H_{ij} = \frac{\partial^2 f}{\partial x_i \partial x_j}$. Then $H_{ij} + 0 = H_{ij}$.`;
     const claims = claimsOf(text);
-    assert.deepEqual(claims[0].preset, { kind: 'definition', reason: 'defines H_{ij}' });
+    assert.deepEqual(claims[0].preset, { kind: 'definition', reason: 'defines H_ij' });
     assert.equal(claims[0].chainHasDerivative, true);
     const h = claims[1].context.bindings.get('H_ij');
     assert.ok(h, `bound: ${bound(claims[1])}`);

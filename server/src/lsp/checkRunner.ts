@@ -107,6 +107,8 @@ export interface Runner {
   submit(job: CheckJob): Promise<CheckOutcome>;
   /** A document is closed: what is kept to report on it incrementally can go. */
   forget?(key: string): void;
+  /** Start the worker now (it loads the checker), so that the first check does not wait for it. */
+  prestart?(): void;
   dispose(): Promise<void>;
 }
 
@@ -266,6 +268,10 @@ export class CheckRunner implements Runner {
   }
 
   /** A document was closed: both sides forget the sections held for it. */
+  prestart(): void {
+    if (this.usesWorker) this.ensureWorker();
+  }
+
   forget(key: string): void {
     this.held.delete(key);
     const msg: WorkerControl = { forget: key };

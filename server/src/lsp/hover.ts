@@ -10,9 +10,22 @@ import type { ClaimReport, DocumentReport, ReportFragment } from '../engine';
 import { LineMap } from '../scan/lines';
 import { showsAs } from '../scan/entities';
 import { macroPrelude } from '../render/macros';
-import { renderDataUri } from '../render/svg';
+import { renderSvg, svgDataUri } from '../render/svg';
 import { plotImageUri } from '../render/plotImage';
-import { rangeOf, stripVerdictPrefix } from './diagnostics';
+import { rangeOf, shortMessage, stripVerdictPrefix } from './diagnostics';
+
+/**
+ * Size budgets of a hover. VS Code shows at most 100,000 characters of a hover (beyond, it cuts the Markdown and
+ * the image syntax shows as text) and opens it at most ~250 px tall: an image over these budgets is not shown —
+ * a large block shows the claim's own row instead.
+ */
+export const MAX_IMAGE_URI = 40_000;
+/** Heights in MathJax ex (about 7–8 px each): a formula, with and without a plot below it; an expected side. */
+export const MAX_FORMULA_EX = 14;
+export const MAX_FORMULA_EX_WITH_PLOT = 7;
+export const MAX_EXPECTED_EX = 7;
+/** The whole hover's Markdown stays below this. */
+export const MAX_HOVER_CHARS = 90_000;
 
 export interface HoverInput {
   /** The document's current text. */
@@ -72,15 +85,34 @@ export function codeSpan(s: string): string {
   return `${fence} ${text} ${fence}`;
 }
 
+/**
+ * The verdict in one line. A false claim's message is the diagnostic's, which VS Code shows in the same hover: the
+ * line says only "✗ false" (what the shortened message left out goes beside the formula: `falseDetail`).
+ */
 export function verdictLine(c: ClaimReport): string {
   switch (c.verdict) {
     case 'verified':
       return `✓ verified — ${escapeMarkdown(stripVerdictPrefix(c.reason))}`;
     case 'false':
-      return `✗ false — ${escapeMarkdown(c.reason)}`;
+      return '**✗ false**';
     default:
       return `· not checked — ${escapeMarkdown(stripVerdictPrefix(c.reason))}`;
   }
+}
+
+/**
+ * What the Problems view's shortened message of a false claim left out — its counterexample, compactly ("at
+ * x = 0.31 (f = x² + 1): the left side is 0.07088, the right side 0.9922") — or '' when the message is whole.
+ */
+export function falseDetail(c: ClaimReport): string {
+  const full = c.reason.replace(/\s+/g, ' ').trim();
+  const short = shortMessage(full);
+  if (short === full) return '';
+  const colon = full.indexOf(': ');
+  const rest = (colon > 0 ? full.slice(colon + 2) : full).replace(/ Expected [^]*\.$/, '').trim().replace(/\.$/, '');
+  if (!rest || short.includes(rest)) return '';
+  const m = /^(?:with (.+?) )?at (.+?) the left side is (\S+) and the right side is (\S+)$/.exec(rest);
+  return m ? `at ${m[2]}${m[1] ? ` (${m[1]})` : ''}: the left side is ${m[3]}, the right side ${m[4]}` : rest;
 }
 
 interface PreludeMemo {
@@ -99,12 +131,83 @@ export function preludeFor(report: DocumentReport, macros: Record<string, string
   return prelude;
 }
 
-function image(alt: string, latex: string, display: boolean, color: string | undefined, prelude: string): string {
-  const uri = renderDataUri(latex.trim(), { color, display, prelude });
-  // `alt` is ours (a word), the URI base64: nothing of the note's text is Markdown here.
-  if (uri && uri.length <= MAX_HOVER_IMAGE) return `![${alt}](${uri})`;
-  // Rendering failed, or the image would be too large: the LaTeX as code.
-  return codeSpan(latex.replace(/\s+/g, ' '));
+/** The height of a MathJax SVG in ex (Infinity when it does not say). */
+function heightEx(svg: string): number {
+  const m = /^<svg\b[^>]*?\sheight="([\d.]+)ex"/.exec(svg);
+  return m ? Number(m[1]) : Infinity;
+}
+
+/** A formula as a Markdown image, or null when it does not render or is over the budgets. */
+function imageWithin(alt: string, latex: string, display: boolean, color: string | undefined, prelude: string, maxEx: number): string | null {
+  const svg = renderSvg(latex.trim(), { color, display, prelude });
+  if (!svg || heightEx(svg) > maxEx) return null;
+  const uri = svgDataUri(svg);
+  return uri.length <= MAX_IMAGE_URI ? `![${alt}](${uri})` : null;
+}
+
+/** The LaTeX as inline code, cut to a readable length (double backticks allow single ones inside). */
+function code(latex: string, max = 160): string {
+  let t = latex.trim().replace(/\s+/g, ' ');
+  if (t.length > max) t = `${t.slice(0, max - 1)}…`;
+  return codeSpan(t);
+}
+
+function image(alt: string, latex: string, display: boolean, color: string | undefined, prelude: string, maxEx = MAX_FORMULA_EX): string {
+  return imageWithin(alt, latex, display, color, prelude, maxEx) ?? code(latex);
+}
+
+const BLOCK_ENV = /\\begin\{(aligned|align\*?|alignat\*?|alignedat|gather\*?|gathered|split|multline\*?|eqnarray\*?|flalign\*?|array)\}(\{[^{}]*\})?/;
+
+/**
+ * The rows of a display block (`\begin{align}… \\ …\end{align}`, or rows at the top level), as index ranges of
+ * its LaTeX: row breaks inside braces or inner environments (a matrix) do not count.
+ */
+export function blockRows(latex: string): { start: number; end: number }[] {
+  let from = 0;
+  let to = latex.length;
+  // The block's environment, wherever it starts (`\setcounter{…}` or a label may come first).
+  const open = BLOCK_ENV.exec(latex);
+  if (open && braceDepthAt(latex, open.index) === 0) {
+    from = open.index + open[0].length;
+    const close = latex.lastIndexOf(`\\end{${open[1]}}`);
+    if (close > from) to = close;
+  }
+  const rows: { start: number; end: number }[] = [];
+  let depth = 0;
+  let nested = 0;
+  let rowStart = from;
+  for (let i = from; i < to; i++) {
+    const c = latex[i];
+    if (c === '{') depth++;
+    else if (c === '}') depth--;
+    else if (c === '\\') {
+      if (latex.startsWith('\\begin{', i)) nested++;
+      else if (latex.startsWith('\\end{', i)) nested--;
+      else if (latex[i + 1] === '\\' && depth === 0 && nested === 0) {
+        rows.push({ start: rowStart, end: i });
+        rowStart = i + 2;
+      }
+      i++;
+    }
+  }
+  rows.push({ start: rowStart, end: to });
+  return rows.filter((r) => /\S/.test(latex.slice(r.start, r.end)));
+}
+
+function braceDepthAt(s: string, end: number): number {
+  let d = 0;
+  for (let i = 0; i < end; i++) {
+    if (s[i] === '\\') i++;
+    else if (s[i] === '{') d++;
+    else if (s[i] === '}') d--;
+  }
+  return d;
+}
+
+/** One row of a block as LaTeX that renders on its own (aligned, without labels and tags). */
+function rowLatex(row: string): string {
+  const t = row.replace(/\\(?:label|tag\*?|eqref|ref)\s*\{[^{}]*\}|\\(?:nonumber|notag)\b/g, '').trim();
+  return t.includes('&') ? `\\begin{aligned}${t}\\end{aligned}` : t;
 }
 
 /** The fragment at an offset whose text is still what was checked (hover works on a slightly stale report). */
@@ -128,43 +231,72 @@ export function hover(input: HoverInput): Hover | null {
   const prelude = preludeFor(input.report, input.macros, input.preamble);
   const claims = input.report.claims.filter((c) => c.start >= f.start && c.end <= f.end && c.start <= offset && offset <= c.end);
   if (input.formula === false && !claims.length) return null; // the formula alone: another extension previews it
-  const parts: string[] = input.formula === false ? [] : [image('formula', f.latex, f.display, input.color, prelude)];
-  const shown = new Set<string>();
   // One plot per hover: a false claim's if there is one, else the first claim with a plot.
   const plotted = input.plots === false ? undefined : (claims.find((c) => c.plot && c.verdict === 'false') ?? claims.find((c) => c.plot));
+  const plotUri = plotted?.plot ? plotImageUri(plotted.plot, input.color, input.plotBudgetMs) : null;
+  // (In a `.tex` file another extension may preview the formula: then only the verdicts.)
+  const formula = input.formula === false ? '' : formulaPart(input, f, claims, offset, prelude, plotUri ? MAX_FORMULA_EX_WITH_PLOT : MAX_FORMULA_EX);
+  const parts: string[] = formula ? [formula] : [];
+  // One false claim: its verdict goes on the formula's line, and the counterexample the Problems message left out
+  // on one line below — so that message, formula, verdict, expected side and plot fit VS Code's ~250 px hover.
+  const single = claims.length === 1 && claims[0].verdict === 'false' ? claims[0] : undefined;
+  const shown = new Set<string>();
+  const after: string[] = [];
   for (const c of claims) {
-    parts.push(verdictLine(c));
-    const more = (c.doubts ?? []).slice(1);
-    if (c.verdict === 'unchecked' && more.length) parts.push(`Also: ${more.map((d) => escapeMarkdown(d.detail)).join('; ')}`);
-    if (c.beliefs?.length) {
-      const said = c.beliefs.map((b) => `${b.subject}: ${b.text}${b.at !== undefined ? ` on line ${lines.positionAt(b.at).line + 1}` : ''}`);
-      parts.push(`*${escapeMarkdown(said.join(' · '))}*`);
-    }
+    let line = verdictLine(c);
     if (c.computed && !shown.has(c.computed)) {
       shown.add(c.computed);
-      parts.push(`Computed derivative: ${image('computed derivative', c.computed, false, input.color, prelude)}`);
+      parts.push(line);
+      parts.push(`Computed derivative: ${image('computed derivative', c.computed, true, input.color, prelude, MAX_EXPECTED_EX)}`);
+      line = '';
     } else if (c.verdict === 'false' && c.expected && !shown.has(c.expected)) {
       shown.add(c.expected);
-      parts.push(`Expected: ${image('expected', c.expected, false, input.color, prelude)}`);
+      line += ` — expected ${image('expected', c.expected, true, input.color, prelude, MAX_EXPECTED_EX)}`;
     }
-    if (c === plotted && c.plot) {
-      const uri = plotImageUri(c.plot, input.color, input.plotBudgetMs);
-      if (uri) parts.push(`![plot](${uri})`);
+    if (line && c === single && formula) {
+      parts[0] = `${formula} \u2003${line}`;
+      const detail = falseDetail(c);
+      if (detail) parts.push(escapeMarkdown(detail));
+    } else if (line) parts.push(line);
+    const more = (c.doubts ?? []).slice(1);
+    if (c.verdict === 'unchecked' && more.length) parts.push(`Also: ${more.map((d) => escapeMarkdown(d.detail)).join('; ')}`);
+    if (c === plotted && plotUri) parts.push(`![plot](${plotUri})`);
+    if (c.beliefs?.length) {
+      const said = c.beliefs.map((b) => `${b.subject}: ${b.text}${b.at !== undefined ? ` on line ${lines.positionAt(b.at).line + 1}` : ''}`);
+      after.push(`*${escapeMarkdown(said.join(' · '))}*`);
     }
   }
-  // Bounded: parts past MAX_HOVER are left out.
-  let size = 0;
-  const kept: string[] = [];
-  for (const p of parts) {
-    if (size + p.length > MAX_HOVER) {
-      kept.push('…');
-      break;
-    }
-    kept.push(p);
-    size += p.length + 2;
+  // What the model believes comes last: below the plot, where it costs no room the verdict needs.
+  parts.push(...after);
+  let value = parts.join('\n\n');
+  // Never past VS Code's limit (it would cut an image's data in half and show it as text): drop images from the end.
+  while (value.length > MAX_HOVER_CHARS && parts.length > 1) {
+    parts.pop();
+    value = parts.join('\n\n');
   }
+  if (value.length > MAX_HOVER_CHARS) value = code(f.latex);
   return {
-    contents: { kind: MarkupKind.Markdown, value: kept.join('\n\n') },
+    contents: { kind: MarkupKind.Markdown, value },
     range: rangeOf(lines, f.outerStart, f.outerEnd),
   };
+}
+
+/**
+ * The formula of the hover: the whole fragment when it fits the budgets; else the row of the block that holds the
+ * claim under the cursor (or the cursor), saying which row it is, so the verdict below belongs to what is shown.
+ */
+function formulaPart(input: HoverInput, f: ReportFragment, claims: ClaimReport[], offset: number, prelude: string, maxEx: number): string {
+  const whole = imageWithin('formula', f.latex, f.display, input.color, prelude, maxEx);
+  if (whole) return whole;
+  const at = claims[0]?.start ?? offset;
+  const same = input.text.slice(f.start, f.end) === f.latex;
+  const rows = same ? blockRows(f.latex) : [];
+  const k = rows.findIndex((r) => at - f.start >= r.start && at - f.start <= r.end);
+  if (k >= 0) {
+    const row = rowLatex(f.latex.slice(rows[k].start, rows[k].end));
+    const label = rows.length > 1 ? `Row ${k + 1} of ${rows.length}: ` : '';
+    return `${label}${image('formula', row, true, input.color, prelude, maxEx)}`;
+  }
+  if (claims[0]) return image('formula', rowLatex(claims[0].latex), true, input.color, prelude, maxEx);
+  return code(f.latex);
 }

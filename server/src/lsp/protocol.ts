@@ -33,6 +33,12 @@ export interface CalcnotesSettings {
   plots: boolean;
   /** Codes silenced for these notes (diagnostic codes and reason codes; see the README). */
   disabledCodes: string[];
+  /** Globs of files always checked (plain-text files that do not look like math notes, too). */
+  include: string[];
+  /** Globs of files never checked (this wins over `include`). */
+  exclude: string[];
+  /** Claims hidden as false positives, by their LaTeX (spaces do not count): no diagnostic is shown for them. */
+  hiddenClaims: string[];
   /** Which kinds of files are checked (lsp/fileKinds.ts); a kind left out is checked. */
   fileKinds: Record<FileKind, boolean>;
   /**
@@ -67,6 +73,9 @@ export const DEFAULT_SETTINGS: CalcnotesSettings = {
   timeBudgetMs: 200,
   macros: {},
   plots: true,
+  include: [],
+  exclude: [],
+  hiddenClaims: [],
   fileKinds: { markdown: true, quarto: true, rmarkdown: true, text: true, latex: true, notebook: true },
   latexFormulaHover: 'auto',
 };
@@ -92,6 +101,8 @@ export interface StatusParams {
   verified: number;
   false: number;
   unchecked: number;
+  /** The note is not checked (a plain-text file that does not look like math notes, or an excluded file). */
+  skipped?: boolean;
 }
 
 /**
@@ -114,7 +125,12 @@ export interface DifferentiateParams {
   /** The note the expression comes from: its settings (`\log` base, macros) apply. */
   uri?: string;
 }
-export type DifferentiateResult = { latex: string } | { error: string };
+/**
+ * `latex` is the derivative; `statement` what Differentiate Selection puts in place of the selection: the derivative
+ * written as a claim in the note's style (`\frac{d}{dx}\sin(x^2) = 2x\cos(x^2)`), which the checker verifies.
+ * `error` says why nothing was done (prose, an equation, what cannot be read).
+ */
+export type DifferentiateResult = { latex: string; statement?: string } | { error: string };
 
 /**
  * Client → server request: the false claims of a note's text, by line, for the Markdown preview's marks (the
@@ -149,6 +165,14 @@ export const CODE_SUSPICIOUS_NOTATION = 'suspicious-notation';
 export const CODE_UNKNOWN_DIRECTIVE = 'unknown-directive';
 /** A note whose check failed (the checker ran out of memory or stopped): one warning at its top, saying why. */
 export const CODE_CHECK_FAILED = 'check-failed';
+
+/**
+ * Client commands that code actions run (the client changes the workspace settings):
+ * `calcnotes.hideClaim` (arguments: the note's URI, the claim's LaTeX) adds the claim to `calcnotes.hiddenClaims`;
+ * `calcnotes.disableCode` (arguments: the note's URI, a code) adds the code to `calcnotes.disabledCodes`.
+ */
+export const HIDE_CLAIM_COMMAND = 'calcnotes.hideClaim';
+export const DISABLE_CODE_COMMAND = 'calcnotes.disableCode';
 
 /** The comment that "ignore this claim" inserts above the line. */
 export const DISABLE_NEXT_LINE = '<!-- calcnotes-disable-next-line -->';

@@ -11,7 +11,8 @@ import * as path from 'path';
 import { fileURLToPath } from 'url';
 import type { CodeAction, CodeActionParams, Diagnostic, Hover, Position } from 'vscode-languageserver';
 import { findProjectMacros } from '../config/projectMacros';
-import { summarize, type DocumentReport } from '../engine';
+import * as fs from 'fs';
+import { looksLikeMathNotes, summarize, type DocumentReport } from '../engine';
 import { toNote } from '../formats';
 import { LineMap } from '../scan/lines';
 import { initMathJax, renderSvg, safeColor, DEFAULT_INK } from '../render/svg';
@@ -23,6 +24,7 @@ import { differentiate } from './differentiate';
 import { hover } from './hover';
 import { previewMarks } from './preview';
 import { fileKindOf, formulaInHover, kindEnabled, noteFor } from './fileKinds';
+import { engineOptions, matchesAny, modeFor } from './settings';
 import {
   DEFAULT_SETTINGS,
   type CalcnotesSettings,
@@ -90,6 +92,8 @@ interface DocState {
   /** Resolves when the check of the current generation has finished (or been dropped). */
   done?: Promise<void>;
   release?: () => void;
+  /** A check is due or running (until `done` of the latest generation). */
+  busy?: boolean;
 }
 
 export function statusOf(uri: string, report: DocumentReport): StatusParams {
@@ -107,6 +111,8 @@ export class CalcnotesService {
   private theme: ThemeParams = { kind: 'dark', foreground: DEFAULT_INK };
   private disposed = false;
   private previewVersion = 0;
+  /** Notes that "Check All Notes" checked: their problems stay when their editor closes. */
+  private readonly workspaceChecked = new Set<string>();
   private readonly debounceMs: number;
 
   constructor(private readonly deps: ServiceDeps) {
@@ -139,7 +145,58 @@ export class CalcnotesService {
     this.deps.runner.forget?.(uri);
     this.deps.runner.forget?.(`preview:${uri}`);
     this.settingsCache.delete(uri);
+    // A note that "Check All Notes" checked keeps its problems: checked again as it is on disk (closing discards
+    // unsaved edits). Any other note's problems go with its editor.
+    if (this.workspaceChecked.has(uri) && !this.disposed) {
+      void this.recheckClosed(uri);
+      return;
+    }
     this.deps.publishDiagnostics(uri, []);
+  }
+
+  /** Checks a closed note from disk and publishes its problems (nothing when it cannot be read or is open again). */
+  private async recheckClosed(uri: string): Promise<void> {
+    let text: string;
+    try {
+      text = fs.readFileSync(fileURLToPath(uri), 'utf8');
+    } catch {
+      this.deps.publishDiagnostics(uri, []);
+      return;
+    }
+    try {
+      await this.checkClosed(uri, text);
+    } catch (e) {
+      this.deps.log(`calcnotes: check of closed ${uri} failed: ${(e as Error)?.message ?? e}`);
+    }
+  }
+
+  /**
+   * Is this note checked at all? Never when it matches `calcnotes.exclude`; always when it matches
+   * `calcnotes.include`; Markdown always; a plain-text file when it looks like math notes.
+   */
+  shouldCheck(uri: string, languageId: string | undefined, text: string, settings: CalcnotesSettings): boolean {
+    const rel = this.relativePath(uri);
+    if (rel !== null && settings.exclude.length && matchesAny(rel, settings.exclude)) return false;
+    if (rel !== null && settings.include.length && matchesAny(rel, settings.include)) return true;
+    return modeFor(uri, languageId) === 'markdown' || looksLikeMathNotes(text);
+  }
+
+  /** The note's path relative to the workspace folder holding it (`/`-separated), or its whole path; null if no file. */
+  private relativePath(uri: string): string | null {
+    if (!uri.startsWith('file:')) return null;
+    let file: string;
+    try {
+      file = fileURLToPath(uri);
+    } catch {
+      return null;
+    }
+    const root = (this.deps.workspaceFolders?.() ?? [])
+      .filter((r) => {
+        const rel = path.relative(r, file);
+        return !rel.startsWith('..') && !path.isAbsolute(rel);
+      })
+      .sort((a, b) => b.length - a.length)[0];
+    return (root ? path.relative(root, file) : file).split(path.sep).join('/');
   }
 
   /** A configuration file (`_config.yml`, `macros.json`, …) changed: read them again and check every open note. */
@@ -238,8 +295,13 @@ export class CalcnotesService {
       state.release?.(); // that check will never run
     }
     let release: () => void = () => undefined;
-    state.done = new Promise<void>((r) => (release = r));
+    const done = new Promise<void>((r) => (release = r));
+    state.done = done;
     state.release = release;
+    state.busy = true;
+    void done.then(() => {
+      if (state.done === done) state.busy = false;
+    });
     state.timer = setTimeout(() => {
       state.timer = undefined;
       this.run(uri, state, state.generation)
@@ -266,6 +328,12 @@ export class CalcnotesService {
     }
     const text = doc.getText();
     const version = doc.version;
+    if (!this.shouldCheck(uri, doc.languageId, text, settings)) {
+      st.last = undefined;
+      this.deps.publishDiagnostics(uri, [], version);
+      this.deps.sendStatus({ uri, verified: 0, false: 0, unchecked: 0, skipped: true });
+      return;
+    }
     const preamble = this.preambleFor(uri);
     // The kind's reading (LaTeX: comments blanked, same offsets); diagnostics and hovers stay on `text`.
     const note = noteFor(kind, text, settings, preamble);
@@ -345,6 +413,7 @@ export class CalcnotesService {
   async checkText(params: CheckTextParams): Promise<CheckTextResult> {
     const uri = params?.uri;
     if (typeof uri !== 'string' || typeof params.text !== 'string') throw new Error('expected { uri, text } strings');
+    this.workspaceChecked.add(uri);
     if (this.deps.getDocument(uri) && this.docs.has(uri)) {
       const st = this.docs.get(uri) as DocState;
       if (st.timer) this.schedule(uri, 0);
@@ -353,13 +422,23 @@ export class CalcnotesService {
       // A failed check is an error, never "nothing found".
       if (now?.failed) throw new Error(now.failed);
       const report = now?.last?.report;
-      return report ? statusOf(uri, report) : { uri, verified: 0, false: 0, unchecked: 0 };
+      return report ? statusOf(uri, report) : { uri, verified: 0, false: 0, unchecked: 0, skipped: true };
     }
+    return this.checkClosed(uri, params.text);
+  }
+
+  /** Checks a note that is not open (its text from disk) and publishes its problems, unless it was opened meanwhile. */
+  private async checkClosed(uri: string, text: string): Promise<CheckTextResult> {
     const settings = await this.settingsFor(uri);
+    if (!settings.enable) return { uri, verified: 0, false: 0, unchecked: 0 };
     const kind = fileKindOf(uri);
-    if (!kindEnabled(settings, kind)) return { uri, verified: 0, false: 0, unchecked: 0 };
+    if (!kindEnabled(settings, kind)) return { uri, verified: 0, false: 0, unchecked: 0, skipped: true };
+    if (!this.shouldCheck(uri, undefined, text, settings)) {
+      if (!this.docs.has(uri)) this.deps.publishDiagnostics(uri, []);
+      return { uri, verified: 0, false: 0, unchecked: 0, skipped: true };
+    }
     // A closed notebook is its JSON: its markdown cells are the note (counted; its diagnostics need open cells).
-    const read = kind === 'notebook' ? toNote('notebook', params.text) : noteFor(kind, params.text, settings, this.preambleFor(uri));
+    const read = kind === 'notebook' ? toNote('notebook', text) : noteFor(kind, text, settings, this.preambleFor(uri));
     if ('problem' in read) throw new Error(read.problem);
     const outcome = await this.deps.runner.submit({
       key: `closed:${uri}`,
@@ -372,7 +451,7 @@ export class CalcnotesService {
       throw new Error(outcome.status === 'failed' ? outcome.error : 'superseded by a newer check of the same note');
     }
     // The note may have been opened meanwhile: then its own check publishes.
-    if (!this.docs.has(uri) && kind !== 'notebook') this.deps.publishDiagnostics(uri, toDiagnostics(outcome.report, new LineMap(params.text), settings));
+    if (!this.docs.has(uri) && kind !== 'notebook') this.deps.publishDiagnostics(uri, toDiagnostics(outcome.report, new LineMap(text), settings));
     return statusOf(uri, outcome.report);
   }
 
@@ -413,7 +492,29 @@ export class CalcnotesService {
   async differentiate(params: DifferentiateParams): Promise<DifferentiateResult> {
     const uri = typeof params?.uri === 'string' ? params.uri : '';
     const settings = await this.settingsFor(uri);
-    return differentiate(params, noteFor(fileKindOf(uri), '', settings, this.preambleFor(uri)).options);
+    return differentiate(params, noteFor(fileKindOf(uri), '', settings, this.preambleFor(uri)).options, this.deps.getDocument(uri)?.getText());
+  }
+
+  /**
+   * Warms the renderer (below) once the server is idle: after `delayMs`, when no check of an open note is due or
+   * running; else after the pending checks have published (measured: warming first delayed the first diagnostics
+   * of a fresh window by the ~0.3 s it takes on this thread).
+   */
+  warmUpWhenIdle(delayMs: number): void {
+    const attempt = (tries: number): void => {
+      if (this.disposed) return;
+      const pending = [...this.docs.values()].filter((st) => st.busy).map((st) => st.done);
+      if (pending.length && tries < 20) {
+        void Promise.all(pending).then(() => setTimeout(() => attempt(tries + 1), 50).unref?.());
+        return;
+      }
+      try {
+        this.warmUp();
+      } catch (e) {
+        this.deps.log(`calcnotes: renderer warm-up failed: ${(e as Error)?.message ?? e}`);
+      }
+    };
+    setTimeout(() => attempt(0), delayMs).unref?.();
   }
 
   /** Load MathJax and render once, and draw a plot once, so the first hover is fast. */

@@ -79,10 +79,62 @@ export function mergeSettings(raw: unknown, markdownMathMacros?: unknown): Calcn
     timeBudgetMs,
     macros: { ...validateMacros(markdownMathMacros), ...(r.macros === undefined ? d.macros : validateMacros(r.macros)) },
     plots: bool(r.plots, d.plots),
+    include: strings(r.include, 100, 500),
+    exclude: strings(r.exclude, 100, 500),
+    hiddenClaims: strings(r.hiddenClaims, 2000, 5000).map(claimKey),
     fileKinds: Object.fromEntries(FILE_KINDS.map((k) => [k, bool(isRecord(r.fileKinds) ? r.fileKinds[k] : undefined, d.fileKinds[k])])) as CalcnotesSettings['fileKinds'],
     latexFormulaHover: oneOf(r.latexFormulaHover, ['auto', 'on', 'off'] as const, d.latexFormulaHover),
     disabledCodes: Array.isArray(r.disabledCodes) ? r.disabledCodes.filter((c): c is string => typeof c === 'string' && /^[a-z-]{1,40}$/.test(c)).slice(0, 50) : [...d.disabledCodes],
   };
+}
+
+/** The strings of a setting that should be a list of them, bounded in number and length. */
+function strings(v: unknown, max: number, maxLength: number): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.length > 0 && x.length <= maxLength).slice(0, max) : [];
+}
+
+/** A claim as `calcnotes.hiddenClaims` records it: its LaTeX without spaces, so that re-spacing keeps it hidden. */
+export function claimKey(latex: string): string {
+  return latex.replace(/\s+/g, '');
+}
+
+/**
+ * A glob as a regular expression over `/`-separated paths: `**` any folders, `*` and `?` within one name,
+ * `{a,b}` alternatives. A glob without `/` is matched against the file name too (`*.txt`, `todo.txt`).
+ */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      i++;
+      if (glob[i + 1] === '/') {
+        i++;
+        re += '(?:.*/)?';
+      } else re += '.*';
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '{') re += '(?:';
+    else if (c === '}') re += ')';
+    else if (c === ',' && re.lastIndexOf('(?:') > re.lastIndexOf(')')) re += '|';
+    else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** Does a path (relative to its workspace folder, `/`-separated) match one of the globs? */
+export function matchesAny(relPath: string, globs: string[]): boolean {
+  const name = relPath.slice(relPath.lastIndexOf('/') + 1);
+  for (const g of globs) {
+    let re: RegExp;
+    try {
+      re = globToRegExp(g.replace(/^\.\//, ''));
+    } catch {
+      continue;
+    }
+    if (re.test(relPath) || (!g.includes('/') && re.test(name))) return true;
+  }
+  return false;
 }
 
 /** 'text' for `.txt` notes (by extension, or the `plaintext` language), 'markdown' for everything else. */

@@ -240,7 +240,7 @@ test('plot: labels are escaped, the ink is checked, the size is the hover size',
   assert.ok(!svg.includes('<script') && !svg.includes('<b>') && !svg.includes('onload="evil'));
   assert.match(svg, /&lt;script&gt;/);
   assert.ok(svg.includes(DEFAULT_INK));
-  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="320" height="180" viewBox="0 0 320 180"/);
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="320" height="100" viewBox="0 0 320 100"/);
   assert.ok(svg.endsWith('</svg>'));
   assert.doesNotMatch(svg, /href|url\(|<foreignObject|<image/);
   const long = plotSvg({ xs, series: [{ label: 'a very long label that goes on and on and on and on', ys: xs }, { label: 'another long label, also quite long', ys: xs }] });

@@ -40,7 +40,7 @@ export interface PlotInput {
 }
 
 export const PLOT_WIDTH = 320;
-export const PLOT_HEIGHT = 180;
+export const PLOT_HEIGHT = 100;
 
 /** Values beyond this magnitude are treated as undefined (they cannot be placed on any sensible axis). */
 const HUGE = 1e150;

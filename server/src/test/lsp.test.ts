@@ -188,7 +188,7 @@ test('the language server over stdio: diagnostics, hover, quick fix, re-check, d
       conn.sendRequest<{ latex?: string; error?: string }>(DIFFERENTIATE_REQUEST, { latex: '\\sin(x^2)', variable: 'x' }),
       'calcnotes/differentiate',
     );
-    assert.deepEqual(d, { latex: '2x\\cos(x^2)' });
+    assert.deepEqual(d, { latex: '2x\\cos(x^2)', statement: '\\frac{d}{dx}\\sin(x^2) = 2x\\cos(x^2)' });
     const bad = await withTimeout(
       conn.sendRequest<{ latex?: string; error?: string }>(DIFFERENTIATE_REQUEST, { latex: '\\frac{', variable: 'x' }),
       'calcnotes/differentiate of bad LaTeX',
@@ -243,13 +243,13 @@ test('the language server over stdio: per-resource settings from workspace/confi
     assert.ok(m);
     assert.ok(Buffer.from(m[1], 'base64').toString('utf8').includes('#0b1c2d'), 'the theme foreground is the ink');
 
-    // Unchecked hints get only "Ignore this claim".
+    // Unchecked hints: "Ignore this claim" (an edit), hide it or turn its reason code off for the workspace (commands).
     const hint = first.diagnostics.find((d) => d.code === 'unchecked') as Diag;
     const actions = await withTimeout(
       conn.sendRequest<CodeActionLike[]>('textDocument/codeAction', { textDocument: { uri }, range: hint.range, context: { diagnostics: [hint] } }),
       'code actions for a hint',
     );
-    assert.deepEqual(actions.map((a) => a.title), ['Ignore this claim']);
+    assert.deepEqual(actions.map((a) => a.title), ['Ignore this claim', 'Hide this false positive in this workspace', "Turn off 'not-understood' in this workspace"]);
     assert.equal(actions[0].edit?.changes?.[uri]?.[0].newText, '<!-- calcnotes-disable-next-line -->\n');
 
     userSettings = { enable: true, falseClaimSeverity: 'hint', showUnchecked: false };

@@ -108,7 +108,7 @@ test('matrix: a shape mismatch in sizes the note fixed is its own diagnostic; gu
   assert.equal(diags[0].code, 'shape-mismatch');
   assert.equal(diags[0].severity, 2);
   const actions = codeActions({ uri: 'file:///n.md', text, reportText: text, report: r, diagnostics: diags });
-  assert.deepEqual(actions.map((a) => a.title), ['Ignore this claim']);
+  assert.deepEqual(actions.map((a) => a.title), ['Ignore this claim', 'Hide this false positive in this workspace', "Turn off 'shape-mismatch' in this workspace"]);
   // Adding a vector to a matrix whose sizes nobody gave: not checked.
   const guessed = check('$\\nabla_{\\mathbf{x}} (\\mathbf{x}^\\top\\mathbf{x}) = \\mathbf{x} + A$').claims[0];
   assert.equal(guessed.verdict, 'unchecked');

@@ -63,6 +63,16 @@ test('preview: false claims are marked from the server\'s answer; the answer ref
   const html = md.render(NOTE);
   assert.equal(html.split(plugin.FALSE_CLASS).length - 1, 1, html);
   assert.match(html, /<p class="calcnotes-false">The quotient rule/);
+  // The message, readable beside the block: a focusable badge described by a message panel (shown by CSS on hover
+  // and focus), not only a native tooltip.
+  const badge = /<span class="calcnotes-badge" tabindex="0" role="note" title="([^"]*)" aria-label="false claim" aria-describedby="(calcnotes-message-\d+)">✗<\/span>/.exec(html);
+  assert.ok(badge, html);
+  const panel = new RegExp(`<span class="calcnotes-message" id="${badge[2]}" role="tooltip"><span class="calcnotes-message-line">\\(f/g\\)&#39; is not `).exec(html);
+  assert.ok(panel, html);
+  const css = fs.readFileSync(path.join(REPO, 'client/media/preview.css'), 'utf8');
+  assert.match(css, /\.calcnotes-badge:focus \+ \.calcnotes-message/);
+  assert.match(css, /\.calcnotes-false:hover > \.calcnotes-message/);
+  assert.match(css, /--vscode-editorHoverWidget-background/);
   assert.equal(asked.length, 1, 'an answered text is not asked again');
 
   // An edit on another line: asked again; meanwhile the unchanged line keeps its mark (no blink).

@@ -84,7 +84,7 @@ test('a bar over a summed name is probably their mean: a step using it is not fa
 });
 
 test('sums and fractions with unbraced arguments print readably', () => {
-  assert.equal(plainText('\\frac1\\lambda\\sum_{i=1}^n x_i'), '1/λ ∑(i=1…n) x_i');
+  assert.equal(plainText('\\frac1\\lambda\\sum_{i=1}^n x_i'), '(1/λ)·∑(i=1…n) x_i');
   assert.equal(plainText('\\sum_k y_k'), '∑_k y_k');
   assert.equal(plainText('\\prod\\limits_{j=1}^{N} p_j'), '∏(j=1…N) p_j');
 });
