@@ -447,14 +447,17 @@ async function problemCounts(page) {
   return { label, text, errors: Number(nums[0] ?? NaN), warnings: Number(nums[1] ?? NaN) };
 }
 
+/** The screenshots the README shows (only these go to docs/images/ with --update-screenshots). */
+const README_SHOTS = new Set(['problems.png', 'hover.png', 'plot-hover.png', 'fixed.png', 'preview.png', 'hover-light.png']);
+
 async function shoot(page, name, options = {}) {
   const file = path.join(state.outDir, name);
   await page.screenshot({ path: file, ...options });
-  if (UPDATE_SCREENSHOTS) {
+  if (UPDATE_SCREENSHOTS && README_SHOTS.has(name)) {
     fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
     fs.copyFileSync(file, path.join(SCREENSHOT_DIR, name));
   }
-  state.screenshots.push(UPDATE_SCREENSHOTS ? path.join(SCREENSHOT_DIR, name) : file);
+  state.screenshots.push(UPDATE_SCREENSHOTS && README_SHOTS.has(name) ? path.join(SCREENSHOT_DIR, name) : file);
   return file;
 }
 
