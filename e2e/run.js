@@ -985,50 +985,11 @@ async function main() {
     await page.keyboard.press('Control+End');
     await page.keyboard.press('Enter');
     // Timed in the page, with its clock: from the last keystroke to the first frame that shows the squiggle
-    // under the typed line, and to the first frame whose Problems panel lists the new claim.
+    // under the typed line, and to the first frame whose Problems panel lists the new claim (typeAndTime).
     const needle = 'd/dx cos x is not sin x';
-    await page.evaluate(
-      ({ needle, marker }) => {
-        const w = (window.__calcnotesE2E = { lastKey: 0, squiggle: 0, row: 0, done: false });
-        document.addEventListener('keydown', () => ((w.lastKey = performance.now()), (w.squiggle = 0), (w.row = 0)), true);
-        const typedLine = () =>
-          [...document.querySelectorAll('.part.editor .monaco-editor .view-lines .view-line')].find((l) =>
-            (l.textContent || '').replace(/\u00a0/g, ' ').startsWith(marker),
-          );
-        const frame = () => {
-          const now = performance.now();
-          if (w.lastKey) {
-            const line = typedLine();
-            if (!w.squiggle && line) {
-              const lr = line.getBoundingClientRect();
-              const on = [...document.querySelectorAll('.part.editor .monaco-editor .view-overlays .squiggly-error')].some((e) => {
-                const r = e.getBoundingClientRect();
-                return r.bottom > lr.top && r.top < lr.bottom + 4;
-              });
-              if (on) w.squiggle = now;
-            }
-            if (!w.row && [...document.querySelectorAll('.markers-panel .monaco-list-row')].some((r) => (r.textContent || '').includes(needle))) {
-              w.row = now;
-            }
-          }
-          if (!w.done) requestAnimationFrame(frame);
-        };
-        requestAnimationFrame(frame);
-      },
-      { needle, marker: TYPED.slice(0, 9) },
-    );
-    await page.keyboard.type(TYPED, { delay: 15 });
-    let w;
-    const ok = await waitUntil(async () => {
-      w = await page.evaluate(() => window.__calcnotesE2E);
-      return w.squiggle > 0 && w.row > 0;
-    }, 10000, 50);
-    await page.evaluate(() => (window.__calcnotesE2E.done = true));
+    const { squiggle: squiggleMs, row: rowMs } = await typeAndTime(page, TYPED, needle, true);
     const text = await editorText(page);
     check(text.includes(TYPED), `the typed line is not in the editor as typed: ${text.split('\n').slice(-3).join(' | ')}`);
-    check(ok, `no diagnostic for the typed claim within 10 s (squiggle: ${w.squiggle > 0}, Problems row: ${w.row > 0})`);
-    const squiggleMs = Math.round(w.squiggle - w.lastKey);
-    const rowMs = Math.round(w.row - w.lastKey);
     log(`  after the last keystroke: squiggle under the typed claim in ${squiggleMs} ms, Problems row "${needle}" in ${rowMs} ms`);
     timings.typingSmall = { squiggle: squiggleMs, row: rowMs };
     check(squiggleMs <= 2000, `the squiggle came after ${squiggleMs} ms (limit 2000 ms)`);
