@@ -269,3 +269,21 @@ test('issue 14 item 11: control characters in notes and names never reach the te
     else JSON.parse(r.stdout);
   }
 });
+
+test('LaTeX: \\input and \\include read the chapter files as part of the document, positions in each file', () => {
+  const dir = tmpNotes({
+    'book/main.tex': '\\newcommand{\\pd}[2]{\\frac{d #1}{d #2}}\n\\begin{document}\n\\input{one}\nHere: $\\pd{}{t} t^2 = 2t$.\n\\include{two.tex}\n\\end{document}\n',
+    'book/one.tex': 'Chapter one: $\\pd{}{t} e^{t} = e^{t}$.\n\\[ \\pd{}{t} t^4 = 3t^3 \\]\n',
+    'book/two.tex': '% $\\pd{}{t} t = 5$\n$\\pd{}{t} \\cos t = -\\sin t$\n',
+    'elsewhere.tex': '\\input{book/one}\n',
+  });
+  const r = runCli(['check', path.join(dir, 'book')]);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  // The chapter's mistake, found with the main file's macro, at its place in the chapter; the chapters are not checked
+  // again on their own.
+  assert.match(r.stdout, /book[\\/]one\.tex:2:4: error: /);
+  assert.equal(r.stdout.trim().split('\n').pop(), '4 claims: 3 verified, 1 false, 0 unchecked');
+  const json = JSON.parse(runCli(['check', '--format', 'json', path.join(dir, 'book')]).stdout);
+  assert.equal(json.files.length, 1);
+  assert.deepEqual(json.files[0].claims.map((c: { file?: string; line: number }) => [path.basename(c.file ?? json.files[0].path), c.line]), [['one.tex', 1], ['one.tex', 2], ['main.tex', 4], ['two.tex', 2]]);
+});

@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CheckCache, MAX_BUDGET_MS, MIN_BUDGET_MS, checkDocument, clampBudget, looksLikeMathNotes, summarize, type DocumentReport, type EngineOptions } from '../engine';
 import { LineMap } from '../scan/lines';
-import { NOTE_EXTENSIONS, cellPosition, noteKind, toNote, type NotebookNote } from '../formats';
+import { NOTE_EXTENSIONS, cellPosition, expandInputs, noteKind, sourceOf, toNote, type NotebookNote, type TexPiece } from '../formats';
 import { findProjectMacros, readMacrosFile } from '../config/projectMacros';
 
 const USAGE = `usage: calcnotes check [--format text|json] [--all] [--log-base e|10] [--budget MS] [--no-bare]
@@ -269,10 +269,44 @@ interface FileResult {
   report: DocumentReport;
   /** For a notebook: its markdown cells in `text` (positions are given per cell). */
   notebook?: NotebookNote;
+  /** For a LaTeX file with `\input`/`\include`: where each stretch of `text` was written (positions in that file). */
+  sources?: { pieces: TexPiece[]; texts: Map<string, string> };
+}
+
+/**
+ * A LaTeX file with the files it `\input`s or `\include`s read in place: names relative to its folder (`.tex` added),
+ * and only files inside that folder (the document's project), as regular notes within the size limit.
+ */
+function latexInputs(file: string, tex: string): { text: string; pieces: TexPiece[]; included: string[]; texts: Map<string, string> } {
+  const dir = path.dirname(path.resolve(file));
+  const texts = new Map<string, string>();
+  const resolve = (name: string): string | null => {
+    const p = path.resolve(dir, /\.tex$/i.test(name) ? name : `${name}.tex`);
+    const rel = path.relative(dir, p);
+    return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? p : null;
+  };
+  const read = (p: string): string | null => {
+    const r = readNote(p);
+    if (!('text' in r)) return null;
+    texts.set(p, r.text);
+    return r.text;
+  };
+  return { ...expandInputs(file, tex, resolve, read), texts };
 }
 
 /** A position in a checked file: 1-based line and column, and for a notebook its cell. */
-function locator(r: FileResult): (offset: number) => { cell?: number; line: number; column: number } {
+function locator(r: FileResult): (offset: number) => { cell?: number; file?: string; line: number; column: number } {
+  if (r.sources) {
+    const { pieces, texts } = r.sources;
+    const maps = new Map<string, LineMap>();
+    return (offset) => {
+      const at = sourceOf(pieces, offset);
+      let lm = maps.get(at.file);
+      if (!lm) maps.set(at.file, (lm = new LineMap(texts.get(at.file) ?? '')));
+      const p = lm.positionAt(at.offset);
+      return { ...(at.file !== r.path ? { file: at.file } : {}), line: p.line + 1, column: p.character + 1 };
+    };
+  }
   if (r.notebook) {
     const nb = r.notebook;
     return (offset) => {
@@ -293,7 +327,7 @@ function toJson(results: FileResult[]): string {
     const range = (start: number, end: number) => {
       const a = locate(start);
       const b = locate(end);
-      return { ...(a.cell !== undefined ? { cell: a.cell } : {}), line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+      return { ...(a.file !== undefined ? { file: a.file } : {}), ...(a.cell !== undefined ? { cell: a.cell } : {}), line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
     };
     return {
       path: r.path,
@@ -324,7 +358,7 @@ function textLines(results: FileResult[], all: boolean): string[] {
     const locate = locator(r);
     const at = (offset: number) => {
       const p = locate(offset);
-      return `${r.path}:${p.cell !== undefined ? `cell ${p.cell}:` : ''}${p.line}:${p.column}`;
+      return `${p.file ?? r.path}:${p.cell !== undefined ? `cell ${p.cell}:` : ''}${p.line}:${p.column}`;
     };
     type Row = { offset: number; line: string };
     const rows: Row[] = r.report.diagnostics.map((d) => ({
@@ -410,6 +444,13 @@ export function run(argv: string[], io: CliIO): number {
   let ioFailed = problems.length > 0;
   // Shared by the files of this run: a formula or claim repeated across a course's notes is checked once.
   const cache = new CheckCache();
+  // A LaTeX file another file of this run reads (`\input{chapter1}`) is checked as part of that document.
+  const includedByOthers = new Set<string>();
+  for (const f of files) {
+    if (noteKind(f) !== 'latex') continue;
+    const r = readNote(f);
+    if ('text' in r) for (const inc of latexInputs(f, r.text).included) if (path.resolve(inc) !== path.resolve(f)) includedByOthers.add(path.resolve(inc));
+  }
   files.forEach((file, i) => {
     if (progress) io.stderr(`\rchecking ${i + 1}/${files.length}: ${printable(file)}`.slice(0, 100).padEnd(100));
     const read = readNote(file);
@@ -418,7 +459,10 @@ export function run(argv: string[], io: CliIO): number {
       ioFailed = true;
       return;
     }
-    const note = toNote(noteKind(file) ?? 'markdown', read.text);
+    if (includedByOthers.has(path.resolve(file))) return; // checked as part of the document that reads it
+    const kind = noteKind(file) ?? 'markdown';
+    const expanded = kind === 'latex' ? latexInputs(file, read.text) : null;
+    const note = expanded ? { text: expanded.text, mode: 'text' as const, bareFormulas: false } : toNote(kind, read.text);
     if ('problem' in note) {
       io.stderr(`${progress ? '\n' : ''}calcnotes: ${printable(file)}: ${note.problem}\n`);
       ioFailed = true;
@@ -428,7 +472,8 @@ export function run(argv: string[], io: CliIO): number {
     const preamble = preambleFor(file);
     const bare = args.engine.bareFormulas === false ? {} : { bareFormulas: note.bareFormulas };
     const report = checkDocument(text, { ...args.engine, mode: note.mode, ...bare, ...(preamble ? { preamble } : {}) }, cache);
-    results.push({ path: file, text, report, ...(note.notebook ? { notebook: note.notebook } : {}) });
+    const sources = expanded && expanded.included.length ? { sources: { pieces: expanded.pieces, texts: new Map([[file, read.text], ...expanded.texts]) } } : {};
+    results.push({ path: file, text, report, ...('notebook' in note && note.notebook ? { notebook: note.notebook } : {}), ...sources });
   });
   if (progress) io.stderr(`\r${' '.repeat(100)}\r`);
   if (args.format === 'json') io.stdout(`${toJson(results)}\n`);

@@ -97,3 +97,14 @@ test('MyST: the {math} directive with its options, the {math} role, and $$ … $
     ['\\frac{d}{dt} \\cos t = -\\sin t', 'verified'],
   ]);
 });
+
+test('LaTeX inputs: read in place with a map back to each file; loops and files that may not be read are left out', async () => {
+  const { expandInputs, sourceOf } = await import('./latex');
+  const files: Record<string, string> = { 'a.tex': 'A1 \\input{b} A2', 'b.tex': 'B1 \\input{a} B2 % \\input{c}', 'c.tex': 'C' };
+  const r = expandInputs('a.tex', files['a.tex'], (name) => (name === 'secret' ? null : `${name}.tex`), (p) => files[p] ?? null);
+  assert.equal(r.text.replace(/\s+/g, ' ').trim(), 'A1 B1 \\input{a} B2 A2');
+  assert.deepEqual(r.included, ['b.tex']);
+  const at = r.text.indexOf('B2');
+  assert.deepEqual(sourceOf(r.pieces, at), { file: 'b.tex', offset: files['b.tex'].indexOf('B2') });
+  assert.deepEqual(sourceOf(r.pieces, r.text.indexOf('A2')), { file: 'a.tex', offset: files['a.tex'].indexOf('A2') });
+});

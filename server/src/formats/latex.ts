@@ -18,3 +18,67 @@ export function latexToNote(tex: string): string {
   out = out.replace(/(^|[^\\])(%[^\n]*)/g, (_m, before: string, comment: string) => before + blank(comment));
   return out;
 }
+
+/** Where a stretch of the expanded text comes from: a file and the offset there. */
+export interface TexPiece {
+  start: number;
+  end: number;
+  file: string;
+  fileStart: number;
+}
+
+/** At most this deep and this many files: `\input` loops and huge projects stay bounded. */
+const MAX_INPUT_DEPTH = 8;
+const MAX_INPUT_FILES = 200;
+
+/**
+ * A LaTeX document with its `\input{…}` and `\include{…}` files read in place, as LaTeX reads them: `resolve` gives
+ * the path of a name (relative to the main file's folder, `.tex` added) or null when it may not be read (outside
+ * the workspace), `read` its content or null. Every file is blanked (latexToNote) before it is spliced in, and
+ * `pieces` map each stretch of the result back to its file, so positions are reported where they were written.
+ */
+export function expandInputs(
+  file: string,
+  tex: string,
+  resolve: (name: string) => string | null,
+  read: (path: string) => string | null,
+): { text: string; pieces: TexPiece[]; included: string[] } {
+  const parts: string[] = [];
+  const pieces: TexPiece[] = [];
+  const included: string[] = [];
+  let length = 0;
+  const emit = (source: string, from: number, to: number, text: string) => {
+    if (to <= from) return;
+    parts.push(text.slice(from, to));
+    pieces.push({ start: length, end: length + (to - from), file: source, fileStart: from });
+    length += to - from;
+  };
+  const visit = (source: string, raw: string, stack: string[]) => {
+    const text = latexToNote(raw);
+    const re = /\\(?:input|include)\s*\{([^{}\n]{1,200})\}/g;
+    let last = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const target = stack.length < MAX_INPUT_DEPTH && included.length < MAX_INPUT_FILES ? resolve(m[1].trim()) : null;
+      const content = target && !stack.includes(target) ? read(target) : null;
+      if (!target || content === null) continue;
+      emit(source, last, m.index, text);
+      included.push(target);
+      visit(target, content, [...stack, target]);
+      last = m.index + m[0].length;
+    }
+    emit(source, last, text.length, text);
+  };
+  visit(file, tex, [file]);
+  return { text: parts.join(''), pieces, included };
+}
+
+/** The file and offset an offset of the expanded text comes from. */
+export function sourceOf(pieces: readonly TexPiece[], offset: number): { file: string; offset: number } {
+  let piece = pieces[0];
+  for (const p of pieces) {
+    if (p.start <= offset) piece = p;
+    else break;
+  }
+  if (!piece) return { file: '', offset };
+  return { file: piece.file, offset: piece.fileStart + Math.min(offset, piece.end) - piece.start };
+}
