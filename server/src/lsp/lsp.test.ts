@@ -823,3 +823,30 @@ test('service: a note\'s project configuration is read up to its workspace folde
   assert.equal(service.preambleFor('untitled:Untitled-1'), '');
   await service.dispose();
 });
+
+test('a LaTeX chapter opened on its own gets the macros of the main file that \\inputs it', async () => {
+  const fs = await import('fs');
+  const os = await import('os');
+  const { pathToFileURL } = await import('url');
+  const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'calcnotes-tex-'));
+  fs.writeFileSync(path.join(ws, 'main.tex'), '\\documentclass{book}\n\\newcommand{\\pd}[2]{\\frac{d #1}{d #2}}\n\\begin{document}\n\\input{chap}\n\\end{document}\n');
+  const uri = pathToFileURL(path.join(ws, 'chap.tex')).toString();
+  const docs = new Map<string, FakeDoc>();
+  const service = new CalcnotesService({
+    getDocument: (u) => docs.get(u),
+    getSettings: async () => settings(),
+    publishDiagnostics: () => undefined,
+    sendStatus: () => undefined,
+    log: () => undefined,
+    runner: new CheckRunner(),
+    debounceMs: 5,
+    workspaceFolders: () => [ws],
+  });
+  const doc = new FakeDoc(uri, 'Slopes: $\\pd{}{s} s^3 = 3s^2$ and $\\pd{}{s} s^2 = 3s$.\n');
+  (doc as unknown as { languageId: string }).languageId = 'latex';
+  docs.set(uri, doc);
+  service.opened(uri);
+  await service.settled(uri);
+  assert.deepEqual(service.lastReport(uri)!.claims.map((c) => c.verdict), ['verified', 'false']);
+  await service.dispose();
+});

@@ -106,6 +106,8 @@ export class CalcnotesService {
   private readonly settingsCache = new Map<string, Promise<CalcnotesSettings>>();
   /** The project macros by the note's folder (until a configuration file changes). */
   private readonly preambles = new Map<string, string>();
+  /** A LaTeX chapter's main file's macros, by the chapter's path (see mainTexMacros). */
+  private readonly texMains = new Map<string, string>();
   /** Warnings about configuration files already logged (each once until the files change). */
   private readonly warned = new Set<string>();
   private theme: ThemeParams = { kind: 'dark', foreground: DEFAULT_INK };
@@ -202,6 +204,7 @@ export class CalcnotesService {
   /** A configuration file (`_config.yml`, `macros.json`, …) changed: read them again and check every open note. */
   configFilesChanged(): void {
     this.preambles.clear();
+    this.texMains.clear();
     this.warned.clear();
     for (const uri of this.docs.keys()) this.schedule(uri, 0);
   }
@@ -236,7 +239,41 @@ export class CalcnotesService {
       if (this.preambles.size > 500) this.preambles.clear();
       this.preambles.set(dir, p);
     }
-    return p;
+    // A LaTeX chapter (`\input{chapter1}` in the main file beside it): the main file's macros apply to it too.
+    const main = /\.tex$/i.test(file) ? this.mainTexMacros(file) : '';
+    return main ? `${p}\n${main}` : p;
+  }
+
+  /**
+   * The macro definitions of a `.tex` file in the same folder that `\input`s or `\include`s this one (the document's
+   * main file), or ''. Remembered per file until the configuration or settings change.
+   */
+  private mainTexMacros(file: string): string {
+    let m = this.texMains.get(file);
+    if (m !== undefined) return m;
+    m = '';
+    try {
+      const dir = path.dirname(file);
+      const name = path.basename(file).replace(/\.tex$/i, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const reads = new RegExp(`\\\\(?:input|include)\\s*\\{\\s*(?:\\./)?${name}(?:\\.tex)?\\s*\\}`);
+      for (const entry of fs.readdirSync(dir).filter((f) => /\.tex$/i.test(f)).slice(0, 50)) {
+        const other = path.join(dir, entry);
+        if (other === file || fs.statSync(other).size > 256 * 1024) continue;
+        const tex = fs.readFileSync(other, 'utf8');
+        if (!reads.test(tex.replace(/(^|[^\\])%[^\n]*/g, '$1'))) continue;
+        m = tex
+          .slice(0, Math.max(0, tex.indexOf('\\begin{document}')) || tex.length)
+          .split('\n')
+          .filter((l) => /\\(?:newcommand|renewcommand|providecommand|g?def|DeclareMathOperator)\b/.test(l))
+          .join('\n');
+        break;
+      }
+    } catch {
+      m = '';
+    }
+    if (this.texMains.size > 500) this.texMains.clear();
+    this.texMains.set(file, m);
+    return m;
   }
 
   /** Settings changed: forget cached settings and check every open document again. */
