@@ -8,6 +8,7 @@
  * that is possible but doubtful is recorded in `doubts` (a claim that fails only under it is not called false).
  */
 import type { DerivNode, Node, SymNode, WrtVar } from '../parse/ast';
+import { symbolName } from '../parse/ast';
 import { containsNode, nodesWithDefinitions, plainOperands, squareBracketProduct, walk } from '../parse/walk';
 import { isDeclaredConstant, type NoteContext } from '../semantics/context';
 import { Expr, FnName, abstractFns, add, app, div, fn, freeVars, mul, neg, num, pow, same, substitute, v, v as mkVar } from './expr';
@@ -664,7 +665,7 @@ export class Lowerer {
   private familyOf(s: SymNode, concrete: string): Expr | null {
     const value = /_(-?\d+)$/.exec(concrete);
     if (!value || s.label !== undefined) return null;
-    const prefix = (s.accent ? `${s.accent}:` : '') + (s.font ? `${s.font}:` : '') + s.base + '_';
+    const prefix = `${symbolName(s.base, s.font, s.accent)}_`;
     for (const [name, b] of this.ctx.bindings) {
       if (b.params || !name.startsWith(prefix) || !/^[a-zA-Z]$/.test(name.slice(prefix.length))) continue;
       if (this.expanding.has(name)) return null;
@@ -710,7 +711,7 @@ export class Lowerer {
     const sub = concrete(s.sub, s.subNode);
     const label = concrete(s.label, undefined);
     if (sub === s.sub && label === s.label) return s.name;
-    return (s.accent ? `${s.accent}:` : '') + (s.font ? `${s.font}:` : '') + s.base + (label !== undefined ? `^(${label})` : '') + (sub !== undefined ? `_${sub}` : '');
+    return symbolName(s.base, s.font, s.accent, sub, label);
   }
 
   private lowerIntegral(n: Extract<Node, { type: 'bigop' }>): Expr {

@@ -57,6 +57,11 @@ export interface NumNode extends Base {
  * `bold:theta_i`, `cal:L`, `bb:R`, `hat:y`, `rm:d`. An accent on a styled symbol comes first: `hat:bold:y`.
  * A parenthesised superscript label follows the base: `W^(2)` (from `W^{(2)}`), `bold:W^(l+1)`, `x^(i)_j`.
  */
+/** The canonical name of a symbol (see SymNode.name): accent, font, base, then a label `^(…)` and a subscript `_…`. */
+export function symbolName(base: string, font?: SymNode['font'], accent?: SymNode['accent'], sub?: string, label?: string): string {
+  return (accent ? `${accent}:` : '') + (font ? `${font}:` : '') + base + (label !== undefined ? `^(${label})` : '') + (sub !== undefined ? `_${sub}` : '');
+}
+
 export interface SymNode extends Base {
   type: 'sym';
   name: string;

@@ -19,6 +19,7 @@ import type {
   TextPiece,
   WrtVar,
 } from './ast';
+import { symbolName } from './ast';
 import {
   BARE_FUNCTION_NAMES,
   COMMANDS,
@@ -1168,9 +1169,6 @@ class Parser {
   // ---- atoms -----------------------------------------------------------------------------------------------
 
   /** The canonical name: `x`, `bold:x`, `hat:y`, `hat:bold:y`, then a label `^(2)`, then `_sub`. */
-  private symName(base: string, font?: SymNode['font'], accent?: SymNode['accent'], sub?: string, label?: string): string {
-    return (accent ? `${accent}:` : '') + (font ? `${font}:` : '') + base + (label !== undefined ? `^(${label})` : '') + (sub !== undefined ? `_${sub}` : '');
-  }
 
   /**
    * `W^{(2)}`, `x^{(i)}`, `\theta^{(t+1)}`: a parenthesised superscript that labels a symbol (not `e`, not a
@@ -1185,11 +1183,11 @@ class Parser {
       || (k.type === 'neg' && simple(k.arg)) || (k.type === 'add' && k.terms.every((t) => simple(t)));
     if (!simple(sup.node, true)) return null;
     const label = raw.slice(1, -1).replace(/[{}\s]/g, '');
-    return { ...node, label, name: this.symName(node.base, node.font, node.accent, node.sub, label), span };
+    return { ...node, label, name: symbolName(node.base, node.font, node.accent, node.sub, label), span };
   }
 
   private sym(base: string, start: number, end: number, font?: SymNode['font'], accent?: SymNode['accent']): SymNode {
-    const s: SymNode = { type: 'sym', name: this.symName(base, font, accent), base, span: { start, end } };
+    const s: SymNode = { type: 'sym', name: symbolName(base, font, accent), base, span: { start, end } };
     if (font) s.font = font;
     if (accent) s.accent = accent;
     return s;
@@ -1509,7 +1507,7 @@ class Parser {
       if ((font && inner.font && inner.font !== font) || (accent && inner.accent)) return null;
       const f = font ?? inner.font;
       const a = accent ?? inner.accent;
-      const s: SymNode = { ...inner, name: this.symName(inner.base, f, a, inner.sub, inner.label) };
+      const s: SymNode = { ...inner, name: symbolName(inner.base, f, a, inner.sub, inner.label) };
       if (f) s.font = f;
       if (a) s.accent = a;
       return s;

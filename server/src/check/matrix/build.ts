@@ -16,7 +16,7 @@ import type { DerivNode, Node, SymNode, WrtVar } from '../../parse/ast';
 import { containsNode, nodesWithDefinitions, plainOperands, squareBracketProduct, walk } from '../../parse/walk';
 import { nameCore, type NoteContext, type Binding } from '../../semantics/context';
 import type { Condition } from '../../interpret/claims';
-import { show } from '../lower';
+import { DIFFERENTIAL, show } from '../lower';
 import type { ElementFn, Layout, MExpr } from './ir';
 import { names, nodes } from './ir';
 import { BY_CALL, LIBRARY_FUNCTIONS } from '../../library/functions';
@@ -140,6 +140,8 @@ export class MatrixBuilder {
   private readonly symNodes = new Map<string, SymNode>();
   /** What moves in a differential: the names whose differential the claim writes (semantics/notation.ts). */
   private readonly moving: ReadonlySet<string>;
+  /** How many differentials were built: a product of two needs two (most claims have none, and no walk is done). */
+  private differentials = 0;
 
   constructor(
     private readonly ctx: NoteContext,
@@ -567,7 +569,7 @@ export class MatrixBuilder {
     for (let i = step(0); i < n.factors.length; i += step(i)) {
       const op = n.ops[i - 1];
       const next = factor(i);
-      if (hasDifferentialIn(acc) && hasDifferentialIn(next)) throw new MatrixUnsupported('a product of differentials is not linear in them', 'differential');
+      if (this.differentials > 1 && hasDifferentialIn(acc) && hasDifferentialIn(next)) throw new MatrixUnsupported('a product of differentials is not linear in them', 'differential');
       if (op === 'otimes') throw new MatrixUnsupported('Kronecker products (⊗) are not checked yet');
       if (op === 'circ') throw new MatrixUnsupported('∘ may be composition or the elementwise product');
       if (op === 'odot' || (this.component && !isScalar(acc.s) && !isScalar(next.s))) {
@@ -589,15 +591,17 @@ export class MatrixBuilder {
 
   /** The differential of a built expression: each leaf it depends on moves along a direction of its own shape. */
   private differential(a: MExpr): MExpr {
+    const inside = nodes(a);
+    if (inside.some((x) => x.k === 'diff')) throw new MatrixUnsupported('a differential of a differential is not checked', 'differential');
     const dirs: [string, MExpr][] = [];
     // (What moves: the names the claim writes differentials of; when none of them is in this operand, everything.)
-    const restricted = nodes(a).some((x) => x.k === 'var' && this.moving.has(x.name));
-    for (const x of nodes(a)) {
-      if (x.k !== 'var' || x.name.startsWith('d:') || dirs.some(([name]) => name === x.name)) continue;
+    const restricted = inside.some((x) => x.k === 'var' && this.moving.has(x.name));
+    for (const x of inside) {
+      if (x.k !== 'var' || x.name.startsWith(DIFFERENTIAL) || dirs.some(([name]) => name === x.name)) continue;
       if (restricted && !this.moving.has(x.name)) continue;
-      dirs.push([x.name, this.leaf(`d:${x.name}`, () => x.s)]);
+      dirs.push([x.name, this.leaf(`${DIFFERENTIAL}${x.name}`, () => x.s)]);
     }
-    if (nodes(a).some((x) => x.k === 'diff')) throw new MatrixUnsupported('a differential of a differential is not checked', 'differential');
+    this.differentials++;
     return mk({ k: 'diff', a, dirs }, a.s);
   }
 

@@ -12,7 +12,7 @@
  */
 import type { Claim, ClaimKind } from '../../interpret/claims';
 import { contextDoubts, readable, type CheckedClaim } from '../verdict';
-import { show as showName } from '../lower';
+import { DIFFERENTIAL, show as showName } from '../lower';
 import { formatNumber } from '../latex';
 import { makeRng } from '../random';
 import * as D from './dense';
@@ -328,7 +328,10 @@ function sideDoubts(built: Built, kind: ClaimKind): Doubt[] {
   const vars = new Set(built.b.variables);
   // The direction dX of a name both sides are written in is a free direction, not an unknown (`d(XY) = (dX)Y`
   // forgets dY).
-  for (const x of [...ml, ...mr]) if (x.startsWith('d:') && ml.has(x.slice(2)) && mr.has(x.slice(2))) vars.add(x);
+  for (const x of [...ml, ...mr]) {
+    const of = x.slice(DIFFERENTIAL.length);
+    if (x.startsWith(DIFFERENTIAL) && ml.has(of) && mr.has(of)) vars.add(x);
+  }
   for (const x of ml) if (!mr.has(x) && !vars.has(x)) out.push(doubt('undefined-symbol', `${show(x)} appears only on the left`));
   for (const x of mr) if (!ml.has(x) && !vars.has(x)) out.push(doubt('undefined-symbol', `${show(x)} appears only on the right`));
   if (ml.size === 0 || mr.size === 0) out.push(doubt('equation', 'one side is a constant: a value at a point, not an identity'));
