@@ -602,12 +602,7 @@ async function openFile(page, name, text) {
     if (await line.waitFor({ timeout: 8000 }).then(() => true, () => false)) return;
     log(`  ${name} did not open from the Explorer; trying Ctrl+P`);
   }
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10000 });
-  await input.fill(name);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10000 });
-  await page.keyboard.press('Enter');
+  await openQuick(page, name);
   await line.waitFor({ timeout: 15000 });
 }
 
@@ -671,13 +666,18 @@ async function problemRows(page) {
 }
 
 /** Opens a workspace file by name with Quick Open (Ctrl+P). */
-/** Opens a file with Ctrl+P and returns at once (a notebook opens outside the text editors' part). */
-async function openQuick(page, name) {
+/** Ctrl+P with the file's name typed and its row shown: Enter then opens it (callers time that moment). */
+async function quickPick(page, name) {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 10000 });
   await input.fill(name);
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10000 });
+}
+
+/** Opens a file with Ctrl+P and returns at once (a notebook opens outside the text editors' part). */
+async function openQuick(page, name) {
+  await quickPick(page, name);
   await page.keyboard.press('Enter');
 }
 
@@ -837,11 +837,7 @@ async function main() {
 
   await step('open note.md (Ctrl+P)', 30000, async () => {
     await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10000 });
-    await input.fill('note.md');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'note.md' }).first().waitFor({ timeout: 10000 });
+    await quickPick(page, 'note.md');
     const t0 = Date.now();
     await page.keyboard.press('Enter');
     await page.locator('.part.editor .monaco-editor .view-line', { hasText: 'The quotient rule' }).first().waitFor({ timeout: 15000 });
@@ -1120,11 +1116,7 @@ async function main() {
   // 9. The timing of point 10 on a warm window: a ~90 KB note's first diagnostics; typing → squiggle at its end.
   await step('9. a ~90 KB note on a warm window: first diagnostics, and typing → squiggle', 60000, async () => {
     const before = (await problemCounts(page)).errors;
-    await page.keyboard.press('Control+P');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10000 });
-    await input.fill('big.md');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'big.md' }).first().waitFor({ timeout: 10000 });
+    await quickPick(page, 'big.md');
     const t0 = Date.now();
     await page.keyboard.press('Enter');
     let counts;

@@ -445,11 +445,16 @@ export function run(argv: string[], io: CliIO): number {
   // Shared by the files of this run: a formula or claim repeated across a course's notes is checked once.
   const cache = new CheckCache();
   // A LaTeX file another file of this run reads (`\input{chapter1}`) is checked as part of that document.
+  // (Each document's expansion is kept for its own check below: read and spliced once.)
   const includedByOthers = new Set<string>();
+  const expansions = new Map<string, ReturnType<typeof latexInputs>>();
   for (const f of files) {
     if (noteKind(f) !== 'latex') continue;
     const r = readNote(f);
-    if ('text' in r) for (const inc of latexInputs(f, r.text).included) if (path.resolve(inc) !== path.resolve(f)) includedByOthers.add(path.resolve(inc));
+    if (!('text' in r)) continue;
+    const expanded = latexInputs(f, r.text);
+    expansions.set(f, expanded);
+    for (const inc of expanded.included) if (path.resolve(inc) !== path.resolve(f)) includedByOthers.add(path.resolve(inc));
   }
   files.forEach((file, i) => {
     if (progress) io.stderr(`\rchecking ${i + 1}/${files.length}: ${printable(file)}`.slice(0, 100).padEnd(100));
@@ -461,7 +466,7 @@ export function run(argv: string[], io: CliIO): number {
     }
     if (includedByOthers.has(path.resolve(file))) return; // checked as part of the document that reads it
     const kind = noteKind(file) ?? 'markdown';
-    const expanded = kind === 'latex' ? latexInputs(file, read.text) : null;
+    const expanded = kind === 'latex' ? expansions.get(file) ?? latexInputs(file, read.text) : null;
     const note = expanded ? { text: expanded.text, mode: 'text' as const, bareFormulas: false } : toNote(kind, read.text);
     if ('problem' in note) {
       io.stderr(`${progress ? '\n' : ''}calcnotes: ${printable(file)}: ${note.problem}\n`);

@@ -21,6 +21,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { inputsOf, latexToNote, preambleOf } from '../formats/latex';
 type YamlModule = typeof import('js-yaml');
 
 /** The files looked for in each folder, in the order they are read. */
@@ -454,4 +455,27 @@ export function findProjectMacros(noteFile: string, limit: WalkLimit = {}): Proj
   }
   result.preamble = parts.join('\n');
   return result;
+}
+
+/**
+ * A LaTeX chapter's main document: the preamble (text before `\begin{document}`, macros and all) of a `.tex` file in
+ * the chapter's folder that `\input`s or `\include`s it, or '' when none does. Bounded like the other lookups (files
+ * up to MAX_FILE_BYTES, at most MAX_FILES read); never throws.
+ */
+export function mainDocumentPreamble(chapter: string): string {
+  const dir = path.dirname(chapter);
+  const own = path.basename(chapter).replace(/\.tex$/i, '');
+  const reader = boundedReader();
+  try {
+    for (const entry of fs.readdirSync(dir).filter((f) => /\.tex$/i.test(f))) {
+      const other = path.join(dir, entry);
+      if (other === chapter) continue;
+      const tex = reader.text(other);
+      const blanked = latexToNote(tex);
+      if (inputsOf(blanked).some((i) => i.name.replace(/^\.\//, '').replace(/\.tex$/i, '') === own)) return preambleOf(tex);
+    }
+  } catch {
+    // More files than a lookup reads, or one that cannot be read: no main document.
+  }
+  return '';
 }

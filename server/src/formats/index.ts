@@ -8,7 +8,7 @@ import { latexToNote } from './latex';
 import { notebookToNote, type NotebookNote } from './notebook';
 
 export { cellPosition, joinCells, type CellSpan, type NotebookNote } from './notebook';
-export { expandInputs, sourceOf, type TexPiece } from './latex';
+export { expandInputs, inputsOf, preambleOf, sourceOf, type TexPiece } from './latex';
 
 export type NoteKind = 'markdown' | 'text' | 'latex' | 'notebook';
 

@@ -19,6 +19,21 @@ export function latexToNote(tex: string): string {
   return out;
 }
 
+/** The `\input{…}` and `\include{…}` commands of a file's text (blanked by latexToNote: none in comments). */
+export function inputsOf(text: string): { name: string; start: number; end: number }[] {
+  const out: { name: string; start: number; end: number }[] = [];
+  const re = /\\(?:input|include)\s*\{([^{}\n]{1,200})\}/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) out.push({ name: m[1].trim(), start: m.index, end: m.index + m[0].length });
+  return out;
+}
+
+/** A document's preamble: its text before `\begin{document}` (all of it when there is none), comments blanked. */
+export function preambleOf(tex: string): string {
+  const text = latexToNote(tex);
+  const begin = text.indexOf('\\begin{document}');
+  return begin >= 0 ? text.slice(0, begin) : text;
+}
+
 /** Where a stretch of the expanded text comes from: a file and the offset there. */
 export interface TexPiece {
   start: number;
@@ -55,16 +70,15 @@ export function expandInputs(
   };
   const visit = (source: string, raw: string, stack: string[]) => {
     const text = latexToNote(raw);
-    const re = /\\(?:input|include)\s*\{([^{}\n]{1,200})\}/g;
     let last = 0;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      const target = stack.length < MAX_INPUT_DEPTH && included.length < MAX_INPUT_FILES ? resolve(m[1].trim()) : null;
+    for (const input of inputsOf(text)) {
+      const target = stack.length < MAX_INPUT_DEPTH && included.length < MAX_INPUT_FILES ? resolve(input.name) : null;
       const content = target && !stack.includes(target) ? read(target) : null;
       if (!target || content === null) continue;
-      emit(source, last, m.index, text);
+      emit(source, last, input.start, text);
       included.push(target);
       visit(target, content, [...stack, target]);
-      last = m.index + m[0].length;
+      last = input.end;
     }
     emit(source, last, text.length, text);
   };

@@ -10,7 +10,7 @@
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import type { CodeAction, CodeActionParams, Diagnostic, Hover, Position } from 'vscode-languageserver';
-import { findProjectMacros } from '../config/projectMacros';
+import { findProjectMacros, mainDocumentPreamble } from '../config/projectMacros';
 import * as fs from 'fs';
 import { looksLikeMathNotes, summarize, type DocumentReport } from '../engine';
 import { toNote } from '../formats';
@@ -244,35 +244,14 @@ export class CalcnotesService {
     return main ? `${p}\n${main}` : p;
   }
 
-  /**
-   * The macro definitions of a `.tex` file in the same folder that `\input`s or `\include`s this one (the document's
-   * main file), or ''. Remembered per file until the configuration or settings change.
-   */
+  /** The preamble of a LaTeX chapter's main document (config/projectMacros.ts), remembered until the configuration changes. */
   private mainTexMacros(file: string): string {
     let m = this.texMains.get(file);
-    if (m !== undefined) return m;
-    m = '';
-    try {
-      const dir = path.dirname(file);
-      const name = path.basename(file).replace(/\.tex$/i, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      const reads = new RegExp(`\\\\(?:input|include)\\s*\\{\\s*(?:\\./)?${name}(?:\\.tex)?\\s*\\}`);
-      for (const entry of fs.readdirSync(dir).filter((f) => /\.tex$/i.test(f)).slice(0, 50)) {
-        const other = path.join(dir, entry);
-        if (other === file || fs.statSync(other).size > 256 * 1024) continue;
-        const tex = fs.readFileSync(other, 'utf8');
-        if (!reads.test(tex.replace(/(^|[^\\])%[^\n]*/g, '$1'))) continue;
-        m = tex
-          .slice(0, Math.max(0, tex.indexOf('\\begin{document}')) || tex.length)
-          .split('\n')
-          .filter((l) => /\\(?:newcommand|renewcommand|providecommand|g?def|DeclareMathOperator)\b/.test(l))
-          .join('\n');
-        break;
-      }
-    } catch {
-      m = '';
+    if (m === undefined) {
+      m = mainDocumentPreamble(file);
+      if (this.texMains.size > 500) this.texMains.clear();
+      this.texMains.set(file, m);
     }
-    if (this.texMains.size > 500) this.texMains.clear();
-    this.texMains.set(file, m);
     return m;
   }
 
