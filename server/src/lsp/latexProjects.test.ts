@@ -14,7 +14,7 @@ import { CheckRunner } from './checkRunner';
 import { texView } from './latexProjects';
 import { mergeSettings } from './settings';
 import { CalcnotesService, type DocLike } from './service';
-import { joinedNote, splitDiagnostics, toDocumentRange, toNotePosition, toNoteRange } from './stretches';
+import { joinedNote, placeOf, splitDiagnostics, toDocumentRange, toNotePosition, toNoteRange } from './stretches';
 import type { StatusParams } from './protocol';
 
 // ---- the pure mapping ------------------------------------------------------------------------------------------
@@ -69,6 +69,11 @@ test('stretches: a document in two stretches around another; positions go to the
   assert.deepEqual(split.get('ch')!.map((x) => [x.message, x.range]), [['runs on', { start: { line: 0, character: 1 }, end: { line: 1, character: 3 } }]]);
   assert.deepEqual(split.get('main')!.map((x) => [x.message, x.range]), [['on B', { start: { line: 2, character: 0 }, end: { line: 2, character: 1 } }]]);
   assert.deepEqual(split.get('empty'), []);
+  // Where an offset is, said to a reader of main or of ch.
+  const two = note.text.indexOf('two');
+  assert.equal(placeOf(note, 'ch', two, (u) => `${u}.tex`), 'line 2');
+  assert.equal(placeOf(note, 'main', two, (u) => `${u}.tex`), 'line 2 of ch.tex');
+  assert.equal(placeOf(note, 'ch', note.text.indexOf('B'), (u) => `${u}.tex`), 'line 3 of main.tex');
 });
 
 test('texView: files spliced in as LaTeX reads them, each file blanked, own text kept for positions; loops and files outside the folder not read', () => {
@@ -211,6 +216,7 @@ test('LaTeX inputs in the editor: a chapter opened alone is checked within its m
   const h = w.service.hover(w.uri('ch2.tex'), { line: 2, character: d.range.start.character + 2 });
   assert.match(hoverText(h), /false/);
   assert.equal(h?.range?.start.line, 2);
+  assert.match(hoverText(h), /defined on line 3 of ch1\\?\.tex/, 'where f was defined, in its own file');
   // Hover on the verified one.
   assert.match(hoverText(w.service.hover(w.uri('ch2.tex'), { line: 1, character: CH2.split('\n')[1].indexOf("f'") + 1 })), /verified/);
 

@@ -161,16 +161,14 @@ export class LatexProjects {
     if (o.version === doc.version) return 'same';
     o.version = doc.version;
     const inputs = namesOf(doc.getText());
+    const unit = this.memberOf.get(uri);
+    if (unit) this.edited(unit);
     if (inputs !== o.inputs) {
       o.inputs = inputs;
       this.mains.clear();
       return 'regroup';
     }
-    const unit = this.memberOf.get(uri);
-    if (unit) {
-      this.edited(unit);
-      return 'member';
-    }
+    if (unit) return 'member';
     // A closed file's main document may be open: its view reads this one's text only when the unit holds it.
     return 'alone';
   }

@@ -17,7 +17,7 @@ import { preambleOf, toNote } from '../formats';
 import { LineMap } from '../scan/lines';
 import { initMathJax, renderSvg, safeColor, DEFAULT_INK } from '../render/svg';
 import { plotImageUri, warmUpPlots } from '../render/plotImage';
-import type { Runner } from './checkRunner';
+import type { CheckOutcome, Runner } from './checkRunner';
 import { codeActions } from './codeActions';
 import { checkFailedDiagnostic, toDiagnostics } from './diagnostics';
 import { differentiate } from './differentiate';
@@ -25,7 +25,7 @@ import { hover } from './hover';
 import { previewMarks } from './preview';
 import { fileKindOf, formulaInHover, kindEnabled, noteFor } from './fileKinds';
 import { LatexProjects, claimsIn, type TexUnit, type TexView } from './latexProjects';
-import { documentCodeActions, splitDiagnostics, toDocumentHover, toNotePosition } from './stretches';
+import { documentCodeActions, placeOf, splitDiagnostics, toDocumentHover, toNotePosition } from './stretches';
 import { engineOptions, matchesAny, modeFor } from './settings';
 import {
   DEFAULT_SETTINGS,
@@ -39,6 +39,9 @@ import {
   type StatusParams,
   type ThemeParams,
 } from './protocol';
+
+/** How long the check of a closed LaTeX document is shared by its files asked about one after another (ms). */
+const CLOSED_UNIT_MS = 60_000;
 
 /** Plots of false claims drawn ahead of the first hover, per report, and the time each may take (ms). */
 const PREDRAWN_PLOTS = 12;
@@ -100,6 +103,15 @@ interface DocState {
   busy?: boolean;
 }
 
+/** A document's file name, for a hover's reader (`ch1.tex`). */
+function fileName(uri: string): string {
+  try {
+    return path.basename(fileURLToPath(uri));
+  } catch {
+    return uri;
+  }
+}
+
 export function statusOf(uri: string, report: Pick<DocumentReport, 'claims'>): StatusParams {
   const s = summarize([report]);
   return { uri, verified: s.verified, false: s.false, unchecked: s.unchecked };
@@ -112,11 +124,18 @@ export class CalcnotesService {
   private readonly preambles = new Map<string, string>();
   /** Open LaTeX documents and the main documents they belong to (lsp/latexProjects.ts). */
   private readonly tex: LatexProjects;
+  /** A regrouping of the LaTeX documents that is due (regroupSoon), and when it is done. */
+  private regroup?: { timer: NodeJS.Timeout; done: Promise<void>; release: () => void };
   /** Warnings about configuration files already logged (each once until the files change). */
   private readonly warned = new Set<string>();
   private theme: ThemeParams = { kind: 'dark', foreground: DEFAULT_INK };
   private disposed = false;
   private previewVersion = 0;
+  /**
+   * Closed LaTeX documents checked for Check All Notes, by main document: the text checked and its outcome, so that
+   * the main document and each of its chapters, asked one after another, share one check (for a short while).
+   */
+  private readonly closedUnits = new Map<string, { text: string; options: string; at: number; outcome: Promise<CheckOutcome> }>();
   /** Notes that "Check All Notes" checked: their problems stay when their editor closes. */
   private readonly workspaceChecked = new Set<string>();
   private readonly debounceMs: number;
@@ -145,7 +164,7 @@ export class CalcnotesService {
     if (this.tex.follows(uri)) {
       const what = this.tex.changed(uri);
       if (what === 'same') return;
-      if (what === 'regroup') this.regroupTex(this.debounceMs);
+      if (what === 'regroup') this.regroupSoon();
       const unit = this.tex.unitOf(uri);
       if (unit) {
         this.schedule(unit.uri, this.debounceMs);
@@ -204,6 +223,26 @@ export class CalcnotesService {
     }
     for (const uri of left) this.schedule(uri, delay);
     for (const unit of changed) this.schedule(unit.uri, delay);
+  }
+
+  /**
+   * Regroups once typing pauses (a `\input{…}` being typed changes the files read at every key): what the
+   * document reads is read again after the same delay as a check.
+   */
+  private regroupSoon(): void {
+    const pending = this.regroup;
+    if (pending) clearTimeout(pending.timer);
+    let release = pending?.release ?? (() => undefined);
+    const done = pending?.done ?? new Promise<void>((r) => (release = r));
+    const timer = setTimeout(() => {
+      this.regroup = undefined;
+      try {
+        if (!this.disposed) this.regroupTex(0);
+      } finally {
+        release();
+      }
+    }, this.debounceMs);
+    this.regroup = { timer, done, release };
   }
 
   /** Forgets a check's state (its timer, its pending check, what the runner holds for it). */
@@ -295,6 +334,7 @@ export class CalcnotesService {
   /** A configuration file (`_config.yml`, `macros.json`, …) changed: read them again and check every open note. */
   configFilesChanged(): void {
     this.preambles.clear();
+    this.closedUnits.clear();
     this.tex.forgetMains();
     this.warned.clear();
     this.regroupTex(0);
@@ -369,6 +409,7 @@ export class CalcnotesService {
 
   /** Resolves once the document's latest scheduled check has finished (or been dropped). */
   async settled(uri: string): Promise<void> {
+    if (this.regroup) await this.regroup.done;
     uri = this.checkKey(uri);
     for (;;) {
       const st = this.docs.get(uri);
@@ -550,6 +591,7 @@ export class CalcnotesService {
         preamble: last.preamble,
         plots: last.settings.plots,
         formula: formulaInHover(last.settings, 'latex', this.deps.latexWorkshop?.() ?? false),
+        placeOf: (offset) => placeOf(view, uri, offset, fileName),
       });
       return toDocumentHover(view, uri, answer);
     }
@@ -662,7 +704,17 @@ export class CalcnotesService {
   /** Checks a closed LaTeX file within its main document's view (from disk) and publishes its own diagnostics. */
   private async checkClosedInView(uri: string, view: TexView, settings: CalcnotesSettings): Promise<CheckTextResult> {
     const note = noteFor('latex', view.note, settings, this.preambleFor(pathToFileURL(view.main).toString()));
-    const outcome = await this.deps.runner.submit({ key: `closed:${uri}`, version: Date.now(), text: note.text, options: note.options, bulk: true });
+    const options = JSON.stringify(note.options);
+    let shared = this.closedUnits.get(view.main);
+    if (!shared || shared.text !== note.text || shared.options !== options || Date.now() - shared.at > CLOSED_UNIT_MS) {
+      const outcome = this.deps.runner.submit({ key: `closed:${uri}`, version: Date.now(), text: note.text, options: note.options, bulk: true });
+      shared = { text: note.text, options, at: Date.now(), outcome };
+      this.closedUnits.delete(view.main);
+      if (this.closedUnits.size >= 4) this.closedUnits.delete(this.closedUnits.keys().next().value as string);
+      this.closedUnits.set(view.main, shared);
+    }
+    const outcome = await shared.outcome;
+    if (outcome.status !== 'done' && this.closedUnits.get(view.main) === shared) this.closedUnits.delete(view.main);
     if (outcome.status !== 'done') {
       throw new Error(outcome.status === 'failed' ? outcome.error : 'superseded by a newer check of the same note');
     }
@@ -746,6 +798,10 @@ export class CalcnotesService {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    if (this.regroup) {
+      clearTimeout(this.regroup.timer);
+      this.regroup.release();
+    }
     for (const st of this.docs.values()) {
       if (st.timer) clearTimeout(st.timer);
       st.release?.();

@@ -179,3 +179,14 @@ export function documentCodeActions(
 export function inDocument(note: JoinedNote, uri: string, offset: number): boolean {
   return stretchAt(note, offset)?.uri === uri;
 }
+
+/**
+ * Where an offset of the note is, said to a reader of one of its documents: `line N` of that document, or
+ * `line N of <name>` in another (`name` gives a document's name, e.g. its file name).
+ */
+export function placeOf(note: JoinedNote, uri: string, offset: number, name: (uri: string) => string): string {
+  const s = stretchAt(note, offset);
+  if (!s) return `line ${note.lines.positionAt(offset).line + 1}`;
+  const line = s.lines.positionAt(s.from + Math.max(0, Math.min(offset, s.end) - s.start)).line + 1;
+  return s.uri === uri ? `line ${line}` : `line ${line} of ${name(s.uri)}`;
+}
