@@ -8,7 +8,7 @@ import * as path from 'path';
 import { CheckCache, MAX_BUDGET_MS, MIN_BUDGET_MS, checkDocument, clampBudget, looksLikeMathNotes, summarize, type DocumentReport, type EngineOptions } from '../engine';
 import { LineMap } from '../scan/lines';
 import { NOTE_EXTENSIONS, cellPosition, expandInputs, noteKind, sourceOf, toNote, type NotebookNote, type TexPiece } from '../formats';
-import { findProjectMacros, readMacrosFile } from '../config/projectMacros';
+import { findProjectMacros, readMacrosFile, texInputPath } from '../config/projectMacros';
 
 const USAGE = `usage: calcnotes check [--format text|json] [--all] [--log-base e|10] [--budget MS] [--no-bare]
                        [--macros FILE] [--no-config] [--dollar-dialect vscode|pandoc|github] <files or folders…>
@@ -280,11 +280,7 @@ interface FileResult {
 function latexInputs(file: string, tex: string): { text: string; pieces: TexPiece[]; included: string[]; texts: Map<string, string> } {
   const dir = path.dirname(path.resolve(file));
   const texts = new Map<string, string>();
-  const resolve = (name: string): string | null => {
-    const p = path.resolve(dir, /\.tex$/i.test(name) ? name : `${name}.tex`);
-    const rel = path.relative(dir, p);
-    return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? p : null;
-  };
+  const resolve = (name: string): string | null => texInputPath(dir, name);
   const read = (p: string): string | null => {
     const r = readNote(p);
     if (!('text' in r)) return null;

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { checkDocument, type DocumentReport } from '../engine';
 import { CONFIG_FILE_NAMES } from '../lsp/protocol';
-import { CONFIG_FILES, definitionOf, findProjectMacros, foldersFor, macrosLiteralIn, readMacrosFile } from './projectMacros';
+import { CONFIG_FILES, definitionOf, findProjectMacros, foldersFor, macrosLiteralIn, mainDocumentOf, readMacrosFile, texInputPath } from './projectMacros';
 
 /** A temporary project (with a `.git`, so no walk leaves it) holding these files. */
 function project(files: Record<string, string>): string {
@@ -206,4 +206,33 @@ test('equation numbers and cross-references are never an error: \\label, \\tag, 
 
 test('config: the client watches exactly the files the server reads', () => {
   assert.deepEqual(CONFIG_FILE_NAMES, CONFIG_FILES);
+});
+
+test("config: a LaTeX chapter's main document, beside it or above it up to the root, the outermost of a chain", () => {
+  const dir = project({
+    'book.tex': '\\begin{document}\n\\input{parts/part1}\n% \\input{parts/commented}\n\\end{document}\n',
+    'parts/part1.tex': '\\include{parts/sec}\n',
+    'parts/sec.tex': 'Text.\n',
+    'parts/commented.tex': 'Text.\n',
+    'parts/a.tex': '\\input{b}\n',
+    'parts/b.tex': '\\input{a}\n',
+    'alone/note.tex': 'Text.\n',
+  });
+  const at = (name: string) => path.join(dir, name);
+  // part1 is read by book.tex one folder up: found with the workspace folder as root, not without (own folder only).
+  assert.equal(mainDocumentOf(at('parts/part1.tex'), { root: dir }), at('book.tex'));
+  assert.equal(mainDocumentOf(at('parts/part1.tex')), null);
+  // sec is read by part1 (names resolved from the main document's folder), which book.tex reads: the outermost.
+  assert.equal(mainDocumentOf(at('parts/sec.tex'), { root: dir }), at('book.tex'));
+  // A commented \input reads nothing; an unsaved editor text counts instead of the disk's.
+  assert.equal(mainDocumentOf(at('parts/commented.tex'), { root: dir }), null);
+  assert.equal(mainDocumentOf(at('parts/commented.tex'), { root: dir, text: (f) => (f === at('book.tex') ? '\\input{parts/commented}' : undefined) }), at('book.tex'));
+  // A loop ends; a file no document reads has none.
+  assert.ok([at('parts/a.tex'), at('parts/b.tex')].includes(mainDocumentOf(at('parts/a.tex'), { root: dir })!));
+  assert.equal(mainDocumentOf(at('alone/note.tex'), { root: dir }), null);
+  // What a document may read: inside the root, `.tex` added.
+  assert.equal(texInputPath(dir, 'parts/sec'), at('parts/sec.tex'));
+  assert.equal(texInputPath(dir, 'parts/sec.tex'), at('parts/sec.tex'));
+  assert.equal(texInputPath(at('parts'), '../book'), null);
+  assert.equal(texInputPath(at('parts'), '../book', dir), at('book.tex'));
 });

@@ -457,25 +457,80 @@ export function findProjectMacros(noteFile: string, limit: WalkLimit = {}): Proj
   return result;
 }
 
+/** At most this many `.tex` files are read when looking for a chapter's main document, and this many links followed. */
+const MAX_MAIN_CANDIDATES = 120;
+const MAX_MAIN_LINKS = 8;
+
 /**
- * A LaTeX chapter's main document: the preamble (text before `\begin{document}`, macros and all) of a `.tex` file in
- * the chapter's folder that `\input`s or `\include`s it, or '' when none does. Bounded like the other lookups (files
- * up to MAX_FILE_BYTES, at most MAX_FILES read); never throws.
+ * The file an `\input{name}` or `\include{name}` of a LaTeX document in `dir` reads: the name relative to `dir`,
+ * `.tex` added when it has no such ending; null when that file is not inside `root` (default: `dir` itself). The
+ * one rule of what a document may read, for the CLI and the editor.
  */
-export function mainDocumentPreamble(chapter: string): string {
-  const dir = path.dirname(chapter);
-  const own = path.basename(chapter).replace(/\.tex$/i, '');
-  const reader = boundedReader();
-  try {
-    for (const entry of fs.readdirSync(dir).filter((f) => /\.tex$/i.test(f))) {
-      const other = path.join(dir, entry);
-      if (other === chapter) continue;
-      const tex = reader.text(other);
-      const blanked = latexToNote(tex);
-      if (inputsOf(blanked).some((i) => i.name.replace(/^\.\//, '').replace(/\.tex$/i, '') === own)) return preambleOf(tex);
+export function texInputPath(dir: string, name: string, root: string = dir): string | null {
+  const p = path.resolve(dir, /\.tex$/i.test(name) ? name : `${name}.tex`);
+  const rel = path.relative(path.resolve(root), p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? p : null;
+}
+
+export interface MainDocumentLookup {
+  /** The highest folder looked in (the workspace folder); without it, the chapter's own folder only. */
+  root?: string;
+  /** A file's text when it is not the one on disk (an editor's unsaved text), or undefined to read the disk. */
+  text?: (file: string) => string | undefined;
+}
+
+/**
+ * A LaTeX chapter's main document: a `.tex` file in the chapter's folder, or in a folder above it up to `root`, whose
+ * `\input`/`\include` names the chapter (resolved from that file's folder or one above it — names are read from the
+ * folder of the document LaTeX compiles —, inside `root`); when that file is itself read by another, the outermost
+ * one (the document LaTeX compiles). null when no file reads the chapter. Bounded
+ * (at most MAX_MAIN_CANDIDATES files of at most MAX_FILE_BYTES; loops end); never throws.
+ */
+export function mainDocumentOf(chapter: string, lookup: MainDocumentLookup = {}): string | null {
+  let read = 0;
+  const textOf = (file: string): string | null => {
+    const open = lookup.text?.(file);
+    if (open !== undefined) return open;
+    if (++read > MAX_MAIN_CANDIDATES) return null;
+    try {
+      return fs.statSync(file).size > MAX_FILE_BYTES ? null : fs.readFileSync(file, 'utf8');
+    } catch {
+      return null;
     }
+  };
+  const direct = (file: string): string | null => {
+    const root = lookup.root !== undefined ? path.resolve(lookup.root) : path.dirname(file);
+    const folders = foldersFor(file, { root });
+    for (const [k, dir] of [...folders.entries()].reverse()) {
+      let entries: string[];
+      try {
+        entries = fs.readdirSync(dir).filter((f) => /\.tex$/i.test(f)).sort();
+      } catch {
+        continue;
+      }
+      for (const entry of entries) {
+        const other = path.join(dir, entry);
+        if (other === file) continue;
+        const tex = textOf(other);
+        if (tex === null || !/\\(?:input|include)/.test(tex)) continue;
+        // Names are read from the folder of the document LaTeX compiles: this one's, or one above it.
+        const from = folders.slice(0, k + 1);
+        if (inputsOf(latexToNote(tex)).some((i) => from.some((d) => texInputPath(d, i.name, root) === file))) return other;
+      }
+    }
+    return null;
+  };
+  try {
+    const seen = new Set([path.resolve(chapter)]);
+    let main: string | null = null;
+    for (let at = path.resolve(chapter), n = 0; n < MAX_MAIN_LINKS; n++) {
+      const up = direct(at);
+      if (!up || seen.has(up)) break;
+      seen.add(up);
+      main = at = up;
+    }
+    return main;
   } catch {
-    // More files than a lookup reads, or one that cannot be read: no main document.
+    return null;
   }
-  return '';
 }

@@ -48,6 +48,11 @@ export interface HoverInput {
   plotBudgetMs?: number;
   /** Show the rendered formula (default true; off in LaTeX files beside LaTeX Workshop, lsp/fileKinds.ts). */
   formula?: boolean;
+  /**
+   * Where an offset of `text` is, as the hover says it (where a belief was stated): default `line N` of `text`; a
+   * note joined from several files says which file (lsp/stretches.ts `placeOf`).
+   */
+  placeOf?: (offset: number) => string;
 }
 
 /** Longest text of one hover line (a reason, a formula shown as code); what is longer is cut with an ellipsis. */
@@ -262,7 +267,8 @@ export function hover(input: HoverInput): Hover | null {
     if (c.verdict === 'unchecked' && more.length) parts.push(`Also: ${more.map((d) => escapeMarkdown(d.detail)).join('; ')}`);
     if (c === plotted && plotUri) parts.push(`![plot](${plotUri})`);
     if (c.beliefs?.length) {
-      const said = c.beliefs.map((b) => `${b.subject}: ${b.text}${b.at !== undefined ? ` on line ${lines.positionAt(b.at).line + 1}` : ''}`);
+      const place = input.placeOf ?? ((at: number) => `line ${lines.positionAt(at).line + 1}`);
+      const said = c.beliefs.map((b) => `${b.subject}: ${b.text}${b.at !== undefined ? ` on ${place(b.at)}` : ''}`);
       after.push(`*${escapeMarkdown(said.join(' · '))}*`);
     }
   }

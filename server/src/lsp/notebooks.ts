@@ -6,13 +6,16 @@
  * document (`vscode-notebook-cell:…`): diagnostics are split into the cells they fall in, and hovers and code
  * actions asked in a cell are asked of the note and brought back.
  *
- * The mapping functions are pure (`joinNotebook`, `toNotePosition`, `toCellRange`, `splitDiagnostics`, …);
- * `NotebookBridge` keeps which notebooks are open and which cells last got diagnostics.
+ * The mapping is the general one of a note made of stretches of several documents (lsp/stretches.ts, shared with
+ * LaTeX documents and the files they `\input`): here each cell is one stretch. `NotebookBridge` keeps which
+ * notebooks are open and which cells last got diagnostics.
  */
-import type { CodeAction, CodeActionParams, Diagnostic, Hover, Position, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
+import type { CodeAction, CodeActionParams, Diagnostic, Hover, Position } from 'vscode-languageserver';
 import { joinCells } from '../formats';
-import { LineMap } from '../scan/lines';
 import type { DocLike } from './service';
+import { documentCodeActions, joinedNote, splitDiagnostics, toDocumentEdit, toDocumentHover, toDocumentRange, toNotePosition, type JoinedNote, type Stretch } from './stretches';
+
+export { splitDiagnostics, toNotePosition, toNoteRange } from './stretches';
 
 /** One markdown cell: its text document's URI and text. */
 export interface CellText {
@@ -20,128 +23,30 @@ export interface CellText {
   text: string;
 }
 
-export interface JoinedCell {
-  uri: string;
-  /** Offsets of the cell's text in the joined note. */
-  start: number;
-  end: number;
-  lines: LineMap;
-}
+/** A cell's stretch of the joined note (its whole text: `from` is 0). */
+export type JoinedCell = Stretch;
 
-/** A notebook's markdown cells as one note. */
-export interface JoinedNotebook {
-  text: string;
-  lines: LineMap;
+/** A notebook's markdown cells as one note: each cell one stretch (`cells` and `stretches` are the same list). */
+export interface JoinedNotebook extends JoinedNote {
   cells: JoinedCell[];
 }
 
+/** The cells joined as the CLI joins them (formats/notebook.ts `joinCells`). */
 export function joinNotebook(cells: readonly CellText[]): JoinedNotebook {
   const { text, starts } = joinCells(cells.map((c) => c.text));
-  return {
-    text,
-    lines: new LineMap(text),
-    cells: cells.map((c, i) => ({ uri: c.uri, start: starts[i], end: starts[i] + c.text.length, lines: new LineMap(c.text) })),
-  };
+  const stretches = cells.map((c, i) => ({ uri: c.uri, start: starts[i], end: starts[i] + c.text.length, from: 0 }));
+  const note = joinedNote(text, stretches, new Map(cells.map((c) => [c.uri, c.text])));
+  return { ...note, cells: note.stretches };
 }
 
-/** The cell holding an offset of the note: the last cell starting at or before it (the gap after a cell is its end). */
-function cellAtOffset(nb: JoinedNotebook, offset: number): JoinedCell | undefined {
-  let found: JoinedCell | undefined;
-  for (const c of nb.cells) {
-    if (c.start <= offset) found = c;
-    else break;
-  }
-  return found ?? nb.cells[0];
-}
-
-/** A position in a cell as a position in the note; null for a cell that is not one of the note's. */
-export function toNotePosition(nb: JoinedNotebook, cellUri: string, position: Position): Position | null {
-  const cell = nb.cells.find((c) => c.uri === cellUri);
-  if (!cell) return null;
-  return nb.lines.positionAt(cell.start + cell.lines.offsetAt(position));
-}
-
-/** A range in a cell as a range in the note (null for a cell that is not one of the note's). */
-export function toNoteRange(nb: JoinedNotebook, cellUri: string, range: Range): Range | null {
-  const start = toNotePosition(nb, cellUri, range.start);
-  const end = toNotePosition(nb, cellUri, range.end);
-  return start && end ? { start, end } : null;
-}
-
-/**
- * A range of the note as a range in the cell where it starts (a range running on past its cell's end — an
- * unclosed `$$` — is cut there); null when the notebook has no markdown cell.
- */
-export function toCellRange(nb: JoinedNotebook, range: Range): { uri: string; range: Range } | null {
-  const startOffset = nb.lines.offsetAt(range.start);
-  const cell = cellAtOffset(nb, startOffset);
-  if (!cell) return null;
-  const local = (offset: number) => cell.lines.positionAt(Math.max(0, Math.min(offset, cell.end) - cell.start));
-  const endOffset = Math.max(startOffset, nb.lines.offsetAt(range.end));
-  return { uri: cell.uri, range: { start: local(startOffset), end: local(endOffset) } };
-}
-
-/** The note's diagnostics by cell: every cell of the note has an entry (empty ones clear what it showed). */
-export function splitDiagnostics(nb: JoinedNotebook, diagnostics: readonly Diagnostic[]): Map<string, Diagnostic[]> {
-  const out = new Map<string, Diagnostic[]>(nb.cells.map((c) => [c.uri, []]));
-  for (const d of diagnostics) {
-    const at = toCellRange(nb, d.range);
-    if (at) out.get(at.uri)?.push({ ...d, range: at.range });
-  }
-  return out;
-}
-
-/** A hover answered on the note, for the cell it was asked in (its range only when it lies in that cell). */
-export function toCellHover(nb: JoinedNotebook, cellUri: string, hover: Hover | null): Hover | null {
-  if (!hover) return null;
-  if (!hover.range) return hover;
-  const at = toCellRange(nb, hover.range);
-  const { range: _range, ...rest } = hover;
-  return at && at.uri === cellUri ? { ...hover, range: at.range } : rest;
-}
-
-/** A workspace edit made on the note (its URI), as edits of the cells they fall in. */
-export function toCellEdit(nb: JoinedNotebook, noteUri: string, edit: WorkspaceEdit): WorkspaceEdit {
-  const edits = edit.changes?.[noteUri];
-  if (!edits) return edit;
-  const changes: Record<string, TextEdit[]> = {};
-  for (const e of edits) {
-    const at = toCellRange(nb, e.range);
-    if (!at) continue;
-    (changes[at.uri] ??= []).push({ range: at.range, newText: e.newText });
-  }
-  return { changes };
-}
-
-/**
- * Code actions asked in a cell, answered on the note: the request's range and diagnostics go to the note's
- * positions, the actions' edits come back to the cells and their diagnostics are the cell's own again.
- */
-export function cellCodeActions(
-  nb: JoinedNotebook,
-  noteUri: string,
-  params: CodeActionParams,
-  ask: (params: CodeActionParams) => CodeAction[],
-): CodeAction[] {
-  const cellUri = params.textDocument.uri;
-  const range = toNoteRange(nb, cellUri, params.range);
-  if (!range) return [];
-  const original = new Map<Diagnostic, Diagnostic>();
-  const diagnostics: Diagnostic[] = [];
-  for (const d of params.context?.diagnostics ?? []) {
-    const r = toNoteRange(nb, cellUri, d.range);
-    if (!r) continue;
-    const mapped = { ...d, range: r };
-    original.set(mapped, d);
-    diagnostics.push(mapped);
-  }
-  const actions = ask({ ...params, textDocument: { uri: noteUri }, range, context: { ...params.context, diagnostics } });
-  return actions.map((a) => ({
-    ...a,
-    ...(a.diagnostics ? { diagnostics: a.diagnostics.map((d) => original.get(d) ?? d) } : {}),
-    ...(a.edit ? { edit: toCellEdit(nb, noteUri, a.edit) } : {}),
-  }));
-}
+/** A range of the note as a range in the cell where it starts (lsp/stretches.ts `toDocumentRange`). */
+export const toCellRange = toDocumentRange;
+/** A hover answered on the note, for the cell it was asked in. */
+export const toCellHover = toDocumentHover;
+/** A workspace edit made on the note, as edits of the cells. */
+export const toCellEdit = toDocumentEdit;
+/** Code actions asked in a cell, answered on the note. */
+export const cellCodeActions = documentCodeActions;
 
 // ---- the open notebooks ----------------------------------------------------------------------------------------
 

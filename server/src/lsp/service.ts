@@ -8,22 +8,24 @@
  * text it was made from, so they answer at once even while a long check runs in the worker.
  */
 import * as path from 'path';
-import { fileURLToPath } from 'url';
+import { fileURLToPath, pathToFileURL } from 'url';
 import type { CodeAction, CodeActionParams, Diagnostic, Hover, Position } from 'vscode-languageserver';
-import { findProjectMacros, mainDocumentPreamble } from '../config/projectMacros';
+import { findProjectMacros } from '../config/projectMacros';
 import * as fs from 'fs';
 import { looksLikeMathNotes, summarize, type DocumentReport } from '../engine';
-import { toNote } from '../formats';
+import { preambleOf, toNote } from '../formats';
 import { LineMap } from '../scan/lines';
 import { initMathJax, renderSvg, safeColor, DEFAULT_INK } from '../render/svg';
 import { plotImageUri, warmUpPlots } from '../render/plotImage';
-import type { Runner } from './checkRunner';
+import type { CheckOutcome, Runner } from './checkRunner';
 import { codeActions } from './codeActions';
 import { checkFailedDiagnostic, toDiagnostics } from './diagnostics';
 import { differentiate } from './differentiate';
 import { hover } from './hover';
 import { previewMarks } from './preview';
 import { fileKindOf, formulaInHover, kindEnabled, noteFor } from './fileKinds';
+import { LatexProjects, claimsIn, type TexUnit, type TexView } from './latexProjects';
+import { documentCodeActions, placeOf, splitDiagnostics, toDocumentHover, toNotePosition } from './stretches';
 import { engineOptions, matchesAny, modeFor } from './settings';
 import {
   DEFAULT_SETTINGS,
@@ -37,6 +39,9 @@ import {
   type StatusParams,
   type ThemeParams,
 } from './protocol';
+
+/** How long the check of a closed LaTeX document is shared by its files asked about one after another (ms). */
+const CLOSED_UNIT_MS = 60_000;
 
 /** Plots of false claims drawn ahead of the first hover, per report, and the time each may take (ms). */
 const PREDRAWN_PLOTS = 12;
@@ -79,6 +84,8 @@ interface Finished {
   settings: CalcnotesSettings;
   /** The macros of the note's project configuration (TeX), for the hover's renderer. */
   preamble: string;
+  /** For a LaTeX unit: the view checked (its files spliced; `text` is its text). */
+  view?: TexView;
 }
 
 interface DocState {
@@ -96,7 +103,16 @@ interface DocState {
   busy?: boolean;
 }
 
-export function statusOf(uri: string, report: DocumentReport): StatusParams {
+/** A document's file name, for a hover's reader (`ch1.tex`). */
+function fileName(uri: string): string {
+  try {
+    return path.basename(fileURLToPath(uri));
+  } catch {
+    return uri;
+  }
+}
+
+export function statusOf(uri: string, report: Pick<DocumentReport, 'claims'>): StatusParams {
   const s = summarize([report]);
   return { uri, verified: s.verified, false: s.false, unchecked: s.unchecked };
 }
@@ -106,19 +122,27 @@ export class CalcnotesService {
   private readonly settingsCache = new Map<string, Promise<CalcnotesSettings>>();
   /** The project macros by the note's folder (until a configuration file changes). */
   private readonly preambles = new Map<string, string>();
-  /** A LaTeX chapter's main file's macros, by the chapter's path (see mainTexMacros). */
-  private readonly texMains = new Map<string, string>();
+  /** Open LaTeX documents and the main documents they belong to (lsp/latexProjects.ts). */
+  private readonly tex: LatexProjects;
+  /** A regrouping of the LaTeX documents that is due (regroupSoon), and when it is done. */
+  private regroup?: { timer: NodeJS.Timeout; done: Promise<void>; release: () => void };
   /** Warnings about configuration files already logged (each once until the files change). */
   private readonly warned = new Set<string>();
   private theme: ThemeParams = { kind: 'dark', foreground: DEFAULT_INK };
   private disposed = false;
   private previewVersion = 0;
+  /**
+   * Closed LaTeX documents checked for Check All Notes, by main document: the text checked and its outcome, so that
+   * the main document and each of its chapters, asked one after another, share one check (for a short while).
+   */
+  private readonly closedUnits = new Map<string, { text: string; options: string; at: number; outcome: Promise<CheckOutcome> }>();
   /** Notes that "Check All Notes" checked: their problems stay when their editor closes. */
   private readonly workspaceChecked = new Set<string>();
   private readonly debounceMs: number;
 
   constructor(private readonly deps: ServiceDeps) {
     this.debounceMs = deps.debounceMs ?? 150;
+    this.tex = new LatexProjects({ document: (uri) => deps.getDocument(uri), roots: () => deps.workspaceFolders?.() });
   }
 
   get ink(): string {
@@ -128,10 +152,25 @@ export class CalcnotesService {
   // ---- documents -------------------------------------------------------------------------------------------
 
   opened(uri: string): void {
+    // A LaTeX file may be a main document reading others, or a file one reads: then its unit is checked.
+    if (this.tex.opened(uri)) {
+      this.regroupTex(0);
+      if (this.tex.unitOf(uri)) return;
+    }
     this.schedule(uri, 0);
   }
 
   changed(uri: string): void {
+    if (this.tex.follows(uri)) {
+      const what = this.tex.changed(uri);
+      if (what === 'same') return;
+      if (what === 'regroup') this.regroupSoon();
+      const unit = this.tex.unitOf(uri);
+      if (unit) {
+        this.schedule(unit.uri, this.debounceMs);
+        return;
+      }
+    }
     // TextDocuments reports an open as a change too: a version already scheduled is not checked twice.
     const st = this.docs.get(uri);
     const version = this.deps.getDocument(uri)?.version;
@@ -140,6 +179,15 @@ export class CalcnotesService {
   }
 
   closed(uri: string): void {
+    if (this.tex.follows(uri)) {
+      const unit = this.tex.closed(uri);
+      if (unit) {
+        // Its diagnostics belong to the unit's check: kept while another file of the unit is open.
+        this.regroupTex(0);
+        this.settingsCache.delete(uri);
+        return;
+      }
+    }
     const st = this.docs.get(uri);
     if (st?.timer) clearTimeout(st.timer);
     st?.release?.();
@@ -154,6 +202,88 @@ export class CalcnotesService {
       return;
     }
     this.deps.publishDiagnostics(uri, []);
+  }
+
+  /**
+   * Makes the LaTeX units again (a LaTeX file opened or closed, the files one reads changed, the configuration
+   * changed) and schedules what that changes: a unit new or changed is checked, a document that left its unit is
+   * checked on its own, one that joined a unit no longer is, and what an ended unit published is cleared.
+   */
+  private regroupTex(delay: number): void {
+    const { ended, left, joined, changed } = this.tex.regroup();
+    const units = this.tex.all();
+    const keys = new Set(units.map((u) => u.uri));
+    for (const uri of joined) {
+      if (keys.has(uri)) continue;
+      this.dropState(uri); // a chapter's own check: its unit's check publishes for it now
+    }
+    for (const unit of ended) {
+      if (!keys.has(unit.uri) && !this.deps.getDocument(unit.uri)) this.dropState(unit.uri);
+      for (const uri of unit.published) if (this.tex.ownerOf(uri) === undefined) this.clearClosed(uri);
+    }
+    for (const uri of left) this.schedule(uri, delay);
+    for (const unit of changed) this.schedule(unit.uri, delay);
+  }
+
+  /**
+   * Regroups once typing pauses (a `\input{…}` being typed changes the files read at every key): what the
+   * document reads is read again after the same delay as a check.
+   */
+  private regroupSoon(): void {
+    const pending = this.regroup;
+    if (pending) clearTimeout(pending.timer);
+    let release = pending?.release ?? (() => undefined);
+    const done = pending?.done ?? new Promise<void>((r) => (release = r));
+    const timer = setTimeout(() => {
+      this.regroup = undefined;
+      try {
+        if (!this.disposed) this.regroupTex(0);
+      } finally {
+        release();
+      }
+    }, this.debounceMs);
+    this.regroup = { timer, done, release };
+  }
+
+  /** Forgets a check's state (its timer, its pending check, what the runner holds for it). */
+  private dropState(key: string): void {
+    const st = this.docs.get(key);
+    if (!st) return;
+    if (st.timer) clearTimeout(st.timer);
+    st.release?.();
+    this.docs.delete(key);
+    this.deps.runner.forget?.(key);
+  }
+
+  /** A closed document's diagnostics, no longer anyone's: checked again from disk after Check All Notes, else cleared. */
+  private clearClosed(uri: string): void {
+    if (this.workspaceChecked.has(uri) && !this.disposed) void this.recheckClosed(uri);
+    else this.deps.publishDiagnostics(uri, []);
+  }
+
+  /** Publishes a unit's diagnostics to each file of its view (not to a file another check publishes for). */
+  private publishUnit(unit: TexUnit, view: TexView | null, diagnostics: Diagnostic[]): void {
+    const split = view ? splitDiagnostics(view, diagnostics) : new Map<string, Diagnostic[]>();
+    const mine = (uri: string) => {
+      const owner = this.tex.ownerOf(uri);
+      return owner === undefined || owner === unit;
+    };
+    for (const uri of unit.published) if (!split.has(uri) && mine(uri)) this.clearClosed(uri);
+    const published = new Set<string>();
+    for (const [uri, ds] of split) {
+      if (!mine(uri)) continue;
+      published.add(uri);
+      this.deps.publishDiagnostics(uri, ds);
+    }
+    unit.published = published;
+  }
+
+  /** Each open document of a unit gets its own counts (the claims written in it). */
+  private sendUnitStatus(unit: TexUnit, view: TexView | null, report: DocumentReport | null, skipped = false): void {
+    for (const uri of unit.members) {
+      const claims = report && view ? claimsIn(view, uri, report.claims) : [];
+      this.deps.sendStatus({ ...statusOf(uri, { claims }), ...(skipped ? { skipped } : {}) });
+    }
   }
 
   /** Checks a closed note from disk and publishes its problems (nothing when it cannot be read or is open again). */
@@ -204,8 +334,10 @@ export class CalcnotesService {
   /** A configuration file (`_config.yml`, `macros.json`, …) changed: read them again and check every open note. */
   configFilesChanged(): void {
     this.preambles.clear();
-    this.texMains.clear();
+    this.closedUnits.clear();
+    this.tex.forgetMains();
     this.warned.clear();
+    this.regroupTex(0);
     for (const uri of this.docs.keys()) this.schedule(uri, 0);
   }
 
@@ -239,20 +371,17 @@ export class CalcnotesService {
       if (this.preambles.size > 500) this.preambles.clear();
       this.preambles.set(dir, p);
     }
-    // A LaTeX chapter (`\input{chapter1}` in the main file beside it): the main file's macros apply to it too.
+    // A LaTeX chapter checked on its own (its main document's view does not read it): the main file's macros
+    // apply to it too. (A chapter its main document reads is checked within that document, preamble and all.)
     const main = /\.tex$/i.test(file) ? this.mainTexMacros(file) : '';
     return main ? `${p}\n${main}` : p;
   }
 
-  /** The preamble of a LaTeX chapter's main document (config/projectMacros.ts), remembered until the configuration changes. */
+  /** The preamble of a LaTeX chapter's main document (the one finder, LatexProjects.mainOf), or ''. */
   private mainTexMacros(file: string): string {
-    let m = this.texMains.get(file);
-    if (m === undefined) {
-      m = mainDocumentPreamble(file);
-      if (this.texMains.size > 500) this.texMains.clear();
-      this.texMains.set(file, m);
-    }
-    return m;
+    const main = this.tex.mainOf(path.resolve(file));
+    const tex = main ? this.tex.textOf(main) : null;
+    return tex ? preambleOf(tex) : '';
   }
 
   /** Settings changed: forget cached settings and check every open document again. */
@@ -270,11 +399,18 @@ export class CalcnotesService {
 
   /** The last finished check of an open document (for tests and the status of a document). */
   lastReport(uri: string): DocumentReport | undefined {
-    return this.docs.get(uri)?.last?.report;
+    return this.docs.get(this.checkKey(uri))?.last?.report;
+  }
+
+  /** Under which URI an open document is checked: its LaTeX unit's main document's, else its own. */
+  private checkKey(uri: string): string {
+    return this.tex.unitOf(uri)?.uri ?? uri;
   }
 
   /** Resolves once the document's latest scheduled check has finished (or been dropped). */
   async settled(uri: string): Promise<void> {
+    if (this.regroup) await this.regroup.done;
+    uri = this.checkKey(uri);
     for (;;) {
       const st = this.docs.get(uri);
       if (!st?.done) return;
@@ -331,6 +467,8 @@ export class CalcnotesService {
   }
 
   private async run(uri: string, st: DocState, generation: number): Promise<void> {
+    const unit = this.tex.unit(uri);
+    if (unit) return this.runUnit(unit, st, generation);
     const settings = await this.settingsFor(uri);
     if (!this.isCurrent(uri, st, generation)) return;
     const doc = this.deps.getDocument(uri);
@@ -376,6 +514,47 @@ export class CalcnotesService {
   }
 
   /**
+   * Checks a LaTeX unit: its main document with the files it reads spliced in, as one note under the main
+   * document's URI; each file gets the diagnostics of its stretches, each open file its own counts.
+   */
+  private async runUnit(unit: TexUnit, st: DocState, generation: number): Promise<void> {
+    const uri = unit.uri;
+    const settings = await this.settingsFor(uri);
+    if (!this.isCurrent(uri, st, generation)) return;
+    const view = this.tex.view(unit);
+    if (!view) {
+      // The main document cannot be read any more (deleted): its files are checked as what they are now.
+      st.last = undefined;
+      this.publishUnit(unit, null, []);
+      this.regroupTex(0);
+      return;
+    }
+    if (!kindEnabled(settings, 'latex') || !this.shouldCheck(uri, 'latex', view.note, settings)) {
+      st.last = undefined;
+      this.publishUnit(unit, view, []);
+      this.sendUnitStatus(unit, view, null, kindEnabled(settings, 'latex'));
+      return;
+    }
+    const version = unit.version;
+    const preamble = this.preambleFor(uri);
+    const note = noteFor('latex', view.note, settings, preamble);
+    const outcome = await this.deps.runner.submit({ key: uri, version: generation, text: note.text, options: note.options });
+    if (outcome.status === 'failed') {
+      this.deps.log(`calcnotes: check of ${uri} failed: ${outcome.error}`);
+      if (!this.isCurrent(uri, st, generation)) return;
+      st.failed = outcome.error;
+      for (const member of unit.members) this.deps.publishDiagnostics(member, [checkFailedDiagnostic(outcome.error)]);
+      return;
+    }
+    if (outcome.status !== 'done' || !this.isCurrent(uri, st, generation)) return;
+    st.failed = undefined;
+    st.last = { text: view.text, version, report: outcome.report, settings, preamble, view };
+    this.publishUnit(unit, view, toDiagnostics(outcome.report, view.lines, settings));
+    this.sendUnitStatus(unit, view, outcome.report);
+    if (settings.plots !== false) this.predrawPlots(st, outcome.report);
+  }
+
+  /**
    * Draws the plots of the report's false claims while the editor is idle, one per turn of the event loop, so
    * that the first hover of a false claim finds its plot drawn (a cold plot on a busy machine can take longer
    * than a hover's own budget). Stops when a newer report replaces this one; at most PREDRAWN_PLOTS plots.
@@ -394,6 +573,28 @@ export class CalcnotesService {
   // ---- requests ----------------------------------------------------------------------------------------------
 
   hover(uri: string, position: Position): Hover | null {
+    const unit = this.tex.unitOf(uri);
+    if (unit) {
+      // Asked in a file of a LaTeX unit: answered on the unit's note, as the files are now, and brought back.
+      const last = this.docs.get(unit.uri)?.last;
+      const view = this.tex.view(unit);
+      const at = view && toNotePosition(view, uri, position);
+      if (!last || !view || !at) return null;
+      const answer = hover({
+        text: view.text,
+        lines: view.lines,
+        position: at,
+        report: last.report,
+        reportText: last.text,
+        color: this.theme.foreground,
+        macros: last.settings.macros,
+        preamble: last.preamble,
+        plots: last.settings.plots,
+        formula: formulaInHover(last.settings, 'latex', this.deps.latexWorkshop?.() ?? false),
+        placeOf: (offset) => placeOf(view, uri, offset, fileName),
+      });
+      return toDocumentHover(view, uri, answer);
+    }
     const doc = this.deps.getDocument(uri);
     const last = this.docs.get(uri)?.last;
     if (!doc || !last) return null;
@@ -411,6 +612,22 @@ export class CalcnotesService {
   }
 
   codeActions(params: CodeActionParams): CodeAction[] {
+    const unit = this.tex.unitOf(params.textDocument.uri);
+    if (unit) {
+      const last = this.docs.get(unit.uri)?.last;
+      const view = this.tex.view(unit);
+      if (!last || !view) return [];
+      return documentCodeActions(view, unit.uri, params, (q) =>
+        codeActions({
+          uri: unit.uri,
+          text: view.text,
+          report: last.report,
+          reportText: last.text,
+          diagnostics: q.context?.diagnostics ?? [],
+          only: q.context?.only,
+        }),
+      );
+    }
     const uri = params.textDocument.uri;
     const doc = this.deps.getDocument(uri);
     const last = this.docs.get(uri)?.last;
@@ -430,6 +647,16 @@ export class CalcnotesService {
     const uri = params?.uri;
     if (typeof uri !== 'string' || typeof params.text !== 'string') throw new Error('expected { uri, text } strings');
     this.workspaceChecked.add(uri);
+    // A file of a LaTeX unit that is being checked (open, or read by an open document): its part of that check.
+    const unit = fileKindOf(uri) === 'latex' ? this.tex.unitReading(uri) : undefined;
+    if (unit) {
+      if (this.docs.get(unit.uri)?.timer) this.schedule(unit.uri, 0);
+      await this.settled(unit.uri);
+      const now = this.docs.get(unit.uri);
+      if (now?.failed) throw new Error(now.failed);
+      const last = now?.last;
+      return last?.view ? statusOf(uri, { claims: claimsIn(last.view, uri, last.report.claims) }) : { uri, verified: 0, false: 0, unchecked: 0, skipped: true };
+    }
     if (this.deps.getDocument(uri) && this.docs.has(uri)) {
       const st = this.docs.get(uri) as DocState;
       if (st.timer) this.schedule(uri, 0);
@@ -453,6 +680,9 @@ export class CalcnotesService {
       if (!this.docs.has(uri)) this.deps.publishDiagnostics(uri, []);
       return { uri, verified: 0, false: 0, unchecked: 0, skipped: true };
     }
+    // A closed LaTeX file its main document reads (or a main document reading others): checked within that document.
+    const view = kind === 'latex' ? this.tex.closedView(uri) : null;
+    if (view) return this.checkClosedInView(uri, view, settings);
     // A closed notebook is its JSON: its markdown cells are the note (counted; its diagnostics need open cells).
     const read = kind === 'notebook' ? toNote('notebook', text) : noteFor(kind, text, settings, this.preambleFor(uri));
     if ('problem' in read) throw new Error(read.problem);
@@ -469,6 +699,30 @@ export class CalcnotesService {
     // The note may have been opened meanwhile: then its own check publishes.
     if (!this.docs.has(uri) && kind !== 'notebook') this.deps.publishDiagnostics(uri, toDiagnostics(outcome.report, new LineMap(text), settings));
     return statusOf(uri, outcome.report);
+  }
+
+  /** Checks a closed LaTeX file within its main document's view (from disk) and publishes its own diagnostics. */
+  private async checkClosedInView(uri: string, view: TexView, settings: CalcnotesSettings): Promise<CheckTextResult> {
+    const note = noteFor('latex', view.note, settings, this.preambleFor(pathToFileURL(view.main).toString()));
+    const options = JSON.stringify(note.options);
+    let shared = this.closedUnits.get(view.main);
+    if (!shared || shared.text !== note.text || shared.options !== options || Date.now() - shared.at > CLOSED_UNIT_MS) {
+      const outcome = this.deps.runner.submit({ key: `closed:${uri}`, version: Date.now(), text: note.text, options: note.options, bulk: true });
+      shared = { text: note.text, options, at: Date.now(), outcome };
+      this.closedUnits.delete(view.main);
+      if (this.closedUnits.size >= 4) this.closedUnits.delete(this.closedUnits.keys().next().value as string);
+      this.closedUnits.set(view.main, shared);
+    }
+    const outcome = await shared.outcome;
+    if (outcome.status !== 'done' && this.closedUnits.get(view.main) === shared) this.closedUnits.delete(view.main);
+    if (outcome.status !== 'done') {
+      throw new Error(outcome.status === 'failed' ? outcome.error : 'superseded by a newer check of the same note');
+    }
+    // Opened meanwhile, or read by a unit being checked: that check publishes.
+    if (!this.docs.has(uri) && this.tex.ownerOf(uri) === undefined && !this.tex.unitReading(uri)) {
+      this.deps.publishDiagnostics(uri, splitDiagnostics(view, toDiagnostics(outcome.report, view.lines, settings)).get(uri) ?? []);
+    }
+    return statusOf(uri, { claims: claimsIn(view, uri, outcome.report.claims) });
   }
 
   /**
@@ -544,6 +798,10 @@ export class CalcnotesService {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    if (this.regroup) {
+      clearTimeout(this.regroup.timer);
+      this.regroup.release();
+    }
     for (const st of this.docs.values()) {
       if (st.timer) clearTimeout(st.timer);
       st.release?.();
