@@ -140,6 +140,23 @@ export interface KatexVerdict {
   error: { message: string; start: number; end: number } | null;
 }
 
+export interface CheckCacheOptions {
+  /**
+   * When a claim's key is computed: `'always'` (the default) for every claim checked, so that after an edit the same
+   * claim is found again — what the language server needs; `'repeat'` only once a second claim with the same LaTeX
+   * (and check options) is met, the first one's verdict held meanwhile by its text (`firstSight`). For one pass over
+   * many notes (the CLI), where few claims repeat: a key costs about what checking the claim costs, and the claims
+   * that share a key are the same either way (a key begins with the claim's LaTeX), so are the verdicts.
+   */
+  claimKeys?: 'always' | 'repeat';
+}
+
+/** A claim met once, with its verdict (CheckCacheOptions.claimKeys `'repeat'`); null once it is in `claims` by its key. */
+export interface FirstSight {
+  claim: Claim;
+  result: EngineChecked;
+}
+
 export class CheckCache {
   /** Parse results by macros signature + fragment LaTeX (spans in them are relative to the fragment). */
   readonly parses: Lru<string, ParseResult>;
@@ -147,6 +164,11 @@ export class CheckCache {
   readonly katex: Lru<string, KatexVerdict>;
   /** Claim verdicts by check options + claim key. */
   readonly claims: Lru<string, EngineChecked>;
+  /**
+   * With `claimKeys: 'repeat'`: by check options + claim LaTeX, the first claim met with that text and its verdict,
+   * or null once a second one came and the first went into `claims` by its key. Null with `'always'`.
+   */
+  readonly firstSight: Lru<string, FirstSight | null> | null;
   /**
    * Reports of whole sections (offsets relative to the section) by section text, one table per options + macros
    * (the section's text alone as the key: no long key strings are built on every check).
@@ -163,11 +185,13 @@ export class CheckCache {
    * Entries are bounded by count (`maxEntries`, far more than a 20 MB note needs, so such a note keeps its
    * incremental checks) and by estimated bytes (CACHE_BYTES), whichever comes first.
    */
-  constructor(maxEntries = 1_000_000, bytes: Partial<typeof CACHE_BYTES> = {}) {
+  constructor(maxEntries = 1_000_000, bytes: Partial<typeof CACHE_BYTES> = {}, options: CheckCacheOptions = {}) {
     const b = { ...CACHE_BYTES, ...bytes };
     this.parses = new Lru(maxEntries, b.parses, parseWeight);
     this.katex = new Lru(maxEntries, b.katex, (v) => 150 + str(v.error?.message));
     this.claims = new Lru(maxEntries, b.claims, checkedWeight);
+    // A first sight holds its claim (trees and context): bounded by count and by the claims' byte budget.
+    this.firstSight = options.claimKeys === 'repeat' ? new Lru(Math.min(maxEntries, 50_000), b.claims, (v) => (v ? 2000 + checkedWeight(v.result) : 50)) : null;
     this.maxSections = Math.max(16, maxEntries / 10);
     this.sectionBytes = b.sections;
     this.conventions = new Lru(this.maxSections);
@@ -217,6 +241,7 @@ export class CheckCache {
     of(this.parses.keys());
     of(this.katex.keys());
     of(this.claims.keys());
+    if (this.firstSight) of(this.firstSight.keys());
     of(this.conventions.keys());
     of(this.sectionTables.keys());
     for (const t of this.sectionTables.values()) of(t.keys());
@@ -234,6 +259,7 @@ export class CheckCache {
     this.parses.clear();
     this.katex.clear();
     this.claims.clear();
+    this.firstSight?.clear();
     this.sectionTables.clear();
     this.conventions.clear();
     this.prose.clear();

@@ -438,8 +438,9 @@ export function run(argv: string[], io: CliIO): number {
   const progress = io.stderrIsTTY && args.format === 'text' && files.length > 1;
   const results: FileResult[] = [];
   let ioFailed = problems.length > 0;
-  // Shared by the files of this run: a formula or claim repeated across a course's notes is checked once.
-  const cache = new CheckCache();
+  // Shared by the files of this run: a formula or claim repeated across a course's notes is checked once. A claim's
+  // key is computed only when its text repeats: real notes repeat few claims, and a key costs about a check.
+  const cache = new CheckCache(undefined, undefined, { claimKeys: 'repeat' });
   // A LaTeX file another file of this run reads (`\input{chapter1}`) is checked as part of that document.
   // (Each document's expansion is kept for its own check below: read and spliced once.)
   const includedByOthers = new Set<string>();

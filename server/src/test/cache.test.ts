@@ -43,6 +43,19 @@ test('a shared cache gives the same reports as no cache, across notes and in eit
   assert.ok(cache.claims.hits > 0 || cache.sectionHits > 0, 'the second round is served from the cache');
 });
 
+test("a cache that keys claims only when their text repeats (the CLI's) gives the reports of one that keys every claim", () => {
+  const all = notes();
+  const eager = new CheckCache();
+  const lazy = new CheckCache(undefined, undefined, { claimKeys: 'repeat' });
+  for (const n of [...all, ...all]) {
+    const options = { ...OPTIONS, mode: n.mode };
+    assert.deepEqual(checkDocument(n.text, options, lazy), checkDocument(n.text, options, eager), n.name);
+  }
+  assert.ok(lazy.claims.hits > 0, 'repeated claims are found by their keys');
+  assert.ok(lazy.claims.size < eager.claims.size, 'a claim met once gets no key');
+  assert.ok(lazy.longestKey() <= 1100);
+});
+
 test('a fresh cache for one run gives the same report as no cache at all', () => {
   for (const n of notes()) assert.deepEqual(checkDocument(n.text, { ...OPTIONS, mode: n.mode }, new CheckCache()), checkDocument(n.text, { ...OPTIONS, mode: n.mode }, null), n.name);
 });
