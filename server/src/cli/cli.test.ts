@@ -4,6 +4,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { looksBinary } from './main';
 
 const CLI = path.resolve(__dirname, 'main.js');
 const REPO = path.resolve(__dirname, '../../..');
@@ -255,6 +256,33 @@ test('issue 14 item 8: folder walks follow links once, report what they cannot r
     assert.match(locked.stdout, /2 claims: 2 verified/);
   }
   spawnSync('rm', ['-rf', dir]);
+});
+
+test('looksBinary counts control bytes as the byte loop it replaced did (random and note-like buffers)', () => {
+  const reference = (buf: Buffer): boolean => {
+    const sample = buf.subarray(0, 65536);
+    if (sample.includes(0)) return true;
+    let odd = 0;
+    for (const b of sample) if ((b < 0x20 && b !== 9 && b !== 10 && b !== 12 && b !== 13) || b === 0x7f) odd++;
+    if (odd * 10 > sample.length) return true;
+    const text = sample.toString('utf8');
+    let bad = 0;
+    for (let i = text.indexOf('\uFFFD'); i >= 0; i = text.indexOf('\uFFFD', i + 1)) bad++;
+    return (odd + bad) * 4 > sample.length;
+  };
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  let binary = 0;
+  for (let n = 0; n < 3000; n++) {
+    const buf = Buffer.alloc(Math.floor(next() * 200));
+    const controls = next();
+    for (let i = 0; i < buf.length; i++) buf[i] = next() < controls * 0.3 ? 1 + Math.floor(next() * 31) : next() < 0.1 ? 0x7f + Math.floor(next() * 129) : 0x20 + Math.floor(next() * 95);
+    assert.equal(looksBinary(buf), reference(buf), buf.toString('hex'));
+    if (reference(buf)) binary++;
+  }
+  assert.ok(binary > 300 && binary < 2700, `both answers are exercised (${binary} binary)`);
+  const big = Buffer.from('x'.repeat(70000) + '\u0001'.repeat(9000));
+  assert.equal(looksBinary(big), reference(big));
 });
 
 test('issue 14 item 11: control characters in notes and names never reach the terminal raw', () => {
