@@ -482,6 +482,11 @@ async function calcnotesStatus(page) {
 /** The status we expect: the label and the three icons. */
 const statusOf = (v, f, u) => `calcnotes: ${v} verified, ${f} false, ${u} not checked [codicon-check codicon-error codicon-circle-outline]`;
 
+/** With CALCNOTES_TRACE_FILE set (the server writes its timeline there too): a line marking a moment of the run. */
+function traceMark(what) {
+  if (process.env.CALCNOTES_TRACE_FILE) fs.appendFileSync(process.env.CALCNOTES_TRACE_FILE, `${new Date().toISOString()} ${what}\n`);
+}
+
 /** Errors and warnings of the Problems status item ([id="status.problems"]), from its accessible label. */
 async function problemCounts(page) {
   const label = await page.locator('[id="status.problems"] a, [id="status.problems"]').first().getAttribute('aria-label');
@@ -1118,9 +1123,11 @@ async function main() {
     const before = (await problemCounts(page)).errors;
     await quickPick(page, 'big.md');
     const t0 = Date.now();
+    traceMark('e2e: open big.md');
     await page.keyboard.press('Enter');
     let counts;
     const came = await waitUntil(async () => (counts = await problemCounts(page)).errors > before, 20000, 20);
+    traceMark('e2e: big.md errors counted');
     check(came, `big.md's diagnostics did not come (problems: ${JSON.stringify(counts)})`);
     timings.warm = Date.now() - t0;
     log(`  big.md (${(fs.statSync(path.join(workspaceDir, 'big.md')).size / 1024).toFixed(0)} KB): first diagnostics ${timings.warm} ms after opening (${counts.errors - before} errors)`);

@@ -3,8 +3,10 @@
  * Times the editor's path without an editor: the language server (server/out/server.js) over stdio, as VS Code
  * starts it, with a ~90 KB note made of the example notes. Prints, in ms:
  *   fresh      process start → first publishDiagnostics of the note (the server's start, its worker's start, the
- *              engine's first check)
- *   warm       didOpen of a second ~90 KB note in the same server → its diagnostics
+ *              engine's first check; a long note's first part is published first, see lsp/service.ts headEnd)
+ *   fresh_all  process start → the whole note's diagnostics (its status notification)
+ *   warm       didOpen of a second ~90 KB note in the same server, once the first is done → its first diagnostics
+ *   warm_all   … → its whole diagnostics
  *   typing     didChange appending a wrong claim at the end of the note → the diagnostics that show it (includes
  *              the server's debounce)
  * Usage: node scripts/editor-timing.js [runs]   (run `npm run build` first). Not a test: figures only.
@@ -61,15 +63,15 @@ function run() {
           send({ id: m.id, result: m.method === 'workspace/configuration' ? (m.params.items || []).map(() => null) : null });
         } else if (m.method === 'window/logMessage') {
           logs.push(`${Date.now() - t0} ${m.params.message}`);
-        } else if (m.method === 'textDocument/publishDiagnostics') {
-          const now = Date.now();
+        } else if (m.method === 'calcnotes/status') {
+          // Sent once a whole check is done (not for a long note's first part).
           if (phase === 'fresh' && m.params.uri === a.uri) {
-            out.fresh = now - tPhase;
+            out.fresh_all = Date.now() - tPhase;
             phase = 'warm';
             tPhase = Date.now();
             send({ method: 'textDocument/didOpen', params: { textDocument: { uri: b.uri, languageId: 'markdown', version: 1, text: b.text } } });
           } else if (phase === 'warm' && m.params.uri === b.uri) {
-            out.warm = now - tPhase;
+            out.warm_all = Date.now() - tPhase;
             phase = 'typing';
             setTimeout(() => {
               tPhase = Date.now();
@@ -79,6 +81,13 @@ function run() {
                 params: { textDocument: { uri: b.uri, version: 2 }, contentChanges: [{ range: { start: { line: pos.length - 1, character: pos[pos.length - 1].length }, end: { line: pos.length - 1, character: pos[pos.length - 1].length } }, text: typed }] },
               });
             }, 300);
+          }
+        } else if (m.method === 'textDocument/publishDiagnostics') {
+          const now = Date.now();
+          if (phase === 'fresh' && m.params.uri === a.uri && out.fresh === undefined) {
+            out.fresh = now - tPhase;
+          } else if (phase === 'warm' && m.params.uri === b.uri && out.warm === undefined) {
+            out.warm = now - tPhase;
           } else if (phase === 'typing' && m.params.uri === b.uri && m.params.diagnostics.some((d) => /cos x is not sin x/.test(d.message))) {
             out.typing = now - tPhase;
             phase = 'done';
@@ -101,7 +110,7 @@ function run() {
   const runs = Number(process.argv[2]) || 3;
   for (let i = 0; i < runs; i++) {
     const r = await run();
-    console.log(JSON.stringify({ kb: r.kb, initialize: r.initialize, fresh: r.fresh, warm: r.warm, typing: r.typing }));
+    console.log(JSON.stringify({ kb: r.kb, initialize: r.initialize, fresh: r.fresh, fresh_all: r.fresh_all, warm: r.warm, warm_all: r.warm_all, typing: r.typing }));
     if (process.env.TIMING_LOGS) for (const l of r.logs) console.log('   ', l);
   }
 })().catch((e) => {

@@ -118,6 +118,18 @@ export function appendSection(out: DocumentReport, r: DocumentReport, shift: num
 }
 
 /**
+ * Where a note's first part may end so that checking that part alone finds exactly the problems the whole check
+ * finds there: the first section start at or after `atLeast` (sections are independent, and conventions only flow
+ * forward), provided no macro is defined after it (a note's definitions hold wherever they stand). Null when there is
+ * no such place.
+ */
+export function firstPartEnd(text: string, atLeast: number): number | null {
+  const cut = sectionStarts(text).find((s) => s >= atLeast);
+  if (cut === undefined) return null;
+  return collectMacros(text.slice(cut)).size === 0 ? cut : null;
+}
+
+/**
  * Where the note can be cut into independent sections: before an ATX heading (`# …`) that follows a blank line,
  * outside code fences, `$$` blocks, environments and HTML comments. A note with comment directives that reach
  * across sections (`<!-- calcnotes-disable -->`, `<!-- calcnotes: layout=… -->`) is not cut.

@@ -16,7 +16,7 @@ import { codeActions, IGNORE_TITLE } from './codeActions';
 import { differentiate, variableName } from './differentiate';
 import { previewMarks } from './preview';
 import { CheckRunner, type CheckJob, type CheckOutcome, type Runner } from './checkRunner';
-import { CalcnotesService, type DocLike } from './service';
+import { CalcnotesService, headEnd, type DocLike } from './service';
 import { packPlot, unpackPlot } from '../check/plotSpec';
 import { plotImageUri } from '../render/plotImage';
 
@@ -849,4 +849,44 @@ test('a LaTeX chapter opened on its own gets the macros of the main file that \\
   await service.settled(uri);
   assert.deepEqual(service.lastReport(uri)!.claims.map((c) => c.verdict), ['verified', 'false']);
   await service.dispose();
+});
+
+test('service: a long note shows its first part\'s problems first, the same as the whole check finds there', async () => {
+  const { generateNote } = await import('../testing/notes');
+  const full = generateNote(8).text;
+  const text = full.slice(0, full.indexOf('\n## Section', 60_000) + 1);
+  const cut = headEnd(text);
+  assert.ok(cut !== null && cut >= 5_000 && cut < 20_000, `cut at ${cut}`);
+  const cutLine = new LineMap(text).positionAt(cut).line;
+  const { service, docs, published, statuses } = makeService();
+  const uri = 'file:///long.md';
+  docs.set(uri, new FakeDoc(uri, text));
+  service.opened(uri);
+  await service.settled(uri);
+  assert.equal(published.length, 2, 'the first part, then the whole note');
+  const [first, whole] = published;
+  assert.ok(first.diagnostics.length > 0, 'the first part has problems of its own');
+  assert.ok(first.diagnostics.every((d) => d.range.end.line <= cutLine));
+  assert.deepEqual(first.diagnostics, whole.diagnostics.filter((d) => d.range.start.line < cutLine));
+  assert.ok(whole.diagnostics.some((d) => d.range.start.line > cutLine), 'problems after the first part come with the whole check');
+  assert.deepEqual(whole.diagnostics, toDiagnostics(report(text), new LineMap(text), settings()));
+  assert.equal(statuses.length, 1, 'the counts are sent once, for the whole note');
+  // An edit is checked whole (the cache makes it quick): no first part again.
+  (docs.get(uri) as FakeDoc).text = `${text}\nMore: $\\frac{d}{dx} x^2 = 3x$.\n`;
+  (docs.get(uri) as FakeDoc).version = 2;
+  service.changed(uri);
+  await service.settled(uri);
+  assert.equal(published.length, 3);
+  await service.dispose();
+});
+
+test('headEnd: short notes, notes of one section and macros defined after the cut are checked whole', () => {
+  const section = (k: number) => `## Part ${k}\n\n${'We see that $\\frac{d}{dx} x^2 = 2x$ holds. '.repeat(80)}\n\n`;
+  const long = Array.from({ length: 12 }, (_, k) => section(k)).join('');
+  assert.ok(long.length > 32_000);
+  assert.ok(headEnd(long) !== null);
+  assert.equal(headEnd(long.slice(0, 20_000)), null, 'short');
+  assert.equal(headEnd(long.replace(/^## /gm, '')), null, 'one section');
+  assert.equal(headEnd(`${long}\\newcommand{\\R}{\\mathbb{R}}\n`), null, 'a macro defined after the cut');
+  assert.ok(headEnd(`\\newcommand{\\R}{\\mathbb{R}}\n\n${long}`) !== null, 'a macro defined before the cut');
 });

@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'url';
 import type { CodeAction, CodeActionParams, Diagnostic, Hover, Position } from 'vscode-languageserver';
 import { findProjectMacros } from '../config/projectMacros';
 import * as fs from 'fs';
-import { looksLikeMathNotes, summarize, type DocumentReport } from '../engine';
+import { firstPartEnd, looksLikeMathNotes, summarize, type DocumentReport } from '../engine';
 import { preambleOf, toNote } from '../formats';
 import { LineMap } from '../scan/lines';
 import { initMathJax, renderSvg, safeColor, DEFAULT_INK } from '../render/svg';
@@ -39,6 +39,39 @@ import {
   type StatusParams,
   type ThemeParams,
 } from './protocol';
+
+/**
+ * A timeline of each check, for finding where the editor's time goes (`CALCNOTES_TRACE_FILE=/tmp/trace.txt`): one line
+ * per phase with the milliseconds since the document was opened or changed. Off (no cost) without the variable.
+ */
+const TRACE_FILE = process.env.CALCNOTES_TRACE_FILE;
+const traceStart = new Map<string, number>();
+function trace(uri: string, phase: string, start = false): void {
+  if (!TRACE_FILE) return;
+  const now = Date.now();
+  if (start) traceStart.set(uri, now);
+  try {
+    fs.appendFileSync(TRACE_FILE, `${new Date(now).toISOString()} +${now - (traceStart.get(uri) ?? now)}ms ${phase} ${uri}\n`);
+  } catch {
+    // tracing never breaks a check
+  }
+}
+
+/**
+ * A long note opened in the editor shows the problems of its first part first: a note of at least
+ * `HEAD_MIN_CHARS` is checked up to the first section that starts after `HEAD_CHARS` characters, that is
+ * published, and then the whole note. Sections are independent (engine.ts), so the first part's problems are those
+ * the whole check finds there; the whole check finds the first part's sections in the worker's cache.
+ */
+const HEAD_MIN_CHARS = 32_000;
+const HEAD_CHARS = 5_000;
+
+/** Where a long note's first part ends (engine.ts firstPartEnd), or null when it is checked whole at once. */
+export function headEnd(text: string): number | null {
+  if (text.length < HEAD_MIN_CHARS) return null;
+  const cut = firstPartEnd(text, HEAD_CHARS);
+  return cut !== null && text.length - cut >= HEAD_CHARS ? cut : null;
+}
 
 /** How long the check of a closed LaTeX document is shared by its files asked about one after another (ms). */
 const CLOSED_UNIT_MS = 60_000;
@@ -152,6 +185,7 @@ export class CalcnotesService {
   // ---- documents -------------------------------------------------------------------------------------------
 
   opened(uri: string): void {
+    trace(uri, 'opened', true);
     // A LaTeX file may be a main document reading others, or a file one reads: then its unit is checked.
     if (this.tex.opened(uri)) {
       this.regroupTex(0);
@@ -161,6 +195,7 @@ export class CalcnotesService {
   }
 
   changed(uri: string): void {
+    trace(uri, 'changed', true);
     if (this.tex.follows(uri)) {
       const what = this.tex.changed(uri);
       if (what === 'same') return;
@@ -322,12 +357,7 @@ export class CalcnotesService {
     } catch {
       return null;
     }
-    const root = (this.deps.workspaceFolders?.() ?? [])
-      .filter((r) => {
-        const rel = path.relative(r, file);
-        return !rel.startsWith('..') && !path.isAbsolute(rel);
-      })
-      .sort((a, b) => b.length - a.length)[0];
+    const root = this.workspaceFolderOf(file);
     return (root ? path.relative(root, file) : file).split(path.sep).join('/');
   }
 
@@ -356,11 +386,7 @@ export class CalcnotesService {
     const dir = path.dirname(file);
     let p = this.preambles.get(dir);
     if (p === undefined) {
-      const inside = (root: string) => {
-        const rel = path.relative(root, dir);
-        return !rel.startsWith('..') && !path.isAbsolute(rel);
-      };
-      const root = this.deps.workspaceFolders().filter(inside).sort((a, b) => b.length - a.length)[0] ?? dir;
+      const root = this.workspaceFolderOf(dir) ?? dir;
       const found = findProjectMacros(file, { root });
       for (const w of found.warnings) {
         if (this.warned.has(w)) continue;
@@ -420,14 +446,37 @@ export class CalcnotesService {
     }
   }
 
+  /** The workspace folder holding a file or folder (the deepest), or undefined. */
+  private workspaceFolderOf(file: string): string | undefined {
+    return this.tex.workspaceRootOf(file);
+  }
+
+  /**
+   * A document's settings, asked once per workspace folder: VS Code resolves a resource's settings by its workspace
+   * folder (user, workspace and folder settings; the client asks by URI, so no language overrides), so every note
+   * of a folder has the same. Opening a note then costs no round trip to the editor, which is busy opening it.
+   */
   private settingsFor(uri: string): Promise<CalcnotesSettings> {
-    let p = this.settingsCache.get(uri);
+    let key = uri;
+    if (uri.startsWith('file:')) {
+      try {
+        key = this.workspaceFolderOf(fileURLToPath(uri)) ?? uri;
+      } catch {
+        // not a file path: asked for itself
+      }
+    }
+    if (this.settingsCache.size > 500) this.settingsCache.clear();
+    return this.settingsOf(key, uri);
+  }
+
+  private settingsOf(key: string, uri: string): Promise<CalcnotesSettings> {
+    let p = this.settingsCache.get(key);
     if (!p) {
       p = this.deps.getSettings(uri).catch((e: unknown) => {
         this.deps.log(`calcnotes: cannot read settings for ${uri}: ${(e as Error)?.message ?? e}`);
         return DEFAULT_SETTINGS;
       });
-      this.settingsCache.set(uri, p);
+      this.settingsCache.set(key, p);
     }
     return p;
   }
@@ -469,7 +518,9 @@ export class CalcnotesService {
   private async run(uri: string, st: DocState, generation: number): Promise<void> {
     const unit = this.tex.unit(uri);
     if (unit) return this.runUnit(unit, st, generation);
+    trace(uri, 'run');
     const settings = await this.settingsFor(uri);
+    trace(uri, 'settings');
     if (!this.isCurrent(uri, st, generation)) return;
     const doc = this.deps.getDocument(uri);
     if (!doc) return;
@@ -491,6 +542,19 @@ export class CalcnotesService {
     const preamble = this.preambleFor(uri);
     // The kind's reading (LaTeX: comments blanked, same offsets); diagnostics and hovers stay on `text`.
     const note = noteFor(kind, text, settings, preamble);
+    // The first check of a long Markdown note: its first part's problems first (what the editor shows at the top).
+    const head = st.last === undefined && (note.options.mode ?? 'markdown') === 'markdown' ? headEnd(note.text) : null;
+    if (head !== null) {
+      trace(uri, 'submit head');
+      const first = await this.deps.runner.submit({ key: `${uri}\u0000head`, version: generation, text: note.text.slice(0, head), options: note.options });
+      this.deps.runner.forget?.(`${uri}\u0000head`);
+      if (!this.isCurrent(uri, st, generation)) return;
+      if (first.status === 'done' && st.last === undefined) {
+        this.deps.publishDiagnostics(uri, toDiagnostics(first.report, new LineMap(text), settings), version);
+        trace(uri, 'published head');
+      }
+    }
+    trace(uri, 'submit');
     const outcome = await this.deps.runner.submit({
       key: uri,
       version: generation,
@@ -507,9 +571,11 @@ export class CalcnotesService {
     }
     if (outcome.status !== 'done' || !this.isCurrent(uri, st, generation)) return; // a newer version is coming
     st.failed = undefined;
+    trace(uri, `checked (${outcome.report.claims.length} claims)`);
     st.last = { text, version, report: outcome.report, settings, preamble };
     this.deps.publishDiagnostics(uri, toDiagnostics(outcome.report, new LineMap(text), settings), version);
     this.deps.sendStatus(statusOf(uri, outcome.report));
+    trace(uri, 'published');
     if (settings.plots !== false) this.predrawPlots(st, outcome.report);
   }
 
