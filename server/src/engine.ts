@@ -57,15 +57,26 @@ export function checkSections(note: string, options: EngineOptions = {}, given?:
   const macros = new Map([...optionMacros(options), ...collectMacros(text)]);
   // A digest: the table of a long preamble runs to tens of kilobytes, and keys that long hash badly (see shortKey).
   const macrosKey = macros.size ? digest(JSON.stringify([...macros])) : '';
-  const starts = cache && mode === 'markdown' ? sectionStarts(text) : [0];
+  const starts = mode === 'markdown' ? sectionStarts(text) : [0];
   if (starts.length === 1) return { starts, parts: [checkPart(text, options, macros, macrosKey, cache)] };
 
   // Sections are independent (a heading starts a fresh context, and no sentence, chain or math crosses one):
-  // each is checked on its own text and remembered by it.
+  // each is checked on its own text — with a cache or without, so a cache never changes an answer — and
+  // remembered by it.
   // The preamble counts through the macros it defines (in macrosKey), not through its text.
-  const sections = cache!.sectionsFor(digest(`${JSON.stringify({ ...options, preamble: undefined })}\u0000${macrosKey}`));
   // Conventions a section states (layout, log base, what σ denotes) hold in the sections after it.
   let conventions: Conventions | undefined;
+  if (!cache) {
+    const parts = starts.map((start, i) => {
+      const part = text.slice(start, i + 1 < starts.length ? starts[i + 1] : text.length);
+      const inherited = conventions;
+      const own = conventionsIn(part, undefined);
+      conventions = own ? mergeConventions(inherited, own) : inherited;
+      return checkPart(part, options, macros, macrosKey, undefined, inherited);
+    });
+    return { starts, parts };
+  }
+  const sections = cache.sectionsFor(digest(`${JSON.stringify({ ...options, preamble: undefined })}\u0000${macrosKey}`));
   const parts = starts.map((start, i) => {
     const part = text.slice(start, i + 1 < starts.length ? starts[i + 1] : text.length);
     const inherited = conventions;
@@ -73,10 +84,10 @@ export function checkSections(note: string, options: EngineOptions = {}, given?:
     // note's text alive (V8's slices are views into the whole text).
     const partKey = digest(part);
     // What the section itself states, read once per section text (an edit elsewhere does not read it again).
-    let own = cache!.conventions.get(partKey);
+    let own = cache.conventions.get(partKey);
     if (own === undefined) {
       own = conventionsIn(part, undefined) ?? null;
-      cache!.conventions.set(partKey, own);
+      cache.conventions.set(partKey, own);
     }
     conventions = own ? mergeConventions(inherited, own) : inherited;
     const key = inherited ? digest(`${conventionsKey(inherited)}\u0000${partKey}`) : partKey;

@@ -107,3 +107,41 @@ test('editing a definition re-checks the claims that use it (and only those), wi
     if (body !== '\\sin x' || name !== 'f') assert.ok(cache.claims.misses - before <= 4, `${name}(x) = ${body}: ${cache.claims.misses - before} claims re-checked`);
   }
 });
+
+test('definitions made inside a fenced directive of one section do not reach the next section, with a cache or without', () => {
+  // A worked exercise whose solution sits in a MyST directive fence defines u and v; the next section states the
+  // quotient rule over its own u and v. A heading ends what a section defined: the rule must not read the exercise's
+  // u and v, whether the engine cuts the note into sections (with a cache) or not.
+  const note = [
+    '# Rules',
+    '',
+    '## The product rule',
+    '',
+    '1. $f(x) = (x^2+1)\\sin x$',
+    '',
+    '   ```{solution}',
+    '   \\begin{align}',
+    '   u &= x^2+1 & v &= \\sin x \\\\',
+    "   u' &= 2x & v' &= \\cos x",
+    '   \\end{align}',
+    '   ```',
+    '',
+    '## The quotient rule',
+    '',
+    '```{note}',
+    'When $f(x) = u(x)/v(x)$ and $v(x) \\ne 0$:',
+    '',
+    '$$',
+    "f' = \\frac{v u' - u v'}{v^2}",
+    '$$',
+    '```',
+    '',
+  ].join('\n');
+  const fresh = checkDocument(note, OPTIONS, null);
+  const cached = checkDocument(note, OPTIONS, new CheckCache());
+  assert.deepEqual(cached, fresh);
+  const rule = fresh.claims.find((c) => c.latex.startsWith("f' = \\frac{v u'"));
+  assert.ok(rule, 'the rule is a claim');
+  assert.notEqual(rule.verdict, 'false', rule.reason);
+  assert.doesNotMatch(rule.reason, /sin|cos/, 'the exercise\'s u and v are not read into the rule');
+});
