@@ -844,12 +844,15 @@ async function main() {
     await page.locator('.part.editor').click({ position: { x: 200, y: 200 } });
     await quickPick(page, 'note.md');
     const t0 = Date.now();
+    traceMark('e2e: open note.md');
     await page.keyboard.press('Enter');
     await page.locator('.part.editor .monaco-editor .view-line', { hasText: 'The quotient rule' }).first().waitFor({ timeout: 15000 });
     timings.freshEditor = Date.now() - t0;
+    traceMark('e2e: note.md shown');
     // Fresh window: the extension activates with the first note; its first diagnostics are the first squiggle.
     await page.locator('.part.editor .view-overlays .squiggly-error').first().waitFor({ state: 'attached', timeout: 40000 });
     timings.fresh = Date.now() - t0;
+    traceMark('e2e: note.md squiggle');
     log(`  first diagnostics on a fresh window: ${timings.fresh} ms (open → squiggle; the editor showed the note after ${timings.freshEditor} ms)`);
   });
 

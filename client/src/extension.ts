@@ -41,7 +41,19 @@ export interface CalcnotesApi {
   extendMarkdownIt<T extends MarkdownItLike>(md: T): T;
 }
 
+/** With CALCNOTES_TRACE_FILE set (see server/src/lsp/trace.ts): a moment of the client's life in the timeline. */
+function traceMoment(what: string): void {
+  const file = process.env.CALCNOTES_TRACE_FILE;
+  if (!file) return;
+  try {
+    fs.appendFileSync(file, `${new Date().toISOString()} client: ${what}\n`);
+  } catch {
+    // tracing never breaks the extension
+  }
+}
+
 export function activate(context: vscode.ExtensionContext): CalcnotesApi {
+  traceMoment('activate');
   const status = new StatusBar();
   context.subscriptions.push(status);
   // The preview's marks come from the server; the plugin itself must survive a server that does not start.
@@ -53,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): CalcnotesApi {
     context.subscriptions.push(c, c.onNotification(STATUS_NOTIFICATION, (p: StatusParams) => status.update(p)));
     started = c.start().then(
       () => {
+        traceMoment('language client started');
         sendTheme();
         refreshPreviews(); // a preview rendered before the server was up has no marks yet
       },

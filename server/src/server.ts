@@ -25,6 +25,7 @@ import { CheckRunner, isCheckWorker, runCheckWorker } from './lsp/checkRunner';
 import { NotebookBridge } from './lsp/notebooks';
 import { CalcnotesService } from './lsp/service';
 import { mergeSettings } from './lsp/settings';
+import { traceMoment } from './lsp/trace';
 import {
   CHECK_TEXT_REQUEST,
   DEFAULT_SETTINGS,
@@ -50,6 +51,7 @@ if (isCheckWorker(workerData, WORKER_MARKER)) runCheckWorker();
 else startServer();
 
 function startServer(): void {
+  traceMoment('started');
   // The checker worker's heap is sized for a server that runs all day beside an editor: V8 sizes its young
   // generation and growth steps from the heap limit, and with its default (several GB) a worker that checked ten
   // long notes holds ~40 MB more than it uses. 400 MB is four times what checking a 5 MB note needs; a worker
@@ -147,6 +149,7 @@ function startServer(): void {
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
+    traceMoment('initialize');
     // The checker's worker loads while the client finishes the handshake and opens its notes.
     guard('worker start', undefined, () => runner.prestart());
     const caps = params.capabilities;
@@ -168,6 +171,7 @@ function startServer(): void {
   });
 
   connection.onInitialized(() => {
+    traceMoment('initialized');
     if (dynamicConfigurationRegistration) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'calcnotes' }).catch(() => undefined);
     }

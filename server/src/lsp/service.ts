@@ -27,6 +27,7 @@ import { fileKindOf, formulaInHover, kindEnabled, noteFor } from './fileKinds';
 import { LatexProjects, claimsIn, type TexUnit, type TexView } from './latexProjects';
 import { documentCodeActions, placeOf, splitDiagnostics, toDocumentHover, toNotePosition } from './stretches';
 import { engineOptions, matchesAny, modeFor } from './settings';
+import { trace } from './trace';
 import {
   DEFAULT_SETTINGS,
   type CalcnotesSettings,
@@ -39,23 +40,6 @@ import {
   type StatusParams,
   type ThemeParams,
 } from './protocol';
-
-/**
- * A timeline of each check, for finding where the editor's time goes (`CALCNOTES_TRACE_FILE=/tmp/trace.txt`): one line
- * per phase with the milliseconds since the document was opened or changed. Off (no cost) without the variable.
- */
-const TRACE_FILE = process.env.CALCNOTES_TRACE_FILE;
-const traceStart = new Map<string, number>();
-function trace(uri: string, phase: string, start = false): void {
-  if (!TRACE_FILE) return;
-  const now = Date.now();
-  if (start) traceStart.set(uri, now);
-  try {
-    fs.appendFileSync(TRACE_FILE, `${new Date(now).toISOString()} +${now - (traceStart.get(uri) ?? now)}ms ${phase} ${uri}\n`);
-  } catch {
-    // tracing never breaks a check
-  }
-}
 
 /**
  * A long note opened in the editor shows the problems of its first part first: a note of at least
