@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * Bundles the extension for the .vsix: dist/extension.js (the client; `vscode` stays external) and dist/server.js
- * (the language server, from server/src/server.ts), minified, CommonJS for Node 20, no source maps; copies the
- * preview stylesheet to dist/. Also dist/cli.js, the command-line checker (`--cli`: that one alone, as
+ * Bundles the extension for the .vsix: dist/extension.js (the client; `vscode` stays external), dist/server.js
+ * (the language server, from server/src/server.ts) and dist/worker.js (its checker thread, server/src/worker.ts),
+ * minified, CommonJS for Node 20, no source maps; copies the preview stylesheet to dist/. Also dist/cli.js, the command-line checker (`--cli`: that one alone, as
  * `npm run build` does). Run after `tsc -b` (the client imports the compiled server core from server/out).
  *
  * `require('./scripts/bundle.js')` returns the configuration without building (the manifest test reads it).
@@ -28,6 +28,9 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
+  // The checker's worker thread (server.ts starts dist/worker.js beside it): the engine without the connection or
+  // the hover renderer.
+  { ...common, entryPoints: ['server/src/worker.ts'], outfile: 'dist/worker.js' },
 ];
 
 /**

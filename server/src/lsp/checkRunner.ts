@@ -10,7 +10,7 @@
  * starts a fresh worker: with a worker script, checks never run on the main thread. Without one (tests, tools)
  * checks run inline, one per tick.
  */
-import { Worker, isMainThread, parentPort } from 'worker_threads';
+import { Worker, parentPort } from 'worker_threads';
 import { CheckCache, appendSection, checkDocument, checkSections, type DocumentReport, type EngineOptions } from '../engine';
 
 export interface CheckJob {
@@ -314,11 +314,6 @@ export class CheckRunner implements Runner {
       return null;
     }
   }
-}
-
-/** Is this thread a checker worker started by CheckRunner with this marker in its workerData? */
-export function isCheckWorker(data: unknown, marker: string): boolean {
-  return !isMainThread && typeof data === 'object' && data !== null && (data as Record<string, unknown>)[marker] === true;
 }
 
 /** The worker's side: answer check requests until the thread is terminated. */

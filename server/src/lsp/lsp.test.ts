@@ -517,11 +517,11 @@ test('service: preview marks come from the open note\'s own check, or from a che
 
 // ---- check runner ---------------------------------------------------------------------------------------------
 
-const SERVER_SCRIPT = path.resolve(__dirname, '../server.js');
+const WORKER_SCRIPT = path.resolve(__dirname, '../worker.js');
 
 for (const mode of ['inline', 'worker'] as const) {
   test(`check runner (${mode}): a newer version supersedes queued and running checks`, async () => {
-    const runner = new CheckRunner(mode === 'worker' ? { workerScript: SERVER_SCRIPT, workerData: { calcnotesCheckWorker: true } } : {});
+    const runner = new CheckRunner(mode === 'worker' ? { workerScript: WORKER_SCRIPT } : {});
     try {
       const job = (version: number, text: string) => runner.submit({ key: 'a', version, text, options: { budgetMs: 2000 } });
       const other = runner.submit({ key: 'b', version: 1, text: '$\\frac{d}{dx} x^2 = 2x$', options: {} });
@@ -544,7 +544,7 @@ for (const mode of ['inline', 'worker'] as const) {
 
 test('check runner (worker): a stale running check is cut short and the worker restarted', async () => {
   const logs: string[] = [];
-  const runner = new CheckRunner({ workerScript: SERVER_SCRIPT, workerData: { calcnotesCheckWorker: true }, staleKillMs: 0, log: (m) => logs.push(m) });
+  const runner = new CheckRunner({ workerScript: WORKER_SCRIPT, staleKillMs: 0, log: (m) => logs.push(m) });
   try {
     const warm = await runner.submit({ key: 'w', version: 1, text: '$x = 1$', options: {} });
     assert.equal(warm.status, 'done');
@@ -723,7 +723,7 @@ test('service: plots cross from the worker thread into the hover; calcnotes.plot
     publishDiagnostics: () => undefined,
     sendStatus: () => undefined,
     log: () => undefined,
-    runner: new CheckRunner({ workerScript: SERVER_SCRIPT, workerData: { calcnotesCheckWorker: true } }),
+    runner: new CheckRunner({ workerScript: WORKER_SCRIPT }),
     debounceMs: 1,
   });
   try {

@@ -160,8 +160,9 @@ export function layeringViolations(graph: Graph): string[] {
       const target = stageOf(to);
       if (target === stage) continue;
       if (FORBIDDEN[stage]?.includes(target)) out.push(`${from} → ${to} (${stage} must not import ${target})`);
-      // The LSP layer is the server's own: only the server's entry point, the LSP layer and the CLI reach into it.
-      if (target === 'lsp' && !['server', 'lsp', 'cli'].includes(stage)) out.push(`${from} → ${to} (only server.ts, lsp/ and cli/ import lsp/)`);
+      // The LSP layer is the server's own: only the server's entry points (server.ts, and worker.ts for its checker
+      // thread), the LSP layer and the CLI reach into it.
+      if (target === 'lsp' && !['server', 'worker', 'lsp', 'cli'].includes(stage)) out.push(`${from} → ${to} (only server.ts, worker.ts, lsp/ and cli/ import lsp/)`);
     }
   }
   return out.sort();
@@ -213,7 +214,7 @@ test('imports: the stage rules catch an import against the direction', () => {
   ]);
   assert.deepEqual(layeringViolations(g), [
     'check/d.ts → engine.ts (check must not import engine)',
-    'render/e.ts → lsp/hover.ts (only server.ts, lsp/ and cli/ import lsp/)',
+    'render/e.ts → lsp/hover.ts (only server.ts, worker.ts, lsp/ and cli/ import lsp/)',
     'scan/a.ts → parse/b.ts (scan must not import parse)',
   ]);
 });
