@@ -123,7 +123,7 @@ export function appendSection(out: DocumentReport, r: DocumentReport, shift: num
   for (const f of r.fragments) out.fragments.push(shift === 0 ? f : { ...f, start: f.start + shift, end: f.end + shift, outerStart: f.outerStart + shift, outerEnd: f.outerEnd + shift });
   for (const c of r.claims) {
     if (shift === 0) out.claims.push(c);
-    else out.claims.push({ ...c, start: c.start + shift, end: c.end + shift, rhsStart: c.rhsStart + shift, rhsEnd: c.rhsEnd + shift, ...(c.beliefs ? { beliefs: c.beliefs.map((b) => (b.at === undefined ? b : { ...b, at: b.at + shift })) } : {}) });
+    else out.claims.push({ ...c, start: c.start + shift, end: c.end + shift, rhsStart: c.rhsStart + shift, rhsEnd: c.rhsEnd + shift });
   }
   for (const d of r.diagnostics) out.diagnostics.push(shift === 0 ? d : { ...d, start: d.start + shift, end: d.end + shift });
 }
@@ -383,6 +383,8 @@ function chainEnds(claims: Claim[], reports: ClaimReport[], check: (claim: Claim
 function beliefsOf(claim: Claim): { beliefs?: Belief[] } {
   const vectorial = /\\(?:mathbf|boldsymbol|nabla|vec)|\^\{?(?:T|\\top)\b/.test(claim.latex);
   const beliefs = describeSymbols(claim.context, [claim.lhs.node, claim.rhs.node], show, vectorial);
+  // Counted from the claim's start (report.ts), so joining sections does not copy them.
+  for (const b of beliefs) if (b.at !== undefined) b.at -= claim.start;
   return beliefs.length ? { beliefs } : {};
 }
 

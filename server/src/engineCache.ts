@@ -11,7 +11,7 @@ import type { Node, ParseResult } from './parse/ast';
 import type { Claim, Condition, ProseMemo } from './interpret/claims';
 import type { ProseDeclaration } from './semantics/prose';
 import { conventionsKey, nameCore, type Binding, type Conventions, type NoteContext } from './semantics/context';
-import { walk } from './parse/walk';
+import { usageOf } from './semantics/scopes';
 import type { DocumentReport, EngineChecked } from './report';
 import { hash } from 'crypto';
 import { FAR_LINES } from './check/verdict';
@@ -336,13 +336,13 @@ const treeCores = new WeakMap<Node, string[]>();
 function coresOf(n: Node): string[] {
   let list = treeCores.get(n);
   if (!list) {
+    // From the symbols the semantic model already found in the tree (one walk per tree, shared: semantics/scopes.ts
+    // usageOf keeps the first symbol of each name, and a name fixes its base letter).
     const set = new Set<string>();
-    walk(n, (m) => {
-      if (m.type === 'sym') {
-        set.add(core(m.name));
-        set.add(core(m.base));
-      }
-    });
+    for (const m of usageOf(n).symbols) {
+      set.add(core(m.name));
+      set.add(core(m.base));
+    }
     list = [...set];
     treeCores.set(n, list);
   }

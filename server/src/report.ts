@@ -66,7 +66,11 @@ export interface ClaimReport {
   reasonCode?: ReasonCode;
   /** Every doubt that applied to the claim's reading (the hover lists them). */
   doubts?: Doubt[];
-  /** What the semantic model believes about the claim's symbols (the hover shows them). */
+  /**
+   * What the semantic model believes about the claim's symbols (the hover shows them). A belief's `at` is counted
+   * from the claim's `start` (the evidence usually stands before it: negative), so a section's report moves to its
+   * place in the note without copying its beliefs.
+   */
   beliefs?: Belief[];
   counterexample?: CheckedClaim['counterexample'];
   expected?: string;

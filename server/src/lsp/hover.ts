@@ -268,7 +268,7 @@ export function hover(input: HoverInput): Hover | null {
     if (c === plotted && plotUri) parts.push(`![plot](${plotUri})`);
     if (c.beliefs?.length) {
       const place = input.placeOf ?? ((at: number) => `line ${lines.positionAt(at).line + 1}`);
-      const said = c.beliefs.map((b) => `${b.subject}: ${b.text}${b.at !== undefined ? ` on ${place(b.at)}` : ''}`);
+      const said = c.beliefs.map((b) => `${b.subject}: ${b.text}${b.at !== undefined ? ` on ${place(c.start + b.at)}` : ''}`);
       after.push(`*${escapeMarkdown(said.join(' · '))}*`);
     }
   }
