@@ -468,31 +468,7 @@ function packed(r: CheckedClaim): EngineChecked {
 function cachedCheck(options: Parameters<typeof checkClaim>[1], cache: CheckCache | undefined): (claim: Claim) => EngineChecked {
   if (!cache) return (claim) => packed(checkClaim(claim, options));
   const prefix = shortKey(JSON.stringify(options));
-  const firstSight = cache.firstSight;
-  if (firstSight) {
-    // Keys only for claims whose text was met before (CheckCacheOptions.claimKeys 'repeat'): the same hits.
-    return (claim) => {
-      const textKey = shortKey(`${prefix}\u0000${claim.latex}`);
-      const first = firstSight.get(textKey);
-      if (first === undefined) {
-        const r = packed(checkClaim(claim, options));
-        firstSight.set(textKey, { claim, result: r });
-        return r;
-      }
-      if (first !== null) {
-        cache.claims.set(`${prefix}\u0000${claimKey(first.claim)}`, first.result);
-        firstSight.set(textKey, null);
-      }
-      const key = `${prefix}\u0000${claimKey(claim)}`;
-      let r = cache.claims.get(key);
-      if (!r) {
-        r = packed(checkClaim(claim, options));
-        cache.claims.set(key, r);
-      }
-      return r;
-    };
-  }
-  return (claim) => {
+  const byKey = (claim: Claim): EngineChecked => {
     const key = `${prefix}\u0000${claimKey(claim)}`;
     let r = cache.claims.get(key);
     if (!r) {
@@ -500,6 +476,23 @@ function cachedCheck(options: Parameters<typeof checkClaim>[1], cache: CheckCach
       cache.claims.set(key, r);
     }
     return r;
+  };
+  const firstSight = cache.firstSight;
+  if (!firstSight) return byKey;
+  // Keys only for claims whose text was met before (CheckCacheOptions.claimKeys 'repeat'): the same hits.
+  return (claim) => {
+    const textKey = shortKey(`${prefix}\u0000${claim.latex}`);
+    const first = firstSight.get(textKey);
+    if (first === undefined) {
+      const r = packed(checkClaim(claim, options));
+      firstSight.set(textKey, { claim, result: r });
+      return r;
+    }
+    if (first !== null) {
+      cache.claims.set(`${prefix}\u0000${claimKey(first.claim)}`, first.result);
+      firstSight.set(textKey, null);
+    }
+    return byKey(claim);
   };
 }
 

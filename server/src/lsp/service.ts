@@ -638,16 +638,10 @@ export class CalcnotesService {
       const at = view && toNotePosition(view, uri, position);
       if (!last || !view || !at) return null;
       const answer = hover({
+        ...this.hoverOf(last, 'latex'),
         text: view.text,
         lines: view.lines,
         position: at,
-        report: last.report,
-        reportText: last.text,
-        color: this.theme.foreground,
-        macros: last.settings.macros,
-        preamble: last.preamble,
-        plots: last.settings.plots,
-        formula: formulaInHover(last.settings, 'latex', this.deps.latexWorkshop?.() ?? false),
         placeOf: (offset) => placeOf(view, uri, offset, fileName),
       });
       return toDocumentHover(view, uri, answer);
@@ -655,17 +649,20 @@ export class CalcnotesService {
     const doc = this.deps.getDocument(uri);
     const last = this.docs.get(uri)?.last;
     if (!doc || !last) return null;
-    return hover({
-      text: doc.getText(),
-      position,
+    return hover({ ...this.hoverOf(last, fileKindOf(uri, doc.languageId)), text: doc.getText(), position });
+  }
+
+  /** What a hover takes from a finished check (the report, its text, the settings) and the theme. */
+  private hoverOf(last: Finished, kind: Parameters<typeof formulaInHover>[1]) {
+    return {
       report: last.report,
       reportText: last.text,
       color: this.theme.foreground,
       macros: last.settings.macros,
       preamble: last.preamble,
       plots: last.settings.plots,
-      formula: formulaInHover(last.settings, fileKindOf(uri, doc.languageId), this.deps.latexWorkshop?.() ?? false),
-    });
+      formula: formulaInHover(last.settings, kind, this.deps.latexWorkshop?.() ?? false),
+    };
   }
 
   codeActions(params: CodeActionParams): CodeAction[] {
