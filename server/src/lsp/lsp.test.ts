@@ -880,6 +880,28 @@ test('service: a long note shows its first part\'s problems first, the same as t
   await service.dispose();
 });
 
+test('service: typing in a long note before its first whole check is done: the next check is whole, no first part again', async () => {
+  const { generateNote } = await import('../testing/notes');
+  const full = generateNote(8).text;
+  const text = full.slice(0, full.indexOf('\n## Section', 60_000) + 1);
+  const { service, docs, published, statuses } = makeService();
+  const uri = 'file:///typed.md';
+  const doc = new FakeDoc(uri, text);
+  docs.set(uri, doc);
+  service.opened(uri);
+  // The first part is published; the user types while the rest waits.
+  for (let i = 0; i < 200 && published.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.equal(published.length, 1, 'the first part');
+  doc.text = `${text}\nTyped: $\frac{d}{dx} x^3 = 2x^2$.\n`;
+  doc.version = 2;
+  service.changed(uri);
+  await service.settled(uri);
+  assert.equal(published.length, 2, 'one whole check of the typed text, no second first part');
+  assert.ok(published[1].diagnostics.some((d) => /x\^?3|x³/.test(d.message) || d.range.start.line === doc.text.split('\n').length - 2));
+  assert.equal(statuses.length, 1);
+  await service.dispose();
+});
+
 test('headEnd: short notes, notes of one section and macros defined after the cut are checked whole', () => {
   const section = (k: number) => `## Part ${k}\n\n${'We see that $\\frac{d}{dx} x^2 = 2x$ holds. '.repeat(80)}\n\n`;
   const long = Array.from({ length: 12 }, (_, k) => section(k)).join('');

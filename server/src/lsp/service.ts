@@ -120,6 +120,8 @@ interface DocState {
   release?: () => void;
   /** A check is due or running (until `done` of the latest generation). */
   busy?: boolean;
+  /** A long note's first part was checked on its own already (once per open: an edit is checked whole). */
+  firstPart?: boolean;
 }
 
 /** A document's file name, for a hover's reader (`ch1.tex`). */
@@ -529,8 +531,10 @@ export class CalcnotesService {
     // The kind's reading (LaTeX: comments blanked, same offsets); diagnostics and hovers stay on `text`.
     const note = noteFor(kind, text, settings, preamble);
     // The first check of a long Markdown note: its first part's problems first (what the editor shows at the top).
-    const head = st.last === undefined && (note.options.mode ?? 'markdown') === 'markdown' ? headEnd(note.text) : null;
+    // (Once per open: when the user types before the whole note's first check is done, the next check is whole.)
+    const head = st.last === undefined && !st.firstPart && (note.options.mode ?? 'markdown') === 'markdown' ? headEnd(note.text) : null;
     if (head !== null) {
+      st.firstPart = true;
       trace(uri, 'submit head');
       const first = await this.deps.runner.submit({ key: `${uri}\u0000head`, version: generation, text: note.text.slice(0, head), options: note.options });
       this.deps.runner.forget?.(`${uri}\u0000head`);
