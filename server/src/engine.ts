@@ -12,6 +12,7 @@ import { scanMath } from './scan/scan';
 import { withLineFeeds } from './scan/lines';
 import { parseLatex } from './parse/parser';
 import { validateLatex } from './parse/katex';
+import { headingLines } from './scan/sections';
 import { collectMacros, katexMacros, macrosFromSettings, withoutDefinitions, type KatexMacro, type Macro, type MacroTable } from './parse/macros';
 import type { Node, ParseResult } from './parse/ast';
 import { interpret, type Claim } from './interpret/claims';
@@ -148,50 +149,7 @@ export function firstPartEnd(text: string, atLeast: number): number | null {
 export function sectionStarts(text: string): number[] {
   const starts = [0];
   if (/<!--\s*calcnotes(?!-disable-next-line)/.test(text)) return starts;
-  let fence = ''; // the open fence's marker run (``` or ~~~~), '' outside fences
-  let displayOpen = false;
-  let envDepth = 0;
-  let inComment = false;
-  let blankBefore = true;
-  let pos = 0;
-  const n = text.length;
-  while (pos < n) {
-    let eol = text.indexOf('\n', pos);
-    if (eol < 0) eol = n;
-    // Indentation of up to three spaces, then the first significant character decides what the line can be.
-    let i = pos;
-    while (i < eol && i - pos < 4 && text.charCodeAt(i) === 32) i++;
-    const c = text.charCodeAt(i);
-    const blank = i === eol || /^\s*$/.test(text.slice(i, eol));
-    if (fence) {
-      if ((c === 96 || c === 126) && i - pos < 4 && text.startsWith(fence, i) && /^[`~]*\s*$/.test(text.slice(i + fence.length, eol)) && text.charCodeAt(i) === fence.charCodeAt(0)) fence = '';
-    } else if ((c === 96 || c === 126) && i - pos < 4 && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c) {
-      let j = i;
-      while (text.charCodeAt(j) === c) j++;
-      fence = text.slice(i, j);
-    } else if (!blank) {
-      if (c === 35 && i - pos < 4 && blankBefore && pos > 0 && !displayOpen && envDepth === 0 && !inComment && /^#{1,6}(?:[ \t]|\r?$)/.test(text.slice(i, Math.min(eol, i + 8)))) {
-        starts.push(pos);
-      }
-      const line = text.slice(i, eol);
-      if (line.includes('$$')) {
-        const dollars = line.match(/(?<!\\)\$\$/g);
-        if (dollars && dollars.length % 2 === 1) displayOpen = !displayOpen;
-      }
-      if (line.includes('\\begin') || line.includes('\\end')) {
-        envDepth += (line.match(/\\begin\s*\{/g)?.length ?? 0) - (line.match(/\\end\s*\{/g)?.length ?? 0);
-        if (envDepth < 0) envDepth = 0;
-      }
-      if (line.includes('<!--') || line.includes('-->')) {
-        const lastOpen = line.lastIndexOf('<!--');
-        const lastClose = line.lastIndexOf('-->');
-        if (lastOpen >= 0 && lastOpen > lastClose) inComment = true;
-        else if (lastClose >= 0 && lastClose > lastOpen) inComment = false;
-      }
-    }
-    blankBefore = blank;
-    pos = eol + 1;
-  }
+  for (const h of headingLines(text)) if (h.blankBefore && h.at > 0) starts.push(h.at);
   return starts;
 }
 
