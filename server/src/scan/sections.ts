@@ -1,8 +1,11 @@
 /**
- * Where a Markdown note's ATX headings (`# …` to `###### …`) stand: lines outside code fences (``` and ~~~, MyST
- * directive fences too), `$$` blocks, environments and HTML comments. One reading of a note's sections for the
- * engine (which cuts a note before the headings that follow a blank line, engine.ts `sectionStarts`) and for the
- * semantic model's scopes (interpret/claims.ts: a heading ends what a section defined).
+ * Where a Markdown note's ATX headings (`# …` to `###### …`) stand, read line by line before any scanning: lines
+ * outside code fences (``` and ~~~, MyST directive fences too), `$$` blocks, environments and HTML comments. The
+ * engine cuts a note into sections before the headings that follow a blank line (engine.ts `sectionStarts`).
+ * A light reading: a line holding an odd number of `$$` (two inline formulas written `$a$$b$`) is taken to open or
+ * close a display block, so a note can lose its later cuts (it is then checked in fewer, larger sections — the
+ * same answers, less caching). The semantic model reads headings from the prose between fragments
+ * (interpret/claims.ts), which the scanner has already separated from math.
  */
 export interface HeadingLine {
   /** Offset of the heading line's start. */
