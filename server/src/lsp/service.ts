@@ -48,7 +48,7 @@ import {
  * the whole check finds there; the whole check finds the first part's sections in the worker's cache.
  */
 const HEAD_MIN_CHARS = 32_000;
-const HEAD_CHARS = 5_000;
+const HEAD_CHARS = 3_000;
 /** How long the rest of a long note waits after its first part is published (ms). */
 const HEAD_PAUSE_MS = 150;
 
