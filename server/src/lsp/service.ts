@@ -48,7 +48,7 @@ import {
  * the whole check finds there; the whole check finds the first part's sections in the worker's cache.
  */
 const HEAD_MIN_CHARS = 32_000;
-const HEAD_CHARS = 3_000;
+const HEAD_CHARS = 5_000;
 /** How long the rest of a long note waits after its first part is published (ms). */
 const HEAD_PAUSE_MS = 150;
 
@@ -540,13 +540,16 @@ export class CalcnotesService {
       this.deps.runner.forget?.(`${uri}\u0000head`);
       if (!this.isCurrent(uri, st, generation)) return;
       if (first.status === 'done' && st.last === undefined) {
-        this.deps.publishDiagnostics(uri, toDiagnostics(first.report, new LineMap(text), settings), version);
+        const shown = toDiagnostics(first.report, new LineMap(text), settings);
+        this.deps.publishDiagnostics(uri, shown, version);
         trace(uri, 'published head');
         // The rest waits a moment, so the editor shows these while no check competes with it for the processor
         // (its problems are further down the note, out of view; on two cores the whole check starting at once
-        // delayed the first part's squiggles by 100–350 ms in the end-to-end run).
-        await new Promise((r) => setTimeout(r, HEAD_PAUSE_MS));
-        if (!this.isCurrent(uri, st, generation)) return;
+        // delayed the first part's squiggles by 100–350 ms in the end-to-end run). Nothing to show: no wait.
+        if (shown.length) {
+          await new Promise((r) => setTimeout(r, HEAD_PAUSE_MS));
+          if (!this.isCurrent(uri, st, generation)) return;
+        }
       }
     }
     trace(uri, 'submit');
