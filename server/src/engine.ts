@@ -12,7 +12,6 @@ import { scanMath } from './scan/scan';
 import { withLineFeeds } from './scan/lines';
 import { parseLatex } from './parse/parser';
 import { validateLatex } from './parse/katex';
-import { headingLines } from './scan/sections';
 import { collectMacros, katexMacros, macrosFromSettings, withoutDefinitions, type KatexMacro, type Macro, type MacroTable } from './parse/macros';
 import type { Node, ParseResult } from './parse/ast';
 import { interpret, type Claim } from './interpret/claims';
@@ -67,30 +66,21 @@ export function checkSections(note: string, options: EngineOptions = {}, given?:
   // The preamble counts through the macros it defines (in macrosKey), not through its text.
   // Conventions a section states (layout, log base, what σ denotes) hold in the sections after it.
   let conventions: Conventions | undefined;
-  if (!cache) {
-    const parts = starts.map((start, i) => {
-      const part = text.slice(start, i + 1 < starts.length ? starts[i + 1] : text.length);
-      const inherited = conventions;
-      const own = conventionsIn(part, undefined);
-      conventions = own ? mergeConventions(inherited, own) : inherited;
-      return checkPart(part, options, macros, macrosKey, undefined, inherited);
-    });
-    return { starts, parts };
-  }
-  const sections = cache.sectionsFor(digest(`${JSON.stringify({ ...options, preamble: undefined })}\u0000${macrosKey}`));
+  const sections = cache?.sectionsFor(digest(`${JSON.stringify({ ...options, preamble: undefined })}\u0000${macrosKey}`));
   const parts = starts.map((start, i) => {
     const part = text.slice(start, i + 1 < starts.length ? starts[i + 1] : text.length);
     const inherited = conventions;
     // Keyed by a digest and holding only copies of its strings, a remembered section keeps no version of the
     // note's text alive (V8's slices are views into the whole text).
-    const partKey = digest(part);
+    const partKey = cache ? digest(part) : '';
     // What the section itself states, read once per section text (an edit elsewhere does not read it again).
-    let own = cache.conventions.get(partKey);
+    let own = cache?.conventions.get(partKey);
     if (own === undefined) {
       own = conventionsIn(part, undefined) ?? null;
-      cache.conventions.set(partKey, own);
+      cache?.conventions.set(partKey, own);
     }
     conventions = own ? mergeConventions(inherited, own) : inherited;
+    if (!cache || !sections) return checkPart(part, options, macros, macrosKey, undefined, inherited);
     const key = inherited ? digest(`${conventionsKey(inherited)}\u0000${partKey}`) : partKey;
     let r = sections.get(key);
     if (!r) {
@@ -144,12 +134,58 @@ export function firstPartEnd(text: string, atLeast: number): number | null {
 /**
  * Where the note can be cut into independent sections: before an ATX heading (`# …`) that follows a blank line,
  * outside code fences, `$$` blocks, environments and HTML comments. A note with comment directives that reach
- * across sections (`<!-- calcnotes-disable -->`, `<!-- calcnotes: layout=… -->`) is not cut.
+ * across sections (`<!-- calcnotes-disable -->`, `<!-- calcnotes: layout=… -->`) is not cut. A light reading, line
+ * by line: a line holding an odd number of `$$` (two inline formulas written `$a$$b$`) is taken to open or close a
+ * display block, so a note can lose its later cuts (it is then checked in fewer, larger sections: the same answers,
+ * less caching).
  */
 export function sectionStarts(text: string): number[] {
   const starts = [0];
   if (/<!--\s*calcnotes(?!-disable-next-line)/.test(text)) return starts;
-  for (const h of headingLines(text)) if (h.blankBefore && h.at > 0) starts.push(h.at);
+  let fence = ''; // the open fence's marker run (``` or ~~~~), '' outside fences
+  let displayOpen = false;
+  let envDepth = 0;
+  let inComment = false;
+  let blankBefore = true;
+  let pos = 0;
+  const n = text.length;
+  while (pos < n) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = n;
+    // Indentation of up to three spaces, then the first significant character decides what the line can be.
+    let i = pos;
+    while (i < eol && i - pos < 4 && text.charCodeAt(i) === 32) i++;
+    const c = text.charCodeAt(i);
+    const blank = i === eol || /^\s*$/.test(text.slice(i, eol));
+    if (fence) {
+      if ((c === 96 || c === 126) && i - pos < 4 && text.startsWith(fence, i) && /^[`~]*\s*$/.test(text.slice(i + fence.length, eol)) && text.charCodeAt(i) === fence.charCodeAt(0)) fence = '';
+    } else if ((c === 96 || c === 126) && i - pos < 4 && text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c) {
+      let j = i;
+      while (text.charCodeAt(j) === c) j++;
+      fence = text.slice(i, j);
+    } else if (!blank) {
+      if (c === 35 && i - pos < 4 && blankBefore && pos > 0 && !displayOpen && envDepth === 0 && !inComment && /^#{1,6}(?:[ \t]|\r?$)/.test(text.slice(i, Math.min(eol, i + 8)))) {
+        starts.push(pos);
+      }
+      const line = text.slice(i, eol);
+      if (line.includes('$$')) {
+        const dollars = line.match(/(?<!\\)\$\$/g);
+        if (dollars && dollars.length % 2 === 1) displayOpen = !displayOpen;
+      }
+      if (line.includes('\\begin') || line.includes('\\end')) {
+        envDepth += (line.match(/\\begin\s*\{/g)?.length ?? 0) - (line.match(/\\end\s*\{/g)?.length ?? 0);
+        if (envDepth < 0) envDepth = 0;
+      }
+      if (line.includes('<!--') || line.includes('-->')) {
+        const lastOpen = line.lastIndexOf('<!--');
+        const lastClose = line.lastIndexOf('-->');
+        if (lastOpen >= 0 && lastOpen > lastClose) inComment = true;
+        else if (lastClose >= 0 && lastClose > lastOpen) inComment = false;
+      }
+    }
+    blankBefore = blank;
+    pos = eol + 1;
+  }
   return starts;
 }
 
