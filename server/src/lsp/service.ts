@@ -453,13 +453,9 @@ export class CalcnotesService {
         // not a file path: asked for itself
       }
     }
-    if (this.settingsCache.size > 500) this.settingsCache.clear();
-    return this.settingsOf(key, uri);
-  }
-
-  private settingsOf(key: string, uri: string): Promise<CalcnotesSettings> {
     let p = this.settingsCache.get(key);
     if (!p) {
+      if (this.settingsCache.size > 500) this.settingsCache.clear();
       p = this.deps.getSettings(uri).catch((e: unknown) => {
         this.deps.log(`calcnotes: cannot read settings for ${uri}: ${(e as Error)?.message ?? e}`);
         return DEFAULT_SETTINGS;
