@@ -19,7 +19,7 @@ import { checkIndexClaim } from './matrix/indices';
 import type { PlotSpec } from './plotSpec';
 import { counterexamplePlot, derivativePlot } from './plotFor';
 import { checkApproximation } from './taylor';
-import { doubt, type Doubt, type ReasonCode } from '../semantics/reasons';
+import { doubt, type Doubt } from '../semantics/reasons';
 import { withoutBinding } from '../semantics/context';
 import { usageOf } from '../semantics/scopes';
 import { FAR_LINES, contextDoubts, rangeReason, readable, type CheckedClaim } from './verdict';

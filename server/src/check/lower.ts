@@ -118,9 +118,6 @@ function symName(n: Node | null | undefined): string | null {
   return n && n.type === 'sym' ? n.name : null;
 }
 
-/** Order of a derivative as written: a number, or a symbol whose value the caller fixes. */
-type Order = number | string;
-
 interface DepEdge {
   to: string;
   partial: boolean;

@@ -263,10 +263,6 @@ function safeJson(json: string): string {
   return json.replace(/[\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-export function modeFor(file: string): 'markdown' | 'text' {
-  return path.extname(file).toLowerCase() === '.txt' ? 'text' : 'markdown';
-}
-
 interface FileResult {
   path: string;
   text: string;

@@ -21,7 +21,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { inputsOf, latexToNote, preambleOf } from '../formats/latex';
+import { inputsOf, latexToNote } from '../formats/latex';
 type YamlModule = typeof import('js-yaml');
 
 /** The files looked for in each folder, in the order they are read. */

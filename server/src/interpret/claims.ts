@@ -6,7 +6,7 @@
  * checked as Taylor polynomials by the checker.
  */
 import type { Formula, Node, ParseResult, RelOp, Span, SymNode, TextPiece } from '../parse/ast';
-import { containsNode, walk } from '../parse/walk';
+import { containsNode } from '../parse/walk';
 import type { MathFragment, ScannedTable } from '../scan/types';
 import { LineMap } from '../scan/lines';
 import { Binding, Conventions, EMPTY_CONTEXT, NoteContext, forgetKind, functionCertainty, withAssumption, withBinding, withConstant, withConvention, withFunction, withoutBinding, withQuantity, withShape } from '../semantics/context';

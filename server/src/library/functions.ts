@@ -146,9 +146,6 @@ const ENTRIES: LibraryFunction[] = [
     derivative: (u, b) => b.mul(b.num(2 / Math.sqrt(Math.PI)), b.fn('exp', b.neg(b.pow(u, b.num(2))))), big: null },
 ];
 
-/** Every function, by its canonical name. */
-export const LIBRARY: ReadonlyMap<FunctionName, LibraryFunction> = new Map(ENTRIES.map((e) => [e.name, e]));
-
 /** The functions a call node of the parser names (`arcsin` → asin). */
 export const BY_CALL: ReadonlyMap<string, LibraryFunction> = new Map(ENTRIES.filter((e) => e.call).map((e) => [e.call!, e]));
 

@@ -26,7 +26,7 @@ import { previewMarks } from './preview';
 import { fileKindOf, formulaInHover, kindEnabled, noteFor } from './fileKinds';
 import { LatexProjects, claimsIn, type TexUnit, type TexView } from './latexProjects';
 import { documentCodeActions, placeOf, splitDiagnostics, toDocumentHover, toNotePosition } from './stretches';
-import { engineOptions, matchesAny, modeFor } from './settings';
+import { matchesAny, modeFor } from './settings';
 import { trace } from './trace';
 import {
   DEFAULT_SETTINGS,

@@ -129,9 +129,7 @@ export const OPERATOR_NAMES: ReadonlyMap<string, CallName> = new Map<string, Cal
   ['tr', 'tr'], ['Tr', 'tr'], ['trace', 'tr'],
   ['diag', 'diag'], ['Diag', 'diag'],
   ['argmax', 'argmax'], ['arg max', 'argmax'], ['argmin', 'argmin'], ['arg min', 'argmin'],
-  ['max', 'max'], ['min', 'min'], ['exp', 'exp'], ['log', 'log'], ['ln', 'ln'], ['det', 'det'],
-  ['sin', 'sin'], ['cos', 'cos'], ['tan', 'tan'], ['sinh', 'sinh'], ['cosh', 'cosh'], ['tanh', 'tanh'],
-  ['arcsin', 'arcsin'], ['arccos', 'arccos'], ['arctan', 'arctan'],
+  ['max', 'max'], ['min', 'min'], ['log', 'log'], ['det', 'det'],
 ]);
 
 /** Function names recognised when spelled with plain letters and followed by `(`: `max(0, x)`, `log(1)`. */

@@ -37,12 +37,11 @@ export interface Opaque {
 /** Alphabetic tokens that are mathematical names rather than prose (compared in lower case). */
 const MATH_WORDS: ReadonlySet<string> = new Set([
   ...LIBRARY_FUNCTIONS.flatMap((f) => f.words ?? []),
-  'sin', 'cos', 'tan', 'cot', 'sec', 'csc', 'arcsin', 'arccos', 'arctan', 'arccot',
-  'sinh', 'cosh', 'tanh', 'coth', 'sech', 'csch', 'arsinh', 'arcosh', 'artanh',
-  'exp', 'log', 'ln', 'lg', 'lim', 'liminf', 'limsup', 'sup', 'inf', 'max', 'min', 'argmax', 'argmin',
-  'det', 'tr', 'trace', 'diag', 'rank', 'dim', 'ker', 'span', 'sgn', 'sign', 'erf', 'erfc',
-  'softmax', 'softplus', 'softsign', 'relu', 'gelu', 'elu', 'selu', 'sigmoid', 'logsumexp', 'logit',
-  'var', 'cov', 'corr', 'mod', 'gcd', 'lcm', 'sqrt', 'abs', 'grad', 'div', 'curl', 'sinc', 'arg',
+  'arccot', 'arsinh', 'arcosh', 'artanh',
+  'log', 'lg', 'lim', 'liminf', 'limsup', 'sup', 'inf', 'max', 'min', 'argmax', 'argmin',
+  'det', 'tr', 'trace', 'diag', 'rank', 'dim', 'ker', 'span', 'erfc',
+  'softmax', 'softsign', 'gelu', 'elu', 'selu', 'logsumexp', 'logit',
+  'var', 'cov', 'corr', 'mod', 'gcd', 'lcm', 'grad', 'div', 'curl', 'sinc', 'arg',
   'deg', 'sum', 'prod', 'int', 'const', 'proj', 'vec', 'id',
 ]);
 
