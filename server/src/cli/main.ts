@@ -119,8 +119,26 @@ function why(e: unknown): string {
   return code ?? (e as Error)?.message ?? String(e);
 }
 
+type NoteRead = ReturnType<typeof readNote>;
+
+/** `readNote` once per file in a run: the folder walk, the LaTeX pre-pass, chapters and the checks share the reads. */
+function noteReader(): (file: string) => NoteRead {
+  const reads = new Map<string, NoteRead>();
+  return (file) => {
+    let r = reads.get(file);
+    if (!r) {
+      r = readNote(file);
+      reads.set(file, r);
+    }
+    return r;
+  };
+}
+
 /** A plain-text file found in a folder is a note when it looks like one (as in the editor: engine.looksLikeMathNotes). */
-function mathNotesFile(file: string): boolean {
+function mathNotesFile(file: string, read: (file: string) => NoteRead): boolean {
+  const r = read(file);
+  if ('text' in r) return looksLikeMathNotes(r.text);
+  // Not a note by readNote's rules (too large, binary): judged by its text all the same, as always.
   try {
     return looksLikeMathNotes(fs.readFileSync(file, 'utf8'));
   } catch {
@@ -134,7 +152,7 @@ function mathNotesFile(file: string): boolean {
  * once: a folder or note reached twice (a link loop, or a link to something already searched) is taken once.
  * What cannot be read is added to `problems` and the walk goes on.
  */
-function collectFiles(inputs: string[], problems: string[]): string[] {
+function collectFiles(inputs: string[], problems: string[], read: (file: string) => NoteRead): string[] {
   const out: string[] = [];
   const seenDirs = new Set<string>();
   const seenFiles = new Set<string>();
@@ -178,7 +196,7 @@ function collectFiles(inputs: string[], problems: string[]): string[] {
         }
       }
       if (isDir) walk(p);
-      else if (isFile && isNote && (noteKind(p) !== 'text' || mathNotesFile(p))) addFile(p);
+      else if (isFile && isNote && (noteKind(p) !== 'text' || mathNotesFile(p, read))) addFile(p);
     }
   };
   for (const input of inputs) {
@@ -277,12 +295,12 @@ interface FileResult {
  * A LaTeX file with the files it `\input`s or `\include`s read in place: names relative to its folder (`.tex` added),
  * and only files inside that folder (the document's project), as regular notes within the size limit.
  */
-function latexInputs(file: string, tex: string): { text: string; pieces: TexPiece[]; included: string[]; texts: Map<string, string> } {
+function latexInputs(file: string, tex: string, readOnce: (file: string) => NoteRead): { text: string; pieces: TexPiece[]; included: string[]; texts: Map<string, string> } {
   const dir = path.dirname(path.resolve(file));
   const texts = new Map<string, string>();
   const resolve = (name: string): string | null => texInputPath(dir, name);
   const read = (p: string): string | null => {
-    const r = readNote(p);
+    const r = readOnce(p);
     if (!('text' in r)) return null;
     texts.set(p, r.text);
     return r.text;
@@ -400,7 +418,8 @@ export function run(argv: string[], io: CliIO): number {
     return 0;
   }
   const problems: string[] = [];
-  const files = collectFiles(args.inputs, problems);
+  const readOnce = noteReader();
+  const files = collectFiles(args.inputs, problems, readOnce);
   for (const p of problems) io.stderr(`calcnotes: ${printable(p)}\n`);
   // Nothing to check and something could not be read: the messages say why, and stdout stays empty.
   if (problems.length && files.length === 0) return 2;
@@ -447,15 +466,15 @@ export function run(argv: string[], io: CliIO): number {
   const expansions = new Map<string, ReturnType<typeof latexInputs>>();
   for (const f of files) {
     if (noteKind(f) !== 'latex') continue;
-    const r = readNote(f);
+    const r = readOnce(f);
     if (!('text' in r)) continue;
-    const expanded = latexInputs(f, r.text);
+    const expanded = latexInputs(f, r.text, readOnce);
     expansions.set(f, expanded);
     for (const inc of expanded.included) if (path.resolve(inc) !== path.resolve(f)) includedByOthers.add(path.resolve(inc));
   }
   files.forEach((file, i) => {
     if (progress) io.stderr(`\rchecking ${i + 1}/${files.length}: ${printable(file)}`.slice(0, 100).padEnd(100));
-    const read = readNote(file);
+    const read = readOnce(file);
     if ('problem' in read) {
       io.stderr(`${progress ? '\n' : ''}calcnotes: ${printable(file)}: ${read.problem}\n`);
       ioFailed = true;
@@ -463,7 +482,8 @@ export function run(argv: string[], io: CliIO): number {
     }
     if (includedByOthers.has(path.resolve(file))) return; // checked as part of the document that reads it
     const kind = noteKind(file) ?? 'markdown';
-    const expanded = kind === 'latex' ? expansions.get(file) ?? latexInputs(file, read.text) : null;
+    // (Read in the pre-pass above: a LaTeX file that reads nothing expands to itself.)
+    const expanded = kind === 'latex' ? expansions.get(file) ?? null : null;
     const note = expanded ? { text: expanded.text, mode: 'text' as const, bareFormulas: false } : toNote(kind, read.text);
     if ('problem' in note) {
       io.stderr(`${progress ? '\n' : ''}calcnotes: ${printable(file)}: ${note.problem}\n`);
