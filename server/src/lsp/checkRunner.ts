@@ -32,7 +32,6 @@ export type CheckOutcome =
 export interface CheckRunnerOptions {
   /** The script to run in the worker; null or undefined checks inline. */
   workerScript?: string | null;
-  workerData?: unknown;
   /** Heap limits of the worker thread (a small young generation keeps the server's memory low). */
   resourceLimits?: import('worker_threads').ResourceLimits;
   /** How long a job whose document changed may keep running before the worker is restarted. Default 1500 ms. */
@@ -96,7 +95,7 @@ interface WorkerControl {
 type WorkerReply = { id: number; key: string; sections: SectionRef[]; ms: number } | { id: number; error: string };
 
 /** Why a worker stopped, in words for the user. */
-export function workerDeathReason(err: unknown): string {
+function workerDeathReason(err: unknown): string {
   const e = err as { code?: string; message?: string } | undefined;
   if (e?.code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap limit|memory limit/i.test(e?.message ?? '')) return 'the checker ran out of memory on this note';
   return `the checker stopped (${e?.message ?? String(err)})`;
@@ -121,8 +120,6 @@ export class CheckRunner implements Runner {
   private held = new Map<string, HeldDoc>();
   /** For inline checks: what is unchanged since the last check is not checked again (the worker has its own). */
   private readonly cache = new CheckCache();
-  /** Workers that died, over the runner's life (each is replaced by a fresh one on the next job). */
-  workerFailures = 0;
   private nextId = 1;
   private disposed = false;
   private startError: string | null = null;
@@ -267,11 +264,12 @@ export class CheckRunner implements Runner {
     return out;
   }
 
-  /** A document was closed: both sides forget the sections held for it. */
+  /** Starts the worker now, so it has loaded by the time the first check comes. */
   prestart(): void {
     if (this.usesWorker) this.ensureWorker();
   }
 
+  /** A document was closed: both sides forget the sections held for it. */
   forget(key: string): void {
     this.held.delete(key);
     const msg: WorkerControl = { forget: key };
@@ -282,7 +280,7 @@ export class CheckRunner implements Runner {
     if (this.worker) return this.worker;
     try {
       this.held.clear(); // a new worker has sent nothing yet
-      const w = new Worker(this.options.workerScript as string, { workerData: this.options.workerData, resourceLimits: this.options.resourceLimits });
+      const w = new Worker(this.options.workerScript as string, { resourceLimits: this.options.resourceLimits });
       w.unref();
       w.on('message', (reply: WorkerReply) => {
         if (this.worker !== w) return;
@@ -297,7 +295,6 @@ export class CheckRunner implements Runner {
       const onDeath = (why: string) => {
         if (this.worker !== w) return;
         this.worker = null;
-        this.workerFailures++;
         this.options.log?.(`calcnotes: ${why}; a fresh checker starts with the next check`);
         // The job that was running is not retried: it may be what killed the worker. It fails, saying why.
         if (this.running) this.finish(this.running, { status: 'failed', error: why });

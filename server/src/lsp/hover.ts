@@ -57,8 +57,6 @@ export interface HoverInput {
 
 /** Longest text of one hover line (a reason, a formula shown as code); what is longer is cut with an ellipsis. */
 export const MAX_HOVER_TEXT = 2000;
-/** Longest image data URI a hover carries (a formula's SVG); a larger formula is shown as code. */
-export const MAX_HOVER_IMAGE = 300_000;
 /** Longest hover (Markdown characters): parts past it are left out. */
 export const MAX_HOVER = 1_000_000;
 

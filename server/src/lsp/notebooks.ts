@@ -13,9 +13,9 @@
 import type { CodeAction, CodeActionParams, Diagnostic, Hover, Position } from 'vscode-languageserver';
 import { joinCells } from '../formats';
 import type { DocLike } from './service';
-import { documentCodeActions, joinedNote, splitDiagnostics, toDocumentEdit, toDocumentHover, toDocumentRange, toNotePosition, type JoinedNote, type Stretch } from './stretches';
+import { documentCodeActions, joinedNote, splitDiagnostics, toDocumentHover, toDocumentRange, toNotePosition, type JoinedNote, type Stretch } from './stretches';
 
-export { splitDiagnostics, toNotePosition, toNoteRange } from './stretches';
+export { splitDiagnostics, toNotePosition } from './stretches';
 
 /** One markdown cell: its text document's URI and text. */
 export interface CellText {
@@ -41,12 +41,6 @@ export function joinNotebook(cells: readonly CellText[]): JoinedNotebook {
 
 /** A range of the note as a range in the cell where it starts (lsp/stretches.ts `toDocumentRange`). */
 export const toCellRange = toDocumentRange;
-/** A hover answered on the note, for the cell it was asked in. */
-export const toCellHover = toDocumentHover;
-/** A workspace edit made on the note, as edits of the cells. */
-export const toCellEdit = toDocumentEdit;
-/** Code actions asked in a cell, answered on the note. */
-export const cellCodeActions = documentCodeActions;
 
 // ---- the open notebooks ----------------------------------------------------------------------------------------
 
@@ -144,7 +138,7 @@ export class NotebookBridge {
     const nb = noteUri && this.joined(noteUri);
     if (!noteUri || !nb) return undefined;
     const at = toNotePosition(nb, cellUri, position);
-    return at ? toCellHover(nb, cellUri, ask(noteUri, at)) : null;
+    return at ? toDocumentHover(nb, cellUri, ask(noteUri, at)) : null;
   }
 
   /** Code actions in a notebook's cell (undefined when the document is no such cell). */
@@ -152,6 +146,6 @@ export class NotebookBridge {
     const noteUri = this.notebookOfCell(params.textDocument.uri);
     const nb = noteUri && this.joined(noteUri);
     if (!noteUri || !nb) return undefined;
-    return cellCodeActions(nb, noteUri, params, ask);
+    return documentCodeActions(nb, noteUri, params, ask);
   }
 }

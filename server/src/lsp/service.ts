@@ -176,7 +176,7 @@ export class CalcnotesService {
     trace(uri, 'opened', true);
     // A LaTeX file may be a main document reading others, or a file one reads: then its unit is checked.
     if (this.tex.opened(uri)) {
-      this.regroupTex(0);
+      this.regroupTex();
       if (this.tex.unitOf(uri)) return;
     }
     this.schedule(uri, 0);
@@ -206,25 +206,17 @@ export class CalcnotesService {
       const unit = this.tex.closed(uri);
       if (unit) {
         // Its diagnostics belong to the unit's check: kept while another file of the unit is open.
-        this.regroupTex(0);
+        this.regroupTex();
         this.settingsCache.delete(uri);
         return;
       }
     }
-    const st = this.docs.get(uri);
-    if (st?.timer) clearTimeout(st.timer);
-    st?.release?.();
-    this.docs.delete(uri); // an in-flight check finds no state and is dropped
-    this.deps.runner.forget?.(uri);
+    this.dropState(uri); // an in-flight check finds no state and is dropped
     this.deps.runner.forget?.(`preview:${uri}`);
     this.settingsCache.delete(uri);
     // A note that "Check All Notes" checked keeps its problems: checked again as it is on disk (closing discards
     // unsaved edits). Any other note's problems go with its editor.
-    if (this.workspaceChecked.has(uri) && !this.disposed) {
-      void this.recheckClosed(uri);
-      return;
-    }
-    this.deps.publishDiagnostics(uri, []);
+    this.clearClosed(uri);
   }
 
   /**
@@ -232,7 +224,7 @@ export class CalcnotesService {
    * changed) and schedules what that changes: a unit new or changed is checked, a document that left its unit is
    * checked on its own, one that joined a unit no longer is, and what an ended unit published is cleared.
    */
-  private regroupTex(delay: number): void {
+  private regroupTex(): void {
     const { ended, left, joined, changed } = this.tex.regroup();
     const units = this.tex.all();
     const keys = new Set(units.map((u) => u.uri));
@@ -244,8 +236,8 @@ export class CalcnotesService {
       if (!keys.has(unit.uri) && !this.deps.getDocument(unit.uri)) this.dropState(unit.uri);
       for (const uri of unit.published) if (this.tex.ownerOf(uri) === undefined) this.clearClosed(uri);
     }
-    for (const uri of left) this.schedule(uri, delay);
-    for (const unit of changed) this.schedule(unit.uri, delay);
+    for (const uri of left) this.schedule(uri, 0);
+    for (const unit of changed) this.schedule(unit.uri, 0);
   }
 
   /**
@@ -260,7 +252,7 @@ export class CalcnotesService {
     const timer = setTimeout(() => {
       this.regroup = undefined;
       try {
-        if (!this.disposed) this.regroupTex(0);
+        if (!this.disposed) this.regroupTex();
       } finally {
         release();
       }
@@ -271,9 +263,8 @@ export class CalcnotesService {
   /** Forgets a check's state (its timer, its pending check, what the runner holds for it). */
   private dropState(key: string): void {
     const st = this.docs.get(key);
-    if (!st) return;
-    if (st.timer) clearTimeout(st.timer);
-    st.release?.();
+    if (st?.timer) clearTimeout(st.timer);
+    st?.release?.();
     this.docs.delete(key);
     this.deps.runner.forget?.(key);
   }
@@ -355,7 +346,7 @@ export class CalcnotesService {
     this.closedUnits.clear();
     this.tex.forgetMains();
     this.warned.clear();
-    this.regroupTex(0);
+    this.regroupTex();
     for (const uri of this.docs.keys()) this.schedule(uri, 0);
   }
 
@@ -586,7 +577,7 @@ export class CalcnotesService {
       // The main document cannot be read any more (deleted): its files are checked as what they are now.
       st.last = undefined;
       this.publishUnit(unit, null, []);
-      this.regroupTex(0);
+      this.regroupTex();
       return;
     }
     if (!kindEnabled(settings, 'latex') || !this.shouldCheck(uri, 'latex', view.note, settings)) {
