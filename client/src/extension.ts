@@ -12,8 +12,6 @@ import {
   CONFIG_FILE_NAMES,
   DEFAULT_SETTINGS,
   DIFFERENTIATE_REQUEST,
-  DISABLE_CODE_COMMAND,
-  HIDE_CLAIM_COMMAND,
   LATEX_WORKSHOP_ID,
   PREVIEW_MARKS_REQUEST,
   SERVER_EXEC_ARGV,
@@ -29,7 +27,6 @@ import {
   type StatusParams,
   type ThemeParams,
 } from '../../server/out/lsp/protocol';
-import { traceMoment } from '../../server/out/lsp/trace';
 import { PreviewMarkStore, calcnotesMarkdownIt, type MarkdownItLike } from './preview';
 
 /** The language ids of the notes checked (server/src/lsp/fileKinds.ts reads the same); notebooks: NOTEBOOK_CELLS. */
@@ -44,8 +41,19 @@ export interface CalcnotesApi {
   extendMarkdownIt<T extends MarkdownItLike>(md: T): T;
 }
 
+/** With CALCNOTES_TRACE_FILE set (see server/src/lsp/trace.ts): a moment of the client's life in the timeline. */
+function traceMoment(what: string): void {
+  const file = process.env.CALCNOTES_TRACE_FILE;
+  if (!file) return;
+  try {
+    fs.appendFileSync(file, `${new Date().toISOString()} client: ${what}\n`);
+  } catch {
+    // tracing never breaks the extension
+  }
+}
+
 export function activate(context: vscode.ExtensionContext): CalcnotesApi {
-  traceMoment('activate', 'client');
+  traceMoment('activate');
   const status = new StatusBar();
   context.subscriptions.push(status);
   // The preview's marks come from the server; the plugin itself must survive a server that does not start.
@@ -57,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): CalcnotesApi {
     context.subscriptions.push(c, c.onNotification(STATUS_NOTIFICATION, (p: StatusParams) => status.update(p)));
     started = c.start().then(
       () => {
-        traceMoment('language client started', 'client');
+        traceMoment('language client started');
         sendTheme();
         refreshPreviews(); // a preview rendered before the server was up has no marks yet
       },
@@ -83,8 +91,8 @@ export function activate(context: vscode.ExtensionContext): CalcnotesApi {
       await differentiateSelection();
     }),
     // Code actions' commands: hide a false positive, or turn a code off, for the workspace (its settings).
-    vscode.commands.registerCommand(HIDE_CLAIM_COMMAND, (uri: unknown, latex: unknown) => addToSetting('hiddenClaims', uri, latex)),
-    vscode.commands.registerCommand(DISABLE_CODE_COMMAND, (uri: unknown, code: unknown) => addToSetting('disabledCodes', uri, code)),
+    vscode.commands.registerCommand('calcnotes.hideClaim', (uri: unknown, latex: unknown) => addToSetting('hiddenClaims', uri, latex)),
+    vscode.commands.registerCommand('calcnotes.disableCode', (uri: unknown, code: unknown) => addToSetting('disabledCodes', uri, code)),
   );
 
   return {

@@ -17,9 +17,9 @@ export function trace(uri: string, phase: string, start = false): void {
   write(now, `+${now - (starts.get(uri) ?? now)}ms ${phase} ${uri}`);
 }
 
-/** A moment of the server's life (started, initialized), or of the client's (`who`: 'client'). */
-export function traceMoment(what: string, who = 'server'): void {
-  if (TRACE_FILE) write(Date.now(), `${who}: ${what}`);
+/** A moment of the server's life (started, initialized). */
+export function traceMoment(what: string): void {
+  if (TRACE_FILE) write(Date.now(), `server: ${what}`);
 }
 
 function write(now: number, line: string): void {
