@@ -124,6 +124,12 @@ function checkedWeight(c: EngineChecked): number {
   return w;
 }
 
+/** A remembered section: its report, at the note's offsets of the check that made it (the section then began at `base`). */
+export interface SectionEntry {
+  report: DocumentReport;
+  base: number;
+}
+
 /** A report: its fragments, claims and diagnostics with their strings. */
 export function reportWeight(r: DocumentReport): number {
   let w = 200;
@@ -173,7 +179,7 @@ export class CheckCache {
    * Reports of whole sections (offsets relative to the section) by section text, one table per options + macros
    * (the section's text alone as the key: no long key strings are built on every check).
    */
-  private readonly sectionTables = new Lru<string, Lru<string, DocumentReport>>(8);
+  private readonly sectionTables = new Lru<string, Lru<string, SectionEntry>>(8);
   /** What a section's prose states of conventions, by the digest of its text (semantics/prose.ts `conventionsIn`). */
   readonly conventions: Lru<string, Conventions | null>;
   /** What a sentence of prose declares, by its text (semantics/prose.ts `readProse`; see `proseMemo`). */
@@ -215,10 +221,10 @@ export class CheckCache {
    * options (settings changed, a note with other macros) are emptied, least recently used first, when all of
    * them together hold more.
    */
-  sectionsFor(optionsKey: string): Lru<string, DocumentReport> {
+  sectionsFor(optionsKey: string): Lru<string, SectionEntry> {
     let t = this.sectionTables.get(optionsKey);
     if (!t) {
-      t = new Lru(this.maxSections, this.sectionBytes, reportWeight);
+      t = new Lru(this.maxSections, this.sectionBytes, (e: SectionEntry) => reportWeight(e.report));
       this.sectionTables.set(optionsKey, t);
     }
     let total = 0;

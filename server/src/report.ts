@@ -101,9 +101,14 @@ export interface DocumentReport {
   diagnostics: EngineDiagnostic[];
 }
 
-/** A note's report in independent sections: each part's offsets are relative to its start. */
+/**
+ * A note's report in independent sections. A part's offsets are where its section stood when it was checked,
+ * `bases[i]` (the note's offsets then): moved by `starts[i] - bases[i]` they are the note's offsets now. A section
+ * checked in this run, or remembered where it still stands, needs no moving — no copy.
+ */
 export interface SectionedReport {
   starts: number[];
+  bases: number[];
   /** With a cache, an unchanged section's part is the very object an earlier check returned for it. */
   parts: DocumentReport[];
 }

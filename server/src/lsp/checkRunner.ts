@@ -11,7 +11,7 @@
  * checks run inline, one per tick.
  */
 import { Worker, parentPort } from 'worker_threads';
-import { CheckCache, appendSection, checkDocument, checkSections, type DocumentReport, type EngineOptions } from '../engine';
+import { CheckCache, appendSection, checkDocument, checkSections, moveReport, type DocumentReport, type EngineOptions } from '../engine';
 
 export interface CheckJob {
   /** Jobs with the same key replace each other (usually the document URI). */
@@ -68,7 +68,9 @@ interface WorkerRequest {
 interface SectionRef {
   start: number;
   ref: number;
+  /** A section not held yet: its report, at offsets of a note where it began at `base`. */
   part?: DocumentReport;
+  base?: number;
 }
 /**
  * What the runner holds of a document: its last report, and where each section's fragments, claims and
@@ -242,8 +244,8 @@ export class CheckRunner implements Runner {
     for (const s of sections) {
       const range: HeldRange = { start: s.start, f: out.fragments.length, c: out.claims.length, d: out.diagnostics.length, nf: 0, nc: 0, nd: 0 };
       if (s.part) {
-        // New: its offsets are relative to the section.
-        appendSection(out, s.part, s.start);
+        // New: a copy of its own (the message's), moved in place from where it was checked.
+        appendSection(out, moveReport(s.part, s.start - (s.base ?? 0)), 0);
       } else {
         // Held: the same objects from the last report when the section has not moved, moved copies otherwise.
         const old = before?.ranges.get(s.ref);
@@ -331,7 +333,7 @@ export function runCheckWorker(): void {
     const t0 = Date.now();
     let reply: WorkerReply;
     try {
-      const { starts, parts } = checkSections(msg.text, msg.options, cache);
+      const { starts, bases, parts } = checkSections(msg.text, msg.options, cache);
       const before = held.get(msg.key);
       const sections: SectionRef[] = parts.map((part, i) => {
         let ref = refs.get(part);
@@ -339,7 +341,7 @@ export function runCheckWorker(): void {
           ref = nextRef++;
           refs.set(part, ref);
         }
-        return before?.has(ref) ? { start: starts[i], ref } : { start: starts[i], ref, part };
+        return before?.has(ref) ? { start: starts[i], ref } : { start: starts[i], ref, part, base: bases[i] };
       });
       reply = { id: msg.id, key: msg.key, sections, ms: Date.now() - t0 };
     } catch (err) {
