@@ -295,7 +295,9 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
     } else {
       result = check(claim);
     }
-    const before = claim.link === 0 ? wrongRows.get(rowKey(claim)) : undefined;
+    // (Keyed only while a wrong row is remembered, or to remember one.)
+    const row = claim.link === 0 && (wrongRows.size > 0 || result.verdict === 'false') ? rowKey(claim) : '';
+    const before = row ? wrongRows.get(row) : undefined;
     let consequence = false;
     if (before && result.verdict === 'false') {
       const step = check({ ...before, lhs: before.rhs, rhs: claim.rhs, latex: `${before.rhs.latex} = ${claim.rhs.latex}`, link: 1, alternatives: undefined });
@@ -303,8 +305,8 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
       if (consequence) result = { verdict: 'unchecked', kind: result.kind, reason: 'not checked: it follows from the row above, which is already wrong' };
     }
     if (claim.link === 0 && !claim.preset) {
-      if (result.verdict === 'false' || consequence) wrongRows.set(rowKey(claim), claim);
-      else wrongRows.delete(rowKey(claim));
+      if (result.verdict === 'false' || consequence) wrongRows.set(row, claim);
+      else if (row) wrongRows.delete(row);
     }
     if (suspicions.length) result = withSuspicions(result, claim, suspicions);
     if (claim.table === 'antiderivative' && result.verdict === 'false') result = asAntiderivative(result);
