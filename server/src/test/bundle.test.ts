@@ -1,10 +1,11 @@
 /**
- * The language server as the .vsix runs it: the server, worker and library builds of scripts/bundle.js, built
- * into a temporary folder (esbuild, about a second), and that server over stdio. What splitting the libraries into
- * files of their own must keep:
+ * The language server as the .vsix runs it: the server (entry and connection), worker and library builds of
+ * scripts/bundle.js, built into a temporary folder (esbuild, about a second), and that server over stdio. What
+ * splitting the server into files must keep:
  *
- * - MathJax, mathjs and KaTeX are not inside dist/server.js or dist/worker.js: those require them from beside
- *   themselves (`./mathjax.js`, …), and each library file exports what the sources take from it;
+ * - MathJax, mathjs and KaTeX are in none of the server's bundles: those require them from beside themselves
+ *   (`./mathjax.js`, …), and each library file exports what the sources take from it; the entry (dist/server.js)
+ *   holds little but the worker's start, and requires the connection (dist/connection.js);
  * - the bundled server checks a note, renders a hover with MathJax and differentiates;
  * - its main thread loads none of the libraries before it has published the first diagnostics (the point of the
  *   split: V8 compiles a bundle whole before it runs any of it).
@@ -39,7 +40,7 @@ let built: Promise<Map<string, Output>> | null = null;
 /** Builds the server, its worker and the libraries into OUT (once): each file's name → what esbuild says of it. */
 function build(): Promise<Map<string, Output>> {
   built ??= (async () => {
-    const wanted = new Set(['server.js', 'worker.js', ...LIBRARIES]);
+    const wanted = new Set(['server.js', 'connection.js', 'worker.js', ...LIBRARIES]);
     const builds = config.builds.filter((b) => wanted.has(path.basename(b.outfile)));
     assert.equal(builds.length, wanted.size, `scripts/bundle.js builds ${[...wanted].join(', ')}`);
     const outputs = new Map<string, Output>();
@@ -64,15 +65,24 @@ function within<T>(p: Promise<T>, what: string): Promise<T> {
 test('bundle: MathJax, mathjs and KaTeX are files of their own, required from beside the server and its worker', async () => {
   const outputs = await build();
   const libraryInputs = /node_modules\/(?:mathjax-full|mathjs|katex)\/|render\/mathjaxLib\.ts$/;
-  for (const name of ['server.js', 'worker.js']) {
+  // What each bundle requires from beside itself: the entry the connection; the connection (hovers, Differentiate)
+  // and the worker (checks: KaTeX; mathjs for the rare cross-check) the libraries.
+  const expected: Record<string, string[]> = {
+    'server.js': ['connection.js'],
+    'connection.js': LIBRARIES,
+    'worker.js': LIBRARIES.filter((l) => l !== 'mathjax.js'),
+  };
+  for (const [name, files] of Object.entries(expected)) {
     const out = outputs.get(name)!;
     const inside = Object.keys(out.inputs).filter((f) => libraryInputs.test(f));
     assert.deepEqual(inside, [], `${name} holds none of the libraries`);
     const required = out.imports.filter((i) => i.external && i.path.startsWith('./')).map((i) => i.path.slice(2));
-    // The worker checks (KaTeX; mathjs for the rare cross-check); the main thread also renders (MathJax) and differentiates.
-    const expected = name === 'server.js' ? LIBRARIES : LIBRARIES.filter((l) => l !== 'mathjax.js');
-    assert.deepEqual([...new Set(required)].sort(), [...expected].sort(), `what ${name} requires`);
+    assert.deepEqual([...new Set(required)].sort(), [...files].sort(), `what ${name} requires`);
   }
+  // The entry is compiled whole before the worker starts: it holds the worker's start and little else.
+  const entry = outputs.get('server.js')!;
+  assert.ok(entry.bytes < 4_000, `dist/server.js is ${entry.bytes} bytes`);
+  assert.ok(!Object.keys(entry.inputs).some((f) => /node_modules|engine\.ts|connection\.ts/.test(f)), Object.keys(entry.inputs).join(', '));
   // Each library gives what its users take: svg.ts the MathJax pieces, check/mathjs.ts create and all, parse/katex.ts KaTeX.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const mathjax = require(path.join(OUT, 'mathjax.js')) as Record<string, unknown>;

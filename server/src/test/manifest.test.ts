@@ -125,7 +125,7 @@ test('main is the client bundle that scripts/bundle.js writes; the preview style
   assert.equal(manifest.contributes['markdown.markdownItPlugins'], true);
 });
 
-test('the .vsix ships every bundle but the CLI: client, server, worker and the libraries the server loads on first use', () => {
+test('the .vsix ships every bundle but the CLI: client, server (entry and connection), worker, the libraries loaded on first use', () => {
   const bundle = require(path.join(REPO, 'scripts/bundle.js')) as {
     builds: { outfile: string; plugins?: { name: string }[] }[];
     cli: { outfile: string };
@@ -138,16 +138,16 @@ test('the .vsix ships every bundle but the CLI: client, server, worker and the l
     if (b === bundle.cli) assert.ok(!shipped.has(path.normalize(b.outfile)), `${b.outfile} stays out of the .vsix`);
     else assert.ok(shipped.has(path.normalize(b.outfile)), `.vscodeignore re-includes ${b.outfile}`);
   }
-  // The libraries: each built into a file of its own beside server.js and worker.js, which require it from there.
+  // The libraries: each built into a file of its own beside the server's bundles, which require it from there.
   const server = bundle.builds.find((b) => path.basename(b.outfile) === 'server.js')!;
   assert.deepEqual(bundle.lazy.map((l) => path.basename(l.outfile)).sort(), ['katex.js', 'mathjax.js', 'mathjs.js']);
   for (const lib of bundle.lazy) {
     assert.ok(bundle.builds.some((b) => b.outfile === lib.outfile), `a build writes ${lib.outfile}`);
     assert.equal(path.dirname(lib.outfile), path.dirname(server.outfile), `${lib.outfile} sits beside the server`);
   }
-  for (const name of ['server.js', 'worker.js']) {
+  for (const name of ['server.js', 'connection.js', 'worker.js']) {
     const b = bundle.builds.find((x) => path.basename(x.outfile) === name);
-    assert.ok(b?.plugins?.some((p) => p.name === 'lazy-libraries'), `${name} leaves the libraries outside`);
+    assert.ok(b?.plugins?.some((p) => p.name === 'separate-files'), `${name} leaves the libraries outside`);
   }
 });
 
