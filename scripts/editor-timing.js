@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
- * Times the editor's path without an editor: the language server (server/out/server.js) over stdio, as VS Code
- * starts it, with a ~90 KB note made of the example notes. Prints, in ms:
+ * Times the editor's path without an editor: the language server (server/out/server.js, or the script given, e.g.
+ * the bundle dist/server.js) over stdio, as VS Code starts it, with a ~90 KB note made of the example notes.
+ * Prints, in ms:
+ *   initialize process start → the server's answer to `initialize` (the client opens its notes after it)
  *   fresh      process start → first publishDiagnostics of the note (the server's start, its worker's start, the
  *              engine's first check; a long note's first part is published first, see lsp/service.ts headEnd)
  *   fresh_all  process start → the whole note's diagnostics (its status notification)
@@ -9,7 +11,8 @@
  *   warm_all   … → its whole diagnostics
  *   typing     didChange appending a wrong claim at the end of the note → the diagnostics that show it (includes
  *              the server's debounce)
- * Usage: node scripts/editor-timing.js [runs]   (run `npm run build` first). Not a test: figures only.
+ * Usage: node scripts/editor-timing.js [runs] [server.js]   (run `npm run build`, or `npm run bundle` for dist/,
+ * first). Not a test: figures only.
  */
 'use strict';
 const fs = require('fs');
@@ -18,7 +21,7 @@ const { spawn } = require('child_process');
 const { SERVER_EXEC_ARGV } = require('../server/out/lsp/protocol');
 
 const ROOT = path.resolve(__dirname, '..');
-const SERVER = path.join(ROOT, 'server', 'out', 'server.js');
+const SERVER = path.resolve(process.argv[3] || path.join(ROOT, 'server', 'out', 'server.js'));
 
 /** A ~90 KB note: generated (server/src/testing/notes.ts, seeded), cut at a section boundary. */
 function bigNote(seed, size = 90_000) {

@@ -12,6 +12,7 @@
  */
 import { Worker, parentPort } from 'worker_threads';
 import { CheckCache, appendSection, checkDocument, checkSections, moveReport, type DocumentReport, type EngineOptions } from '../engine';
+import type { EarlyWorker } from './earlyWorker';
 
 export interface CheckJob {
   /** Jobs with the same key replace each other (usually the document URI). */
@@ -32,6 +33,11 @@ export type CheckOutcome =
 export interface CheckRunnerOptions {
   /** The script to run in the worker; null or undefined checks inline. */
   workerScript?: string | null;
+  /**
+   * A worker already started on `workerScript` (the server's entry starts it before loading the rest of the server,
+   * lsp/earlyWorker.ts): the runner's first worker, unless it stopped before the runner took it.
+   */
+  started?: EarlyWorker;
   /** Heap limits of the worker thread (a small young generation keeps the server's memory low). */
   resourceLimits?: import('worker_threads').ResourceLimits;
   /** How long a job whose document changed may keep running before the worker is restarted. Default 1500 ms. */
@@ -126,9 +132,12 @@ export class CheckRunner implements Runner {
   private disposed = false;
   private startError: string | null = null;
   private readonly staleKillMs: number;
+  /** The worker started for this runner before it existed, until the runner takes it (ensureWorker). */
+  private started: EarlyWorker | undefined;
 
   constructor(private readonly options: CheckRunnerOptions = {}) {
     this.staleKillMs = options.staleKillMs ?? 1500;
+    this.started = options.workerScript ? options.started : undefined;
   }
 
   /** True when checks run in a worker thread (false: inline, only when no worker script was given). */
@@ -174,8 +183,9 @@ export class CheckRunner implements Runner {
     this.interactive.length = 0;
     this.bulk.length = 0;
     if (this.running) this.finish(this.running, { status: 'superseded' });
-    const w = this.worker;
+    const w = this.worker ?? this.started?.worker;
     this.worker = null;
+    this.started = undefined;
     if (w) await w.terminate().catch(() => undefined);
   }
 
@@ -282,7 +292,10 @@ export class CheckRunner implements Runner {
     if (this.worker) return this.worker;
     try {
       this.held.clear(); // a new worker has sent nothing yet
-      const w = new Worker(this.options.workerScript as string, { resourceLimits: this.options.resourceLimits });
+      const started = this.started;
+      this.started = undefined;
+      if (started?.stopped) this.options.log?.(`calcnotes: the checker started with the server stopped (${started.stopped}); starting another`);
+      const w = started && !started.stopped ? started.worker : new Worker(this.options.workerScript as string, { resourceLimits: this.options.resourceLimits });
       w.unref();
       w.on('message', (reply: WorkerReply) => {
         if (this.worker !== w) return;

@@ -4,6 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { checkDocument, type DocumentReport } from '../engine';
@@ -16,6 +18,7 @@ import { codeActions, IGNORE_TITLE } from './codeActions';
 import { differentiate, variableName } from './differentiate';
 import { previewMarks } from './preview';
 import { CheckRunner, type CheckJob, type CheckOutcome, type Runner } from './checkRunner';
+import { startWorker } from './earlyWorker';
 import { CalcnotesService, headEnd, type DocLike } from './service';
 import { packPlot, unpackPlot } from '../check/plotSpec';
 import { plotImageUri } from '../render/plotImage';
@@ -559,6 +562,44 @@ test('check runner (worker): a stale running check is cut short and the worker r
     await runner.dispose();
   }
   assert.equal((await runner.submit({ key: 'x', version: 1, text: '', options: {} })).status, 'failed');
+});
+
+// The server's entry starts the worker before it loads the rest of the server (server.ts, earlyWorker.ts).
+test('check runner (worker): it takes the worker started before it; one that stopped first is replaced, saying why', async (t) => {
+  const alive = setInterval(() => undefined, 1000); // the workers do not keep the process alive
+  t.after(() => clearInterval(alive));
+  const logs: string[] = [];
+  const started = startWorker(WORKER_SCRIPT);
+  assert.ok(started);
+  const runner = new CheckRunner({ workerScript: WORKER_SCRIPT, started, log: (m) => logs.push(m) });
+  try {
+    runner.prestart();
+    const first = await runner.submit({ key: 'a', version: 1, text: QUOTIENT, options: {} });
+    assert.equal(first.status, 'done');
+    // The worker checking is the one started before: when it ends, the runner says so and starts another.
+    await started.worker.terminate();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(logs.some((m) => /the checker stopped/.test(m)), logs.join('\n'));
+    assert.equal((await runner.submit({ key: 'a', version: 2, text: QUOTIENT, options: {} })).status, 'done');
+  } finally {
+    await runner.dispose();
+  }
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calcnotes-early-'));
+  const broken = path.join(dir, 'worker.js');
+  fs.writeFileSync(broken, "throw new Error('a broken start');\n");
+  const failed = startWorker(broken);
+  assert.ok(failed);
+  await new Promise((resolve) => failed.worker.once('exit', resolve)); // before any runner listens: nothing is thrown
+  const logs2: string[] = [];
+  const runner2 = new CheckRunner({ workerScript: WORKER_SCRIPT, started: failed, log: (m) => logs2.push(m) });
+  try {
+    assert.equal((await runner2.submit({ key: 'b', version: 1, text: QUOTIENT, options: {} })).status, 'done');
+    assert.ok(logs2.some((m) => /started with the server stopped \(a broken start\)/.test(m)), logs2.join('\n'));
+  } finally {
+    await runner2.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 // ---- service -----------------------------------------------------------------------------------------------------

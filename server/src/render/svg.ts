@@ -8,8 +8,8 @@
  * - Safe: only the packages listed in TEX_PACKAGES are loaded — no `require` (so no `\require`), no `html`; TeX
  *   has no `\input` here. Note text can neither load files nor run code. Unknown macros are drawn in red
  *   (`noundefined`), TeX errors are drawn inside the SVG; an exception gives null.
- * - Fast: MathJax is loaded lazily on the first render, results are cached (LRU by LaTeX, colour, display mode and
- *   macro prelude).
+ * - Fast: MathJax (`mathjaxLib.ts`, a file of its own beside the server's bundle) is loaded on the first render,
+ *   not at start-up; results are cached (LRU by LaTeX, colour, display mode and macro prelude).
  */
 import type { LiteAdaptor } from 'mathjax-full/js/adaptors/liteAdaptor.js';
 import type { MathDocument } from 'mathjax-full/js/core/MathDocument.js';
@@ -62,20 +62,9 @@ export function initMathJax(): boolean {
   if (state) return true;
   if (initError) return false;
   try {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    const { mathjax } = require('mathjax-full/js/mathjax.js') as typeof import('mathjax-full/js/mathjax.js');
-    const { TeX } = require('mathjax-full/js/input/tex.js') as typeof import('mathjax-full/js/input/tex.js');
-    const { SVG } = require('mathjax-full/js/output/svg.js') as typeof import('mathjax-full/js/output/svg.js');
-    const { liteAdaptor } = require('mathjax-full/js/adaptors/liteAdaptor.js') as typeof import('mathjax-full/js/adaptors/liteAdaptor.js');
-    const { RegisterHTMLHandler } = require('mathjax-full/js/handlers/html.js') as typeof import('mathjax-full/js/handlers/html.js');
-    require('mathjax-full/js/input/tex/base/BaseConfiguration.js');
-    require('mathjax-full/js/input/tex/ams/AmsConfiguration.js');
-    require('mathjax-full/js/input/tex/newcommand/NewcommandConfiguration.js');
-    require('mathjax-full/js/input/tex/noundefined/NoUndefinedConfiguration.js');
-    require('mathjax-full/js/input/tex/boldsymbol/BoldsymbolConfiguration.js');
-    require('mathjax-full/js/input/tex/color/ColorConfiguration.js');
-    require('mathjax-full/js/input/tex/cancel/CancelConfiguration.js');
-    /* eslint-enable @typescript-eslint/no-require-imports */
+    // In the .vsix MathJax is a file of its own (dist/mathjax.js): it is read and compiled here, on first use.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { mathjax, TeX, SVG, liteAdaptor, RegisterHTMLHandler } = require('./mathjaxLib') as typeof import('./mathjaxLib');
     const adaptor = liteAdaptor();
     RegisterHTMLHandler(adaptor);
     const tex = new TeX({ packages: TEX_PACKAGES });

@@ -135,19 +135,19 @@ const ENGINE = ['engine', 'engineCache', 'report'];
 
 /** Stage → stages it must not import. */
 export const FORBIDDEN: Record<string, string[]> = {
-  scan: ['parse', 'interpret', 'semantics', 'check', 'render', 'lsp', 'cli', 'server', ...ENGINE],
-  parse: ['interpret', 'semantics', 'check', 'render', 'lsp', 'cli', 'server', ...ENGINE],
-  semantics: ['check', 'render', 'lsp', 'cli', 'server', ...ENGINE],
-  check: ['lsp', 'cli', 'server', ...ENGINE],
+  scan: ['parse', 'interpret', 'semantics', 'check', 'render', 'lsp', 'cli', 'server', 'connection', ...ENGINE],
+  parse: ['interpret', 'semantics', 'check', 'render', 'lsp', 'cli', 'server', 'connection', ...ENGINE],
+  semantics: ['check', 'render', 'lsp', 'cli', 'server', 'connection', ...ENGINE],
+  check: ['lsp', 'cli', 'server', 'connection', ...ENGINE],
   // One door: the features ask the engine (engine.ts, report.ts), never a stage behind it.
   lsp: ['parse', 'interpret', 'semantics', 'check', 'engineCache'],
   cli: ['parse', 'interpret', 'semantics', 'check', 'engineCache'],
   // Reading the project's configuration is file reading only: it gives TeX for the engine and knows no stage.
-  config: ['scan', 'parse', 'interpret', 'semantics', 'check', 'render', 'lsp', 'cli', 'server', ...ENGINE],
+  config: ['scan', 'parse', 'interpret', 'semantics', 'check', 'render', 'lsp', 'cli', 'server', 'connection', ...ENGINE],
   // Note formats (notebooks, LaTeX) become note text before any stage reads them: they know none of them.
-  formats: ['scan', 'parse', 'interpret', 'semantics', 'check', 'render', 'lsp', 'cli', 'server', 'config', 'library', ...ENGINE],
+  formats: ['scan', 'parse', 'interpret', 'semantics', 'check', 'render', 'lsp', 'cli', 'server', 'connection', 'config', 'library', ...ENGINE],
   // The library of functions is data every stage reads: it knows none of them.
-  library: ['scan', 'parse', 'interpret', 'semantics', 'check', 'render', 'lsp', 'cli', 'server', 'config', ...ENGINE],
+  library: ['scan', 'parse', 'interpret', 'semantics', 'check', 'render', 'lsp', 'cli', 'server', 'connection', 'config', ...ENGINE],
 };
 
 /** Violations of the stage direction, as `from → to` lines. Tests may import anything. */
@@ -160,9 +160,9 @@ export function layeringViolations(graph: Graph): string[] {
       const target = stageOf(to);
       if (target === stage) continue;
       if (FORBIDDEN[stage]?.includes(target)) out.push(`${from} → ${to} (${stage} must not import ${target})`);
-      // The LSP layer is the server's own: only the server's entry points (server.ts, and worker.ts for its checker
-      // thread), the LSP layer and the CLI reach into it.
-      if (target === 'lsp' && !['server', 'worker', 'lsp', 'cli'].includes(stage)) out.push(`${from} → ${to} (only server.ts, worker.ts, lsp/ and cli/ import lsp/)`);
+      // The LSP layer is the server's own: only the server's entry points (server.ts, the connection it loads, and
+      // worker.ts for its checker thread), the LSP layer and the CLI reach into it.
+      if (target === 'lsp' && !['server', 'connection', 'worker', 'lsp', 'cli'].includes(stage)) out.push(`${from} → ${to} (only server.ts, connection.ts, worker.ts, lsp/ and cli/ import lsp/)`);
     }
   }
   return out.sort();
@@ -214,7 +214,7 @@ test('imports: the stage rules catch an import against the direction', () => {
   ]);
   assert.deepEqual(layeringViolations(g), [
     'check/d.ts → engine.ts (check must not import engine)',
-    'render/e.ts → lsp/hover.ts (only server.ts, worker.ts, lsp/ and cli/ import lsp/)',
+    'render/e.ts → lsp/hover.ts (only server.ts, connection.ts, worker.ts, lsp/ and cli/ import lsp/)',
     'scan/a.ts → parse/b.ts (scan must not import parse)',
   ]);
 });

@@ -125,6 +125,32 @@ test('main is the client bundle that scripts/bundle.js writes; the preview style
   assert.equal(manifest.contributes['markdown.markdownItPlugins'], true);
 });
 
+test('the .vsix ships every bundle but the CLI: client, server (entry and connection), worker, the libraries loaded on first use', () => {
+  const bundle = require(path.join(REPO, 'scripts/bundle.js')) as {
+    builds: { outfile: string; plugins?: { name: string }[] }[];
+    cli: { outfile: string };
+    lazy: { request: string; outfile: string }[];
+  };
+  const lines = fs.readFileSync(path.join(REPO, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim());
+  assert.equal(lines.find((l) => l && !l.startsWith('#')), '**', '.vscodeignore ignores everything first');
+  const shipped = new Set(lines.filter((l) => l.startsWith('!')).map((l) => path.normalize(l.slice(1))));
+  for (const b of bundle.builds) {
+    if (b === bundle.cli) assert.ok(!shipped.has(path.normalize(b.outfile)), `${b.outfile} stays out of the .vsix`);
+    else assert.ok(shipped.has(path.normalize(b.outfile)), `.vscodeignore re-includes ${b.outfile}`);
+  }
+  // The libraries: each built into a file of its own beside the server's bundles, which require it from there.
+  const server = bundle.builds.find((b) => path.basename(b.outfile) === 'server.js')!;
+  assert.deepEqual(bundle.lazy.map((l) => path.basename(l.outfile)).sort(), ['katex.js', 'mathjax.js', 'mathjs.js']);
+  for (const lib of bundle.lazy) {
+    assert.ok(bundle.builds.some((b) => b.outfile === lib.outfile), `a build writes ${lib.outfile}`);
+    assert.equal(path.dirname(lib.outfile), path.dirname(server.outfile), `${lib.outfile} sits beside the server`);
+  }
+  for (const name of ['server.js', 'connection.js', 'worker.js']) {
+    const b = bundle.builds.find((x) => path.basename(x.outfile) === name);
+    assert.ok(b?.plugins?.some((p) => p.name === 'separate-files'), `${name} leaves the libraries outside`);
+  }
+});
+
 test('activation, and the icon is a 128×128 PNG', () => {
   assert.ok(manifest.activationEvents.includes('onLanguage:markdown'));
   assert.ok(manifest.activationEvents.includes('onLanguage:plaintext'));

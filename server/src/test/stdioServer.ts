@@ -1,7 +1,8 @@
 /**
  * The compiled language server as a child process over stdio, for the tests that talk LSP to it (lsp, load,
- * security): started the way the VS Code client starts it (the same Node options), a JSON-RPC connection on its
- * pipes, its stderr and exit code kept for failure messages, and stopped when the test ends.
+ * security; bundle, with a bundled server): started the way the VS Code client starts it (the same Node options),
+ * a JSON-RPC connection on its pipes, its stderr and exit code kept for failure messages, and stopped when the
+ * test ends.
  */
 import type { TestContext } from 'node:test';
 import * as path from 'path';
@@ -21,6 +22,8 @@ export interface StdioServer {
 }
 
 export interface StartOptions {
+  /** The server's script (default: the compiled server, SERVER). */
+  server?: string;
   /** Modules to preload with `-r` (a spy on fs and child_process, say). */
   preload?: string[];
   /** Registers handlers before the connection listens (so that nothing sent early is missed). */
@@ -29,7 +32,7 @@ export interface StartOptions {
 
 export function startServer(t: TestContext, options: StartOptions = {}): StdioServer {
   const preload = (options.preload ?? []).flatMap((m) => ['-r', m]);
-  const proc = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...preload, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...SERVER_EXEC_ARGV, ...preload, options.server ?? SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
