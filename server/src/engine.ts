@@ -10,6 +10,7 @@
  */
 import { scanMath } from './scan/scan';
 import { withLineFeeds } from './scan/lines';
+import type { MathFragment } from './scan/types';
 import { parseLatex } from './parse/parser';
 import { validateLatex } from './parse/katex';
 import { collectMacros, katexMacros, macrosFromSettings, withoutDefinitions, type KatexMacro, type Macro, type MacroTable } from './parse/macros';
@@ -230,8 +231,39 @@ const DIRECTIVE_KEYS: ReadonlySet<string> = new Set(['layout', 'disable']);
 function checkPart(text: string, options: EngineOptions, macros: MacroTable, macrosKey: string, cache: CheckCache | undefined, conventions?: Conventions): DocumentReport {
   const mode = options.mode ?? 'markdown';
   const { fragments, directives, directiveKeys, tables } = scanMath(text, { mode, bareFormulas: options.bareFormulas ?? true, ...(options.dollarDialect ? { dollarDialect: options.dollarDialect } : {}) });
+  // No math: nothing to parse, validate or check (only a directive's unknown key is worth a word).
+  if (fragments.length === 0 && !directiveKeys?.length) return { fragments: [], claims: [], diagnostics: [] };
+  // (Each step is a function of its own: V8 compiles small functions sooner, and a step that meets a new kind of
+  // object is recompiled alone — a check's first runs are mostly spent waiting for the optimizing compiler.)
   const diagnostics: EngineDiagnostic[] = [];
-  const parses: ParseResult[] = fragments.map((f) => {
+  const parses = parsesOf(fragments, macros, macrosKey, cache);
+  latexErrors(fragments, macros, macrosKey, cache, diagnostics);
+  const suspicions = suspicionsIn(fragments, parses, diagnostics);
+  const claims = interpret(fragments, parses, { text, mode, ...(conventions ? { conventions } : {}), ...(tables ? { tables } : {}), ...(cache ? { prose: cache.proseMemo } : {}) });
+  // The layout a directive fixes, else the setting's; undefined: as the note's prose says, else both are read.
+  const layout = directives.layout === 'numerator' || directives.layout === 'denominator' ? directives.layout : options.matrixLayout;
+  const checkOptions = { logBase: options.logBase ?? 'e', budgetMs: Math.min(MAX_BUDGET_MS, options.budgetMs ?? 200), ...(layout ? { matrixLayout: layout } : {}) } as const;
+  const check = cachedCheck(checkOptions, cache);
+  const reports = claimReports(claims, check, suspicions, diagnostics);
+  // A chain verified end to end says nothing about a piece that cannot be read as written.
+  reports.push(...chainEnds(claims, reports, check).filter((r) => !suspicions.some((s) => !s.repaired && s.start < r.end && r.start < s.end)));
+  // A directive key we do not know is most likely a typo: say so where it stands.
+  for (const k of directiveKeys ?? []) {
+    if (!DIRECTIVE_KEYS.has(k.key)) {
+      diagnostics.push({ start: k.start, end: k.end, severity: 'warning', code: 'unknown-directive', message: `Unknown calcnotes directive "${k.key}" (known: ${[...DIRECTIVE_KEYS].join(', ')}).` });
+    }
+  }
+  reports.sort((a, b) => a.start - b.start || a.end - b.end);
+  diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
+  // Codes the user silenced (the setting, and the note's `disable=` directive).
+  const silenced = new Set([...(options.disabledCodes ?? []), ...(directives.disable ?? '').split(',').map((c) => c.trim()).filter(Boolean)]);
+  const kept = silenced.size ? diagnostics.filter((d) => !silenced.has(d.code)) : diagnostics;
+  return { fragments: fragments.map(({ sentence: _s, proseBefore: _b, proseAfter: _a, ...f }) => f), claims: reports, diagnostics: kept };
+}
+
+/** Each fragment's parse (with a cache: once per text and macros). */
+function parsesOf(fragments: MathFragment[], macros: MacroTable, macrosKey: string, cache: CheckCache | undefined): ParseResult[] {
+  return fragments.map((f) => {
     if (!cache) return safeParse(f.latex, macros);
     const key = shortKey(`${macrosKey}\u0000${f.latex}`);
     let p = cache.parses.get(key);
@@ -241,7 +273,10 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
     }
     return p;
   });
+}
 
+/** KaTeX's syntax errors in the fragments, as diagnostics (with a cache: each text validated once). */
+function latexErrors(fragments: MathFragment[], macros: MacroTable, macrosKey: string, cache: CheckCache | undefined, diagnostics: EngineDiagnostic[]): void {
   let katexTable: Record<string, KatexMacro> | null = null;
   for (const f of fragments) {
     if (f.disabled || f.delimiter === 'bare' || f.delimiter === 'bare-inline') continue;
@@ -262,8 +297,10 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
       diagnostics.push({ start, end: Math.min(end, f.end || end), severity: 'error', code: 'latex-syntax', message: `LaTeX error: ${err.message}` });
     }
   }
+}
 
-  // Likely typos (`J^{(1)}{21}`, `\frac{dy}{ty}`): a warning each, in document offsets.
+/** Likely typos (`J^{(1)}{21}`, `\frac{dy}{ty}`), in document offsets; a warning each goes to `diagnostics`. */
+function suspicionsIn(fragments: MathFragment[], parses: ParseResult[], diagnostics: EngineDiagnostic[]): Suspicion[] {
   const suspicions: Suspicion[] = [];
   fragments.forEach((f, i) => {
     if (f.disabled || f.delimiter === 'bare-inline') return; // a formula run inside prose is context only
@@ -274,12 +311,11 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
       diagnostics.push({ start, end, severity: 'warning', code: 'suspicious-notation', message: s.message });
     }
   });
+  return suspicions;
+}
 
-  const claims = interpret(fragments, parses, { text, mode, ...(conventions ? { conventions } : {}), ...(tables ? { tables } : {}), ...(cache ? { prose: cache.proseMemo } : {}) });
-  // The layout a directive fixes, else the setting's; undefined: as the note's prose says, else both are read.
-  const layout = directives.layout === 'numerator' || directives.layout === 'denominator' ? directives.layout : options.matrixLayout;
-  const checkOptions = { logBase: options.logBase ?? 'e', budgetMs: Math.min(MAX_BUDGET_MS, options.budgetMs ?? 200), ...(layout ? { matrixLayout: layout } : {}) } as const;
-  const check = cachedCheck(checkOptions, cache);
+/** The claims' verdicts, in reading order; a false one's diagnostic goes to `diagnostics`. */
+function claimReports(claims: Claim[], check: (c: Claim) => EngineChecked, suspicions: Suspicion[], diagnostics: EngineDiagnostic[]): ClaimReport[] {
   const reports: ClaimReport[] = [];
   const wrongChains = new Set<number>();
   // Rows of one block that restate the same left side (`y' &= A \\ y' &= B`): after a wrong row, the next one is
@@ -333,24 +369,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
       diagnostics.push({ start: claim.start, end: claim.end, severity: 'error', code: result.code ?? 'false-claim', message: result.reason });
     }
   }
-  // A chain verified end to end says nothing about a piece that cannot be read as written.
-  reports.push(...chainEnds(claims, reports, check).filter((r) => !suspicions.some((s) => !s.repaired && s.start < r.end && r.start < s.end)));
-  // A directive key we do not know is most likely a typo: say so where it stands.
-  for (const k of directiveKeys ?? []) {
-    if (!DIRECTIVE_KEYS.has(k.key)) {
-      diagnostics.push({ start: k.start, end: k.end, severity: 'warning', code: 'unknown-directive', message: `Unknown calcnotes directive "${k.key}" (known: ${[...DIRECTIVE_KEYS].join(', ')}).` });
-    }
-  }
-  reports.sort((a, b) => a.start - b.start || a.end - b.end);
-  diagnostics.sort((a, b) => a.start - b.start || a.end - b.end);
-  // Codes the user silenced (the setting, and the note's `disable=` directive).
-  const silenced = new Set([...(options.disabledCodes ?? []), ...(directives.disable ?? '').split(',').map((c) => c.trim()).filter(Boolean)]);
-  if (silenced.size) {
-    const kept = diagnostics.filter((d) => !silenced.has(d.code));
-    diagnostics.length = 0;
-    diagnostics.push(...kept);
-  }
-  return { fragments: fragments.map(({ sentence: _s, proseBefore: _b, proseAfter: _a, ...f }) => f), claims: reports, diagnostics };
+  return reports;
 }
 
 /**
@@ -531,7 +550,7 @@ function safeParse(latex: string, macros: MacroTable): ParseResult {
   try {
     return parseLatex(latex, { macros });
   } catch (e) {
-    return { formulas: [], texts: [], problems: [{ message: `parser failure: ${(e as Error).message}`, span: { start: 0, end: latex.length } }] };
+    return { formulas: [], texts: [], problems: [{ message: `parser failure: ${(e as Error).message}`, span: { start: 0, end: latex.length } }], suspicious: undefined };
   }
 }
 

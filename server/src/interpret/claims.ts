@@ -332,6 +332,9 @@ export function interpret(
   options: InterpretOptions = {},
 ): Claim[] {
   const contextOnly = options.contextOnly ?? ((f: MathFragment) => f.delimiter === 'bare-inline');
+  // Read once: callers pass options objects of several shapes, and the loops below read these for every fragment.
+  const noteText = options.text;
+  const mode = options.mode ?? 'markdown';
   // Notes repeat their sentences ("Here $x$ is real."): each text is read once.
   const proseMemo: ProseMemo = options.prose ?? new Map<string, ProseDeclaration[]>();
   const readProse = (text: string): ProseDeclaration[] => {
@@ -372,12 +375,12 @@ export function interpret(
   let chainId = 0;
   let previous: { operand: Operand; fragment: number; chain: number; link: number; hasDerivative: boolean } | null = null;
 
-  const lines = options.text !== undefined ? new LineMap(options.text) : null;
+  const lines = noteText !== undefined ? new LineMap(noteText) : null;
   // Scopes: the section of each fragment (a heading starts one) and the list item it is in.
   const sectionOf: number[] = [];
   fragments.forEach((f, fi) => {
-    const gap = fi > 0 && options.text !== undefined ? options.text.slice(fragments[fi - 1].outerEnd, f.outerStart) : '';
-    sectionOf.push(fi === 0 ? 0 : sectionOf[fi - 1] + (gap && hasHeading(withoutCode(gap), options.mode ?? 'markdown') ? 1 : 0));
+    const gap = fi > 0 && noteText !== undefined ? noteText.slice(fragments[fi - 1].outerEnd, f.outerStart) : '';
+    sectionOf.push(fi === 0 ? 0 : sectionOf[fi - 1] + (gap && hasHeading(withoutCode(gap), mode) ? 1 : 0));
   });
   const itemOf = lines ? listItems(lines, fragments.map((f) => f.start)) : fragments.map(() => -1);
   // The definitions made in the list item being read, per name, in order (see differentiatedReadings).
@@ -414,15 +417,15 @@ export function interpret(
     ctx = leaveSentence(ctx, f.sentence);
     // Only whitespace between two fragments lets a `= …` line continue the previous chain.
     let adjacent = fi > 0;
-    if (options.text !== undefined && fi > 0) {
-      const gap = options.text.slice(fragments[fi - 1].outerEnd, f.outerStart);
+    if (noteText !== undefined && fi > 0) {
+      const gap = noteText.slice(fragments[fi - 1].outerEnd, f.outerStart);
       adjacent = /^\s*$/.test(gap);
       if (sectionOf[fi] !== sectionOf[fi - 1]) {
         // A new section: its own definitions and declarations; the conventions the note fixed before it hold
         // (read from the whole text before the section, as when the sections are checked one by one).
         // (Incrementally: each stretch of text is read once, so a note with many sections stays linear.)
-        const heading = fragments[fi - 1].outerEnd + lastHeadingStart(gap, options.mode ?? 'markdown');
-        readUpTo.conventions = conventionsIn(options.text.slice(readUpTo.offset, heading), readUpTo.conventions);
+        const heading = fragments[fi - 1].outerEnd + lastHeadingStart(gap, mode);
+        readUpTo.conventions = conventionsIn(noteText.slice(readUpTo.offset, heading), readUpTo.conventions);
         readUpTo.offset = heading;
         const conventions = readUpTo.conventions;
         ctx = conventions ? { ...EMPTY_CONTEXT, conventions } : EMPTY_CONTEXT;
@@ -432,11 +435,11 @@ export function interpret(
     }
     // Sentences between the previous fragment and this one that hold no math of their own ("Here we use
     // numerator layout.") declare things too.
-    if (options.text !== undefined) {
+    if (noteText !== undefined) {
       // (What the previous fragment's sentence and this one's hold is read with them, below: not twice.)
       const gapStart = fi > 0 ? fragments[fi - 1].outerEnd + fragments[fi - 1].proseAfter.length : 0;
       const gapEnd = f.outerStart - f.proseBefore.length;
-      const gap = gapEnd - gapStart > 8 ? options.text.slice(Math.max(gapStart, gapEnd - 4000), gapEnd) : '';
+      const gap = gapEnd - gapStart > 8 ? noteText.slice(Math.max(gapStart, gapEnd - 4000), gapEnd) : '';
       if (PROSE_RULE_WORDS.test(gap)) {
         for (const piece of withoutCode(gap).split(/(?<=[.!?])\s+|\n\s*\n/)) {
           if (piece.length <= 8 || /^\s*#/.test(piece)) continue;
@@ -449,7 +452,7 @@ export function interpret(
       lastSentence = f.sentence;
       // Prose rules need one of their words outside the math; most sentences have none.
       const worded = PROSE_RULE_WORDS.test(maskedBefore) || PROSE_RULE_WORDS.test(maskedAfter);
-      const prose = worded ? `${f.proseBefore}${options.text !== undefined ? options.text.slice(f.outerStart, f.outerEnd) : `$${f.latex}$`}${f.proseAfter}` : '';
+      const prose = worded ? `${f.proseBefore}${noteText !== undefined ? noteText.slice(f.outerStart, f.outerEnd) : `$${f.latex}$`}${f.proseAfter}` : '';
       // A sentence with words of its own ends what the previous sentence declared for itself.
       if (sentenceScoped && /[A-Za-z]{2,}/.test(`${maskedBefore} ${maskedAfter}`)) {
         ctx = restoreAfterSentence(ctx, sentenceScoped.undo);
@@ -484,7 +487,7 @@ export function interpret(
     const solving = SOLVING.exec(before) ?? CONDITIONAL_CJK.exec(before);
     // "If x > 0, then …": the claim is the consequence, not the condition.
     const consequent = solving !== null && /\b(then|we (?:have|get|find))\b/i.test(before.slice(solving.index + solving[1].length));
-    const wrong = introducedAsWrong(f, options.text, maskedBefore);
+    const wrong = introducedAsWrong(f, noteText, maskedBefore);
     const proseDoubt = wrong
       ? doubt('shown-as-wrong', `the note presents it as a mistake ("${wrong[0].trim()}")`)
       : /^[^.!]*\?/.test(maskedAfter)
@@ -516,7 +519,7 @@ export function interpret(
     let zeroProse: RegExpExecArray | null | undefined;
     const zeroProseOf = () => {
       if (zeroProse === undefined) {
-        const lead = leadingProse(f, options.text, maskedBefore, maskedAfter);
+        const lead = leadingProse(f, noteText, maskedBefore, maskedAfter);
         zeroProse = lead ? ZERO_PROSE.exec(lead) : null;
       }
       return zeroProse;
@@ -546,8 +549,11 @@ export function interpret(
         previous = null;
         return;
       }
-      let operands: Operand[] = formula.operands.map((node) => ({ node, base: f.start, latex: sliceLatex(f, node.span) }));
-      let relations = formula.relations.map((r) => r.op);
+      // Built by push, not map: one kind of array with the spread ones below (V8 optimizes this loop for one kind).
+      let operands: Operand[] = [];
+      for (const node of formula.operands) operands.push({ node, base: f.start, latex: sliceLatex(f, node.span) });
+      let relations: RelOp[] = [];
+      for (const r of formula.relations) relations.push(r.op);
       let link0 = 0;
       let chain: number;
       let carriedDerivative = false;
@@ -694,7 +700,7 @@ export function interpret(
         const solved = lhs.node.type === 'prime' && lhs.node.arg.type === 'sym' && !ctx.bindings.has(lhs.node.arg.name) ? lhs.node.arg.name : null;
         if (solved && !found.has(solved)) found.set(solved, `${lhs.latex.trim()} = ${rhs.latex.trim()}`);
         // Several rows redefining the subject (`y = x^{1-1/2}`, `y = x^{1/2}`): each is a plausible reading.
-        const readings = !claim.preset ? subjects.map((b) => subjectReading(claim, b)).filter((r): r is NoteContext => r !== null) : [];
+        const readings = !claim.preset && subjects.length ? subjects.map((b) => subjectReading(claim, b)).filter((r): r is NoteContext => r !== null) : [];
         if (readings.length) {
           claim.context = readings[readings.length - 1];
           if (readings.length > 1) claim.alternatives = readings.slice(0, -1);

@@ -63,6 +63,7 @@ export function parseLatex(latex: string, options: ParseOptions = {}): ParseResu
       formulas: [],
       texts: [],
       problems: [{ message: `could not parse: ${(e as Error).message}`, span: { start: 0, end: latex.length } }],
+      suspicious: undefined,
     };
   }
 }
@@ -285,7 +286,8 @@ class Parser {
       formulas.push(...this.shallowFormulas(formulaStart));
     }
     const suspicious = this.suspicionsFor(formulas);
-    return { formulas, texts: this.texts, problems: this.problems, ...(suspicious.length ? { suspicious } : {}) };
+    // Every result has the same fields (undefined when absent): one object shape for the interpreter's reads.
+    return { formulas, texts: this.texts, problems: this.problems, suspicious: suspicious.length ? suspicious : undefined };
   }
 
   /**

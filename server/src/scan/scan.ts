@@ -107,7 +107,8 @@ export function scanUnguarded(original: string, options: ScanOptions | undefined
     proseBefore: sentences[k].proseBefore,
     proseAfter: sentences[k].proseAfter,
     disabled: disabled[k],
-    ...(cells[k] ? { cell: cells[k] } : {}),
+    // Always the field (undefined outside tables): one object shape for every fragment, read in hot loops.
+    cell: cells[k] ?? undefined,
   }));
   const result: ScanResult = { fragments, directives: effects.directives };
   if (effects.directiveKeys.length) result.directiveKeys = effects.directiveKeys;
