@@ -953,3 +953,30 @@ test('headEnd: short notes, notes of one section and macros defined after the cu
   assert.equal(headEnd(`${long}\\newcommand{\\R}{\\mathbb{R}}\n`), null, 'a macro defined after the cut');
   assert.ok(headEnd(`\\newcommand{\\R}{\\mathbb{R}}\n\n${long}`) !== null, 'a macro defined before the cut');
 });
+
+test('service: the renderer warms up after the first note is checked, even when the note comes late', async () => {
+  const docs = new Map<string, FakeDoc>();
+  const events: string[] = [];
+  const service = new CalcnotesService({
+    getDocument: (uri) => docs.get(uri),
+    getSettings: async () => settings(),
+    publishDiagnostics: (uri) => events.push(`published ${uri}`),
+    sendStatus: () => undefined,
+    log: () => undefined,
+    info: (m) => events.push(m),
+    runner: new CheckRunner(),
+    debounceMs: 20,
+  });
+  // The handshake is over (delay 0) but no note has come yet: loading MathJax now would hold up the note's check.
+  service.warmUpWhenIdle(0, 5000);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(events, [], 'nothing warmed before a note came');
+  const uri = 'file:///late.md';
+  docs.set(uri, new FakeDoc(uri, QUOTIENT));
+  service.opened(uri);
+  await service.settled(uri);
+  for (let i = 0; i < 100 && !events.some((e) => /renderer ready/.test(e)); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(events[0], `published ${uri}`);
+  assert.match(events[1] ?? '', /renderer ready/);
+  await service.dispose();
+});
