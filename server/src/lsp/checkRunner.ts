@@ -11,7 +11,7 @@
  * checks run inline, one per tick.
  */
 import { Worker, parentPort } from 'worker_threads';
-import { CheckCache, appendSection, checkDocument, checkSections, moveReport, type DocumentReport, type EngineOptions } from '../engine';
+import { CheckCache, appendSection, checkDocument, checkSections, moveReport, warmUp, type DocumentReport, type EngineOptions } from '../engine';
 import type { EarlyWorker } from './earlyWorker';
 
 export interface CheckJob {
@@ -332,6 +332,13 @@ export class CheckRunner implements Runner {
 export function runCheckWorker(): void {
   const port = parentPort;
   if (!port) return;
+  // The first request comes after the editor's handshake with the server: check a note of our own meanwhile (a
+  // request that comes sooner waits for it, but most of its time is what the request's check would spend anyway).
+  try {
+    warmUp();
+  } catch {
+    // (A failing warm-up leaves the first real check to say what fails.)
+  }
   // One cache for every document this worker checks: after an edit only changed fragments and claims are redone.
   const cache = new CheckCache();
   // Which section reports the runner holds, per key (those of the key's last reply), by reference number.
