@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'path';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
-import { checkDocument } from '../engine';
+import { checkDocument, warmUp } from '../engine';
 import { LineMap } from '../scan/lines';
 import { toDiagnostics } from '../lsp/diagnostics';
 import { engineOptions, mergeSettings } from '../lsp/settings';
@@ -198,4 +198,9 @@ test('load: a storm of edits, hovers and cancellations on several open notes; th
     (e as Error).message += `\n--- server stderr ---\n${server.stderr().slice(-3000)}\n--- server log ---\n${logs.slice(-20).join('\n')}`;
     throw e;
   }
+});
+
+test("the worker's warm-up note reaches every stage: KaTeX, a definition, verified derivatives and a false one", () => {
+  // warmUp() is what a new checker thread runs before its first request; a note that checked nothing would warm nothing.
+  assert.deepEqual(warmUp(), ['unchecked', 'verified', 'verified', 'false']);
 });
