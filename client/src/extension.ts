@@ -13,6 +13,7 @@ import {
   DEFAULT_SETTINGS,
   DIFFERENTIATE_REQUEST,
   LATEX_WORKSHOP_ID,
+  NOTE_FILE_EXTENSIONS,
   PREVIEW_MARKS_REQUEST,
   SERVER_EXEC_ARGV,
   STATUS_NOTIFICATION,
@@ -268,9 +269,9 @@ async function checkWorkspace(): Promise<void> {
     return;
   }
   // The notes the CLI finds in the same folder: no node_modules, no hidden folders or files.
-  const uris = await vscode.workspace.findFiles('**/*.{md,markdown,txt,qmd,Rmd,rmd,tex,ipynb}', '{**/node_modules/**,**/.*/**,**/.*}');
+  const uris = await vscode.workspace.findFiles(`**/*.{${NOTE_FILE_EXTENSIONS.join(',')}}`, '{**/node_modules/**,**/.*/**,**/.*}');
   if (uris.length === 0) {
-    void vscode.window.showInformationMessage('calcnotes: no notes (.md, .markdown, .qmd, .Rmd, .tex, .txt) in this workspace.');
+    void vscode.window.showInformationMessage('calcnotes: no notes (.md, .markdown, .myst, .qmd, .Rmd, .tex, .txt, .ipynb) in this workspace.');
     return;
   }
   uris.sort((a, b) => a.toString().localeCompare(b.toString()));

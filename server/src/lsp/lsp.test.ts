@@ -10,7 +10,8 @@ import * as path from 'path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import { checkDocument, type DocumentReport } from '../engine';
 import { LineMap } from '../scan/lines';
-import { DEFAULT_SETTINGS, DISABLE_NEXT_LINE, type CalcnotesSettings, type StatusParams } from './protocol';
+import { DEFAULT_SETTINGS, DISABLE_NEXT_LINE, NOTE_FILE_EXTENSIONS, type CalcnotesSettings, type StatusParams } from './protocol';
+import { NOTE_EXTENSIONS } from '../formats';
 import { engineOptions, mergeSettings, modeFor, normalizeMacroName } from './settings';
 import { toDiagnostics, claimOfDiagnostic } from './diagnostics';
 import { escapeMarkdown, hover, verdictLine } from './hover';
@@ -979,4 +980,9 @@ test('service: the renderer warms up after the first note is checked, even when 
   assert.equal(events[0], `published ${uri}`);
   assert.match(events[1] ?? '', /renderer ready/);
   await service.dispose();
+});
+
+test('Check All Notes in Workspace looks for the files the command line reads (every extension, .myst too)', () => {
+  const client = new Set(NOTE_FILE_EXTENSIONS.map((e) => `.${e.toLowerCase()}`));
+  assert.deepEqual([...client].sort(), [...new Set(NOTE_EXTENSIONS)].sort());
 });

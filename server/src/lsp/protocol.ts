@@ -55,6 +55,12 @@ export const FILE_KINDS: readonly FileKind[] = ['markdown', 'quarto', 'rmarkdown
 /** The extension whose hover already previews formulas in `.tex` files. */
 export const LATEX_WORKSHOP_ID = 'James-Yu.latex-workshop';
 
+/**
+ * The extensions of the files Check All Notes in Workspace reads (without the dot): the command line's
+ * (formats/index.ts NOTE_EXTENSIONS; a test keeps the two equal), so that both count the same notes in a folder.
+ */
+export const NOTE_FILE_EXTENSIONS: readonly string[] = ['md', 'markdown', 'myst', 'qmd', 'rmd', 'Rmd', 'txt', 'tex', 'ipynb'];
+
 /** What the client tells the server when it starts (`initializationOptions`). */
 export interface CalcnotesInitOptions {
   /** Whether LaTeX Workshop is installed (then `latexFormulaHover: 'auto'` means off). */
