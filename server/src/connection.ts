@@ -201,7 +201,7 @@ export function startServer({ workerScript, started }: ServerStart): void {
   notebooks.onDidClose((nb) => guard('notebook close', undefined, () => (bridge.closed(nb.uri), service.closed(nb.uri))));
 
   connection.onHover((p) =>
-    guard('hover', null, () => bridge.hover(p.textDocument.uri, p.position, (uri, at) => service.hover(uri, at)) ?? service.hover(p.textDocument.uri, p.position)),
+    guard('hover', null, () => bridge.hover(p.textDocument.uri, p.position, (uri, at, place) => service.hover(uri, at, place)) ?? service.hover(p.textDocument.uri, p.position)),
   );
   connection.onCodeAction((p) => guard('code actions', [], () => bridge.codeActions(p, (q) => service.codeActions(q)) ?? service.codeActions(p)));
 

@@ -135,9 +135,11 @@ test('notebook in the editor: markdown cells are one note, a definition in one c
   assert.equal(source.texts.get(cell(4))!.split('\n')[1].slice(d.range.start.character, d.range.end.character), "g'(x) = 3x");
 
   // Hover in the cell: the verdict, with the range in the cell's own lines.
-  const h = bridge.hover(cell(4), { line: 1, character: 4 }, (uri, at) => service.hover(uri, at));
+  const h = bridge.hover(cell(4), { line: 1, character: 4 }, (uri, at, place) => service.hover(uri, at, place));
   assert.ok(h && typeof h.contents === 'object' && 'value' in h.contents);
   assert.match(h.contents.value, /false/);
+  // Where g was defined, counted in its own cell (the notebook's numbering, code cells included).
+  assert.match(h.contents.value, /defined on line 3 of cell 1\b/);
   assert.equal(h.range?.start.line, 1);
   assert.equal(bridge.hover('file:///other.md', { line: 0, character: 0 }, () => null), undefined, 'not a cell: the service answers');
 

@@ -13,7 +13,7 @@
 import type { CodeAction, CodeActionParams, Diagnostic, Hover, Position } from 'vscode-languageserver';
 import { joinCells } from '../formats';
 import type { DocLike } from './service';
-import { documentCodeActions, joinedNote, splitDiagnostics, toDocumentHover, toDocumentRange, toNotePosition, type JoinedNote, type Stretch } from './stretches';
+import { documentCodeActions, joinedNote, placeOf, splitDiagnostics, toDocumentHover, toDocumentRange, toNotePosition, type JoinedNote, type Stretch } from './stretches';
 
 export { splitDiagnostics, toNotePosition } from './stretches';
 
@@ -132,13 +132,19 @@ export class NotebookBridge {
     return true;
   }
 
-  /** A hover in a notebook's cell (undefined when the document is no such cell). */
-  hover(cellUri: string, position: Position, ask: (noteUri: string, position: Position) => Hover | null): Hover | null | undefined {
+  /**
+   * A hover in a notebook's cell (undefined when the document is no such cell). `ask` answers on the joined note;
+   * the place it names (where a symbol was defined) is counted in its cell: "line 2", or "line 2 of cell 3" for
+   * another cell (numbered as the notebook shows them, code cells included).
+   */
+  hover(cellUri: string, position: Position, ask: (noteUri: string, position: Position, placeOf: (offset: number) => string) => Hover | null): Hover | null | undefined {
     const noteUri = this.notebookOfCell(cellUri);
     const nb = noteUri && this.joined(noteUri);
     if (!noteUri || !nb) return undefined;
     const at = toNotePosition(nb, cellUri, position);
-    return at ? toDocumentHover(nb, cellUri, ask(noteUri, at)) : null;
+    const cells = this.source.cellsOf(noteUri) ?? [];
+    const cellName = (uri: string) => `cell ${cells.findIndex((c) => c.document === uri) + 1}`;
+    return at ? toDocumentHover(nb, cellUri, ask(noteUri, at, (offset) => placeOf(nb, cellUri, offset, cellName))) : null;
   }
 
   /** Code actions in a notebook's cell (undefined when the document is no such cell). */

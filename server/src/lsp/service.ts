@@ -623,7 +623,8 @@ export class CalcnotesService {
 
   // ---- requests ----------------------------------------------------------------------------------------------
 
-  hover(uri: string, position: Position): Hover | null {
+  /** `placeOf` names where an offset of the note lies, when the note is joined from several documents (a notebook's cells). */
+  hover(uri: string, position: Position, placeOfOffset?: (offset: number) => string): Hover | null {
     const unit = this.tex.unitOf(uri);
     if (unit) {
       // Asked in a file of a LaTeX unit: answered on the unit's note, as the files are now, and brought back.
@@ -643,7 +644,7 @@ export class CalcnotesService {
     const doc = this.deps.getDocument(uri);
     const last = this.docs.get(uri)?.last;
     if (!doc || !last) return null;
-    return hover({ ...this.hoverOf(last, fileKindOf(uri, doc.languageId)), text: doc.getText(), position });
+    return hover({ ...this.hoverOf(last, fileKindOf(uri, doc.languageId)), text: doc.getText(), position, ...(placeOfOffset ? { placeOf: placeOfOffset } : {}) });
   }
 
   /** What a hover takes from a finished check (the report, its text, the settings) and the theme. */
