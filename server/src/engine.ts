@@ -242,7 +242,7 @@ const DIRECTIVE_KEYS: ReadonlySet<string> = new Set(['layout', 'disable']);
 
 function checkPart(text: string, options: EngineOptions, macros: MacroTable, macrosKey: string, cache: CheckCache | undefined, conventions?: Conventions): DocumentReport {
   const mode = options.mode ?? 'markdown';
-  const { fragments, directives, directiveKeys, tables } = scanMath(text, { mode, bareFormulas: options.bareFormulas ?? true, ...(options.dollarDialect ? { dollarDialect: options.dollarDialect } : {}) });
+  const { fragments, directives, directiveKeys, tables, headings } = scanMath(text, { mode, bareFormulas: options.bareFormulas ?? true, ...(options.dollarDialect ? { dollarDialect: options.dollarDialect } : {}) });
   // No math: nothing to parse, validate or check (only a directive's unknown key is worth a word).
   if (fragments.length === 0 && !directiveKeys?.length) return { fragments: [], claims: [], diagnostics: [] };
   // (Each step is a function of its own: V8 compiles small functions sooner, and a step that meets a new kind of
@@ -251,7 +251,7 @@ function checkPart(text: string, options: EngineOptions, macros: MacroTable, mac
   const parses = parsesOf(fragments, macros, macrosKey, cache);
   latexErrors(fragments, macros, macrosKey, cache, diagnostics);
   const suspicions = suspicionsIn(fragments, parses, diagnostics);
-  const claims = interpret(fragments, parses, { text, mode, ...(conventions ? { conventions } : {}), ...(tables ? { tables } : {}), ...(cache ? { prose: cache.proseMemo } : {}) });
+  const claims = interpret(fragments, parses, { text, mode, headings, ...(conventions ? { conventions } : {}), ...(tables ? { tables } : {}), ...(cache ? { prose: cache.proseMemo } : {}) });
   // The layout a directive fixes, else the setting's; undefined: as the note's prose says, else both are read.
   const layout = directives.layout === 'numerator' || directives.layout === 'denominator' ? directives.layout : options.matrixLayout;
   const checkOptions = { logBase: options.logBase ?? 'e', budgetMs: Math.min(MAX_BUDGET_MS, options.budgetMs ?? 200), ...(layout ? { matrixLayout: layout } : {}) } as const;

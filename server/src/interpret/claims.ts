@@ -104,6 +104,11 @@ export interface InterpretOptions {
    * this call.
    */
   prose?: ProseMemo;
+  /**
+   * Markdown: where the note's headings start, as the scanner's block pass found them (ScanResult.headings: not in
+   * code, comments or math fences). Without it, headings are looked for in the text between fragments.
+   */
+  headings?: readonly number[];
 }
 
 /** A table of `readProse` answers by text (a Map, or the engine cache's bounded one). */
@@ -378,7 +383,21 @@ export function interpret(
   const lines = noteText !== undefined ? new LineMap(noteText) : null;
   // Scopes: the section of each fragment (a heading starts one) and the list item it is in.
   const sectionOf: number[] = [];
+  // The last heading between each fragment and the one before it (-1: none), from the scanner's headings.
+  const headingBefore: number[] = [];
+  const headings = mode === 'markdown' ? options.headings : undefined;
+  let h = 0;
   fragments.forEach((f, fi) => {
+    if (headings) {
+      let last = -1;
+      while (h < headings.length && headings[h] < f.outerStart) {
+        if (fi > 0 && headings[h] >= fragments[fi - 1].outerEnd) last = headings[h];
+        h++;
+      }
+      headingBefore.push(last);
+      sectionOf.push(fi === 0 ? 0 : sectionOf[fi - 1] + (last >= 0 ? 1 : 0));
+      return;
+    }
     const gap = fi > 0 && noteText !== undefined ? noteText.slice(fragments[fi - 1].outerEnd, f.outerStart) : '';
     sectionOf.push(fi === 0 ? 0 : sectionOf[fi - 1] + (gap && hasHeading(withoutCode(gap), mode) ? 1 : 0));
   });
@@ -424,7 +443,7 @@ export function interpret(
         // A new section: its own definitions and declarations; the conventions the note fixed before it hold
         // (read from the whole text before the section, as when the sections are checked one by one).
         // (Incrementally: each stretch of text is read once, so a note with many sections stays linear.)
-        const heading = fragments[fi - 1].outerEnd + lastHeadingStart(gap, mode);
+        const heading = headings ? headingBefore[fi] : fragments[fi - 1].outerEnd + lastHeadingStart(gap, mode);
         readUpTo.conventions = conventionsIn(noteText.slice(readUpTo.offset, heading), readUpTo.conventions);
         readUpTo.offset = heading;
         const conventions = readUpTo.conventions;

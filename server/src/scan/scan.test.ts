@@ -781,7 +781,7 @@ describe('robustness', () => {
   });
 
   test('scanMath never throws on bad arguments', () => {
-    assert.deepEqual(scanMath(undefined as unknown as string, { mode: 'markdown' }), { fragments: [], directives: {} });
+    assert.deepEqual(scanMath(undefined as unknown as string, { mode: 'markdown' }), { fragments: [], directives: {}, headings: [] });
     assert.deepEqual(scanMath('$x$', undefined as unknown as ScanOptions).fragments.map((f) => f.latex), ['x']);
   });
 
@@ -951,4 +951,11 @@ describe('real notes (/work/shared)', () => {
     assert.ok(def, 'derivative definition found');
     assert.ok(!r.fragments.some((f) => f.latex.includes('import')), 'nothing from code cells');
   });
+});
+
+test('headings: the block pass gives where each heading line starts, never one inside code', () => {
+  const text = ['# One', '', '```', '# not a heading', '```', '', '## Two $x$', ''].join('\n');
+  const r = scanMath(text, { mode: 'markdown' });
+  assert.deepEqual(r.headings, [0, text.indexOf('## Two')]);
+  assert.equal(scanMath(text, { mode: 'text' }).headings, undefined);
 });

@@ -9,7 +9,7 @@
  * Pure, never throws, linear in practice.
  */
 import { quoteMarksAt, withoutQuoteMarks } from './quotes';
-import { scanBlocks, CommentRegion, Region } from './blocks';
+import { LineKind, scanBlocks, CommentRegion, Region } from './blocks';
 import { findBareFormulas, Opaque } from './bare';
 import { commentEffects, disabledFlags } from './directives';
 import { decodeMathEntities } from './entities';
@@ -113,6 +113,11 @@ export function scanUnguarded(original: string, options: ScanOptions | undefined
   const result: ScanResult = { fragments, directives: effects.directives };
   if (effects.directiveKeys.length) result.directiveKeys = effects.directiveKeys;
   if (blocks.tables.length) result.tables = blocks.tables.map((rows): ScannedTable => ({ rows, header: rows[0].map((c) => text.slice(c.start, c.end)) }));
+  if (mode === 'markdown') {
+    const headings: number[] = [];
+    for (let i = 0; i < blocks.kinds.length; i++) if (blocks.kinds[i] === LineKind.Heading) headings.push(lines.lineStart(i));
+    result.headings = headings;
+  }
   return result;
 }
 

@@ -95,4 +95,9 @@ export interface ScanResult {
   directiveKeys?: Array<{ key: string; start: number; end: number }>;
   /** The note's Markdown tables (absent when there is none); fragments in them carry a `cell`. */
   tables?: ScannedTable[];
+  /**
+   * Markdown: where each ATX heading line starts, ascending — outside code blocks, comments and math fences, as the
+   * block pass reads the lines (absent in plain text). A heading starts a section: a scope of the note.
+   */
+  headings?: number[];
 }

@@ -263,3 +263,25 @@ test('usage: a letter primed in one formula but a limit variable in another of t
   const c = verdict(note, "(h^2)'");
   assert.notEqual(c.verdict, 'false', c.reason);
 });
+
+test('a heading between two directive fences starts a section, also where the note is checked in one piece', () => {
+  // The comment directive keeps the engine from cutting the note at its headings; the interpreter must still see
+  // the heading, which stands between the closing fence of one admonition and the opening fence of the next.
+  const note = [
+    '<!-- calcnotes: layout=numerator -->',
+    '```{note}',
+    'Take $w = t^3$.',
+    '```',
+    '## Another exercise',
+    '```{note}',
+    "Here $w' = 2t$.",
+    '```',
+    '',
+  ].join('\n');
+  for (const cache of [null, new CheckCache()]) {
+    const claim = checkDocument(note, {}, cache).claims.find((c) => c.latex === "w' = 2t");
+    assert.ok(claim);
+    // The first exercise's w does not reach the second: w is an unknown function there, so nothing is false.
+    assert.equal(claim.verdict, 'unchecked', claim.reason);
+  }
+});
