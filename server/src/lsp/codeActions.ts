@@ -29,6 +29,11 @@ export interface CodeActionInput {
   diagnostics: Diagnostic[];
   /** `context.only`, when the client asked for some kinds only. */
   only?: string[];
+  /**
+   * Whether the document can hold the `<!-- calcnotes-disable-next-line -->` comment (Markdown, plain text; not
+   * LaTeX, where it would be printed text): without it, "Ignore this claim" is not offered. Default true.
+   */
+  commentDirectives?: boolean;
 }
 
 export const IGNORE_TITLE = 'Ignore this claim';
@@ -108,6 +113,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     }
     if (d.code === CODE_UNCHECKED) turnOff(c.reasonCode ?? CODE_UNCHECKED, d);
     else if (d.code === CODE_SHAPE_MISMATCH) turnOff(CODE_SHAPE_MISMATCH, d);
+    if (input.commentDirectives === false) continue;
     const line = formulaLine(input.report, lines, c);
     if (ignoredLines.has(line)) continue;
     ignoredLines.add(line);

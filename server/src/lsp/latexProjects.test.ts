@@ -229,6 +229,8 @@ test('LaTeX inputs in the editor: a chapter opened alone is checked within its m
   assert.equal(e.range.start.line, 2);
   assert.equal(covered(CH2, { ...d, range: e.range }), '2x^2');
   assert.match(e.newText, /3\s*x\^\{?2\}?/);
+  // No "Ignore this claim": its HTML comment would be printed text in LaTeX. Hiding it in the workspace is offered.
+  assert.deepEqual(actions.map((a) => a.title).filter((t) => /Ignore|Hide/.test(t)), ['Hide this false positive in this workspace']);
   await w.service.dispose();
 });
 

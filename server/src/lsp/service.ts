@@ -674,6 +674,7 @@ export class CalcnotesService {
           reportText: last.text,
           diagnostics: q.context?.diagnostics ?? [],
           only: q.context?.only,
+          commentDirectives: false,
         }),
       );
     }
@@ -688,6 +689,7 @@ export class CalcnotesService {
       reportText: last.text,
       diagnostics: params.context?.diagnostics ?? [],
       only: params.context?.only,
+      commentDirectives: fileKindOf(uri, doc.languageId) !== 'latex',
     });
   }
 
