@@ -108,3 +108,14 @@ test('LaTeX inputs: read in place with a map back to each file; loops and files 
   assert.deepEqual(sourceOf(r.pieces, at), { file: 'b.tex', offset: files['b.tex'].indexOf('B2') });
   assert.deepEqual(sourceOf(r.pieces, r.text.indexOf('A2')), { file: 'a.tex', offset: files['a.tex'].indexOf('A2') });
 });
+
+test('LaTeX: a calcnotes directive on a line of its own stays for the scanner; other comments are blanked', () => {
+  const tex = ['% calcnotes-disable-next-line', '\\[ x^2 \\]', '  %  calcnotes: layout=numerator', 'a % calcnotes-disable', '% just a note, x = 5', ''].join('\n');
+  const out = latexToNote(tex);
+  assert.equal(out.length, tex.length);
+  const lines = out.split('\n');
+  assert.equal(lines[0], '% calcnotes-disable-next-line');
+  assert.equal(lines[2], '  %  calcnotes: layout=numerator');
+  assert.equal(lines[3].trimEnd(), 'a', 'after other text on its line a directive is a plain comment');
+  assert.equal(lines[4].trim(), '');
+});

@@ -6,6 +6,9 @@
  * `\section` starts a section. Pure: no file system, no stage imported.
  */
 
+/** A comment that is a calcnotes directive: `%`, then `calcnotes-disable…`, `calcnotes-enable` or `calcnotes:`. */
+const LATEX_DIRECTIVE = /^%[ \t]*calcnotes(?:-disable-next-line|-disable|-enable|[ \t]*:)/;
+
 const VERBATIM = /\\begin\{(verbatim|Verbatim|lstlisting|minted|comment)\*?\}[\s\S]*?(?:\\end\{\1\*?\}|$(?![\s\S]))/g;
 
 /** The file with its comments and verbatim text replaced by spaces (line breaks kept). */
@@ -14,8 +17,15 @@ export function latexToNote(tex: string): string {
   let out = tex.replace(VERBATIM, blank);
   // `\verb|…|` with any delimiter.
   out = out.replace(/\\verb\*?([^A-Za-z\s])[^\n]*?\1/g, blank);
-  // `%` to the end of the line, unless escaped (`\%`).
-  out = out.replace(/(^|[^\\])(%[^\n]*)/g, (_m, before: string, comment: string) => before + blank(comment));
+  // `%` to the end of the line, unless escaped (`\%`) — but a calcnotes directive on a line of its own
+  // (`% calcnotes-disable-next-line`, `% calcnotes: layout=numerator`) stays, for the scanner to read
+  // (scan/directives.ts, its `%` form).
+  const source = out;
+  out = out.replace(/(^|[^\\])(%[^\n]*)/g, (_m, before: string, comment: string, at: number) => {
+    const from = at + before.length;
+    const alone = /^[ \t]*$/.test(source.slice(source.lastIndexOf('\n', from - 1) + 1, from));
+    return before + (alone && LATEX_DIRECTIVE.test(comment) ? comment : blank(comment));
+  });
   return out;
 }
 

@@ -30,10 +30,10 @@ export interface CodeActionInput {
   /** `context.only`, when the client asked for some kinds only. */
   only?: string[];
   /**
-   * Whether the document can hold the `<!-- calcnotes-disable-next-line -->` comment (Markdown, plain text; not
-   * LaTeX, where it would be printed text): without it, "Ignore this claim" is not offered. Default true.
+   * The comment "Ignore this claim" inserts above the formula: `<!-- calcnotes-disable-next-line -->` (the default)
+   * or, in LaTeX, where that would be printed text, `% calcnotes-disable-next-line`.
    */
-  commentDirectives?: boolean;
+  disableNextLine?: string;
 }
 
 export const IGNORE_TITLE = 'Ignore this claim';
@@ -54,13 +54,13 @@ function formulaLine(report: DocumentReport, lines: LineMap, c: ClaimReport): nu
   return lines.lineAt(f ? f.outerStart : c.start);
 }
 
-export function ignoreEdit(text: string, lines: LineMap, line: number): TextEdit {
+export function ignoreEdit(text: string, lines: LineMap, line: number, directive = DISABLE_NEXT_LINE): TextEdit {
   const lineText = lines.lineText(line);
   // Keep the comment in the same block: same indentation, same blockquote markers.
   const prefix = /^(?:[ \t]*>)*[ \t]*/.exec(lineText)?.[0] ?? '';
   const eol = text.charCodeAt(lines.lineEnd(line)) === 13 ? '\r\n' : '\n';
   const at = lines.positionAt(lines.lineStart(line));
-  return { range: { start: at, end: at }, newText: `${prefix}${DISABLE_NEXT_LINE}${eol}` };
+  return { range: { start: at, end: at }, newText: `${prefix}${directive}${eol}` };
 }
 
 export function codeActions(input: CodeActionInput): CodeAction[] {
@@ -113,7 +113,6 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     }
     if (d.code === CODE_UNCHECKED) turnOff(c.reasonCode ?? CODE_UNCHECKED, d);
     else if (d.code === CODE_SHAPE_MISMATCH) turnOff(CODE_SHAPE_MISMATCH, d);
-    if (input.commentDirectives === false) continue;
     const line = formulaLine(input.report, lines, c);
     if (ignoredLines.has(line)) continue;
     ignoredLines.add(line);
@@ -121,7 +120,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
       title: IGNORE_TITLE,
       kind: CodeActionKind.QuickFix,
       diagnostics: [d],
-      edit: { changes: { [input.uri]: [ignoreEdit(input.text, lines, line)] } },
+      edit: { changes: { [input.uri]: [ignoreEdit(input.text, lines, line, input.disableNextLine)] } },
     });
   }
   return [...fixes, ...ignores, ...workspace];

@@ -182,3 +182,5 @@ export const DISABLE_CODE_COMMAND = 'calcnotes.disableCode';
 
 /** The comment that "ignore this claim" inserts above the line. */
 export const DISABLE_NEXT_LINE = '<!-- calcnotes-disable-next-line -->';
+/** The same directive in LaTeX (and plain text): a `%` comment line. */
+export const DISABLE_NEXT_LINE_LATEX = '% calcnotes-disable-next-line';

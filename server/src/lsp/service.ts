@@ -30,6 +30,7 @@ import { matchesAny, modeFor } from './settings';
 import { trace } from './trace';
 import {
   DEFAULT_SETTINGS,
+  DISABLE_NEXT_LINE_LATEX,
   type CalcnotesSettings,
   type CheckTextParams,
   type CheckTextResult,
@@ -674,7 +675,7 @@ export class CalcnotesService {
           reportText: last.text,
           diagnostics: q.context?.diagnostics ?? [],
           only: q.context?.only,
-          commentDirectives: false,
+          disableNextLine: DISABLE_NEXT_LINE_LATEX,
         }),
       );
     }
@@ -689,7 +690,7 @@ export class CalcnotesService {
       reportText: last.text,
       diagnostics: params.context?.diagnostics ?? [],
       only: params.context?.only,
-      commentDirectives: fileKindOf(uri, doc.languageId) !== 'latex',
+      ...(fileKindOf(uri, doc.languageId) === 'latex' ? { disableNextLine: DISABLE_NEXT_LINE_LATEX } : {}),
     });
   }
 

@@ -3,6 +3,7 @@
  *   <!-- calcnotes-disable --> … <!-- calcnotes-enable -->   fragments in between are disabled
  *   <!-- calcnotes-disable-next-line -->                       fragments starting on the next non-blank line
  *   <!-- calcnotes: key=value key2="a value" -->              settings (later comments override earlier ones)
+ * In plain text and LaTeX the same directives may stand on a line of their own after `%` (`% calcnotes-disable-next-line`).
  * Comments inside code are not comments; comments inside math are not looked for.
  */
 import { CommentRegion } from './blocks';
@@ -39,6 +40,21 @@ export function parseSettings(src: string, into: Record<string, string>): void {
     }
     into[key] = value;
   }
+}
+
+/**
+ * The `%` form of the directives, for plain text and LaTeX (where an HTML comment would be text): a line holding
+ * only `% calcnotes-disable-next-line`, `% calcnotes-disable`, `% calcnotes-enable` or `% calcnotes: key=value`.
+ * Read as the same comments (the LaTeX reader keeps these lines, formats/latex.ts).
+ */
+export function percentDirectives(text: string): CommentRegion[] {
+  if (!text.includes('calcnotes')) return [];
+  const out: CommentRegion[] = [];
+  for (const m of text.matchAll(/^([ \t]*)%[ \t]*(calcnotes(?:-disable-next-line|-disable|-enable|[ \t]*:)[^\n]*)$/gm)) {
+    const start = m.index + m[1].length;
+    out.push({ start, end: m.index + m[0].length, body: m[2].replace(/\r$/, '') });
+  }
+  return out;
 }
 
 /** `comments` must be sorted by start. */

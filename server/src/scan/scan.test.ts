@@ -959,3 +959,12 @@ test('headings: the block pass gives where each heading line starts, never one i
   assert.deepEqual(r.headings, [0, text.indexOf('## Two')]);
   assert.equal(scanMath(text, { mode: 'text' }).headings, undefined);
 });
+
+test('directives: in plain text a `%` line is a directive too (LaTeX keeps them); in Markdown it is text', () => {
+  const note = ['% calcnotes-disable-next-line', '$a = b$', '$c = d$', ''].join('\n');
+  const text = scanMath(note, { mode: 'text' }).fragments;
+  assert.deepEqual(text.map((f) => f.disabled), [true, false]);
+  const md = scanMath(note, { mode: 'markdown' }).fragments;
+  assert.deepEqual(md.map((f) => f.disabled), [false, false]);
+  assert.deepEqual(scanMath('% calcnotes: layout=numerator\n$x$\n', { mode: 'text' }).directives, { layout: 'numerator' });
+});

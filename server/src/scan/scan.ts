@@ -11,7 +11,7 @@
 import { quoteMarksAt, withoutQuoteMarks } from './quotes';
 import { LineKind, scanBlocks, CommentRegion, Region } from './blocks';
 import { findBareFormulas, Opaque } from './bare';
-import { commentEffects, disabledFlags } from './directives';
+import { commentEffects, disabledFlags, percentDirectives } from './directives';
 import { decodeMathEntities } from './entities';
 import { RawFragment, scanInline } from './inline';
 import { LineMap } from './lines';
@@ -58,7 +58,8 @@ export function scanUnguarded(original: string, options: ScanOptions | undefined
   }
   raw.sort(byOuter);
 
-  const comments: CommentRegion[] = blocks.comments.concat(inline.comments).sort(byStart);
+  // (In plain text, and so in LaTeX, a directive may also be a `%` line: scan/directives.ts percentDirectives.)
+  const comments: CommentRegion[] = blocks.comments.concat(inline.comments, mode === 'text' ? percentDirectives(text) : []).sort(byStart);
   const others: Opaque[] = [];
   for (const r of inline.codeSpans) others.push({ start: r.start, end: r.end, kind: 'code' });
   for (const r of blocks.code) others.push({ start: r.start, end: r.end, kind: 'code' });
