@@ -48,13 +48,41 @@ export function checkDocument(text: string, options: EngineOptions = {}, cache?:
 /** A short note of our own: a definition, a product rule step, a chain rule and a wrong power rule. */
 const WARM_UP_NOTE = "Let $f(x) = x^2 \\sin x$. Then $f'(x) = 2x\\sin x + x^2\\cos x$, and\n\n$$\\frac{d}{dx} e^{3x} = 3e^{3x}, \\qquad (x^3)' = 3x$$\n";
 
+/** The rest of the checkers: general rules, a worked chain, partial derivatives, vectors, Taylor, an integral, numbers. */
+const WARM_UP_MORE = [
+  "## Rules",
+  "",
+  "For any differentiable functions $f$ and $g$: $(fg)' = f'g + fg'$ and $(f/g)' = \\frac{f'g - fg'}{g^2}$.",
+  "",
+  "Let $h(x) = \\ln(x^2 + 1)$. Then",
+  "$$",
+  "\\begin{aligned}",
+  "h'(x) &= \\frac{1}{x^2+1}\\cdot 2x \\\\",
+  "      &= \\frac{2x}{x^2+1}",
+  "\\end{aligned}",
+  "$$",
+  "",
+  "$\\frac{\\partial}{\\partial x}(x^2 y + \\sin(xy)) = 2xy + y\\cos(xy)$, $\\frac{\\partial^2}{\\partial x \\partial y} x^3y^2 = 6x^2y$.",
+  "",
+  "## Vectors",
+  "",
+  "Let $\\mathbf{x} \\in \\mathbb{R}^n$ and $A \\in \\mathbb{R}^{n \\times n}$ be symmetric: $\\nabla_{\\mathbf{x}} (\\mathbf{x}^T A \\mathbf{x}) = 2A\\mathbf{x}$.",
+  "",
+  "## Series and numbers",
+  "",
+  "$e^x \\approx 1 + x + \\frac{x^2}{2}$, $\\int_0^1 x^2\\,dx = \\frac{1}{3}$, $\\sigma'(z) = \\sigma(z)(1 - \\sigma(z))$, $7 \\times 6 = 42$.",
+  "",
+].join("\n");
+
 /**
  * Checks a short note of our own and forgets it: loads KaTeX and has V8 compile the scanner, parser, interpreter
  * and checker, so that the first note a user opens does not pay for that (the language server's worker runs it as
- * it starts, while the editor and the server are still shaking hands). Its verdicts, in order.
+ * it starts, while the editor and the server are still shaking hands). `more`: a longer note that reaches the
+ * other checkers (vectors, Taylor, integrals, partial derivatives), for a worker that is idle after its first
+ * check. Its verdicts, in order.
  */
-export function warmUp(): string[] {
-  return checkDocument(WARM_UP_NOTE, {}, null).claims.map((c) => c.verdict);
+export function warmUp(more = false): string[] {
+  return checkDocument(more ? WARM_UP_MORE : WARM_UP_NOTE, {}, null).claims.map((c) => c.verdict);
 }
 
 /**

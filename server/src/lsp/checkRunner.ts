@@ -345,7 +345,25 @@ export function runCheckWorker(): void {
   const refs = new WeakMap<DocumentReport, number>();
   let nextRef = 1;
   const held = new Map<string, Set<number>>();
+  // After the first check, once the worker has been idle a moment: the rest of the checkers (vectors, Taylor,
+  // integrals…), so that the first such claim of the session does not pay for compiling them either.
+  let moreWarm: ReturnType<typeof setTimeout> | null | 'done' = null;
+  const warmMoreWhenIdle = () => {
+    if (moreWarm !== null) return;
+    moreWarm = setTimeout(() => {
+      moreWarm = 'done';
+      try {
+        warmUp(true);
+      } catch {
+        // (as above)
+      }
+    }, 250);
+  };
   port.on('message', (msg: WorkerRequest | WorkerControl) => {
+    if (moreWarm !== null && moreWarm !== 'done') {
+      clearTimeout(moreWarm);
+      moreWarm = null;
+    }
     if ('forget' in msg) {
       held.delete(msg.forget);
       return;
@@ -373,5 +391,6 @@ export function runCheckWorker(): void {
     } catch (err) {
       port.postMessage({ id: msg.id, error: `cannot send the report: ${(err as Error).message}` });
     }
+    warmMoreWhenIdle();
   });
 }

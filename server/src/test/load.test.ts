@@ -203,4 +203,8 @@ test('load: a storm of edits, hovers and cancellations on several open notes; th
 test("the worker's warm-up note reaches every stage: KaTeX, a definition, verified derivatives and a false one", () => {
   // warmUp() is what a new checker thread runs before its first request; a note that checked nothing would warm nothing.
   assert.deepEqual(warmUp(), ['unchecked', 'verified', 'verified', 'false']);
+  // The longer one, run when the worker is idle after its first check: every claim but the definition verified.
+  const more = warmUp(true);
+  assert.equal(more.length, 12);
+  assert.deepEqual(more.filter((v) => v !== 'verified'), ['unchecked']);
 });
