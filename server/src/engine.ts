@@ -187,12 +187,11 @@ export function joinSections({ starts, bases, parts }: SectionedReport): Documen
 
 /** Appends a section's entries to a report, their offsets moved by `shift` (the same objects when it is 0). */
 export function appendSection(out: DocumentReport, r: DocumentReport, shift: number): void {
-  for (const f of r.fragments) out.fragments.push(shift === 0 ? f : { ...f, start: f.start + shift, end: f.end + shift, outerStart: f.outerStart + shift, outerEnd: f.outerEnd + shift });
-  for (const c of r.claims) {
-    if (shift === 0) out.claims.push(c);
-    else out.claims.push({ ...c, start: c.start + shift, end: c.end + shift, rhsStart: c.rhsStart + shift, rhsEnd: c.rhsEnd + shift });
-  }
-  for (const d of r.diagnostics) out.diagnostics.push(shift === 0 ? d : { ...d, start: d.start + shift, end: d.end + shift });
+  // Moved: copies of the entries (the section's own stay where they are), moved by moveReport, which knows the offsets.
+  const part = shift === 0 ? r : moveReport({ fragments: r.fragments.map((f) => ({ ...f })), claims: r.claims.map((c) => ({ ...c })), diagnostics: r.diagnostics.map((d) => ({ ...d })) }, shift);
+  for (const f of part.fragments) out.fragments.push(f);
+  for (const c of part.claims) out.claims.push(c);
+  for (const d of part.diagnostics) out.diagnostics.push(d);
 }
 
 /**

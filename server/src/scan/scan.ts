@@ -109,7 +109,7 @@ export function scanUnguarded(original: string, options: ScanOptions | undefined
     proseAfter: sentences[k].proseAfter,
     disabled: disabled[k],
     // Always the field (undefined outside tables): one object shape for every fragment, read in hot loops.
-    cell: cells[k] ?? undefined,
+    cell: cells[k],
   }));
   const result: ScanResult = { fragments, directives: effects.directives };
   if (effects.directiveKeys.length) result.directiveKeys = effects.directiveKeys;
