@@ -16,8 +16,8 @@ import { add, mul, num, pow, v } from './expr';
 import { toLatex } from './latex';
 
 function claimsOf(text: string): Claim[] {
-  const { fragments } = scanMath(text, { mode: 'markdown' });
-  return interpret(fragments, fragments.map((f) => parseLatex(f.latex)), { text, mode: 'markdown' });
+  const { fragments, headings } = scanMath(text, { mode: 'markdown' });
+  return interpret(fragments, fragments.map((f) => parseLatex(f.latex)), { text, mode: 'markdown', headings });
 }
 
 /** The verdict of the (last) approximation in a note. */

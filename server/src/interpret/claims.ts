@@ -106,7 +106,8 @@ export interface InterpretOptions {
   prose?: ProseMemo;
   /**
    * Markdown: where the note's headings start, as the scanner's block pass found them (ScanResult.headings: not in
-   * code, comments or math fences). Without it, headings are looked for in the text between fragments.
+   * code, comments or math fences); they start its sections. None given: no headings. (Plain text has no marked
+   * headings: a short title line between blank lines in the prose between fragments starts a section.)
    */
   headings?: readonly number[];
 }
@@ -385,7 +386,7 @@ export function interpret(
   const sectionOf: number[] = [];
   // The last heading between each fragment and the one before it (-1: none), from the scanner's headings.
   const headingBefore: number[] = [];
-  const headings = mode === 'markdown' ? options.headings : undefined;
+  const headings = mode === 'markdown' ? options.headings ?? [] : undefined;
   let h = 0;
   fragments.forEach((f, fi) => {
     if (headings) {
@@ -443,7 +444,7 @@ export function interpret(
         // A new section: its own definitions and declarations; the conventions the note fixed before it hold
         // (read from the whole text before the section, as when the sections are checked one by one).
         // (Incrementally: each stretch of text is read once, so a note with many sections stays linear.)
-        const heading = headings ? headingBefore[fi] : fragments[fi - 1].outerEnd + lastHeadingStart(gap, mode);
+        const heading = headings ? headingBefore[fi] : fragments[fi - 1].outerEnd;
         readUpTo.conventions = conventionsIn(noteText.slice(readUpTo.offset, heading), readUpTo.conventions);
         readUpTo.offset = heading;
         const conventions = readUpTo.conventions;
@@ -981,14 +982,6 @@ function primedNamesOf(...nodes: Node[]): Set<string> {
     });
   }
   return out;
-}
-
-/** Offset in `gap` of the start of its last heading line (0 when none is found). */
-function lastHeadingStart(gap: string, mode: 'markdown' | 'text'): number {
-  if (mode !== 'markdown') return 0;
-  let at = 0;
-  for (const m of gap.matchAll(/(^|\n)[ ]{0,3}#{1,6}[ \t]/g)) at = m.index + m[1].length;
-  return at;
 }
 
 const TRANSPOSE = new Set(['T', 'top', 'intercal', 'rm:T', 'sf:T', 'bold:T']);

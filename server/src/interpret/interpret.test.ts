@@ -21,11 +21,11 @@ import { checkDocument, type DocumentReport } from '../engine';
 type Mode = 'markdown' | 'text';
 
 function run(text: string, mode: Mode = 'markdown'): { fragments: MathFragment[]; claims: Claim[] } {
-  const { fragments } = scanMath(text, { mode });
+  const { fragments, headings } = scanMath(text, { mode });
   const claims = interpret(
     fragments,
     fragments.map((f) => parseLatex(f.latex)),
-    { text, mode },
+    { text, mode, headings },
   );
   // Invariants every claim must keep, whatever the input.
   for (const c of claims) {
@@ -726,9 +726,9 @@ describe("bare-inline runs (plain text): context only", () => {
 
   test('the contextOnly option decides which fragments make claims', () => {
     const text = String.raw`Let $f(x) = x^2$. Then $f'(x) = 2x$.`;
-    const { fragments } = scanMath(text, { mode: 'markdown' });
+    const { fragments, headings } = scanMath(text, { mode: 'markdown' });
     const parses = fragments.map((f) => parseLatex(f.latex));
-    const claims = interpret(fragments, parses, { text, mode: 'markdown', contextOnly: (f) => f.latex.startsWith('f(x)') });
+    const claims = interpret(fragments, parses, { text, mode: 'markdown', headings, contextOnly: (f) => f.latex.startsWith('f(x)') });
     assert.equal(claims.length, 1);
     assert.equal(claims[0].latex, "f'(x) = 2x");
     assert.deepEqual(bound(claims[0]), ['f']);

@@ -10,8 +10,8 @@ import { interpret, shapeDeclarations, type Claim } from '../../interpret/claims
 import { checkMatrixClaim, type MatrixLayout } from './check';
 
 function claimOf(text: string, needle: string): Claim {
-  const { fragments } = scanMath(text, { mode: 'markdown' });
-  const claims = interpret(fragments, fragments.map((f) => parseLatex(f.latex)), { text, mode: 'markdown' });
+  const { fragments, headings } = scanMath(text, { mode: 'markdown' });
+  const claims = interpret(fragments, fragments.map((f) => parseLatex(f.latex)), { text, mode: 'markdown', headings });
   const c = claims.find((k) => k.latex.replace(/\s+/g, '').includes(needle.replace(/\s+/g, '')));
   if (!c) throw new Error(`no claim ${needle} in ${claims.map((k) => k.latex).join(' | ')}`);
   return c;
@@ -109,8 +109,8 @@ test('matrix check: shape declarations in the sentence, in earlier sentences, in
   assert.deepEqual(names, ['bold:x', 'bold:y', 'bold:u', 'bold:v', 'A']);
   // Declared in an earlier paragraph: carried by the context until the next heading.
   const text = 'Let $\\mathbf{x} \\in \\mathbb{R}^3$ and $A \\in \\mathbb{R}^{2 \\times 2}$.\n\nThen $\\nabla_{\\mathbf{x}} A\\mathbf{x} = A^\\top$.\n\n# Next\n\n$\\nabla_{\\mathbf{x}} A\\mathbf{x} = A^\\top$\n';
-  const { fragments } = scanMath(text, { mode: 'markdown' });
-  const [first, second] = interpret(fragments, fragments.map((f) => parseLatex(f.latex)), { text, mode: 'markdown' }).filter((c) => c.latex.includes('\\nabla'));
+  const { fragments, headings } = scanMath(text, { mode: 'markdown' });
+  const [first, second] = interpret(fragments, fragments.map((f) => parseLatex(f.latex)), { text, mode: 'markdown', headings }).filter((c) => c.latex.includes('\\nabla'));
   assert.equal(first.context.shapes?.size, 2);
   assert.equal(second.context.shapes, undefined);
   const r = checkMatrixClaim(first, { layout: 'denominator', logBase: 'e', deadline: Date.now() + 5000, doubts: [] });

@@ -7,8 +7,8 @@ import { interpret, type Claim } from '../../interpret/claims';
 import { checkIndexClaim } from './indices';
 
 function claimOf(text: string, needle: string): Claim {
-  const { fragments } = scanMath(text, { mode: 'markdown' });
-  const claims = interpret(fragments, fragments.map((f) => parseLatex(f.latex)), { text, mode: 'markdown' });
+  const { fragments, headings } = scanMath(text, { mode: 'markdown' });
+  const claims = interpret(fragments, fragments.map((f) => parseLatex(f.latex)), { text, mode: 'markdown', headings });
   const c = claims.find((k) => k.latex.replace(/\s+/g, '') === needle.replace(/\s+/g, ''));
   if (!c) throw new Error(`no claim ${needle} in ${claims.map((k) => k.latex).join(' | ')}`);
   return c;
