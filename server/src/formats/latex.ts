@@ -6,8 +6,12 @@
  * `\section` starts a section. Pure: no file system, no stage imported.
  */
 
-/** A comment that is a calcnotes directive: `%`, then `calcnotes-disable…`, `calcnotes-enable` or `calcnotes:`. */
-const LATEX_DIRECTIVE = /^%[ \t]*calcnotes(?:-disable-next-line|-disable|-enable|[ \t]*:)/;
+/**
+ * A `%` comment that is a calcnotes directive: `%`, then `calcnotes-disable…`, `calcnotes-enable` or `calcnotes:`
+ * (its body from `calcnotes` on is group 1). The one definition of the `%` form: the scanner reads it too
+ * (scan/directives.ts percentDirectives).
+ */
+export const LATEX_DIRECTIVE = /^%[ \t]*(calcnotes(?:-disable-next-line|-disable|-enable|[ \t]*:).*)/;
 
 const VERBATIM = /\\begin\{(verbatim|Verbatim|lstlisting|minted|comment)\*?\}[\s\S]*?(?:\\end\{\1\*?\}|$(?![\s\S]))/g;
 

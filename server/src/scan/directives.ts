@@ -6,6 +6,7 @@
  * In plain text and LaTeX the same directives may stand on a line of their own after `%` (`% calcnotes-disable-next-line`).
  * Comments inside code are not comments; comments inside math are not looked for.
  */
+import { LATEX_DIRECTIVE } from '../formats/latex';
 import { CommentRegion } from './blocks';
 import { isBlankRange } from './chars';
 import { LineMap } from './lines';
@@ -50,9 +51,9 @@ export function parseSettings(src: string, into: Record<string, string>): void {
 export function percentDirectives(text: string): CommentRegion[] {
   if (!text.includes('calcnotes')) return [];
   const out: CommentRegion[] = [];
-  for (const m of text.matchAll(/^([ \t]*)%[ \t]*(calcnotes(?:-disable-next-line|-disable|-enable|[ \t]*:)[^\n]*)$/gm)) {
-    const start = m.index + m[1].length;
-    out.push({ start, end: m.index + m[0].length, body: m[2].replace(/\r$/, '') });
+  for (const m of text.matchAll(/^([ \t]*)(%.*)$/gm)) {
+    const d = LATEX_DIRECTIVE.exec(m[2]);
+    if (d) out.push({ start: m.index + m[1].length, end: m.index + m[0].length, body: d[1].replace(/\r$/, '') });
   }
   return out;
 }
