@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type Middleware, type ServerOptions } from 'vscode-languageclient/node';
 import {
   CHECK_TEXT_REQUEST,
   CONFIG_FILE_NAMES,
@@ -78,6 +78,10 @@ export function activate(context: vscode.ExtensionContext): CalcnotesApi {
 
   context.subscriptions.push(
     vscode.window.onDidChangeActiveColorTheme(() => sendTheme()),
+    // A preview that opens renders the engine's cached parse, made while no preview was open to be refreshed.
+    vscode.window.tabGroups.onDidChangeTabs((e) => {
+      if (e.opened.some(isMarkdownPreview)) refreshPreviews();
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('calcnotes') && !e.affectsConfiguration('markdown.math.macros')) return;
       marks.clear();
@@ -135,7 +139,23 @@ function createClient(context: vscode.ExtensionContext): LanguageClient {
       fileEvents: vscode.workspace.createFileSystemWatcher(`**/{${CONFIG_FILE_NAMES.join(',')}}`),
     },
   };
+  if (process.env.CALCNOTES_TRACE_FILE) clientOptions.middleware = tracingMiddleware();
   return new LanguageClient('calcnotes', 'calcnotes', serverOptions, clientOptions);
+}
+
+/** When tracing: the moments a note is sent to the server and its diagnostics come back (the extension host's part). */
+function tracingMiddleware(): Middleware {
+  const name = (uri: vscode.Uri) => path.basename(uri.path);
+  return {
+    didOpen: (doc, next) => {
+      traceMoment(`didOpen ${name(doc.uri)}`);
+      return next(doc);
+    },
+    handleDiagnostics: (uri, diagnostics, next) => {
+      traceMoment(`diagnostics ${name(uri)} (${diagnostics.length})`);
+      next(uri, diagnostics);
+    },
+  };
 }
 
 function sendTheme(): void {
@@ -421,8 +441,22 @@ function askPreviewMarks(params: PreviewMarksParams): Promise<PreviewMarksResult
   return c.sendRequest<PreviewMarksResult>(PREVIEW_MARKS_REQUEST, params);
 }
 
+/**
+ * Renders the open Markdown previews again. The command also empties the Markdown engine's parse cache, which its
+ * language server shares (symbols, folding, links): with no preview open there is nothing to render, and a new
+ * parse of a long note would be work for nothing — a preview opened later is rendered again when it opens.
+ */
 function refreshPreviews(): void {
+  if (!markdownPreviewOpen()) return;
   void vscode.commands.executeCommand('markdown.preview.refresh').then(undefined, () => undefined);
+}
+
+function markdownPreviewOpen(): boolean {
+  return vscode.window.tabGroups.all.some((g) => g.tabs.some(isMarkdownPreview));
+}
+
+function isMarkdownPreview(tab: vscode.Tab): boolean {
+  return tab.input instanceof vscode.TabInputWebview && tab.input.viewType.includes('markdown.preview');
 }
 
 function errorText(e: unknown): string {

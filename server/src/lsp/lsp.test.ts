@@ -519,6 +519,32 @@ test('service: preview marks come from the open note\'s own check, or from a che
   await service.dispose();
 });
 
+test('service: preview marks asked for no note come from the open note with that text, not from a second check', async () => {
+  // VS Code's Markdown engine parses with an empty environment (no document), for its own language server too.
+  const texts: string[] = [];
+  const inner = new CheckRunner();
+  const runner: Runner = { submit: (job) => (texts.push(job.text), inner.submit(job)), dispose: () => inner.dispose() };
+  const service = new CalcnotesService({
+    getDocument: (uri) => (uri === 'file:///open.md' ? doc : undefined),
+    getSettings: async () => settings(),
+    publishDiagnostics: () => undefined,
+    sendStatus: () => undefined,
+    log: () => undefined,
+    runner,
+    debounceMs: 1,
+  });
+  const doc = new FakeDoc('file:///open.md', `Intro.\n\n${QUOTIENT}\n`);
+  service.opened('file:///open.md');
+  const marks = await service.previewMarks({ uri: '', text: doc.getText() });
+  assert.deepEqual(marks.marks.map((m) => m.line), [2]);
+  assert.equal(marks.marks[0].messages[0], service.lastReport('file:///open.md')?.diagnostics[0].message);
+  assert.deepEqual(texts, [doc.getText()], 'the note was checked once');
+  // A text no open note holds is still checked on its own.
+  assert.deepEqual((await service.previewMarks({ uri: '', text: QUOTIENT })).marks.map((m) => m.line), [0]);
+  assert.equal(texts.length, 2);
+  await service.dispose();
+});
+
 // ---- check runner ---------------------------------------------------------------------------------------------
 
 const WORKER_SCRIPT = path.resolve(__dirname, '../worker.js');

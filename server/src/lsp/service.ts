@@ -530,7 +530,7 @@ export class CalcnotesService {
       if (first.status === 'done' && st.last === undefined) {
         const shown = toDiagnostics(first.report, new LineMap(text), settings);
         this.deps.publishDiagnostics(uri, shown, version);
-        trace(uri, 'published head');
+        trace(uri, `published head (checked in ${first.ms} ms)`);
         // The rest waits a moment, so the editor shows these while no check competes with it for the processor
         // (its problems are further down the note, out of view; on two cores the whole check starting at once
         // delayed the first part's squiggles by 100–350 ms in the end-to-end run). Nothing to show: no wait.
@@ -557,7 +557,7 @@ export class CalcnotesService {
     }
     if (outcome.status !== 'done' || !this.isCurrent(uri, st, generation)) return; // a newer version is coming
     st.failed = undefined;
-    trace(uri, `checked (${outcome.report.claims.length} claims)`);
+    trace(uri, `checked (${outcome.report.claims.length} claims in ${outcome.ms} ms)`);
     st.last = { text, version, report: outcome.report, settings, preamble };
     this.deps.publishDiagnostics(uri, toDiagnostics(outcome.report, new LineMap(text), settings), version);
     this.deps.sendStatus(statusOf(uri, outcome.report));
@@ -780,11 +780,15 @@ export class CalcnotesService {
   /**
    * The Markdown preview's marks for a text. An open note whose editor text is the one previewed answers from its
    * own check (waiting for it when one is due); any other text is checked like a note with the same settings.
+   * A request that names no note is answered by an open note with this very text when there is one: VS Code's
+   * Markdown engine parses without naming the document (its parse environment is empty), for the preview and for
+   * its own language server's symbols, folding and links, on opening a note and after each edit — checked apart,
+   * each parse of a long note doubled the work of opening or editing it.
    */
   async previewMarks(params: PreviewMarksParams): Promise<PreviewMarksResult> {
-    const uri = typeof params?.uri === 'string' ? params.uri : '';
     const text = params?.text;
     if (typeof text !== 'string') throw new Error('expected { uri, text } strings');
+    const uri = typeof params?.uri === 'string' ? params.uri || this.openNoteWith(text) : '';
     const settings = await this.settingsFor(uri);
     const doc = uri ? this.deps.getDocument(uri) : undefined;
     const kind = fileKindOf(uri, doc?.languageId);
@@ -805,6 +809,15 @@ export class CalcnotesService {
     // Superseded: a newer text of the same preview is being checked, and its answer is the one that counts.
     if (outcome.status !== 'done') return { marks: [] };
     return { marks: previewMarks(outcome.report, text) };
+  }
+
+  /** The URI of an open note whose editor text is `text`, or ''. */
+  private openNoteWith(text: string): string {
+    for (const uri of this.docs.keys()) {
+      const held = this.deps.getDocument(uri)?.getText();
+      if (held !== undefined && held.length === text.length && held === text) return uri;
+    }
+    return '';
   }
 
   /**
