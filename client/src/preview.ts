@@ -55,15 +55,6 @@ export function calcnotesMarkdownIt<T extends MarkdownItLike>(md: T, marks: Prev
   return md;
 }
 
-function sameMarks(a: Map<number, string[]>, b: Map<number, string[]>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [line, messages] of a) {
-    const other = b.get(line);
-    if (!other || other.length !== messages.length || other.some((m, i) => m !== messages[i])) return false;
-  }
-  return true;
-}
-
 /** The server's marks as a map from line to messages. */
 export function marksByLine(marks: PreviewMark[]): Map<number, string[]> {
   const out = new Map<number, string[]>();
@@ -100,7 +91,6 @@ export class PreviewMarkStore {
       this.answers.set(key, hit);
       return hit;
     }
-    const shown = this.carried(uri, src);
     if (!this.pending.has(key)) {
       const asked = this.ask({ uri, text: src });
       if (asked) {
@@ -110,14 +100,13 @@ export class PreviewMarkStore {
             const marks = marksByLine(r?.marks ?? []);
             this.remember(key, marks);
             this.last.set(uri, { lines: src.split('\n'), marks });
-            // Rendering again costs the Markdown engine a new parse of the note: only when the marks differ.
-            if (!sameMarks(marks, shown)) this.refresh();
+            this.refresh();
           },
           () => this.remember(key, new Map()),
         ).finally(() => this.pending.delete(key));
       }
     }
-    return shown;
+    return this.carried(uri, src);
   }
 
   /** Forget every answer (the settings changed). */

@@ -80,15 +80,6 @@ test('preview: false claims are marked from the server\'s answer; the answer ref
   assert.ok(md.render(edited).includes(plugin.FALSE_CLASS));
   assert.equal(asked.length, 2);
   await answered;
-  await new Promise((r) => setImmediate(r));
-  // Its answer marks what was shown already: the preview is not rendered again (a new parse of the whole note).
-  assert.equal(refreshes, 1);
-  // A note with no false claim: asked, nothing to render again.
-  md.render('# Rules\n\nThe product rule: $(fg)\' = f\'g + fg\'$.\n');
-  await answered;
-  await new Promise((r) => setImmediate(r));
-  assert.equal(asked.length, 3);
-  assert.equal(refreshes, 1);
 
   // No server: nothing is marked, nothing is thrown.
   const offline = new plugin.PreviewMarkStore(() => null, () => undefined);
