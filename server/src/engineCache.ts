@@ -283,7 +283,6 @@ function nodeKey(n: Node): string {
   return k;
 }
 
-
 function conditionKey(c: Condition): string {
   return `${nodeKey(c.lhs)}${c.op}${nodeKey(c.rhs)}`;
 }

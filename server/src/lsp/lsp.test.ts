@@ -524,16 +524,9 @@ test('service: preview marks asked for no note come from the open note with that
   const texts: string[] = [];
   const inner = new CheckRunner();
   const runner: Runner = { submit: (job) => (texts.push(job.text), inner.submit(job)), dispose: () => inner.dispose() };
-  const service = new CalcnotesService({
-    getDocument: (uri) => (uri === 'file:///open.md' ? doc : undefined),
-    getSettings: async () => settings(),
-    publishDiagnostics: () => undefined,
-    sendStatus: () => undefined,
-    log: () => undefined,
-    runner,
-    debounceMs: 1,
-  });
+  const { service, docs } = makeService(undefined, 1, runner);
   const doc = new FakeDoc('file:///open.md', `Intro.\n\n${QUOTIENT}\n`);
+  docs.set('file:///open.md', doc);
   service.opened('file:///open.md');
   const marks = await service.previewMarks({ uri: '', text: doc.getText() });
   assert.deepEqual(marks.marks.map((m) => m.line), [2]);
@@ -643,7 +636,7 @@ class FakeDoc implements DocLike {
   }
 }
 
-function makeService(settingsFor: (uri: string) => CalcnotesSettings = () => settings(), debounceMs = 20) {
+function makeService(settingsFor: (uri: string) => CalcnotesSettings = () => settings(), debounceMs = 20, runner: Runner = new CheckRunner()) {
   const docs = new Map<string, FakeDoc>();
   const published: { uri: string; diagnostics: Diagnostic[]; version?: number }[] = [];
   const statuses: StatusParams[] = [];
@@ -654,7 +647,7 @@ function makeService(settingsFor: (uri: string) => CalcnotesSettings = () => set
     publishDiagnostics: (uri, diagnostics, version) => published.push(version === undefined ? { uri, diagnostics } : { uri, diagnostics, version }),
     sendStatus: (p) => statuses.push(p),
     log: (m) => logs.push(m),
-    runner: new CheckRunner(),
+    runner,
     debounceMs,
   });
   return { service, docs, published, statuses, logs };
